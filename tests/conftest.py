@@ -1,0 +1,35 @@
+"""Shared test helpers. In CI (CI=true) a missing torch or Graphviz `dot` fails the run instead of skipping."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_torch() -> Any:
+    """Import torch for a parity test: skip without it locally, fail without it in CI."""
+    if IN_CI:
+        import torch  # noqa: F401  (an ImportError here fails the test, as CI demands)
+
+        return torch
+    return pytest.importorskip("torch")
+
+
+def require_dot() -> str:
+    """Path of Graphviz's `dot`: skip without it locally, fail without it in CI."""
+    path = shutil.which("dot")
+    if path is None:
+        if IN_CI:
+            pytest.fail("Graphviz `dot` is not installed, and CI requires it")
+        pytest.skip("Graphviz `dot` is not installed")
+    return path
+
+
+@pytest.fixture
+def torch() -> Any:
+    return require_torch()

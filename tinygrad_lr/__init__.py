@@ -1,0 +1,106 @@
+"""tinygrad_lr: a small autograd engine on NumPy with PyTorch's API.
+
+    import tinygrad_lr as torch
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad          # Value([2., 4., 6.])
+"""
+
+from tinygrad_lr import autograd
+from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from tinygrad_lr.creation import (
+    arange,
+    as_tensor,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from tinygrad_lr.dtypes import (
+    bool,
+    double,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from tinygrad_lr.functional import (
+    abs,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    clamp,
+    clip,
+    cos,
+    exp,
+    flatten,
+    leaky_relu,
+    log,
+    log1p,
+    log_softmax,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    permute,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    softplus,
+    sqrt,
+    squeeze,
+    std,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+)
+from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
+from tinygrad_lr.value import Size, Value, cat, stack, where
+
+Tensor = Value
+concat = concatenate = cat
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Function", "Generator", "Size", "Tensor", "Value", "abs", "amax", "amin", "arange", "argmax", "argmin",
+    "as_tensor", "autograd", "bool", "cat", "clamp", "clip", "concat", "concatenate", "cos", "default_generator",
+    "double", "empty", "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
+    "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16", "int32",
+    "int64", "is_grad_enabled", "leaky_relu", "linspace", "log", "log1p", "log_softmax", "long", "manual_seed",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
+    "rand_like", "randint", "randn", "randn_like", "randperm", "relu", "reshape", "seed", "set_default_dtype",
+    "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sum",
+    "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
+]

@@ -1,0 +1,5 @@
+"""`python -m tinygrad_lr`: the demo (see tinygrad_lr.cli)."""
+
+from tinygrad_lr.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""The backward pass: the chain rule applied in reverse topological order, without recursion.
+
+1. Count, for every node reachable from the outputs, how many recorded edges lead into it.
+2. Start from the outputs with their seed gradients. A node runs once all its consumers have
+   delivered their gradients (its count drops to zero), so each node runs exactly once, on the
+   sum of everything that flows into it.
+3. Each gradient is summed back to its input's shape here, in one place (un-broadcasting), so
+   no op's backward rule has to think about broadcasting.
+4. Leaves collect their total gradient last: their hooks run, then it is added into `.grad`.
+
+Both passes use explicit stacks, so a 10^6-op chain needs no deeper Python stack than a 1-op one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.function import Node
+from tinygrad_lr.autograd.grad_mode import STATE
+
+
+def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum `grad` over the axes that broadcasting added or stretched, giving `shape`.
+
+    Works on arrays and (when recording a differentiable backward) on Values.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = len(grad.shape) - len(shape)
+    if extra < 0 or any(s != 1 and s != g for s, g in zip(shape, grad.shape[extra:])):
+        # a backward rule returned a smaller gradient than its input: broadcast it up
+        if isinstance(grad, Value):
+            return grad.expand(shape)
+        return np.broadcast_to(grad, shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, s in enumerate(shape) if s == 1 and grad.shape[extra + i] != 1
+    )
+    if isinstance(grad, Value):
+        return grad.sum(dim=axes, keepdim=True).reshape(shape) if axes else grad.reshape(shape)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
+
+
+def run_backward(
+    roots: Sequence[Any],
+    root_grads: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    capture: dict[Any, Any] | None = None,
+) -> None:
+    """Propagate `root_grads` from `roots` (Nodes or leaf Values) through the graph.
+
+    Without `capture`, leaf gradients accumulate into `.grad`. With `capture` (used by
+    `autograd.grad`), the total gradient reaching each key (a Node or a leaf Value) is stored in
+    the dict instead and no `.grad` is touched.
+    """
+    pending: dict[Any, Any] = {}
+    for entry, grad in zip(roots, root_grads):
+        pending[entry] = pending[entry] + grad if entry in pending else grad
+
+    dependencies: dict[Node, int] = {}
+    stack = [e for e in pending if isinstance(e, Node)]
+    while stack:
+        node = stack.pop()
+        for entry in node.next_entries:
+            if entry is not None and isinstance(entry, Node):
+                count = dependencies.get(entry)
+                if count is None:
+                    dependencies[entry] = 1
+                    stack.append(entry)
+                else:
+                    dependencies[entry] = count + 1
+
+    previous_mode = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        ready = [e for e in pending if isinstance(e, Node) and e not in dependencies]
+        while ready:
+            node = ready.pop()
+            grad = pending.pop(node, None)
+            if grad is not None:
+                grad = _run_node_hooks(node, grad, create_graph)
+                if capture is not None and node in capture:
+                    capture[node] = grad
+                grads = type(node)._function.backward(node, grad)
+                if not retain_graph and node._saved:
+                    node._saved = ()
+                    node._released = True
+                if type(grads) is not tuple:
+                    grads = (grads,)
+                if len(grads) != len(node.next_entries):
+                    raise RuntimeError(
+                        f"function {node.name()} returned an incorrect number of gradients "
+                        f"(expected {len(node.next_entries)}, got {len(grads)})"
+                    )
+            else:
+                grads = (None,) * len(node.next_entries)
+            shapes = node.input_shapes
+            dtypes = node.input_dtypes
+            for i, entry in enumerate(node.next_entries):
+                if entry is None:
+                    continue
+                g = grads[i]
+                if g is not None:
+                    if g.shape != shapes[i]:
+                        g = sum_to_shape(g, shapes[i])
+                    if g.dtype != dtypes[i]:
+                        g = g.to(dtypes[i]) if isinstance(g, Value) else g.astype(dtypes[i])
+                    previous = pending.get(entry)
+                    pending[entry] = g if previous is None else previous + g
+                if isinstance(entry, Node):
+                    remaining = dependencies[entry] - 1
+                    dependencies[entry] = remaining
+                    if remaining == 0:
+                        ready.append(entry)
+    finally:
+        STATE.enabled = previous_mode
+
+    # Whatever is still pending now belongs to leaves.
+    for leaf, grad in pending.items():
+        if leaf._hooks:
+            grad = _apply_hooks(leaf._hooks, grad, create_graph)
+        if capture is not None:
+            if leaf in capture:
+                capture[leaf] = grad
+            continue
+        _accumulate(leaf, grad, create_graph)
+
+
+def _accumulate(leaf: Value, grad: Any, create_graph: bool) -> None:
+    """Add `grad` into `leaf.grad`, in place after the first time (as torch's AccumulateGrad)."""
+    if create_graph:
+        grad = grad if isinstance(grad, Value) else Value._make_const(grad)
+        leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+        return
+    if isinstance(grad, Value):
+        grad = grad._data
+    existing = leaf._grad
+    if existing is None:
+        # Copy: the incoming array may be shared with other gradients or be a read-only view.
+        leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
+    elif existing._grad_fn is None and existing._data.flags.writeable:
+        np.add(existing._data, grad, out=existing._data, casting="unsafe")
+    else:
+        leaf._grad = Value._make_const(existing._data + grad)
+
+
+def _run_node_hooks(node: Node, grad: Any, create_graph: bool) -> Any:
+    if node._pre_hooks:
+        grad = _apply_hooks(node._pre_hooks, grad, create_graph)
+    if node._retained is not None:
+        value = node._retained()
+        if value is not None:
+            _accumulate(value, grad, create_graph)
+    return grad
+
+
+def _apply_hooks(hooks: list[Any], grad: Any, create_graph: bool) -> Any:
+    """Call each hook with the gradient as a Value; a hook that returns a Value replaces it."""
+    as_value = isinstance(grad, Value)
+    current = grad if as_value else Value._make_const(grad)
+    for hook in hooks:
+        result = hook(current)
+        if result is not None:
+            if not isinstance(result, Value):
+                result = Value._make_const(np.asarray(result))
+            if result.shape != current.shape:
+                raise RuntimeError(
+                    f"hook '{getattr(hook, '__name__', hook)}' has changed the size of value: "
+                    f"expected {tuple(current.shape)}, got {tuple(result.shape)}"
+                )
+            current = result
+    return current if as_value or create_graph else current._data
+
+
+from tinygrad_lr.value import Value  # noqa: E402

@@ -1,0 +1,143 @@
+"""Factories: `tensor`, `zeros`, `ones`, `full`, `arange`, `eye`, `rand`, `randn`, and friends."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr import dtypes
+from tinygrad_lr.random import Generator, default_generator
+from tinygrad_lr.value import Value, as_array
+
+
+def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def _finish(array: np.ndarray, requires_grad: bool) -> Value:
+    value = Value._make_const(array)
+    if requires_grad:
+        value.requires_grad_(True)
+    return value
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    """A new leaf Value holding a copy of `data` (float arrays keep their dtype; Python floats get the default)."""
+    if isinstance(data, Value):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    array = np.array(as_array(data, dtype), copy=True)
+    if requires_grad and array.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return _finish(array, requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Value:
+    """A Value sharing `data`'s memory when it is already an array of the right dtype."""
+    if isinstance(data, Value) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return data
+    return Value._make_const(as_array(data, dtype))
+
+
+def from_numpy(array: np.ndarray) -> Value:
+    """A Value sharing `array`'s memory (no copy; changes show on both sides)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return Value._make_const(as_array(array) if array.dtype.kind in "iu" and array.dtype != np.int64 else array) \
+        if array.dtype.kind in "biuf" else Value(array)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.zeros(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.ones(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
+    if dtype is None:
+        dtype = as_array(fill_value).dtype
+    return _finish(np.full(_shape((size,)), fill_value, dtype=dtype), requires_grad)
+
+
+def zeros_like(other: Value, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.zeros(other.shape, dtype=dtype or other.dtype), requires_grad)
+
+
+def ones_like(other: Value, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.ones(other.shape, dtype=dtype or other.dtype), requires_grad)
+
+
+def full_like(other: Value, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.full(other.shape, fill_value, dtype=dtype or other.dtype), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Value:
+    """Evenly spaced values in [start, end); int64 for integer arguments, else the default float dtype."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        integral = all(isinstance(x, (int, np.integer)) for x in (start, end, step))
+        dtype = dtypes.int64 if integral else dtypes.get_default_dtype()
+    return _finish(np.arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
+    return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
+    """Uniform samples from [0, 1)."""
+    source = generator or default_generator
+    return _finish(source.uniform(0.0, 1.0, _shape(size)).astype(_float_dtype(dtype)), requires_grad)
+
+
+def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
+    """Standard normal samples."""
+    source = generator or default_generator
+    return _finish(source.normal(0.0, 1.0, _shape(size)).astype(_float_dtype(dtype)), requires_grad)
+
+
+def randint(
+    low: int, high: Any = None, size: Any = None, generator: Generator | None = None, dtype: Any = None
+) -> Value:
+    """Integers drawn uniformly from [low, high)."""
+    if size is None:
+        low, high, size = 0, low, high
+    source = generator or default_generator
+    return Value._make_const(source.integers(low, high, _shape((size,))).astype(dtype or dtypes.int64))
+
+
+def randperm(n: int, generator: Generator | None = None, dtype: Any = None) -> Value:
+    """A random permutation of 0..n-1."""
+    source = generator or default_generator
+    return Value._make_const(source.permutation(n).astype(dtype or dtypes.int64))
+
+
+def rand_like(other: Value, dtype: Any = None) -> Value:
+    return rand(other.shape, dtype=dtype or other.dtype)
+
+
+def randn_like(other: Value, dtype: Any = None) -> Value:
+    return randn(other.shape, dtype=dtype or other.dtype)

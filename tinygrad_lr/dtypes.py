@@ -1,0 +1,92 @@
+"""Data types and torch's promotion rules.
+
+Dtypes are NumPy dtypes (`tinygrad_lr.float32 == numpy.float32`). The default floating dtype
+is float32, as in torch; `set_default_dtype(float64)` switches it for study in double precision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_pybool, _pyint, _pyfloat = bool, int, float  # kept before the torch-style names below shadow them
+
+float16 = half = np.dtype(np.float16)
+float32 = float = np.dtype(np.float32)  # noqa: A001 - torch.float is float32
+float64 = double = np.dtype(np.float64)
+int8 = np.dtype(np.int8)
+int16 = short = np.dtype(np.int16)
+int32 = int = np.dtype(np.int32)  # noqa: A001 - torch.int is int32
+int64 = long = np.dtype(np.int64)
+uint8 = np.dtype(np.uint8)
+bool = np.dtype(np.bool_)  # noqa: A001 - torch.bool
+
+_default = [float32]
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype given to Python floats and lists of floats (float32 unless changed)."""
+    return _default[0]
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Make `dtype` (float32 or float64) the default floating dtype."""
+    dtype = np.dtype(dtype)
+    if dtype not in (float32, float64, float16):
+        raise TypeError(f"only floating-point types are supported as the default type, got {dtype}")
+    _default[0] = dtype
+
+
+def category(dtype: np.dtype) -> int:
+    """0 for bool, 1 for integers, 2 for floating point: torch promotes across these upward."""
+    kind = dtype.kind
+    if kind == "f":
+        return 2
+    if kind in "iu":
+        return 1
+    if kind == "b":
+        return 0
+    raise TypeError(f"unsupported dtype {dtype}: tinygrad_lr works with bool, integer and float data")
+
+
+def promote_pair(a: np.dtype, b: np.dtype) -> np.dtype:
+    """Promote two tensor dtypes: within a category the wider wins, across categories the higher."""
+    if a == b:
+        return a
+    ca, cb = category(a), category(b)
+    if ca == cb:
+        return np.promote_types(a, b)
+    return a if ca > cb else b
+
+
+def promote_tensors(dtypes_with_ndim: list[tuple[np.dtype, int]]) -> np.dtype:
+    """torch's rule: dimensioned tensors decide, unless a 0-d tensor is of a higher category."""
+    dims = zero = None
+    for dtype, ndim in dtypes_with_ndim:
+        if ndim:
+            dims = dtype if dims is None else promote_pair(dims, dtype)
+        else:
+            zero = dtype if zero is None else promote_pair(zero, dtype)
+    if dims is None:
+        assert zero is not None
+        return zero
+    if zero is not None and category(zero) > category(dims):
+        return zero
+    return dims
+
+
+def scalar_dtype(value: Any, tensor_dtype: np.dtype) -> np.dtype:
+    """The dtype a Python scalar takes next to a tensor: the tensor's, unless the scalar's category is higher."""
+    if isinstance(value, (_pybool, np.bool_)):
+        scalar_category = 0
+    elif isinstance(value, (_pyint, np.integer)):
+        scalar_category = 1
+    elif isinstance(value, (_pyfloat, np.floating)):
+        scalar_category = 2
+    else:
+        raise TypeError(f"unsupported operand type: {type(value).__name__}")
+    if scalar_category <= category(tensor_dtype):
+        return tensor_dtype
+    return int64 if scalar_category == 1 else get_default_dtype()
+

@@ -1,0 +1,124 @@
+"""Activation functions and (log-)softmax, each with its derivative beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.ops import dual
+
+
+class Tanh(Function):
+    """tanh a;  da = g (1 - tanh^2 a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * (1 - out * out)
+
+
+class Sigmoid(Function):
+    """s = 1 / (1 + e^-a), computed without overflow;  da = g s (1 - s)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = dual._stable_sigmoid(a).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * (1 - out) * out
+
+
+class Relu(Function):
+    """max(a, 0);  da = g where a > 0 (0 at a == 0, as torch)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.maximum(a, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * (out > 0)
+
+
+class LeakyRelu(Function):
+    """a if a > 0 else slope * a;  da = g or slope * g."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, slope: float) -> Any:
+        ctx.save_for_backward(a)
+        ctx.slope = slope
+        return np.where(a > 0, a, a * slope)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return dual.where(a > 0, g, g * ctx.slope), None
+
+
+class Softplus(Function):
+    """log(1 + e^(beta a)) / beta, or a where beta a > threshold;  da = g sigmoid(beta a) (g past the threshold)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, beta: float, threshold: float) -> Any:
+        ctx.save_for_backward(a)
+        ctx.beta, ctx.threshold = beta, threshold
+        scaled = a * beta
+        return np.where(scaled > threshold, a, np.logaddexp(0, scaled) / beta).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        beta = ctx.beta
+        linear = (a * beta > ctx.threshold)
+        linear = linear._data if dual.is_value(linear) else linear
+        return dual.where(linear, g, g * dual.sigmoid(a * beta)), None, None
+
+
+class Softmax(Function):
+    """s = e^a / sum(e^a) along dim (shifted by the max, so +-1000 is fine);  da = s (g - sum(g s))."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, dim: int) -> Any:
+        shifted = np.exp(a - a.max(axis=dim, keepdims=True))
+        out = shifted / shifted.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        gs = g * out
+        return gs - out * dual.sum(gs, (ctx.dim,), True), None
+
+
+class LogSoftmax(Function):
+    """a - logsumexp(a) along dim, stable for large inputs;  da = g - softmax(a) sum(g)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, dim: int) -> Any:
+        shifted = a - a.max(axis=dim, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.dim = dim
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g - dual.exp(out) * dual.sum(g, (ctx.dim,), True), None

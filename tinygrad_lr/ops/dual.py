@@ -1,0 +1,91 @@
+"""Array functions that accept a NumPy array or a Value, so each backward rule is written once.
+
+In ordinary backward the rules see arrays and these call NumPy; under `create_graph=True` they
+see Values and these call the differentiable Value methods, recording the backward pass itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def is_value(x: Any) -> bool:
+    return isinstance(x, Value)
+
+
+def exp(x: Any) -> Any:
+    return x.exp() if is_value(x) else np.exp(x)
+
+
+def log(x: Any) -> Any:
+    return x.log() if is_value(x) else np.log(x)
+
+
+def sin(x: Any) -> Any:
+    return x.sin() if is_value(x) else np.sin(x)
+
+
+def cos(x: Any) -> Any:
+    return x.cos() if is_value(x) else np.cos(x)
+
+
+def sigmoid(x: Any) -> Any:
+    if is_value(x):
+        return x.sigmoid()
+    return _stable_sigmoid(x)
+
+
+def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) without overflow for large |x|."""
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+def sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:  # noqa: A001
+    if is_value(x):
+        return x.sum(dim=axes, keepdim=keepdims)
+    return x.sum(axis=axes, keepdims=keepdims)
+
+
+def mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    if is_value(x):
+        return x.mean(dim=axes, keepdim=keepdims)
+    return x.mean(axis=axes, keepdims=keepdims)
+
+
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    if is_value(x):
+        return x.expand(shape)
+    return np.broadcast_to(x, shape)
+
+
+def permute(x: Any, order: tuple[int, ...]) -> Any:
+    if is_value(x):
+        return x.permute(*order)
+    return np.transpose(x, order)
+
+
+def where(mask: np.ndarray, a: Any, b: Any) -> Any:
+    if is_value(a) or is_value(b):
+        from tinygrad_lr.value import where as value_where
+
+        return value_where(mask, a, b)
+    return np.where(mask, a, b)
+
+
+def zeros_like_shape(x: Any, shape: tuple[int, ...]) -> Any:
+    dtype = x._data.dtype if is_value(x) else x.dtype
+    zeros = np.zeros(shape, dtype=dtype)
+    return Value._make_const(zeros) if is_value(x) else zeros
+
+
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape a reduction over `axes` has with keepdim=True."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+from tinygrad_lr.value import Value  # noqa: E402

@@ -1,0 +1,326 @@
+"""Elementwise arithmetic: each forward on NumPy arrays, its derivative right below it.
+
+Broadcasting is not handled here: the engine sums every gradient back to its input's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.ops import dual
+
+
+class Add(Function):
+    """a + b;  da = g, db = g."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, g
+
+
+class Sub(Function):
+    """a - b;  da = g, db = -g."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    """a * b;  da = g * b, db = g * a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (g * b if need_a else None), (g * a if need_b else None)
+
+
+class Div(Function):
+    """a / b;  da = g / b, db = -g * a / b^2."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (g / b if need_a else None), (-g * a / (b * b) if need_b else None)
+
+
+class Neg(Function):
+    """-a;  da = -g."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return -g
+
+
+class PowScalar(Function):
+    """a ** c for a constant exponent c;  da = g * c * a^(c-1)  (0 when c == 0, as in torch)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, c: float) -> Any:
+        ctx.save_for_backward(a)
+        ctx.exponent = c
+        if c == 2:
+            return a * a
+        return a**c
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        c = ctx.exponent
+        if c == 0:
+            return g * 0, None
+        if c == 2:
+            return g * 2 * a, None
+        if c == 1:
+            return g, None
+        return g * c * a ** (c - 1), None
+
+
+class Pow(Function):
+    """a ** b;  da = g * b * a^(b-1),  db = g * a^b * log(a)  (taken as 0 where a == 0 and b >= 0)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = g * b * a ** (b - 1)
+        if need_b:
+            a_arr = a._data if dual.is_value(a) else a
+            b_arr = b._data if dual.is_value(b) else b
+            zero_base = (a_arr == 0) & (b_arr >= 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_b = g * out * dual.log(a)
+            grad_b = dual.where(zero_base, 0.0, grad_b) if np.any(zero_base) else grad_b
+        return grad_a, grad_b
+
+
+class Abs(Function):
+    """|a|;  da = g * sign(a), with sign(0) = 0."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(np.sign(a))
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (sign,) = ctx.saved_tensors
+        return g * sign
+
+
+class Exp(Function):
+    """e^a;  da = g * e^a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+class Log(Function):
+    """ln a;  da = g / a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g / a
+
+
+class Log1p(Function):
+    """ln(1 + a), accurate for small a;  da = g / (1 + a)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.log1p(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g / (1 + a)
+
+
+class Sqrt(Function):
+    """sqrt(a);  da = g / (2 sqrt(a))."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        out = np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return g / (2 * out)
+
+
+class Sin(Function):
+    """sin a;  da = g cos a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g * dual.cos(a)
+
+
+class Cos(Function):
+    """cos a;  da = -g sin a."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return -g * dual.sin(a)
+
+
+class Clamp(Function):
+    """min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (torch's convention at the edges)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, lo: Any, hi: Any) -> Any:
+        lo = getattr(lo, "_data", lo)
+        hi = getattr(hi, "_data", hi)
+        inside = np.ones(a.shape, dtype=bool)
+        if lo is not None:
+            inside &= a >= lo
+        if hi is not None:
+            inside &= a <= hi
+        ctx.save_for_backward(inside)
+        out = a
+        if lo is not None:
+            out = np.maximum(out, lo)
+        if hi is not None:
+            out = np.minimum(out, hi)
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (inside,) = ctx.saved_tensors
+        return dual.where(inside, g, 0.0), None, None
+
+
+class Maximum(Function):
+    """max(a, b) elementwise; the gradient goes to the larger input, split in half on ties (as torch)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = np.maximum(a, b)
+        share_a = (a > b) + 0.5 * (a == b)
+        ctx.save_for_backward(share_a.astype(out.dtype, copy=False))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (share_a,) = ctx.saved_tensors
+        return g * share_a, g * (1 - share_a)
+
+
+class Minimum(Function):
+    """min(a, b) elementwise; the gradient goes to the smaller input, split in half on ties (as torch)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        out = np.minimum(a, b)
+        share_a = (a < b) + 0.5 * (a == b)
+        ctx.save_for_backward(share_a.astype(out.dtype, copy=False))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (share_a,) = ctx.saved_tensors
+        return g * share_a, g * (1 - share_a)
+
+
+class Where(Function):
+    """condition ? a : b;  da = g where condition, db = g elsewhere."""
+
+    @staticmethod
+    def forward(ctx: Any, condition: Any, a: Any, b: Any) -> Any:
+        ctx.condition = condition
+        return np.where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        _, need_a, need_b = ctx.needs_input_grad
+        c = ctx.condition
+        return None, (dual.where(c, g, 0.0) if need_a else None), (dual.where(c, 0.0, g) if need_b else None)
+
+
+class Cast(Function):
+    """a converted to another float dtype; the engine casts the gradient back to a's dtype."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, dtype: Any) -> Any:
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, None
+
+
+class Clone(Function):
+    """A copy of a in new memory;  da = g."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g

@@ -1,0 +1,116 @@
+"""Reductions: sum, mean, variance, max. Each gradient spreads g back over the reduced axes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.ops import dual
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    if axes is None:
+        return int(np.prod(shape))
+    return int(np.prod([shape[i] for i in axes]))
+
+
+class Sum(Function):
+    """sum of a over axes;  da = g broadcast back to a's shape."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
+        ctx.shape, ctx.axes = a.shape, axes
+        return a.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        kept = g.reshape(dual.kept_shape(ctx.shape, ctx.axes))
+        return dual.broadcast_to(kept, ctx.shape), None, None
+
+
+class Mean(Function):
+    """mean of a over axes (N elements);  da = g / N broadcast back."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
+        ctx.shape, ctx.axes = a.shape, axes
+        return a.mean(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        count = _count(ctx.shape, ctx.axes)
+        kept = g.reshape(dual.kept_shape(ctx.shape, ctx.axes)) / count
+        return dual.broadcast_to(kept, ctx.shape), None, None
+
+
+class Var(Function):
+    """sum((a - mean)^2) / (N - correction);  da = g * 2 (a - mean) / (N - correction)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
+        ctx.save_for_backward(a)
+        ctx.axes, ctx.shape = axes, a.shape
+        ctx.denominator = max(_count(a.shape, axes) - correction, 0)
+        centered = a - a.mean(axis=axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denominator
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        centered = a - dual.mean(a, ctx.axes, True)
+        kept = g.reshape(dual.kept_shape(ctx.shape, ctx.axes))
+        return kept * centered * (2.0 / ctx.denominator), None, None, None
+
+
+class Amax(Function):
+    """max of a over axes;  da = g shared evenly by the elements equal to the max (as torch.amax)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
+        if a.size == 0:
+            raise RuntimeError(
+                "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim "
+                "with the 'dim' argument."
+            )
+        kept = a.max(axis=axes, keepdims=True)
+        winners = (a == kept).astype(a.dtype)
+        ctx.save_for_backward(winners / winners.sum(axis=axes, keepdims=True))
+        ctx.kept_shape = kept.shape
+        return kept if keepdim else kept.reshape(_drop(a.shape, axes))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (share,) = ctx.saved_tensors
+        return g.reshape(ctx.kept_shape) * share, None, None
+
+
+class MaxDim(Function):
+    """max of a along one axis, as torch.max(dim);  da = g at the first maximal position only."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: int, keepdim: bool) -> Any:
+        if a.ndim == 0:
+            ctx.save_for_backward(np.ones((), dtype=a.dtype))
+            ctx.kept_shape = ()
+            return a.copy()
+        index = np.expand_dims(a.argmax(axis=axis), axis)
+        onehot = np.zeros(a.shape, dtype=a.dtype)
+        np.put_along_axis(onehot, index, 1, axis=axis)
+        ctx.save_for_backward(onehot)
+        ctx.kept_shape = index.shape
+        values = np.take_along_axis(a, index, axis=axis)
+        return values if keepdim else values.squeeze(axis)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (onehot,) = ctx.saved_tensors
+        return g.reshape(ctx.kept_shape) * onehot, None, None
+
+
+def _drop(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    if axes is None:
+        return ()
+    return tuple(s for i, s in enumerate(shape) if i not in axes)

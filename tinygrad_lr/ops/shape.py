@@ -1,0 +1,131 @@
+"""Shape operations: views and rearrangements whose gradient undoes the rearrangement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.ops import dual
+
+
+class Reshape(Function):
+    """a viewed with a new shape;  da = g reshaped back."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shape: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g.reshape(ctx.shape), None
+
+
+class Permute(Function):
+    """a with its axes reordered;  da = g with the inverse order."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, order: tuple[int, ...]) -> Any:
+        ctx.inverse = tuple(np.argsort(order))
+        return np.transpose(a, order)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return dual.permute(g, ctx.inverse), None
+
+
+class Expand(Function):
+    """a broadcast to a larger shape (a view, no copy);  da = g summed back (done by the engine)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, shape: tuple[int, ...]) -> Any:
+        try:
+            return np.broadcast_to(a, shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The expanded size of the tensor must match the existing size at a non-singleton dimension. "
+                f"Target sizes: {list(shape)}.  Tensor sizes: {list(a.shape)}"
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, None
+
+
+def _is_basic(index: Any) -> bool:
+    """True for indices made only of ints, slices, None and Ellipsis: no element is picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
+
+
+class Index(Function):
+    """a[index] (slices, integer arrays, boolean masks);  da = g scattered back, repeats accumulating."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, index: Any) -> Any:
+        ctx.shape, ctx.index = a.shape, index
+        try:
+            return a[index]
+        except IndexError as error:
+            raise IndexError(f"{error} (indexing a Value of shape {list(a.shape)})") from None
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        if dual.is_value(g):
+            return IndexAdd.apply(g, ctx.index, ctx.shape), None
+        return _scatter_add(g, ctx.index, ctx.shape), None
+
+
+def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+class IndexAdd(Function):
+    """zeros(shape) with g added at index: the adjoint of indexing;  dg = grad[index]."""
+
+    @staticmethod
+    def forward(ctx: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+        ctx.index = index
+        return _scatter_add(g, index, shape)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad[ctx.index], None, None
+
+
+class Cat(Function):
+    """Inputs joined along `axis`;  each input's gradient is its slice of g."""
+
+    @staticmethod
+    def forward(ctx: Any, axis: int, *arrays: Any) -> Any:
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
+        try:
+            return np.concatenate(arrays, axis=axis)
+        except ValueError:
+            first = arrays[0].shape
+            for i, a in enumerate(arrays):
+                if a.ndim != len(first):
+                    raise RuntimeError(
+                        f"Tensors must have same number of dimensions: got {len(first)} and {a.ndim}"
+                    ) from None
+                for d, (s0, s) in enumerate(zip(first, a.shape)):
+                    if d != axis and s0 != s:
+                        raise RuntimeError(
+                            f"Sizes of tensors must match except in dimension {axis}. Expected size {s0} but got "
+                            f"size {s} for tensor number {i} in the list."
+                        ) from None
+            raise
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        lead = (slice(None),) * ctx.axis
+        b = ctx.bounds
+        return (None,) + tuple(g[lead + (slice(b[i], b[i + 1]),)] for i in range(len(b) - 1))

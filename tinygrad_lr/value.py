@@ -1,0 +1,1012 @@
+"""`Value`: a NumPy array that remembers how it was computed, so `backward()` can differentiate it.
+
+A Value holds its array in `_data`, its accumulated gradient in `_grad` (a Value, or None), and,
+when it is the result of an op that needs a gradient, the node that made it in `_grad_fn`.
+Leaves (`grad_fn is None`) are the Values a user creates; only they keep `.grad` after backward
+(non-leaves do if asked with `retain_grad()`). A scalar is a 0-d Value.
+
+Operators and methods here only prepare arguments (Python numbers, dtype promotion) and call
+the `Function`s in `tinygrad_lr.ops`, where each op's forward and backward live side by side.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr import dtypes
+from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.formatting import format_value
+
+Shape = tuple[int, ...]
+
+LEAF_INPLACE_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+NON_LEAF_REQUIRES_GRAD_MESSAGE = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
+    "subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+    "you access the leaf Tensor instead."
+)
+
+
+def as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Turn user data into an array with torch.tensor's dtype rules, or raise a clear TypeError."""
+    if isinstance(data, Value):
+        array = data._data
+    elif isinstance(data, np.ndarray):
+        array = data
+    else:
+        try:
+            array = np.asarray(data)
+        except (ValueError, TypeError) as error:
+            raise TypeError(f"could not build a Value from {type(data).__name__}: {error}") from None
+        if dtype is None and array.dtype.kind == "f":
+            array = array.astype(dtypes.get_default_dtype())
+    kind = array.dtype.kind
+    if kind not in "biuf":
+        if kind in "OUSV":
+            raise TypeError(
+                f"can't convert np.ndarray of type {array.dtype} to a Value: only bool, integer and floating "
+                "point data are supported (found object or string data; convert it to numbers first)"
+            )
+        raise TypeError(f"unsupported dtype {array.dtype}: use bool, integer or floating point data")
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if array.dtype != dtype:
+            array = array.astype(dtype)
+    elif kind in "iu" and array.dtype != np.int64:
+        array = array.astype(np.int64)
+    return array
+
+
+class Value:
+    """An n-dimensional array (0-d for a scalar) with reverse-mode automatic differentiation.
+
+    `Value(data, dtype=None, requires_grad=False)` follows torch.tensor: float arrays keep their
+    dtype, Python floats and lists of floats get the default dtype (float32), integers int64.
+    """
+
+    __slots__ = ("_data", "_grad", "_grad_fn", "_requires_grad", "_hooks", "__weakref__")
+    __array_priority__ = 1000  # NumPy defers to Value's reflected operators
+    __array_ufunc__ = None
+    __hash__ = object.__hash__
+
+    _data: np.ndarray
+    _grad: Value | None
+    _grad_fn: Any
+    _requires_grad: bool
+    _hooks: list[Callable[[Value], Any]] | None
+
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
+        array = as_array(data, dtype)
+        if isinstance(data, Value) or (isinstance(data, np.ndarray) and dtype is None and array is data):
+            array = array.copy() if isinstance(data, Value) else array
+        self._data = array
+        self._grad = None
+        self._grad_fn = None
+        self._requires_grad = False
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, array: np.ndarray, node: Any) -> Value:
+        """A result of a recorded op (no checks: the engine's fast path)."""
+        v = object.__new__(Value)
+        v._data = array
+        v._grad = None
+        v._grad_fn = node
+        v._requires_grad = True
+        v._hooks = None
+        return v
+
+    @classmethod
+    def _make_const(cls, array: Any) -> Value:
+        """A Value that needs no gradient, wrapping `array` without copying."""
+        v = object.__new__(Value)
+        v._data = array if type(array) is np.ndarray else np.asarray(array)
+        v._grad = None
+        v._grad_fn = None
+        v._requires_grad = False
+        v._hooks = None
+        return v
+
+    # ----- autograd attributes -------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Value:
+        """Ask (or stop asking) for gradients of this leaf; returns self."""
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(NON_LEAF_REQUIRES_GRAD_MESSAGE)
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self) -> Any:
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        fn = self._grad_fn
+        return fn is not None and fn._retained is not None and fn._retained() is self
+
+    @property
+    def grad(self) -> Value | None:
+        if self._grad_fn is not None and not self.retains_grad:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Value | None) -> None:
+        if value is None:
+            self._grad = None
+            return
+        if not isinstance(value, Value):
+            raise TypeError(f"assigned grad expected to be a Value or None but got grad of type {type(value).__name__}")
+        if value.shape != self.shape:
+            raise RuntimeError(
+                f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
+            )
+        if value.dtype != self.dtype:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with dtype "
+                f"'{self.dtype}'. Please ensure that the gradient and the tensor have the same dtype"
+            )
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep `.grad` on this non-leaf after backward (leaves always keep it)."""
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        self._grad_fn._retained = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[[Value], Value | None]) -> Any:
+        """Call `hook(grad)` when this Value's gradient is computed; a returned Value replaces the gradient."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            self._grad_fn.register_hook(hook)
+            hooks = self._grad_fn._pre_hooks
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            self._hooks.append(hook)
+            hooks = self._hooks
+        return _RemovableHandle(hooks, hook)
+
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad.
+
+        `gradient` is d(loss)/d(self) for a non-scalar self (vector-Jacobian product); the graph's
+        saved arrays are freed afterwards unless `retain_graph=True`.
+        """
+        from tinygrad_lr.autograd.api import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self) -> Value:
+        """A Value sharing this one's memory, cut off from the graph (a leaf with requires_grad=False)."""
+        return Value._make_const(self._data)
+
+    def detach_(self) -> Value:
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Value:
+        """The same memory as a Value outside the graph: changes to it are not tracked."""
+        return Value._make_const(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value._data if isinstance(value, Value) else as_array(value)
+
+    # ----- array attributes ----------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[dim]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def item(self) -> Any:
+        """The single element as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared memory)."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def __format__(self, spec: str) -> str:
+        if self._data.size == 1 and self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        return format(repr(self), spec)
+
+    def __repr__(self) -> str:
+        return format_value(self)
+
+    __str__ = __repr__
+
+    def __iter__(self) -> Any:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    # ----- dtype conversion ----------------------------------------------------------------
+    def to(self, *args: Any, **kwargs: Any) -> Value:
+        """Cast to a dtype (differentiable). Device arguments ('cpu') are accepted and ignored."""
+        dtype = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, Value):
+                dtype = a.dtype
+            elif not isinstance(a, str):
+                dtype = a
+        if dtype is None or np.dtype(dtype) == self._data.dtype:
+            return self
+        return ops.Cast.apply(self, np.dtype(dtype))
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return f"tinygrad_lr.{self.dtype}"
+        return self.to(dtype)
+
+    def type_as(self, other: Value) -> Value:
+        return self.to(other.dtype)
+
+    def double(self) -> Value:
+        return self.to(dtypes.float64)
+
+    def float(self) -> Value:
+        return self.to(dtypes.float32)
+
+    def long(self) -> Value:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Value:
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Value:
+        return self.to(dtypes.bool)
+
+    def cpu(self) -> Value:
+        return self
+
+    def clone(self) -> Value:
+        return ops.Clone.apply(self)
+
+    def contiguous(self) -> Value:
+        return self
+
+    # ----- arithmetic ----------------------------------------------------------------------
+    def __add__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Add.apply(a, b)
+
+    def __radd__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Add.apply(b, a)
+
+    def __sub__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Sub.apply(a, b)
+
+    def __rsub__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Sub.apply(b, a)
+
+    def __mul__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Mul.apply(a, b)
+
+    def __rmul__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Mul.apply(b, a)
+
+    def __truediv__(self, other: Any) -> Value:
+        a, b = _pair(self, other, floating=True)
+        return ops.Div.apply(a, b)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        a, b = _pair(self, other, floating=True)
+        return ops.Div.apply(b, a)
+
+    def __pow__(self, other: Any) -> Value:
+        if isinstance(other, numbers.Number) and not isinstance(other, bool):
+            return ops.PowScalar.apply(self, other)
+        a, b = _pair(self, other)
+        return ops.Pow.apply(a, b)
+
+    def __rpow__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Pow.apply(b, a)
+
+    def __neg__(self) -> Value:
+        return ops.Neg.apply(self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return ops.Abs.apply(self)
+
+    def __matmul__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.MatMul.apply(a, b)
+
+    def __rmatmul__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.MatMul.apply(b, a)
+
+    def __floordiv__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return Value._make_const(np.floor_divide(_array_of(a), _array_of(b)))
+
+    def __mod__(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return Value._make_const(np.remainder(_array_of(a), _array_of(b)))
+
+    add = __add__
+    sub = __sub__
+    subtract = __sub__
+    mul = __mul__
+    multiply = __mul__
+    div = __truediv__
+    divide = __truediv__
+    pow = __pow__
+    neg = __neg__
+    negative = __neg__
+    abs = __abs__
+    matmul = __matmul__
+
+    def mm(self, other: Value) -> Value:
+        return self @ other
+
+    # ----- comparisons (no gradient) -------------------------------------------------------
+    def _compare(self, other: Any, ufunc: Any) -> Value:
+        a, b = _pair(self, other)
+        return Value._make_const(ufunc(_array_of(a), _array_of(b)))
+
+    def __lt__(self, other: Any) -> Value:
+        return self._compare(other, np.less)
+
+    def __le__(self, other: Any) -> Value:
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other: Any) -> Value:
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other: Any) -> Value:
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other: Any) -> Value:  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other: Any) -> Value:  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __invert__(self) -> Value:
+        return Value._make_const(np.invert(self._data))
+
+    def __and__(self, other: Any) -> Value:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Value:
+        return self._compare(other, np.bitwise_or)
+
+    lt = __lt__
+    le = __le__
+    gt = __gt__
+    ge = __ge__
+    eq = __eq__
+    ne = __ne__
+
+    def equal(self, other: Value) -> bool:
+        return self.shape == other.shape and bool(np.array_equal(self._data, _array_of(other)))
+
+    def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+        return bool(np.allclose(self._data, _array_of(other), rtol=rtol, atol=atol))
+
+    def isnan(self) -> Value:
+        return Value._make_const(np.isnan(self._data))
+
+    def sign(self) -> Value:
+        return Value._make_const(np.sign(self._data))
+
+    # ----- elementwise functions -----------------------------------------------------------
+    def exp(self) -> Value:
+        return ops.Exp.apply(self)
+
+    def log(self) -> Value:
+        return ops.Log.apply(self)
+
+    def log1p(self) -> Value:
+        return ops.Log1p.apply(self)
+
+    def sqrt(self) -> Value:
+        return ops.Sqrt.apply(self)
+
+    def sin(self) -> Value:
+        return ops.Sin.apply(self)
+
+    def cos(self) -> Value:
+        return ops.Cos.apply(self)
+
+    def tanh(self) -> Value:
+        return ops.Tanh.apply(self)
+
+    def sigmoid(self) -> Value:
+        return ops.Sigmoid.apply(self)
+
+    def relu(self) -> Value:
+        return ops.Relu.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        return ops.LeakyRelu.apply(self, negative_slope)
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Value:
+        return ops.Softplus.apply(self, beta, threshold)
+
+    def square(self) -> Value:
+        return ops.PowScalar.apply(self, 2)
+
+    def rsqrt(self) -> Value:
+        return ops.PowScalar.apply(self, -0.5)
+
+    def reciprocal(self) -> Value:
+        return 1.0 / self
+
+    def clamp(self, min: Any = None, max: Any = None) -> Value:  # noqa: A002 - torch's names
+        """Limit to [min, max]; the gradient passes where min <= x <= max (torch's convention)."""
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return ops.Clamp.apply(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Maximum.apply(a, b)
+
+    def minimum(self, other: Any) -> Value:
+        a, b = _pair(self, other)
+        return ops.Minimum.apply(a, b)
+
+    def softmax(self, dim: int) -> Value:
+        return ops.Softmax.apply(self, dim)
+
+    def log_softmax(self, dim: int) -> Value:
+        return ops.LogSoftmax.apply(self, dim)
+
+    def where(self, condition: Any, other: Any) -> Value:
+        return where(condition, self, other)
+
+    # ----- reductions ----------------------------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Value:
+        """Sum over `dim` (all dims if None); integer and bool data sum as int64, as in torch."""
+        source = self.to(dtype) if dtype is not None else self
+        if source._data.dtype.kind in "biu":
+            source = source.to(dtypes.int64)
+        return ops.Sum.apply(source, _dims(dim, self._data.ndim), keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Value:
+        source = self.to(dtype) if dtype is not None else self
+        if source._data.dtype.kind not in "f":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+                f"dtype. Got: {_torch_dtype_name(source.dtype)}"
+            )
+        return ops.Mean.apply(source, _dims(dim, self._data.ndim), keepdim)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Value:
+        """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
+        return ops.Var.apply(self, _dims(dim, self._data.ndim), _correction(unbiased, correction), keepdim)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Value:
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The largest element; with `dim`, a (values, indices) pair as torch.max(dim) returns."""
+        if isinstance(dim, Value):
+            return self.maximum(dim)
+        if dim is None:
+            return ops.Amax.apply(self, None, False)
+        values = ops.MaxDim.apply(self, _single_dim(dim, self._data.ndim), keepdim)
+        return MinMax(values, self.argmax(dim, keepdim))
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The smallest element; with `dim`, a (values, indices) pair as torch.min(dim) returns."""
+        if isinstance(dim, Value):
+            return self.minimum(dim)
+        if dim is None:
+            return -ops.Amax.apply(-self, None, False)
+        values = -ops.MaxDim.apply(-self, _single_dim(dim, self._data.ndim), keepdim)
+        return MinMax(values, self.argmin(dim, keepdim))
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Value:
+        return ops.Amax.apply(self, _dims(dim, self._data.ndim), keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Value:
+        return -ops.Amax.apply(-self, _dims(dim, self._data.ndim), keepdim)
+
+    def argmax(self, dim: Any = None, keepdim: bool = False) -> Value:
+        return _arg_reduce(np.argmax, self._data, dim, keepdim)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
+        return _arg_reduce(np.argmin, self._data, dim, keepdim)
+
+    def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Value:
+        if p == 2:
+            return (self * self).sum(dim, keepdim).sqrt()
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    # ----- shape ---------------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Value:
+        target = _shape_arg(shape)
+        if target == self._data.shape:
+            return self
+        return ops.Reshape.apply(self, _resolve_shape(target, self._data.size, self._data.shape))
+
+    view = reshape
+
+    def view_as(self, other: Value) -> Value:
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other: Value) -> Value:
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Value:
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        start = _single_dim(start_dim, len(shape))
+        end = _single_dim(end_dim, len(shape))
+        merged = int(np.prod(shape[start : end + 1]))
+        return self.reshape(shape[:start] + (merged,) + shape[end + 1 :])
+
+    def squeeze(self, dim: Any = None) -> Value:
+        shape = self._data.shape
+        if dim is None:
+            return self.reshape(tuple(s for s in shape if s != 1))
+        axes = {_single_dim(d, max(len(shape), 1)) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+        return self.reshape(tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
+
+    def unsqueeze(self, dim: int) -> Value:
+        shape = self._data.shape
+        axis = _single_dim(dim, len(shape) + 1)
+        return self.reshape(shape[:axis] + (1,) + shape[axis:])
+
+    def transpose(self, dim0: int, dim1: int) -> Value:
+        ndim = self._data.ndim
+        order = list(range(ndim))
+        if ndim:
+            a, b = _single_dim(dim0, ndim), _single_dim(dim1, ndim)
+            order[a], order[b] = order[b], order[a]
+        return self.permute(*order)
+
+    swapaxes = transpose
+
+    def t(self) -> Value:
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return self.permute(*reversed(range(self._data.ndim)))
+
+    @property
+    def T(self) -> Value:  # noqa: N802 - torch's name
+        return self.permute(*reversed(range(self._data.ndim)))
+
+    @property
+    def mT(self) -> Value:  # noqa: N802 - torch's name
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims: Any) -> Value:
+        order = tuple(_single_dim(d, self._data.ndim) for d in _shape_arg(dims))
+        if sorted(order) != list(range(self._data.ndim)):
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+                f"desired ordering of dimensions i.e. input.dim() = {self._data.ndim} is not equal to len(dims) = "
+                f"{len(order)}"
+            )
+        if order == tuple(range(self._data.ndim)):
+            return self
+        return ops.Permute.apply(self, order)
+
+    def expand(self, *sizes: Any) -> Value:
+        target = _shape_arg(sizes)
+        shape = self._data.shape
+        lead = len(target) - len(shape)
+        if lead < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
+                f"dimensions in the tensor ({len(shape)})"
+            )
+        resolved = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(target))
+        if resolved == shape:
+            return self
+        return ops.Expand.apply(self, resolved)
+
+    def expand_as(self, other: Value) -> Value:
+        return self.expand(other.shape)
+
+    def repeat(self, *sizes: Any) -> Value:
+        reps = _shape_arg(sizes)
+        out = self.reshape((1,) * (len(reps) - self._data.ndim) + self._data.shape)
+        for axis, count in enumerate(reps):
+            if count != 1:
+                out = cat([out] * count, dim=axis)
+        return out
+
+    def __getitem__(self, index: Any) -> Value:
+        return ops.Index.apply(self, _normalize_index(index))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if self._requires_grad and STATE.enabled:
+            if self._grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE_MESSAGE)
+            raise RuntimeError(
+                "item assignment on a Value that is part of a graph is not supported: build the result with "
+                "where() or cat() instead, or assign under no_grad()"
+            )
+        self._data[_normalize_index(index)] = _array_of(value)
+
+    # ----- in-place (no graph; torch's rule for leaves that require grad) -------------------
+    def _check_inplace(self) -> None:
+        if self._requires_grad and STATE.enabled:
+            if self._grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE_MESSAGE)
+            raise RuntimeError(
+                "in-place operations on a Value that is part of a graph are not supported: use the "
+                "out-of-place form (x = x + y) instead"
+            )
+
+    def _inplace(self, ufunc: Any, other: Any) -> Value:
+        self._check_inplace()
+        operand = _array_of(other)
+        try:
+            ufunc(self._data, operand, out=self._data, casting="same_kind")
+        except (TypeError, np._core._exceptions._UFuncOutputCastingError):  # type: ignore[attr-defined]
+            result = np.result_type(self._data, operand)
+            raise RuntimeError(
+                f"result type {_torch_dtype_name(result)} can't be cast to the desired output type "
+                f"{_torch_dtype_name(self._data.dtype)}"
+            ) from None
+        except ValueError as error:
+            raise RuntimeError(
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape: {error}"
+            ) from None
+        return self
+
+    def _augmented(self, other: Any, inplace: Callable[[Value, Any], Value], outofplace: Any) -> Value:
+        """`x += y`: in place like torch, except that a recorded non-leaf gets a new node (same gradients)."""
+        if self._requires_grad and STATE.enabled and self._grad_fn is not None:
+            return outofplace(self, other)
+        return inplace(self, other)
+
+    def __iadd__(self, other: Any) -> Value:
+        return self._augmented(other, Value.add_, Value.__add__)
+
+    def __isub__(self, other: Any) -> Value:
+        return self._augmented(other, Value.sub_, Value.__sub__)
+
+    def __imul__(self, other: Any) -> Value:
+        return self._augmented(other, Value.mul_, Value.__mul__)
+
+    def __itruediv__(self, other: Any) -> Value:
+        return self._augmented(other, Value.div_, Value.__truediv__)
+
+    def add_(self, other: Any, alpha: float = 1) -> Value:
+        return self._inplace(np.add, other if alpha == 1 else _array_of(other) * alpha)
+
+    def sub_(self, other: Any, alpha: float = 1) -> Value:
+        return self._inplace(np.subtract, other if alpha == 1 else _array_of(other) * alpha)
+
+    def mul_(self, other: Any) -> Value:
+        return self._inplace(np.multiply, other)
+
+    def div_(self, other: Any) -> Value:
+        return self._inplace(np.divide, other)
+
+    def zero_(self) -> Value:
+        self._check_inplace()
+        self._data.fill(0)
+        return self
+
+    def fill_(self, value: Any) -> Value:
+        self._check_inplace()
+        self._data.fill(_array_of(value))
+        return self
+
+    def copy_(self, src: Any) -> Value:
+        """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape."""
+        self._check_inplace()
+        np.copyto(self._data, np.broadcast_to(_array_of(src), self._data.shape), casting="unsafe")
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Value:
+        from tinygrad_lr.random import default_generator
+
+        self._check_inplace()
+        self._data[...] = default_generator.uniform(a, b, self._data.shape)
+        return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Value:
+        from tinygrad_lr.random import default_generator
+
+        self._check_inplace()
+        self._data[...] = default_generator.normal(mean, std, self._data.shape)
+        return self
+
+
+class Size(tuple):
+    """A shape; prints as torch.Size([...]) so error messages read as torch's."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self) -> int:
+        return int(np.prod(self))
+
+
+class MinMax(tuple):
+    """(values, indices), as returned by max(dim) and min(dim)."""
+
+    def __new__(cls, values: Value, indices: Value) -> MinMax:
+        return super().__new__(cls, (values, indices))
+
+    @property
+    def values(self) -> Value:
+        return self[0]
+
+    @property
+    def indices(self) -> Value:
+        return self[1]
+
+
+class _RemovableHandle:
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+# ----- helpers that prepare arguments ---------------------------------------------------------
+def _array_of(x: Any) -> Any:
+    return x._data if isinstance(x, Value) else x
+
+
+def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:
+    """Make `b` an operand for `a`: Python numbers take a's dtype (torch's scalar rule), mixed dtypes promote."""
+    da = a._data.dtype
+    if isinstance(b, Value):
+        db = b._data.dtype
+        if db != da:
+            target = dtypes.promote_tensors([(da, a._data.ndim), (db, b._data.ndim)])
+            if floating and target.kind != "f":
+                target = dtypes.get_default_dtype()
+            return a.to(target), b.to(target)
+        if floating and da.kind != "f":
+            target = dtypes.get_default_dtype()
+            return a.to(target), b.to(target)
+        return a, b
+    if isinstance(b, (numbers.Number, np.generic)):
+        target = dtypes.scalar_dtype(b, da)
+        if floating and target.kind != "f":
+            target = dtypes.get_default_dtype()
+        if target != da:
+            a = a.to(target)
+        return a, np.asarray(b, dtype=target)
+    if isinstance(b, (np.ndarray, list, tuple)):
+        return _pair(a, Value(b), floating)
+    raise TypeError(f"unsupported operand type(s) for Value and {type(b).__name__}")
+
+
+def _torch_dtype_name(dtype: np.dtype) -> str:
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+    return names.get(np.dtype(dtype).name, str(dtype))
+
+
+def _single_dim(dim: Any, ndim: int) -> int:
+    dim = int(dim)
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})"
+        )
+    return dim % size if ndim else 0
+
+
+def _dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    """Normalize a reduction's `dim` argument to a sorted tuple of axes (None means all)."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        if len(dim) == 0:
+            return None
+        return tuple(sorted({_single_dim(d, ndim) for d in dim})) if ndim else ()
+    return (_single_dim(dim, ndim),) if ndim else ()
+
+
+def _correction(unbiased: Any, correction: Any) -> float:
+    if correction is not None:
+        return float(correction)
+    if unbiased is None:
+        return 1.0
+    return 1.0 if unbiased else 0.0
+
+
+def _shape_arg(args: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(int(s) for s in args)
+
+
+def _resolve_shape(shape: tuple[int, ...], size: int, original: Shape) -> tuple[int, ...]:
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape:
+        known = int(np.prod([s for s in shape if s != -1]))
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    if int(np.prod(shape)) != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+def _normalize_index(index: Any) -> Any:
+    """Turn Values inside an index into arrays (bool masks and integer index tensors)."""
+    if isinstance(index, Value):
+        return index._data
+    if isinstance(index, tuple):
+        return tuple(i._data if isinstance(i, Value) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
+    if dim is None:
+        result = np.asarray(fn(data), dtype=np.int64)
+        return Value._make_const(result.reshape((1,) * data.ndim) if keepdim else result)
+    axis = _single_dim(dim, data.ndim)
+    if data.ndim == 0:
+        return Value._make_const(np.zeros((), dtype=np.int64))
+    return Value._make_const(fn(data, axis=axis, keepdims=keepdim).astype(np.int64))
+
+
+def where(condition: Any, input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
+    """Elementwise `input if condition else other`; gradients flow to the chosen side only."""
+    mask = np.asarray(_array_of(condition), dtype=bool)
+    if isinstance(input, Value):
+        a, b = _pair(input, other)
+    elif isinstance(other, Value):
+        b, a = _pair(other, input)
+    else:
+        a, b = Value(input), Value(other)
+        a, b = _pair(a, b)
+    return ops.Where.apply(mask, a, b)
+
+
+def cat(tensors: Sequence[Value], dim: int = 0) -> Value:
+    """Join along an existing dimension; each input's gradient is its slice of the output's."""
+    values = _promote_all(tensors, "cat")
+    return ops.Cat.apply(_single_dim(dim, values[0]._data.ndim), *values)
+
+
+def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
+    """Join along a new dimension `dim`."""
+    values = _promote_all(tensors, "stack")
+    shapes = {v._data.shape for v in values}
+    if len(shapes) > 1:
+        first, *rest = values
+        other = next(v for v in rest if v._data.shape != first._data.shape)
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
+            f"{list(other.shape)} at entry {values.index(other)}"
+        )
+    axis = _single_dim(dim, values[0]._data.ndim + 1)
+    return cat([v.unsqueeze(axis) for v in values], dim=axis)
+
+
+def _promote_all(tensors: Sequence[Any], name: str) -> list[Value]:
+    if len(tensors) == 0:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    values = [t if isinstance(t, Value) else Value(t) for t in tensors]
+    target = values[0]._data.dtype
+    for v in values[1:]:
+        target = dtypes.promote_pair(target, v._data.dtype)
+    return [v.to(target) for v in values]
+
+
+from tinygrad_lr import ops  # noqa: E402  (ops build on Value)
