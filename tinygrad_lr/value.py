@@ -867,6 +867,8 @@ def _array_of(x: Any) -> Any:
 def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:
     """Make `b` an operand for `a`: Python numbers take a's dtype (torch's scalar rule), mixed dtypes promote."""
     da = a._data.dtype
+    if (type(b) is float or type(b) is int) and da.kind == "f":
+        return a, b  # NumPy keeps a float array's dtype next to a Python number, as torch does
     if isinstance(b, Value):
         db = b._data.dtype
         if db != da:

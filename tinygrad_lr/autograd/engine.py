@@ -79,38 +79,42 @@ def run_backward(
         ready = [e for e in pending if isinstance(e, Node) and e not in dependencies]
         while ready:
             node = ready.pop()
+            entries = node.next_entries
             grad = pending.pop(node, None)
-            if grad is not None:
-                grad = _run_node_hooks(node, grad, create_graph)
+            if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
+                grads: Any = (None,) * len(entries)
+            else:
+                if node._pre_hooks is not None or node._retained is not None:
+                    grad = _run_node_hooks(node, grad, create_graph)
                 if capture is not None and node in capture:
                     capture[node] = grad
-                grads = type(node)._function.backward(node, grad)
+                grads = node._function.backward(node, grad)
                 if not retain_graph and node._saved:
                     node._saved = ()
                     node._released = True
                 if type(grads) is not tuple:
                     grads = (grads,)
-                if len(grads) != len(node.next_entries):
+                if len(grads) != len(entries):
                     raise RuntimeError(
                         f"function {node.name()} returned an incorrect number of gradients "
-                        f"(expected {len(node.next_entries)}, got {len(grads)})"
+                        f"(expected {len(entries)}, got {len(grads)})"
                     )
-            else:
-                grads = (None,) * len(node.next_entries)
-            shapes = node.input_shapes
-            dtypes = node.input_dtypes
-            for i, entry in enumerate(node.next_entries):
+            for entry, g in zip(entries, grads):
                 if entry is None:
                     continue
-                g = grads[i]
+                is_node = isinstance(entry, Node)
                 if g is not None:
-                    if g.shape != shapes[i]:
-                        g = sum_to_shape(g, shapes[i])
-                    if g.dtype != dtypes[i]:
-                        g = g.to(dtypes[i]) if isinstance(g, Value) else g.astype(dtypes[i])
+                    if is_node:
+                        shape, dtype = entry.out_shape, entry.out_dtype
+                    else:
+                        shape, dtype = entry._data.shape, entry._data.dtype
+                    if g.shape != shape:
+                        g = sum_to_shape(g, shape)
+                    if g.dtype != dtype:
+                        g = g.to(dtype) if isinstance(g, Value) else g.astype(dtype)
                     previous = pending.get(entry)
                     pending[entry] = g if previous is None else previous + g
-                if isinstance(entry, Node):
+                if is_node:
                     remaining = dependencies[entry] - 1
                     dependencies[entry] = remaining
                     if remaining == 0:

@@ -41,9 +41,6 @@ FREED_MESSAGE = (
     "you need to access saved tensors after calling backward."
 )
 
-_FROM_OUTPUT = -1  # marks a saved array that is the op's own output
-
-
 class Node:
     """A recorded operation: the `ctx` of its Function and the `grad_fn` of its output.
 
@@ -51,27 +48,24 @@ class Node:
     the leaf Value itself (whose `.grad` accumulates it), or None (no gradient needed).
     """
 
-    __slots__ = (
-        "next_entries",
-        "needs_input_grad",
-        "input_shapes",
-        "input_dtypes",
-        "_saved",
-        "_saved_sources",
-        "_released",
-        "_pre_hooks",
-        "_retained",
-        "__dict__",
-        "__weakref__",
-    )
+    __slots__ = ("next_entries", "out_shape", "out_dtype", "__dict__", "__weakref__")
     _function: type[Function]
+    next_entries: tuple[Any, ...]
+    out_shape: tuple[int, ...]
+    out_dtype: np.dtype
 
-    def __init__(self) -> None:
-        self._saved: tuple[Any, ...] = ()
-        self._saved_sources: tuple[int | None, ...] = ()
-        self._released = False
-        self._pre_hooks: list[Any] | None = None
-        self._retained: weakref.ref[Any] | None = None
+    # Defaults, set on an instance only when used, so recording an op stays cheap.
+    _saved: tuple[Any, ...] = ()
+    _arg_ids: tuple[int, ...] = ()
+    _out_id: int = 0
+    _released = False
+    _pre_hooks: list[Any] | None = None
+    _retained: weakref.ref[Any] | None = None
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """For each argument of forward: does the graph need its gradient?"""
+        return tuple([e is not None for e in self.next_entries])
 
     def name(self) -> str:
         return type(self).__name__
@@ -90,16 +84,16 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         if not STATE.enabled or not self._saved:
             return self._saved
-        return tuple(self._saved_as_value(i) for i in range(len(self._saved)))
+        return tuple([self._saved_as_value(array) for array in self._saved])
 
-    def _saved_as_value(self, i: int) -> Any:
-        array = self._saved[i]
-        source = self._saved_sources[i]
-        if source is None:
-            return array
-        if source == _FROM_OUTPUT:
+    def _saved_as_value(self, array: Any) -> Any:
+        """Under create_graph: a saved input or output becomes a Value attached to the graph again."""
+        key = id(array)
+        if key == self._out_id:
             return Value._make(np.asarray(array), self)
-        entry = self.next_entries[source]
+        if key not in self._arg_ids:
+            return array  # an intermediate (a mask, a sign): a constant for second-order purposes
+        entry = self.next_entries[self._arg_ids.index(key)]
         if entry is None:
             return Value._make_const(array)
         if isinstance(entry, Node):
@@ -169,57 +163,60 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Value:
         """Run forward on the arguments' arrays and, if a gradient is needed, record the node."""
-        record = False
-        if STATE.enabled:
-            for a in args:
-                if isinstance(a, Value) and a._requires_grad:
-                    record = True
-                    break
-        if not record:
-            out = cls.forward(_NO_GRAPH, *[a._data if isinstance(a, Value) else a for a in args])
-            return Value._make_const(out)
-
-        node = cls._backward_cls()
         arrays = []
         entries = []
-        needs = []
-        shapes = []
-        dtypes = []
+        record = False
         for a in args:
             if isinstance(a, Value):
-                data = a._data
-                arrays.append(data)
-                shapes.append(data.shape)
-                dtypes.append(data.dtype)
+                arrays.append(a._data)
                 if a._requires_grad:
-                    fn = a._grad_fn
-                    entries.append(a if fn is None else fn)
-                    needs.append(True)
-                    continue
+                    record = True
+                    entries.append(a._grad_fn or a)
+                else:
+                    entries.append(None)
             else:
                 arrays.append(a)
-                shapes.append(None)
-                dtypes.append(None)
-            entries.append(None)
-            needs.append(False)
+                entries.append(None)
+        if not (record and STATE.enabled):
+            try:
+                return Value._make_const(cls.forward(_NO_GRAPH, *arrays))
+            except ValueError as error:
+                raise_broadcast_error(error, arrays)
+                raise
+
+        node = object.__new__(cls._backward_cls)
         node.next_entries = tuple(entries)
-        node.needs_input_grad = tuple(needs)
-        node.input_shapes = tuple(shapes)
-        node.input_dtypes = tuple(dtypes)
-        raw = cls.forward(node, *arrays)
+        try:
+            raw = cls.forward(node, *arrays)
+        except ValueError as error:
+            raise_broadcast_error(error, arrays)
+            raise
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        node.out_shape = out.shape
+        node.out_dtype = out.dtype
         if node._saved:
-            node._saved_sources = tuple(_source_of(s, arrays, raw, out) for s in node._saved)
+            # Remember which saved arrays are inputs or the output (by identity; all are alive now),
+            # so create_graph can reattach them to the graph.
+            node._arg_ids = tuple(map(id, arrays))
+            node._out_id = id(raw)
         return Value._make(out, node)
 
 
-def _source_of(saved: Any, arrays: list[Any], raw: Any, out: np.ndarray) -> int | None:
-    if saved is raw or saved is out:
-        return _FROM_OUTPUT
-    for i, a in enumerate(arrays):
-        if saved is a:
-            return i
-    return None
+def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
+    """Turn NumPy's "operands could not be broadcast" into torch's message naming the clashing sizes."""
+    if "could not be broadcast" not in str(error):
+        return
+    shapes = [np.shape(a) for a in arrays if isinstance(a, np.ndarray)]
+    for i, first in enumerate(shapes):
+        for second in shapes[i + 1 :]:
+            ndim = max(len(first), len(second))
+            for offset in range(1, min(len(first), len(second)) + 1):  # torch compares from the last dim
+                a, b = first[-offset], second[-offset]
+                if a != b and a != 1 and b != 1:
+                    raise RuntimeError(
+                        f"The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton "
+                        f"dimension {ndim - offset}"
+                    ) from None
 
 
 from tinygrad_lr.value import Value  # noqa: E402  (Value's operators need Function first)
