@@ -48,16 +48,17 @@ class Node:
     the leaf Value itself (whose `.grad` accumulates it), or None (no gradient needed).
     """
 
-    __slots__ = ("next_entries", "out_shape", "out_dtype", "__dict__", "__weakref__")
+    # Slots for what every recorded op sets; a __dict__ only for what some ops add (ctx.dim = ...).
+    __slots__ = ("next_entries", "out_shape", "out_dtype", "_saved", "_arg_ids", "_out_id", "__dict__", "__weakref__")
     _function: type[Function]
     next_entries: tuple[Any, ...]
     out_shape: tuple[int, ...]
     out_dtype: np.dtype
+    _saved: tuple[Any, ...]
+    _arg_ids: tuple[int, ...]  # set with _out_id when something is saved
+    _out_id: int
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
-    _saved: tuple[Any, ...] = ()
-    _arg_ids: tuple[int, ...] = ()
-    _out_id: int = 0
     _released = False
     _pre_hooks: list[Any] | None = None
     _retained: weakref.ref[Any] | None = None
@@ -186,6 +187,7 @@ class Function:
 
         node = object.__new__(cls._backward_cls)
         node.next_entries = tuple(entries)
+        node._saved = ()
         try:
             raw = cls.forward(node, *arrays)
         except ValueError as error:
