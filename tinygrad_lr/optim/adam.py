@@ -1,0 +1,143 @@
+"""Adam and AdamW (Kingma & Ba, 2015; Loshchilov & Hutter, 2019), as torch.optim computes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
+from tinygrad_lr.value import Value
+
+
+class Adam(Optimizer):
+    r"""Adam: moving averages of the gradient and its square, bias-corrected. At step t (from 1):
+
+        g = -grad if maximize else grad
+        p = p * (1 - lr * weight_decay)          if decoupled_weight_decay   (AdamW)
+        g = g + weight_decay * p                 otherwise                   (L2 penalty)
+        m = m + (1 - beta1) * (g - m)            (= beta1 * m + (1 - beta1) * g)
+        v = beta2 * v + (1 - beta2) * g * g
+        s = max(s, v) if amsgrad else v          (amsgrad keeps the max of the raw v)
+        p = p - lr / (1 - beta1**t) * m / (sqrt(s) / sqrt(1 - beta2**t) + eps)
+
+    Note where eps goes: after dividing sqrt(s) by sqrt(1 - beta2**t). State per parameter: `step`
+    (a 0-d float Value), `exp_avg` (m), `exp_avg_sq` (v) and, with amsgrad, `max_exp_avg_sq` (s).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
+        data = p._data
+        state = self.state[p]
+        if not state:
+            state["step"] = step_counter()
+            state["exp_avg"] = Value._make_const(np.zeros_like(data))
+            state["exp_avg_sq"] = Value._make_const(np.zeros_like(data))
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = Value._make_const(np.zeros_like(data))
+        lr = group["lr"]
+        beta1, beta2 = group["betas"]
+        weight_decay = group["weight_decay"]
+        t = advance(state["step"])
+
+        if group["maximize"]:
+            grad = -grad
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                data *= 1 - lr * weight_decay
+            else:
+                grad = grad + weight_decay * data
+
+        m = state["exp_avg"]._data
+        v = state["exp_avg_sq"]._data
+        m += (1 - beta1) * (grad - m)
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+
+        bias_correction1 = 1 - beta1**t
+        bias_correction2_sqrt = (1 - beta2**t) ** 0.5
+        if group["amsgrad"]:
+            v_max = state["max_exp_avg_sq"]._data
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
+        denom = np.sqrt(v)
+        denom /= bias_correction2_sqrt
+        denom += group["eps"]
+        update = m * (lr / bias_correction1)
+        update /= denom
+        data -= update
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay: `p = p * (1 - lr * weight_decay)` before the moment updates,
+    instead of adding `weight_decay * p` to the gradient. Otherwise the same update as `Adam`;
+    `weight_decay` defaults to 1e-2. Identical to `Adam(..., decoupled_weight_decay=True)`.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+            capturable=capturable, differentiable=differentiable, fused=fused, decoupled_weight_decay=True,
+        )
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

@@ -1,0 +1,251 @@
+"""`Optimizer`: the bookkeeping every optimizer shares (parameter groups, per-parameter state, state dicts).
+
+A subclass only says how one parameter moves: `_update(p, grad, state, group)` receives the parameter's
+array, its gradient's array, the parameter's state dict and its group's options, and changes the array in
+place (plain NumPy, no graph). `step()` calls it for every parameter whose `.grad` is not None, in group
+order, exactly as torch's single-tensor (CPU) code path does.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr import dtypes
+from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
+from tinygrad_lr.value import Value
+
+DUPLICATE_PARAMS_WARNING = (
+    "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; "
+    "see github.com/pytorch/pytorch/issues/40967 for more information"
+)
+
+_TENSOR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                      "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+class _RequiredParameter:
+    """Marks a hyperparameter that every parameter group must set itself."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def typename(obj: Any) -> str:
+    """torch.typename: `tinygrad_lr.FloatTensor` for a float32 Value, `float` for a float, `module.Class` otherwise."""
+    if isinstance(obj, Value):
+        return f"tinygrad_lr.{_TENSOR_TYPE_NAMES.get(obj.dtype.name, obj.dtype.name)}Tensor"
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def step_counter() -> Value:
+    """A fresh `state['step']`: a 0-d float Value (float64 when that is the default dtype, else float32)."""
+    dtype = dtypes.float64 if dtypes.get_default_dtype() == dtypes.float64 else dtypes.float32
+    return Value._make_const(np.zeros((), dtype=dtype))
+
+
+def advance(counter: Value) -> float:
+    """Add one to a `state['step']` counter in place and return the new count as a Python float."""
+    array = counter._data
+    array += 1
+    return float(array)
+
+
+class Optimizer:
+    """Base class of all optimizers: holds `param_groups` and `state`, and runs `step()`.
+
+    `params` is an iterable of Values (or of `(name, Value)` pairs, as from `named_parameters()`), or of
+    dicts that each define a parameter group: `{'params': [...], 'lr': 0.1, ...}`; options missing from a
+    group take the optimizer's `defaults`.
+    """
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Value):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+                + typename(params)
+            )
+        self.state: defaultdict[Value, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    # ----- parameter groups ----------------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Append a group of parameters with its own options (the rest come from `defaults`)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Value):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of tensors "
+                "in sets will change between runs. Please use a list instead."
+            )
+        params = list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        param_group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            param_group["param_names"] = names
+
+        for param in params:
+            if not isinstance(param, Value):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(param))
+            if not (param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            param_group.setdefault(name, default)
+
+        if len(params) != len(set(params)):
+            warnings.warn(DUPLICATE_PARAMS_WARNING, UserWarning, stacklevel=3)
+
+        seen: set[Value] = set()
+        for group in self.param_groups:
+            seen.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {which} to the optimizer"
+                )
+        if not seen.isdisjoint(params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # ----- the training-loop calls ---------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: `.grad = None` (default), or fill them with zeros when `set_to_none=False`."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p._grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                else:
+                    if grad._grad_fn is not None:
+                        grad.detach_()
+                    else:
+                        grad._requires_grad = False
+                    grad._data.fill(0)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns `closure()`'s loss when a closure is given.
+
+        The closure (which should zero the gradients, compute the loss and call `backward()`) runs with
+        gradients enabled; the update itself runs under `no_grad()`.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    grad = p._grad
+                    if grad is not None:
+                        self._update(p, grad._data, group)
+        return loss
+
+    def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """Move `p._data` in place given its gradient array (subclasses implement this)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update(p, grad, group) or step()")
+
+    # ----- saving and resuming ---------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """`{'state': {index: {...}}, 'param_groups': [{<options>, 'params': [index, ...]}]}`.
+
+        Parameters are replaced by their position counted across all groups in order; the state's
+        Values are the optimizer's own (not copies), as in torch.
+        """
+        index_of: dict[int, int] = {}
+        start = 0
+        packed_groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start):
+                index_of.setdefault(id(p), i)
+            packed["params"] = [index_of[id(p)] for p in group["params"]]
+            start += len(packed["params"])
+            packed_groups.append(packed)
+        packed_state = {(index_of[id(k)] if isinstance(k, Value) else k): v for k, v in self.state.items()}
+        return {"state": packed_state, "param_groups": packed_groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore state and options (lr, betas, ...) from `state_dict()`'s output.
+
+        Hyperparameters come from the saved dict. Saved state Values are cast to their parameter's dtype
+        (not copied when the dtype already matches); `step` counters are kept as they are.
+        """
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+            )
+        param_of = dict(
+            zip(
+                chain.from_iterable(g["params"] for g in saved_groups),
+                chain.from_iterable(g["params"] for g in groups),
+            )
+        )
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            if key in param_of:
+                param = param_of[key]
+                state[param] = _cast_state(param, value)
+            else:
+                state[key] = value
+        for group, saved in zip(groups, saved_groups):
+            saved["params"] = group["params"]
+            if "param_names" in group and "param_names" not in saved:
+                saved["param_names"] = group["param_names"]
+        self.state = state
+        self.param_groups = saved_groups
+
+    def __repr__(self) -> str:
+        text = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+
+def _cast_state(param: Value, value: Any, key: Any = None) -> Any:
+    """A copy of one parameter's saved state, its Values cast to the parameter's dtype (except `step`)."""
+    if isinstance(value, Value):
+        if key == "step" or value.dtype == param.dtype or param.dtype.kind != "f":
+            return value
+        return Value._make_const(value._data.astype(param.dtype))
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(param, v) for v in value)
+    return value
