@@ -1,37 +1,180 @@
-"""The `tinygrad-lr` command. For now: fit Sales ~ TV on the bundled Advertising data with the engine."""
+"""The `tinygrad-lr` command (also `python -m tinygrad_lr`): a linear regression you can see through.
+
+It fits Sales ~ TV + Radio + Newspaper on the bundled Advertising data by gradient descent, with each feature
+standardized to mean 0 and standard deviation 1 (so one learning rate suits all of them), maps the learned
+coefficients back to the original units, compares them with the closed-form least-squares solution, and writes
+the gradient graph of the final loss (Graphviz source, and an image when Graphviz's `dot` is installed) and a
+step-by-step account of its backward pass into an output directory.
+"""
+
+# ruff: noqa: N803, N806  (X is the design matrix, as in the math and in scikit-learn)
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
+import argparse
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 import tinygrad_lr as tl
+from tinygrad_lr.datasets import ADVERTISING_FEATURES, ADVERTISING_TARGET, load_advertising
+from tinygrad_lr.reference import least_squares
+from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source
+
+MARKER = ".tinygrad_lr_demo"  # marks an output directory as this demo's, so re-running may overwrite its files
+GRAPH_NAME = "loss_graph"
+STEPS_NAME = "backward_steps.txt"
+AGREEMENT = 1e-4
 
 
-def _load_advertising() -> tuple[np.ndarray, np.ndarray]:
-    with resources.files("tinygrad_lr.datasets").joinpath("advertising.csv").open() as handle:
-        rows = list(csv.DictReader(handle))
-    tv = np.array([float(r["TV"]) for r in rows])
-    sales = np.array([float(r["Sales"]) for r in rows])
-    return tv, sales
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tinygrad-lr",
+        description="Train a linear regression on the bundled Advertising data with tinygrad_lr, compare it with "
+        "the closed-form solution, and write the gradient graph of the loss.",
+    )
+    parser.add_argument("--epochs", type=int, default=200, help="full-batch gradient descent steps (default 200)")
+    parser.add_argument("--lr", type=float, default=0.1, help="learning rate of SGD (default 0.1)")
+    parser.add_argument(
+        "--out", default="tinygrad_lr_demo", help="directory for the graph and the backward account (default "
+        "./tinygrad_lr_demo; an existing directory is used only if it is empty or was made by this demo)"
+    )
+    parser.add_argument(
+        "--features", default=",".join(ADVERTISING_FEATURES),
+        help="comma-separated predictors among TV, Radio, Newspaper (default: all three; TV alone is the classic "
+        "simple regression)",
+    )
+    parser.add_argument("--format", choices=("png", "svg"), default="png", help="image format of the graph")
+    return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    tv, sales = _load_advertising()
-    x = tl.tensor((tv - tv.mean()) / tv.std(), dtype=tl.float64)
-    y = tl.tensor(sales, dtype=tl.float64)
-    w = tl.zeros((), dtype=tl.float64, requires_grad=True)
-    b = tl.zeros((), dtype=tl.float64, requires_grad=True)
-    for epoch in range(200):
-        loss = ((w * x + b - y) ** 2).mean()
-        w.grad = b.grad = None
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    features = _parse_features(parser, args.features)
+    if args.epochs < 1:
+        parser.error(f"--epochs must be at least 1, got {args.epochs}")
+    if not np.isfinite(args.lr) or args.lr <= 0:
+        parser.error(f"--lr must be a positive number, got {args.lr}")
+    out_dir = Path(args.out)
+    problem = _check_out_dir(out_dir)
+    if problem:
+        print(f"tinygrad-lr: error: {problem}", file=sys.stderr)
+        return 2
+
+    X, y, names = load_advertising(features=features)
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    print(f"tinygrad_lr demo: linear regression on the Advertising data ({len(y)} markets, ISLR chapter 3)")
+    print(f"model: {ADVERTISING_TARGET} ~ {' + '.join(names)}; each feature standardized as (x - mean) / std")
+    print(f"training: full-batch gradient descent on the mean squared error, lr={args.lr:g}, {args.epochs} epochs")
+
+    weight, bias, loss = _train((X - mean) / std, y, args.epochs, args.lr)
+
+    coefficients = weight._data.reshape(-1) / std  # d sales / d x = (d sales / d z) (dz / dx), z = (x - mean) / std
+    intercept = float(bias._data.reshape(())) - float(coefficients @ mean)
+    ref_weight, ref_bias = least_squares(X, y)
+    worst = _print_comparison(names, intercept, coefficients, float(ref_bias), ref_weight)
+    residual = y - (X @ coefficients + intercept)
+    r_squared = 1 - residual @ residual / ((y - y.mean()) @ (y - y.mean()))
+    print(f"training mse {residual @ residual / len(y):.4f}, R^2 = {r_squared:.4f}")
+    if worst > AGREEMENT:
+        print(f"note: the fit differs from the closed form by {worst:.2g} > {AGREEMENT:g}: train longer (--epochs) "
+              "or with a different --lr")
+
+    _write_graph(out_dir, loss, {"weight": weight, "bias": bias}, args.format)
+    return 0
+
+
+def _parse_features(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    by_lower = {name.lower(): name for name in ADVERTISING_FEATURES}
+    features = []
+    for part in text.split(","):
+        key = part.strip().lower()
+        if key not in by_lower:
+            choices = ", ".join(ADVERTISING_FEATURES)
+            parser.error(f"--features: unknown feature {part.strip()!r}; choose among {choices}")
+        if by_lower[key] in features:
+            parser.error(f"--features: {by_lower[key]} is listed twice")
+        features.append(by_lower[key])
+    return features
+
+
+def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[tl.Value, tl.Value, tl.Value]:
+    """Gradient descent on mse(Z w^T + b, y) with the layout of nn.Linear: weight (1, k), bias (1,), output (n, 1).
+
+    Returns the parameters and the final loss, whose graph is kept (not yet backpropagated) for drawing.
+    """
+    inputs = tl.tensor(Z, dtype=tl.float64)
+    targets = tl.tensor(y.reshape(-1, 1), dtype=tl.float64)  # (n, 1), the shape of the prediction
+    weight = tl.zeros((1, Z.shape[1]), dtype=tl.float64, requires_grad=True)
+    bias = tl.zeros((1,), dtype=tl.float64, requires_grad=True)
+    report_every = max(1, epochs // 10)
+    for epoch in range(1, epochs + 1):
+        prediction = inputs @ weight.T + bias
+        loss = ((prediction - targets) ** 2).mean()
+        weight.grad = bias.grad = None
         loss.backward()
         with tl.no_grad():
-            w -= 0.1 * w.grad
-            b -= 0.1 * b.grad
-        if epoch % 50 == 0:
-            print(f"epoch {epoch:3d}  mse {loss:.4f}")
-    print(f"final mse {loss:.4f}: sales = {b.item():.4f} + {w.item():.4f} * (standardized TV)")
-    return 0
+            weight -= lr * weight.grad
+            bias -= lr * bias.grad
+        if epoch == 1 or epoch % report_every == 0 or epoch == epochs:
+            print(f"  epoch {epoch:5d}  mse {loss:.6f}")
+    prediction = inputs @ weight.T + bias
+    loss = ((prediction - targets) ** 2).mean()
+    return weight, bias, loss
+
+
+def _print_comparison(
+    names: Sequence[str], intercept: float, coefficients: np.ndarray, ref_intercept: float, ref_weight: np.ndarray
+) -> float:
+    print("coefficients in original units (Sales in thousands of units; budgets in thousands of dollars):")
+    print(f"  {'term':<10} {'gradient descent':>17} {'closed form':>13} {'difference':>11}")
+    rows = [("intercept", intercept, ref_intercept)] + list(zip(names, coefficients, ref_weight))
+    worst = 0.0
+    for name, learned, exact in rows:
+        difference = abs(float(learned) - float(exact))
+        worst = max(worst, difference)
+        print(f"  {name:<10} {float(learned):>17.6f} {float(exact):>13.6f} {difference:>11.1e}")
+    verdict = "agree" if worst <= AGREEMENT else "DIFFER"
+    print(
+        f"gradient descent and numpy.linalg.lstsq {verdict}: largest difference {worst:.1e} (tolerance {AGREEMENT:g})"
+    )
+    return worst
+
+
+def _check_out_dir(out_dir: Path) -> str | None:
+    """None if the demo may write into `out_dir`; otherwise why not (it never overwrites a user's files)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"--out {out_dir} exists and is not a directory; choose another --out"
+    if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
+        return (
+            f"--out {out_dir} already exists and holds files this demo did not write; "
+            "choose another --out or empty that directory"
+        )
+    return None
+
+
+def _write_graph(out_dir: Path, loss: tl.Value, params: dict[str, Any], image_format: str) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text("written by `python -m tinygrad_lr`; its files may be overwritten by a re-run\n")
+    names = {**params, "loss": loss}
+    steps = explain_backward(loss, params=names)  # before backward: it needs the graph's saved values
+    loss.backward()  # so the graph shows each parameter's gradient at the final point
+    graph = draw_graph(loss, params=names)
+    source = save_source(graph, out_dir / f"{GRAPH_NAME}.gv")
+    (out_dir / STEPS_NAME).write_text(steps + "\n", encoding="utf-8")
+    print(f"gradient graph of the final loss (mse {loss:.6f}) and how backward computed it:")
+    print(f"  {source}  (Graphviz source)")
+    if shutil.which("dot") is None:
+        print(
+            f"  no image: Graphviz's `dot` is not installed (apt-get install graphviz, or brew install graphviz); "
+            f"then run: dot -T{image_format} {source} -o {source.with_suffix('.' + image_format)}"
+        )
+    else:
+        print(f"  {render_graph(graph, out_dir / f'{GRAPH_NAME}.{image_format}')}")
+    print(f"  {out_dir / STEPS_NAME}  (step-by-step account of backward)")
+    print("(at the least-squares minimum every gradient is ~0: that is how you can tell training has converged)")

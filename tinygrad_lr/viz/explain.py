@@ -1,0 +1,227 @@
+"""Narrate backward: which op runs when, what gradient reaches it, what its rule sends to each input.
+
+    print(explain_backward(loss, params=dict(model.named_parameters())))
+
+The account follows the engine's schedule (see `tinygrad_lr/autograd/engine.py`): an op runs once every op
+that consumed its result has delivered its gradient, so it runs once, on the sum of all of them. Each op's
+`backward` is called exactly as backward() calls it, and each result is summed back to its input's shape
+(un-broadcasting) as the engine does. Nothing is changed: no `.grad` is written, the graph's saved values are
+kept, and hooks are not run (the account shows the plain chain rule; a hook that changes gradients would make
+backward() differ from it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.engine import sum_to_shape
+from tinygrad_lr.autograd.function import Node
+from tinygrad_lr.autograd.grad_mode import no_grad
+from tinygrad_lr.value import Value
+from tinygrad_lr.viz.graph import _named_values
+from tinygrad_lr.viz.summary import shape_text, summarize
+
+__all__ = ["explain_backward"]
+
+FREED_HINT = (
+    "explain_backward needs the values the graph saved for backward, but a backward() call has already freed "
+    "them. Call explain_backward(loss) before loss.backward(), or use loss.backward(retain_graph=True)."
+)
+
+
+def explain_backward(loss: Value, params: Any = None, gradient: Any = None, max_elements: int = 6) -> str:
+    """A step-by-step account of `loss.backward()`, as text; computes it without touching any `.grad`.
+
+    For each op in the order the engine runs them: the gradient arriving at its output (dloss/dout), its
+    derivative rule (the first line of its Function's docstring), and the gradient it sends to each input
+    (after un-broadcasting). It ends with each leaf's gradient, which is what backward() would add into `.grad`.
+    `params` names Values as in `draw_graph`; `gradient` seeds a non-scalar `loss` as in `loss.backward(gradient)`.
+    """
+    if not isinstance(loss, Value):
+        raise TypeError(f"explain_backward takes a Value, got {type(loss).__name__}")
+    if not loss._requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    seed = _seed(loss, gradient)
+    names = _named_values(params)
+    narrator = _Narrator(names, max_elements)
+    return narrator.explain(loss, seed)
+
+
+def _seed(loss: Value, gradient: Any) -> np.ndarray:
+    if gradient is None:
+        if loss._data.size != 1:
+            raise RuntimeError(
+                "grad can be implicitly created only for scalar outputs: pass gradient= (dloss/dloss, same shape)"
+            )
+        return np.ones(loss._data.shape, dtype=loss._data.dtype)
+    seed = np.asarray(gradient._data if isinstance(gradient, Value) else gradient, dtype=loss._data.dtype)
+    if seed.shape != loss._data.shape:
+        raise RuntimeError(f"Mismatch in shape: gradient has a shape of {seed.shape} and loss has {loss._data.shape}")
+    return seed
+
+
+def _graph_nodes(root: Node) -> dict[Node, int]:
+    """Every node reachable from `root`, with how many recorded edges lead into it (iteratively)."""
+    dependencies: dict[Node, int] = {}
+    stack = [root]
+    seen = {root}
+    while stack:
+        node = stack.pop()
+        if node._released:
+            raise RuntimeError(FREED_HINT)
+        for entry in node.next_entries:
+            if isinstance(entry, Node):
+                dependencies[entry] = dependencies.get(entry, 0) + 1
+                if entry not in seen:
+                    seen.add(entry)
+                    stack.append(entry)
+    return dependencies
+
+
+class _Narrator:
+    def __init__(self, names: dict[int, tuple[str, Value]], max_elements: int) -> None:
+        self.names = names
+        self.names_by_node = {id(v._grad_fn): name for name, v in names.values() if v._grad_fn is not None}
+        self.max_elements = max_elements
+        self.leaf_numbers: dict[int, int] = {}
+        self.leaves: list[Value] = []
+        self.lines: list[str] = []
+
+    def explain(self, loss: Value, seed: np.ndarray) -> str:
+        title = self._name(loss) or "loss"
+        lines = self.lines
+        lines.append(f"How {title}.backward() computes its gradients, step by step")
+        lines.append(f"{title} = {self._values(loss._data)}, computed by {_op_name(loss)}")
+        if loss._grad_fn is None:
+            lines.append(f"{title} is a leaf: d{title}/d{title} = {self._values(seed)} goes straight into its .grad.")
+            self.leaves.append(loss)
+            self._leaf_summary({id(loss): seed}, title)
+            return "\n".join(lines)
+        lines.append(f"Backward starts from d{title}/d{title} = {self._values(seed)} and applies the chain rule,")
+        lines.append("one op at a time, from the output back to the leaves.")
+        pending = self._walk(loss._grad_fn, seed, title)
+        self._leaf_summary(pending, title)
+        return "\n".join(lines)
+
+    def _walk(self, root: Node, seed: np.ndarray, title: str) -> dict[int, Any]:
+        dependencies = _graph_nodes(root)
+        pending: dict[int, Any] = {id(root): seed}
+        ready = [root]
+        step = 0
+        with no_grad():
+            while ready:
+                node = ready.pop()
+                step += 1
+                grad = pending.pop(id(node), None)
+                self._describe_step(step, node, grad, title)
+                grads = self._local_gradients(node, grad)
+                for i, entry in enumerate(node.next_entries):
+                    if entry is None:  # a constant, or an argument that is not a Value (a dim, an exponent)
+                        continue
+                    g = grads[i]
+                    self._describe_flow(node, i, entry, g, title)
+                    if g is not None:
+                        g = _to_input(g, entry)
+                        previous = pending.get(id(entry))
+                        pending[id(entry)] = g if previous is None else previous + g
+                    if isinstance(entry, Node):
+                        dependencies[entry] -= 1
+                        if dependencies[entry] == 0:
+                            ready.append(entry)
+        return pending
+
+    def _local_gradients(self, node: Node, grad: Any) -> tuple[Any, ...]:
+        if grad is None:
+            return (None,) * len(node.next_entries)
+        grads = node._function.backward(node, grad)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        if len(grads) != len(node.next_entries):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(node.next_entries)}, got {len(grads)})"
+            )
+        return tuple(None if g is None else np.asarray(g._data if isinstance(g, Value) else g) for g in grads)
+
+    def _describe_step(self, step: int, node: Node, grad: Any, title: str) -> None:
+        named = self.names_by_node.get(id(node))
+        out = f"{named} = " if named else ""
+        self.lines.append("")
+        self.lines.append(f"step {step}: {out}{node.name()}  (output shape {shape_text(node.out_shape)})")
+        self.lines.append(f"    rule: {_rule(node)}")
+        if grad is None:
+            self.lines.append("    no gradient reaches this op (its consumers sent none), so it sends none")
+            return
+        self.lines.append(f"    gradient in: d{title}/d{named or 'out'} = {self._values(grad)}")
+
+    def _describe_flow(self, node: Node, i: int, entry: Any, g: Any, title: str) -> None:
+        target = f"op {entry.name()}" if isinstance(entry, Node) else self._leaf_text(entry)
+        if g is None:
+            self.lines.append(f"    input {i} -> {target}: no gradient returned")
+            return
+        shape = _input_shape_dtype(entry)[0]
+        note = ""
+        if g.shape != shape:
+            note = f"  (summed from {shape_text(g.shape)} to the input's shape {shape_text(shape)}: un-broadcast)"
+        self.lines.append(f"    input {i} -> {target}: sends {self._values(sum_to_shape(g, shape))}{note}")
+
+    def _leaf_summary(self, pending: dict[int, Any], title: str) -> None:
+        self.lines.append("")
+        self.lines.append(f"Leaves: d{title}/d(leaf), what backward() adds into each leaf's .grad")
+        for leaf in self.leaves:
+            grad = pending.get(id(leaf))
+            text = f"    {self._leaf_text(leaf)}: d{title}/d(leaf) = "
+            if grad is None:
+                self.lines.append(text + "None (no gradient reached it)")
+                continue
+            text += self._values(grad)
+            if leaf._grad is not None:
+                text += f"; .grad already holds {summarize(leaf._grad._data, self.max_elements)}, backward() would add"
+            self.lines.append(text)
+
+    # ----- names and numbers --------------------------------------------------------------------
+    def _name(self, value: Value) -> str:
+        entry = self.names.get(id(value))
+        return entry[0] if entry is not None else ""
+
+    def _leaf_text(self, leaf: Value) -> str:
+        if id(leaf) not in self.leaf_numbers:
+            self.leaf_numbers[id(leaf)] = len(self.leaves)
+            self.leaves.append(leaf)
+        name = self._name(leaf) or f"leaf #{self.leaf_numbers[id(leaf)]}"
+        return f"{name} {shape_text(leaf.shape)}"
+
+    def _values(self, array: Any) -> str:
+        array = np.asarray(array)
+        text = summarize(array, self.max_elements)
+        return text if array.ndim == 0 else f"{text}  shape {shape_text(array.shape)}"
+
+
+def _input_shape_dtype(entry: Any) -> tuple[tuple[int, ...], np.dtype]:
+    """Shape and dtype of the input an entry stands for: a node's output, or the leaf itself."""
+    if isinstance(entry, Node):
+        return entry.out_shape, entry.out_dtype
+    return entry._data.shape, entry._data.dtype
+
+
+def _to_input(g: np.ndarray, entry: Any) -> np.ndarray:
+    """The engine's treatment of a returned gradient: sum to the input's shape, cast to its dtype."""
+    shape, dtype = _input_shape_dtype(entry)
+    if g.shape != shape:
+        g = sum_to_shape(g, shape)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+def _rule(node: Node) -> str:
+    doc = node._function.__doc__
+    if not doc or not doc.strip():
+        return f"(no docstring on {node._function.__name__}: see its backward)"
+    return doc.strip().splitlines()[0]
+
+
+def _op_name(value: Value) -> str:
+    return value._grad_fn.name() if value._grad_fn is not None else "no op (a leaf)"
