@@ -95,11 +95,12 @@ class _Narrator:
         lines.append(f"How {title}.backward() computes its gradients, step by step")
         lines.append(f"{title} = {self._values(loss._data)}, computed by {_op_name(loss)}")
         if loss._grad_fn is None:
-            lines.append(f"{title} is a leaf: d{title}/d{title} = {self._values(seed)} goes straight into its .grad.")
+            seed_text = f"{_d(title)}/{_d(title)} = {self._values(seed)}"
+            lines.append(f"{title} is a leaf: {seed_text} goes straight into its .grad.")
             self.leaves.append(loss)
             self._leaf_summary({id(loss): seed}, title)
             return "\n".join(lines)
-        lines.append(f"Backward starts from d{title}/d{title} = {self._values(seed)} and applies the chain rule,")
+        lines.append(f"Backward starts from {_d(title)}/{_d(title)} = {self._values(seed)} and applies the chain rule,")
         lines.append("one op at a time, from the output back to the leaves.")
         pending = self._walk(loss._grad_fn, seed, title)
         self._leaf_summary(pending, title)
@@ -154,7 +155,7 @@ class _Narrator:
         if grad is None:
             self.lines.append("    no gradient reaches this op (its consumers sent none), so it sends none")
             return
-        self.lines.append(f"    gradient in: d{title}/d{named or 'out'} = {self._values(grad)}")
+        self.lines.append(f"    gradient in: {_d(title)}/{_d(named or 'out')} = {self._values(grad)}")
 
     def _describe_flow(self, node: Node, i: int, entry: Any, g: Any, title: str) -> None:
         target = f"op {entry.name()}" if isinstance(entry, Node) else self._leaf_text(entry)
@@ -169,10 +170,10 @@ class _Narrator:
 
     def _leaf_summary(self, pending: dict[int, Any], title: str) -> None:
         self.lines.append("")
-        self.lines.append(f"Leaves: d{title}/d(leaf), what backward() adds into each leaf's .grad")
+        self.lines.append(f"Leaves: {_d(title)}/d(leaf), what backward() adds into each leaf's .grad")
         for leaf in self.leaves:
             grad = pending.get(id(leaf))
-            text = f"    {self._leaf_text(leaf)}: d{title}/d(leaf) = "
+            text = f"    {self._leaf_text(leaf)}: {_d(title)}/d(leaf) = "
             if grad is None:
                 self.lines.append(text + "None (no gradient reached it)")
                 continue
@@ -225,3 +226,8 @@ def _rule(node: Node) -> str:
 
 def _op_name(value: Value) -> str:
     return value._grad_fn.name() if value._grad_fn is not None else "no op (a leaf)"
+
+
+def _d(name: str) -> str:
+    """Leibniz notation for a name: dloss, or d(x1*w1) when the name is not a plain identifier."""
+    return f"d{name}" if name.isidentifier() else f"d({name})"
