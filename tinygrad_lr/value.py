@@ -49,8 +49,8 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
             array = np.asarray(data)
         except (ValueError, TypeError) as error:
             raise TypeError(f"could not build a Value from {type(data).__name__}: {error}") from None
-        if dtype is None and array.dtype.kind == "f":
-            array = array.astype(dtypes.get_default_dtype())
+        if dtype is None and array.dtype.kind == "f" and not isinstance(data, np.generic):
+            array = array.astype(dtypes.get_default_dtype())  # a NumPy scalar keeps its dtype, as in torch
     kind = array.dtype.kind
     if kind not in "biuf":
         if kind in "OUSV":
@@ -304,9 +304,14 @@ class Value:
         return int(self._data.item())
 
     def __format__(self, spec: str) -> str:
-        if self._data.size == 1 and self._data.ndim == 0:
+        if self._data.ndim == 0:
             return format(self._data.item(), spec)
-        return format(repr(self), spec)
+        if spec:
+            raise TypeError(
+                f"unsupported format string passed to Value.__format__: only a 0-d Value formats like a number, "
+                f"this one has shape {list(self._data.shape)} (use .item() on a single element)"
+            )
+        return repr(self)
 
     def __repr__(self) -> str:
         return format_value(self)
@@ -398,6 +403,8 @@ class Value:
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, numbers.Number) and not isinstance(other, bool):
+            if self._data.dtype.kind != "f":  # torch: int ** 0.5 is the default float dtype, int ** 2 stays int
+                return ops.PowScalar.apply(self.to(dtypes.scalar_dtype(other, self._data.dtype)), other)
             return ops.PowScalar.apply(self, other)
         a, b = _pair(self, other)
         return ops.Pow.apply(a, b)
@@ -558,10 +565,10 @@ class Value:
         return ops.Minimum.apply(a, b)
 
     def softmax(self, dim: int) -> Value:
-        return ops.Softmax.apply(self, dim)
+        return ops.Softmax.apply(self, _single_dim(dim, self._data.ndim))
 
     def log_softmax(self, dim: int) -> Value:
-        return ops.LogSoftmax.apply(self, dim)
+        return ops.LogSoftmax.apply(self, _single_dim(dim, self._data.ndim))
 
     def where(self, condition: Any, other: Any) -> Value:
         return where(condition, self, other)
@@ -752,7 +759,10 @@ class Value:
         try:
             ufunc(self._data, operand, out=self._data, casting="same_kind")
         except (TypeError, np._core._exceptions._UFuncOutputCastingError):  # type: ignore[attr-defined]
-            result = np.result_type(self._data, operand)
+            if isinstance(operand, (numbers.Number, np.generic)):
+                result = dtypes.scalar_dtype(operand, self._data.dtype)
+            else:
+                result = dtypes.promote_pair(self._data.dtype, np.asarray(operand).dtype)
             raise RuntimeError(
                 f"result type {_torch_dtype_name(result)} can't be cast to the desired output type "
                 f"{_torch_dtype_name(self._data.dtype)}"

@@ -78,3 +78,8 @@ class set_grad_enabled(_GradModeSwitch):
 
     def __exit__(self, *exc_info: object) -> None:
         STATE.enabled = self._previous
+
+    def __call__(self, func: F) -> F:
+        # Used as a decorator, the mode applies only inside calls: undo the immediate switch of __init__.
+        STATE.enabled = self._previous
+        return super().__call__(func)
