@@ -295,3 +295,15 @@ def test_explain_backward_bad_inputs():
     with pytest.raises(TypeError, match="takes a Value"):
         explain_backward(3.0)
     assert "is a leaf" in explain_backward(tl.tensor(1.0, requires_grad=True))
+
+
+def test_explain_backward_points_out_hooks_it_does_not_run():
+    calls = []
+    a = tl.tensor(2.0, requires_grad=True)
+    a.register_hook(lambda g: calls.append("leaf") or g * 2)
+    b = a * 3
+    b.register_hook(lambda g: calls.append("node"))
+    text = explain_backward(b * 1.0, params={"a": a, "b": b})
+    assert calls == []
+    assert "a hook is registered here" in text
+    assert "a (): dloss/d(leaf) = 3 (before this leaf's hooks" in text

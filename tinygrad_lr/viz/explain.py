@@ -156,6 +156,8 @@ class _Narrator:
             self.lines.append("    no gradient reaches this op (its consumers sent none), so it sends none")
             return
         self.lines.append(f"    gradient in: {_d(title)}/{_d(named or 'out')} = {self._values(grad)}")
+        if node._pre_hooks:
+            self.lines.append("    (a hook is registered here: backward() applies it to this gradient; not shown here)")
 
     def _describe_flow(self, node: Node, i: int, entry: Any, g: Any, title: str) -> None:
         target = f"op {entry.name()}" if isinstance(entry, Node) else self._leaf_text(entry)
@@ -178,6 +180,8 @@ class _Narrator:
                 self.lines.append(text + "None (no gradient reached it)")
                 continue
             text += self._values(grad)
+            if leaf._hooks:
+                text += " (before this leaf's hooks, which backward() runs and this account does not)"
             if leaf._grad is not None:
                 text += f"; .grad already holds {summarize(leaf._grad._data, self.max_elements)}, backward() would add"
             self.lines.append(text)
