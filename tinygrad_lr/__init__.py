@@ -6,7 +6,7 @@
     x.grad          # Value([2., 4., 6.])
 """
 
-from tinygrad_lr import autograd
+from tinygrad_lr import autograd, data, optim, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
@@ -86,6 +86,7 @@ from tinygrad_lr.functional import (
     var,
 )
 from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
+from tinygrad_lr.serialization import load, save
 from tinygrad_lr.value import Size, Value, cat, stack, where
 
 Tensor = Value
@@ -103,4 +104,5 @@ __all__ = [
     "rand_like", "randint", "randn", "randn_like", "randperm", "relu", "reshape", "seed", "set_default_dtype",
     "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sum",
     "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
+    "data", "load", "optim", "save", "utils",
 ]
