@@ -64,6 +64,8 @@ FACTORY_CASES: list[tuple[str, Any]] = [
     ("arange start end", lambda lib: lib.arange(1, 4)),
     ("arange float step", lambda lib: lib.arange(0, 1, 0.25)),
     ("arange float end", lambda lib: lib.arange(3.0)),
+    ("arange of a 0-d int", lambda lib: lib.arange(lib.tensor(3))),
+    ("arange of a 0-d float", lambda lib: lib.arange(lib.tensor(2.0))),
     ("eye", lambda lib: lib.eye(3)),
     ("eye rectangular", lambda lib: lib.eye(2, 3)),
     ("zeros_like float64", lambda lib: lib.zeros_like(lib.ones(2, dtype=lib.float64))),

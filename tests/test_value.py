@@ -20,7 +20,9 @@ def test_tensor_is_an_alias_of_value() -> None:
 
 # ----- construction errors -----------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "bad", [np.array(["a", "b"]), np.array([object(), 1], dtype=object), ["x", "y"], np.array([b"a"])]
+    "bad",
+    [np.array(["a", "b"]), np.array([object(), 1], dtype=object), ["x", "y"], np.array([b"a"]), None, {1: 2},
+     "text", np.array([1 + 2j])],
 )
 def test_object_and_string_data_raise_clear_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="only bool, integer and floating point data are supported"):
@@ -316,6 +318,25 @@ def test_hook_on_non_leaf_changes_what_flows_upstream_like_torch() -> None:
         results.append((seen, m.grad.tolist(), x.grad.tolist()))
     assert results[0] == results[1]
     assert results[0] == ([[6.0, 12.0, 18.0]], [7.0, 13.0, 19.0], [21.0, 39.0, 57.0])
+
+
+def test_removed_hook_on_non_leaf_no_longer_runs() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    m = x * 2
+    handle = m.register_hook(lambda g: g * 100)
+    handle.remove()
+    handle.remove()  # removing twice is harmless
+    (m * 1).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_hooks_run_in_registration_order_and_chain() -> None:
+    x = tg.tensor([1.0], requires_grad=True)
+    order = []
+    x.register_hook(lambda g: order.append("first") or g + 1)
+    x.register_hook(lambda g: order.append("second") or g * 10)
+    (x * 3).sum().backward()
+    assert order == ["first", "second"] and x.grad.tolist() == [40.0]
 
 
 def test_hook_returning_none_keeps_gradient_and_wrong_shape_raises() -> None:

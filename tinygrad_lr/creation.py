@@ -93,6 +93,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     """Evenly spaced values in [start, end); int64 for integer arguments, else the default float dtype."""
     if end is None:
         start, end = 0, start
+    start, end, step = (x.item() if isinstance(x, Value) else x for x in (start, end, step))
     if dtype is None:
         integral = all(isinstance(x, (int, np.integer)) for x in (start, end, step))
         dtype = dtypes.int64 if integral else dtypes.get_default_dtype()

@@ -81,7 +81,7 @@ def format_array(data: np.ndarray, prefix: str) -> str:
         data,
         separator=", ",
         prefix=prefix,
-        formatter={kind: element},
+        formatter={kind: element},  # type: ignore[misc,dict-item,arg-type]
         threshold=THRESHOLD,
         edgeitems=EDGE_ITEMS,
         max_line_width=LINE_WIDTH,

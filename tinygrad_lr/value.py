@@ -53,12 +53,12 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
             array = array.astype(dtypes.get_default_dtype())  # a NumPy scalar keeps its dtype, as in torch
     kind = array.dtype.kind
     if kind not in "biuf":
-        if kind in "OUSV":
-            raise TypeError(
-                f"can't convert np.ndarray of type {array.dtype} to a Value: only bool, integer and floating "
-                "point data are supported (found object or string data; convert it to numbers first)"
-            )
-        raise TypeError(f"unsupported dtype {array.dtype}: use bool, integer or floating point data")
+        source = f"np.ndarray of type {array.dtype}" if data is array else f"{type(data).__name__} data"
+        found = "object or string data" if kind in "OUSV" else f"dtype {array.dtype}"
+        raise TypeError(
+            f"can't convert {source} to a Value: only bool, integer and floating point data are supported "
+            f"(found {found}; convert it to numbers first, e.g. with np.asarray(data, dtype=float))"
+        )
     if dtype is not None:
         dtype = np.dtype(dtype)
         if array.dtype != dtype:
