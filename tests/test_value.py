@@ -472,3 +472,15 @@ def test_micrograd_scalar_snippet_from_the_issue() -> None:
     e2 = (a2 + b - a2 * b + b**3).relu()
     e2.backward()
     assert a2.grad.item() == -1.0
+
+
+@pytest.mark.parametrize("shapes", [((4,), (3,)), ((1,), (3,)), ((2, 3), (4, 3)), ((3,), (2, 3))])
+@pytest.mark.parametrize("method", ["add_", "sub_", "mul_", "copy_"])
+def test_inplace_shape_mismatch_raises_torchs_message(shapes: tuple, method: str) -> None:
+    torch = require_torch()
+    target, source = shapes
+    with pytest.raises(RuntimeError) as expected:
+        getattr(torch.ones(target), method)(torch.ones(source))
+    with pytest.raises(RuntimeError) as info:
+        getattr(tg.ones(target), method)(tg.ones(source))
+    assert str(info.value) == str(expected.value)

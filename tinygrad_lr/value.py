@@ -767,10 +767,8 @@ class Value:
                 f"result type {_torch_dtype_name(result)} can't be cast to the desired output type "
                 f"{_torch_dtype_name(self._data.dtype)}"
             ) from None
-        except ValueError as error:
-            raise RuntimeError(
-                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape: {error}"
-            ) from None
+        except ValueError:
+            raise _inplace_shape_error(self._data.shape, np.shape(operand)) from None
         return self
 
     def _augmented(self, other: Any, inplace: Callable[[Value, Any], Value], outofplace: Any) -> Value:
@@ -816,7 +814,11 @@ class Value:
     def copy_(self, src: Any) -> Value:
         """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape."""
         self._check_inplace()
-        np.copyto(self._data, np.broadcast_to(_array_of(src), self._data.shape), casting="unsafe")
+        source = _array_of(src)
+        try:
+            np.copyto(self._data, np.broadcast_to(source, self._data.shape), casting="unsafe")
+        except ValueError:
+            raise _inplace_shape_error(self._data.shape, np.shape(source)) from None
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> Value:
@@ -900,6 +902,17 @@ def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:
     if isinstance(b, (np.ndarray, list, tuple)):
         return _pair(a, Value(b), floating)
     raise TypeError(f"unsupported operand type(s) for Value and {type(b).__name__}")
+
+
+def _inplace_shape_error(target: Shape, source: Shape) -> RuntimeError:
+    """torch's error for an in-place op whose operand does not broadcast to the output's shape."""
+    from tinygrad_lr.autograd.function import broadcast_mismatch_message
+
+    mismatch = broadcast_mismatch_message(tuple(target), tuple(source))
+    if mismatch is not None:
+        return RuntimeError(mismatch)
+    broadcast = list(np.broadcast_shapes(target, source))
+    return RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape {broadcast}")
 
 
 def _torch_dtype_name(dtype: np.dtype) -> str:
