@@ -6,7 +6,7 @@
     x.grad          # Value([2., 4., 6.])
 """
 
-from tinygrad_lr import autograd, data, optim, utils
+from tinygrad_lr import autograd, data, nn, optim, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
@@ -100,7 +100,7 @@ __all__ = [
     "double", "empty", "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
     "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16", "int32",
     "int64", "is_grad_enabled", "leaky_relu", "linspace", "log", "log1p", "log_softmax", "long", "manual_seed",
-    "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "ones", "ones_like", "permute", "rand",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "nn", "no_grad", "ones", "ones_like", "permute", "rand",
     "rand_like", "randint", "randn", "randn_like", "randperm", "relu", "reshape", "seed", "set_default_dtype",
     "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sum",
     "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",

@@ -1,0 +1,100 @@
+"""Containers: `Sequential` (a pipeline of modules) and `ModuleList` (a list whose modules are registered)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from tinygrad_lr.nn.module import Module
+
+
+def _checked_index(index: Any, size: int) -> int:
+    index = int(index.__index__())
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of range")
+    return index % size
+
+
+class _IndexedModules(Module):
+    """Shared machinery of containers whose children are named '0', '1', ... in order."""
+
+    def _renumber(self, modules: Iterable[Module]) -> None:
+        for name in list(self._modules):
+            delattr(self, name)
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        key = list(self._modules)[_checked_index(index, len(self))]
+        setattr(self, key, module)
+
+    def __delitem__(self, index: int | slice) -> None:
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            del modules[index]
+        else:
+            del modules[_checked_index(index, len(modules))]
+        self._renumber(modules)
+
+    def append(self, module: Module) -> Any:
+        """Add `module` at the end; returns self."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> Any:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+
+
+class Sequential(_IndexedModules):
+    """Modules applied in order: `Sequential(a, b, c)(x) == c(b(a(x)))`.
+
+    Built from positional modules (named '0', '1', ...) or one OrderedDict of name -> module. Supports
+    len, iteration, indexing (negative too) and slicing (which returns a Sequential).
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(args):
+                self.add_module(str(index), module)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return type(self)(OrderedDict(list(self._modules.items())[index]))
+        return list(self._modules.values())[_checked_index(index, len(self))]
+
+    def forward(self, input: Any) -> Any:  # noqa: A002 - torch's name
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+
+class ModuleList(_IndexedModules):
+    """A list of modules whose parameters belong to the owner (a plain Python list would hide them)."""
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return type(self)(list(self._modules.values())[index])
+        return list(self._modules.values())[_checked_index(index, len(self))]

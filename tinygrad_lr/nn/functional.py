@@ -1,0 +1,168 @@
+"""`tinygrad_lr.nn.functional` (import as F): layers and losses as plain functions, with torch's signatures.
+
+Layers (`linear`, activations, `dropout`) live here; the losses are in `loss_functions` and re-exported.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.nn import fused_ops
+from tinygrad_lr.nn.loss_functions import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, _torch_dtype_name
+
+__all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "huber_loss", "l1_loss",
+    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "smooth_l1_loss", "softmax",
+    "tanh",
+]
+
+_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
+
+
+def _require_value(x: Any, function: str, name: str, position: int) -> Value:
+    if not isinstance(x, Value):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # noqa: A002 - torch's name
+    """input @ weight.T + bias for input (*, in_features), weight (out, in), bias (out,): one fused op.
+
+    d input = g weight,  d weight = g^T input,  d bias = g summed over the batch.
+    """
+    _require_value(input, "linear", "input", 1)
+    _require_value(weight, "linear", "weight", 2)
+    x_data, w_data = input._data, weight._data
+    if x_data.ndim == 0 or w_data.ndim != 2:
+        raise RuntimeError(
+            f"both arguments to linear need to be at least 1D, but they are {x_data.ndim}D and {w_data.ndim}D"
+        )
+    if x_data.dtype != w_data.dtype:
+        if bias is None:
+            raise RuntimeError(
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{_C_TYPE_NAMES.get(x_data.dtype.name, x_data.dtype.name)} != "
+                f"{_C_TYPE_NAMES.get(w_data.dtype.name, w_data.dtype.name)}"
+            )
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {_torch_dtype_name(x_data.dtype)} and "
+            f"{_torch_dtype_name(w_data.dtype)}"
+        )
+    if x_data.shape[-1] != w_data.shape[1]:
+        rows = int(np.prod(x_data.shape[:-1]))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x_data.shape[-1]} and "
+            f"{w_data.shape[1]}x{w_data.shape[0]})"
+        )
+    if bias is not None:
+        _require_value(bias, "linear", "bias", 3)
+        if bias._data.shape not in ((w_data.shape[0],), (1,), ()):
+            raise RuntimeError(
+                f"bias of shape {list(bias.shape)} does not match the {w_data.shape[0]} output features of weight "
+                f"{list(weight.shape)}"
+            )
+    return fused_ops.Linear.apply(input, weight, bias)
+
+
+def _check_inplace(input: Value, inplace: bool) -> None:
+    if inplace and input._requires_grad and STATE.enabled and input._grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE_MESSAGE)
+
+
+def _out_of_place_or_into(input: Value, result: Value, inplace: bool) -> Value:
+    """torch's `inplace=True`: write the result into input's memory when input is outside any graph.
+
+    Inside a graph the result is a new node (same values and gradients as torch's in-place op).
+    """
+    if inplace and not (input._requires_grad and STATE.enabled):
+        np.copyto(input._data, result._data, casting="unsafe")
+        return input
+    return result
+
+
+def relu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
+    """max(x, 0);  derivative 1 where x > 0, else 0."""
+    _check_inplace(input, inplace)
+    return _out_of_place_or_into(input, _require_value(input, "relu", "input", 1).relu(), inplace)
+
+
+def leaky_relu(input: Value, negative_slope: float = 0.01, inplace: bool = False) -> Value:  # noqa: A002
+    """x if x > 0 else negative_slope * x."""
+    _check_inplace(input, inplace)
+    return _out_of_place_or_into(input, _require_value(input, "leaky_relu", "input", 1).leaky_relu(negative_slope),
+                                 inplace)
+
+
+def tanh(input: Value) -> Value:  # noqa: A002
+    """tanh(x);  derivative 1 - tanh(x)^2."""
+    return _require_value(input, "tanh", "input", 1).tanh()
+
+
+def sigmoid(input: Value) -> Value:  # noqa: A002
+    """1 / (1 + e^-x);  derivative s (1 - s)."""
+    return _require_value(input, "sigmoid", "input", 1).sigmoid()
+
+
+def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
+    """e^x / sum(e^x) along `dim` (shifted by the max, so large inputs are fine)."""
+    _require_value(input, "softmax", "input", 1)
+    if dim is None:
+        dim = _implicit_softmax_dim("softmax", input.ndim, _stacklevel)
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.softmax(dim)
+
+
+def log_softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
+    """x - logsumexp(x) along `dim`, computed stably."""
+    _require_value(input, "log_softmax", "input", 1)
+    if dim is None:
+        dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.log_softmax(dim)
+
+
+def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool = False) -> Value:  # noqa: A002
+    """During training, zero each element with probability p and scale the rest by 1 / (1 - p); else identity.
+
+    The mask comes from the global generator, so `manual_seed` makes it repeat.
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    _require_value(input, "dropout", "input", 1)
+    _check_inplace(input, inplace)
+    if not training or p == 0.0:
+        return input
+    from tinygrad_lr.random import default_generator
+
+    data = input._data
+    if p == 1.0:
+        mask = np.zeros(data.shape, dtype=data.dtype)
+    else:
+        keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
+        mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
+    return _out_of_place_or_into(input, input * Value._make_const(mask), inplace)

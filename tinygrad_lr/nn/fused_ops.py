@@ -1,0 +1,159 @@
+"""Fused operations behind `nn.functional`: fewer passes over memory than the same math built from Value ops.
+
+Each is a `Function` (forward on arrays, backward right below), written like the built-in ops so that
+backward also runs on Values under `create_graph=True`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.ops import dual
+
+
+class Linear(Function):
+    """y = x W^T + b for x of shape (*, in), W (out, in), b (out,) or None: one matrix product plus the bias.
+
+    dx = g W,  dW = g^T x  and  db = sum of g over the batch, with the batch dimensions flattened.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, weight: Any, bias: Any) -> Any:
+        out_features, in_features = weight.shape
+        rows = x.reshape(-1, in_features) if x.ndim != 2 else x
+        out = rows @ weight.T
+        if bias is not None:
+            out += bias
+        ctx.save_for_backward(x, weight)
+        return out.reshape(x.shape[:-1] + (out_features,)) if x.ndim != 2 else out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, weight = ctx.saved_tensors
+        need_x, need_weight, need_bias = ctx.needs_input_grad
+        out_features, in_features = weight.shape
+        g_rows = g.reshape(-1, out_features) if g.ndim != 2 else g
+        grad_x = grad_weight = grad_bias = None
+        if need_x:
+            grad_x = g_rows @ weight
+            if x.ndim != 2:
+                grad_x = grad_x.reshape(x.shape)
+        if need_weight:
+            grad_weight = g_rows.T @ (x.reshape(-1, in_features) if x.ndim != 2 else x)
+        if need_bias:
+            grad_bias = g_rows.sum(0)
+        return grad_x, grad_weight, grad_bias
+
+
+class MSELoss(Function):
+    """Mean (or sum) of (x - y)^2 over all elements of the broadcast shape (N of them); elementwise for 'none'.
+
+    dx = 2 (x - y) g / N (one pass), dy = -dx; without the 1/N for 'sum' and 'none'.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
+        diff = x - y
+        if reduction == "none":
+            ctx.save_for_backward(x, y, diff)
+            ctx.scale = 2.0
+            return diff * diff
+        flat = diff.reshape(-1)
+        count = flat.size
+        total = np.dot(flat, flat) if flat.dtype.kind == "f" else (flat * flat).sum()
+        ctx.save_for_backward(x, y, diff)
+        ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.asarray(total / count if count else np.nan, dtype=diff.dtype)
+        return np.asarray(total, dtype=diff.dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y, diff = ctx.saved_tensors
+        need_x, need_y, _ = ctx.needs_input_grad
+        if dual.is_value(g):
+            diff = x - y  # recorded, so the gradient can itself be differentiated
+        grad_x = diff * (g * ctx.scale)
+        grad_y = -grad_x if need_y else None
+        return (grad_x if need_x else None), grad_y, None
+
+
+def _softplus_of_negative(z: Any) -> Any:
+    """log(1 + e^-z) = log1p(e^-|z|) + max(-z, 0), without overflow."""
+    if dual.is_value(z):
+        return (-z).softplus()
+    return np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)
+
+
+class BinaryCrossEntropy(Function):
+    """-(t max(log p, -100) + (1 - t) max(log(1 - p), -100)), elementwise (torch's clamp keeps it finite).
+
+    dp = g (p - t) / max(p (1 - p), 1e-12),  dt = g (max(log(1 - p), -100) - max(log p, -100))  (torch's rules).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, p: Any, t: Any) -> Any:
+        if p.size and (np.nanmin(p) < 0 or np.nanmax(p) > 1):
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        ctx.save_for_backward(p, t)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100)
+            log_q = np.maximum(np.log1p(-p), -100)
+        return -(t * log_p + (1 - t) * log_q)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p, t = ctx.saved_tensors
+        need_p, need_t = ctx.needs_input_grad
+        grad_p = grad_t = None
+        if need_p:
+            grad_p = g * (p - t) / _clamp_min(p * (1 - p), 1e-12)
+        if need_t:
+            grad_t = g * (_clamp_min(dual.log(1 - p), -100) - _clamp_min(dual.log(p), -100))
+        return grad_p, grad_t
+
+
+def _clamp_min(a: Any, low: float) -> Any:
+    if dual.is_value(a):
+        return a.clamp(min=low)
+    with np.errstate(invalid="ignore"):
+        return np.maximum(a, low)
+
+
+class BCEWithLogits(Function):
+    """(1 - t) z + (1 + (pw - 1) t) softplus(-z), elementwise and stable for any z (pw = pos_weight, or 1).
+
+    dz = g ((1 + (pw - 1) t) sigmoid(z) - pw t),  dt = g (-z + (pw - 1) softplus(-z)),  dpw = g t softplus(-z).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, z: Any, t: Any, pos_weight: Any) -> Any:
+        ctx.save_for_backward(*((z, t) if pos_weight is None else (z, t, pos_weight)))
+        softplus = _softplus_of_negative(z)
+        if pos_weight is None:
+            return (1 - t) * z + softplus
+        return (1 - t) * z + (1 + (pos_weight - 1) * t) * softplus
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        saved = ctx.saved_tensors
+        z, t = saved[:2]
+        pos_weight = saved[2] if len(saved) == 3 else None
+        need_z, need_t, need_pw = ctx.needs_input_grad
+        grad_z = grad_t = grad_pw = None
+        if need_z:
+            if pos_weight is None:
+                grad_z = g * (dual.sigmoid(z) - t)
+            else:
+                grad_z = g * ((1 + (pos_weight - 1) * t) * dual.sigmoid(z) - pos_weight * t)
+        if need_t or need_pw:
+            softplus = _softplus_of_negative(z)
+            if need_t:
+                grad_t = g * (-z if pos_weight is None else (pos_weight - 1) * softplus - z)
+            if need_pw:
+                grad_pw = g * t * softplus
+        return grad_z, grad_t, grad_pw

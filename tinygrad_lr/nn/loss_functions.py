@@ -1,0 +1,436 @@
+"""Loss functions with torch's formulas, reductions, warnings and error texts (re-exported by `nn.functional`).
+
+`reduction` is 'mean' (over all elements of the broadcast loss), 'sum' or 'none' (elementwise).
+MSE, BCE and BCE-with-logits are fused ops (`fused_ops`); the others are built from Value ops.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr import dtypes
+from tinygrad_lr.nn import fused_ops
+from tinygrad_lr.value import Size, Value, _torch_dtype_name, where
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+# ----- shared checks -------------------------------------------------------------------------------
+def legacy_reduction(size_average: Any, reduce: Any) -> str:
+    """torch's mapping of the deprecated size_average/reduce flags to a reduction (with its warning)."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return reduction
+
+
+def _resolve_reduction(reduction: str, size_average: Any = None, reduce: Any = None) -> str:
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss: Value, reduction: str) -> Value:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _require_values(function: str, input: Any, target: Any) -> None:  # noqa: A002
+    for position, (name, x) in enumerate((("input", input), ("target", target)), start=1):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}"
+            )
+
+
+def broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The broadcast of two shapes, or torch's RuntimeError naming the first dimension that clashes."""
+    ndim = max(len(a), len(b))
+    padded_a = (1,) * (ndim - len(a)) + tuple(a)
+    padded_b = (1,) * (ndim - len(b)) + tuple(b)
+    shape = []
+    for axis, (sa, sb) in enumerate(zip(padded_a, padded_b)):
+        if sa != sb and sa != 1 and sb != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton dimension {axis}"
+            )
+        shape.append(sb if sa == 1 else sa)
+    return tuple(shape)
+
+
+def _warn_and_broadcast(input: Value, target: Value) -> None:  # noqa: A002
+    """The warning of MSE/L1/Huber/SmoothL1 for a target shaped unlike the input (then broadcasting goes ahead)."""
+    if input._data.shape != target._data.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+        broadcast_shape(input._data.shape, target._data.shape)
+
+
+def _promote(a: Value, b: Value) -> tuple[Value, Value]:
+    """Cast both to torch's common dtype (a Python-visible step, so gradients flow back through the casts)."""
+    da, db = a._data.dtype, b._data.dtype
+    if da == db:
+        return a, b
+    target = dtypes.promote_tensors([(da, a._data.ndim), (db, b._data.ndim)])
+    return a.to(target), b.to(target)
+
+
+def _elementwise_weight(
+    loss: Value, weight: Value | None, input: Value, reduction: str, mean_by_weight: bool  # noqa: A002
+) -> Value:
+    """torch 2.13's optional `weight` of mse/l1/huber: same size as input, multiplies the elementwise loss."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    weighted = loss * weight
+    if reduction == "mean" and mean_by_weight:
+        return weighted.sum() / weight.sum()
+    return _reduce(weighted, reduction)
+
+
+# ----- regression losses ---------------------------------------------------------------------------
+def mse_loss(
+    input: Value,  # noqa: A002
+    target: Value,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Value | None = None,
+) -> Value:
+    """mean((input - target)^2) (or sum / elementwise);  d input = 2 (input - target) / N.
+
+    Warns, as torch does, when target's shape differs from input's, then broadcasts anyway.
+    """
+    _require_values("mse_loss", input, target)
+    _warn_and_broadcast(input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    input, target = _promote(input, target)
+    if weight is not None:
+        diff = input - target
+        return _elementwise_weight(diff * diff, weight, input, reduction, mean_by_weight=True)
+    return fused_ops.MSELoss.apply(input, target, reduction)
+
+
+def l1_loss(
+    input: Value,  # noqa: A002
+    target: Value,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    weight: Value | None = None,
+) -> Value:
+    """mean(|input - target|);  d input = sign(input - target) / N, with sign(0) = 0."""
+    _require_values("l1_loss", input, target)
+    _warn_and_broadcast(input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    input, target = _promote(input, target)
+    return _elementwise_weight((input - target).abs(), weight, input, reduction, mean_by_weight=True)
+
+
+def huber_loss(
+    input: Value,  # noqa: A002
+    target: Value,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Value | None = None,
+) -> Value:
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), with d = input - target.
+
+    d input = clamp(d, -delta, delta).
+    """
+    _require_values("huber_loss", input, target)
+    _warn_and_broadcast(input, target)
+    reduction = _resolve_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    input, target = _promote(input, target)
+    diff = input - target
+    size = diff.abs()
+    loss = where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+    # torch normalizes a weighted Huber mean by the element count, not by the weights
+    return _elementwise_weight(loss, weight, input, reduction, mean_by_weight=False)
+
+
+def smooth_l1_loss(
+    input: Value,  # noqa: A002
+    target: Value,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Value:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (L1 when beta = 0);  d input = clamp(d / beta, -1, 1)."""
+    _require_values("smooth_l1_loss", input, target)
+    _warn_and_broadcast(input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    input, target = _promote(input, target)
+    diff = input - target
+    size = diff.abs()
+    if beta == 0:
+        return _reduce(size, reduction)
+    return _reduce(where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta), reduction)
+
+
+# ----- binary classification -----------------------------------------------------------------------
+def _broadcastable_weight(weight: Value, shape: tuple[int, ...]) -> None:
+    w = weight._data.shape
+    for back in range(1, len(w) + 1):
+        size = w[-back]
+        target = shape[-back] if back <= len(shape) else None
+        if size != 1 and size != target:
+            raise RuntimeError(
+                f"Attempting to broadcast a dimension of length {size} at {-back}! Mismatching argument at index 1 "
+                f"had {Size(w)!r}; but expected shape should be broadcastable to {list(shape)}"
+            )
+
+
+def binary_cross_entropy(
+    input: Value,  # noqa: A002
+    target: Value,
+    weight: Value | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Value:
+    """-w [t max(log p, -100) + (1 - t) max(log(1 - p), -100)] for probabilities p = input in [0, 1].
+
+    d p = w (p - t) / max(p (1 - p), 1e-12). Input and target must have the same shape and dtype.
+    """
+    _require_values("binary_cross_entropy", input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}) is "
+            "deprecated. Please ensure they have the same size."
+        )
+    if target.dtype != input.dtype:
+        raise RuntimeError(
+            f"Found dtype {_torch_dtype_name(target.dtype)} but expected {_torch_dtype_name(input.dtype)}"
+        )
+    loss = fused_ops.BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        _broadcastable_weight(weight, input._data.shape)
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Value,  # noqa: A002
+    target: Value,
+    weight: Value | None = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+    pos_weight: Value | None = None,
+) -> Value:
+    """BCE on logits z, stable for any z: w [(1 - t) z + (1 + (pw - 1) t) log(1 + e^-z)];  d z = w (sigmoid(z) - t).
+
+    `pos_weight` (pw) weighs the positive class, broadcast along the last dimension (one value per class).
+    """
+    _require_values("binary_cross_entropy_with_logits", input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
+    if target.dtype.kind != "f":
+        raise RuntimeError(
+            f"result type {_torch_dtype_name(input.dtype)} can't be cast to the desired output type "
+            f"{_torch_dtype_name(target.dtype)}"
+        )
+    input, target = _promote(input, target)
+    if pos_weight is not None:
+        broadcast_shape(pos_weight._data.shape, target._data.shape)
+        if pos_weight.dtype != input.dtype:
+            pos_weight = pos_weight.to(input.dtype)
+    loss = fused_ops.BCEWithLogits.apply(input, target, pos_weight)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+# ----- multi-class classification ------------------------------------------------------------------
+def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_name: str) -> tuple[Value, Any]:
+    """Check an index target against (N, C, *d) or (C,) log-probabilities.
+
+    Returns the log-probabilities as rows of shape (M, C) and the targets flattened to (M,).
+    """
+    data = log_probs._data
+    t = target._data
+    if data.ndim == 0:
+        raise RuntimeError(f"{function_name}: input tensor should be 1D or more, got 0D")
+    if data.ndim >= 2:
+        batch = t.shape[0] if t.ndim else 0
+        if data.shape[0] != batch:
+            raise ValueError(f"Expected input batch_size ({data.shape[0]}) to match target batch_size ({batch}).")
+    if data.ndim <= 2 and t.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if data.ndim > 2 and t.shape != data.shape[:1] + data.shape[2:]:
+        expected = [data.shape[0], *data.shape[2:]]
+        raise RuntimeError(f"Expected target size {expected}, got {list(t.shape)}")
+    if t.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_dtype_name(t.dtype)}")
+    classes = data.shape[0] if data.ndim == 1 else data.shape[1]
+    if weight is not None and (weight.ndim != 1 or weight.numel() != classes):
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor "
+            f"of shape: {list(weight.shape)}"
+        )
+    if data.ndim == 1:
+        rows = log_probs.reshape(1, classes)
+    elif data.ndim == 2:
+        rows = log_probs
+    else:
+        rows = log_probs.permute(0, *range(2, data.ndim), 1).reshape(-1, classes)
+    return rows, t.reshape(-1).astype(np.int64)
+
+
+def _nll_parts(
+    log_probs: Value, target: Value, weight: Value | None, ignore_index: int, function_name: str
+) -> tuple[Value, Value, Any, Value, Any]:
+    """Per-row weighted losses -w[y] log p[y], the row weights, the valid mask, the rows and the safe targets."""
+    rows, t = _class_rows(log_probs, target, weight, function_name)
+    classes = rows._data.shape[1]
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    safe = np.where(valid, t, 0)
+    picked = rows[np.arange(t.shape[0]), safe]
+    dtype = rows._data.dtype
+    if weight is None:
+        row_weights = Value._make_const(valid.astype(dtype))
+    else:
+        row_weights = weight[safe] * Value._make_const(valid.astype(weight._data.dtype))
+    return -(picked * row_weights), row_weights, valid, rows, safe
+
+
+def _weighted_mean(total: Value, weight_sum: Value) -> Value:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / weight_sum
+
+
+def nll_loss(
+    input: Value,  # noqa: A002
+    target: Value,
+    weight: Value | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Value:
+    """Negative log-likelihood of class indices: -w[y] input[y] (input holds log-probabilities).
+
+    'mean' divides by the total weight of the non-ignored targets (nan if all are ignored).
+    """
+    _require_values("nll_loss", input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    losses, row_weights, _, _, _ = _nll_parts(input, target, weight, ignore_index, "nll_loss")
+    if reduction == "none":
+        return losses.reshape(target.shape)
+    if reduction == "sum":
+        return losses.sum()
+    return _weighted_mean(losses.sum(), row_weights.sum())
+
+
+def cross_entropy(
+    input: Value,  # noqa: A002
+    target: Value,
+    weight: Value | None = None,
+    size_average: Any = None,
+    ignore_index: int = -100,
+    reduce: Any = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Value:
+    """Cross entropy of logits: -log_softmax(input)[y] for class indices y, or -sum_c t_c log_softmax(input)_c
+    for class probabilities t (target shaped like input). Classes run along dim 1 ((N, C, *d)) or dim 0 ((C,)).
+
+    With label smoothing e the loss is (1 - e) loss + e mean_c(-log_softmax(input)_c), as torch; the gradient
+    with respect to the logits is (softmax - target) / N for 'mean'.
+    """
+    _require_values("cross_entropy", input, target)
+    reduction = _resolve_reduction(reduction, size_average, reduce)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_torch_dtype_name(input._data.dtype)}'"
+        )
+    class_dim = 0 if input.ndim <= 1 else 1
+    if input.shape == target.shape:
+        return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing, class_dim)
+    log_probs = input.log_softmax(class_dim)
+    losses, row_weights, valid, rows, safe = _nll_parts(log_probs, target, weight, ignore_index, "cross_entropy")
+    if reduction == "none":
+        nll = losses.reshape(target.shape)
+    elif reduction == "sum":
+        nll = losses.sum()
+    else:
+        nll = _weighted_mean(losses.sum(), row_weights.sum())
+    if label_smoothing <= 0.0:
+        return nll
+    classes = rows._data.shape[1]
+    weighted_rows = rows if weight is None else rows * weight
+    smooth = -weighted_rows.sum(1) * Value._make_const(valid.astype(rows._data.dtype))
+    if reduction == "none":
+        smooth = smooth.reshape(target.shape)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    else:
+        smooth = _weighted_mean(smooth.sum(), row_weights.sum())
+    return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def _cross_entropy_probabilities(
+    input: Value,  # noqa: A002
+    target: Value,
+    weight: Value | None,
+    ignore_index: int,
+    reduction: str,
+    label_smoothing: float,
+    class_dim: int,
+) -> Value:
+    if target._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"Expected floating point type for target with class probabilities, got "
+            f"{_torch_dtype_name(target._data.dtype)}"
+        )
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    classes = input.shape[class_dim] if input.ndim else 1
+    if weight is not None and (weight.ndim != 1 or weight.numel() != classes):
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor "
+            f"of shape: {list(weight.shape)}"
+        )
+    if label_smoothing > 0.0:
+        target = target * (1.0 - label_smoothing) + label_smoothing / classes
+    product = input.log_softmax(class_dim) * target
+    if weight is not None:
+        product = product * weight.reshape((classes,) + (1,) * (input.ndim - class_dim - 1))
+    per_sample = -product.sum(class_dim)
+    if reduction == "none":
+        return per_sample
+    if reduction == "sum":
+        return per_sample.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return per_sample.sum() / (input.numel() / classes)
