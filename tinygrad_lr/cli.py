@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import tinygrad_lr as tl
+from tinygrad_lr import nn, optim
 from tinygrad_lr.datasets import ADVERTISING_FEATURES, ADVERTISING_TARGET, load_advertising
 from tinygrad_lr.reference import least_squares
 from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source
@@ -70,12 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     mean, std = X.mean(axis=0), X.std(axis=0)
     print(f"tinygrad_lr demo: linear regression on the Advertising data ({len(y)} markets, ISLR chapter 3)")
     print(f"model: {ADVERTISING_TARGET} ~ {' + '.join(names)}; each feature standardized as (x - mean) / std")
-    print(f"training: full-batch gradient descent on the mean squared error, lr={args.lr:g}, {args.epochs} epochs")
+    print(
+        f"training: nn.Linear({len(names)}, 1), nn.MSELoss, optim.SGD(lr={args.lr:g}) on all {len(y)} rows, "
+        f"{args.epochs} epochs"
+    )
 
-    weight, bias, loss = _train((X - mean) / std, y, args.epochs, args.lr)
+    model, loss = _train((X - mean) / std, y, args.epochs, args.lr)
 
-    coefficients = weight._data.reshape(-1) / std  # d sales / d x = (d sales / d z) (dz / dx), z = (x - mean) / std
-    intercept = float(bias._data.reshape(())) - float(coefficients @ mean)
+    # Sales = b + sum_j w_j z_j with z_j = (x_j - mean_j) / std_j, so the slope of x_j is w_j / std_j
+    coefficients = model.weight.detach().numpy()[0] / std
+    intercept = model.bias.item() - float(coefficients @ mean)
     ref_weight, ref_bias = least_squares(X, y)
     worst = _print_comparison(names, intercept, coefficients, float(ref_bias), ref_weight)
     residual = y - (X @ coefficients + intercept)
@@ -85,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: the fit differs from the closed form by {worst:.2g} > {AGREEMENT:g}: train longer (--epochs) "
               "or with a different --lr")
 
-    _write_graph(out_dir, loss, {"weight": weight, "bias": bias}, args.format)
+    _write_graph(out_dir, loss, dict(model.named_parameters()), args.format)
     return 0
 
 
@@ -103,29 +108,27 @@ def _parse_features(parser: argparse.ArgumentParser, text: str) -> list[str]:
     return features
 
 
-def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[tl.Value, tl.Value, tl.Value]:
-    """Gradient descent on mse(Z w^T + b, y) with the layout of nn.Linear: weight (1, k), bias (1,), output (n, 1).
+def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[nn.Linear, tl.Value]:
+    """The PyTorch loop: nn.Linear(k, 1) trained with nn.MSELoss and optim.SGD on all rows at once.
 
-    Returns the parameters and the final loss, whose graph is kept (not yet backpropagated) for drawing.
+    Returns the model and the final loss, whose graph is kept (not yet backpropagated) for drawing.
     """
     inputs = tl.tensor(Z, dtype=tl.float64)
     targets = tl.tensor(y.reshape(-1, 1), dtype=tl.float64)  # (n, 1), the shape of the prediction
-    weight = tl.zeros((1, Z.shape[1]), dtype=tl.float64, requires_grad=True)
-    bias = tl.zeros((1,), dtype=tl.float64, requires_grad=True)
+    tl.manual_seed(0)
+    model = nn.Linear(Z.shape[1], 1, dtype=tl.float64)
+    loss_fn = nn.MSELoss()
+    optimizer = optim.SGD(model.parameters(), lr=lr)
     report_every = max(1, epochs // 10)
     for epoch in range(1, epochs + 1):
-        prediction = inputs @ weight.T + bias
-        loss = ((prediction - targets) ** 2).mean()
-        weight.grad = bias.grad = None
+        optimizer.zero_grad()
+        loss = loss_fn(model(inputs), targets)
         loss.backward()
-        with tl.no_grad():
-            weight -= lr * weight.grad
-            bias -= lr * bias.grad
+        optimizer.step()
         if epoch == 1 or epoch % report_every == 0 or epoch == epochs:
-            print(f"  epoch {epoch:5d}  mse {loss:.6f}")
-    prediction = inputs @ weight.T + bias
-    loss = ((prediction - targets) ** 2).mean()
-    return weight, bias, loss
+            print(f"  epoch {epoch:5d}  mse {loss.item():.6f}")
+    optimizer.zero_grad()
+    return model, loss_fn(model(inputs), targets)
 
 
 def _print_comparison(

@@ -1,0 +1,62 @@
+"""Each example runs as `python examples/<name>.py` in a fresh process and prints the numbers it promises."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import require_dot
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(name: str, *args: str, cwd: Path | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _number_after(label: str, text: str) -> float:
+    match = re.search(rf"^ *{re.escape(label)} +(-?\d+\.\d+)", text, re.M)
+    assert match, f"no line starting with {label!r} in:\n{text}"
+    return float(match.group(1))
+
+
+def test_micrograd_readme_prints_micrograds_numbers(tmp_path):
+    require_dot()
+    out = run_example("micrograd_readme.py", "--graph", str(tmp_path / "neuron.svg"))
+    assert out.splitlines()[1:4] == ["24.7041", "138.8338", "645.5773"]
+    assert "x1.grad = -1.5000, w1.grad = 1.0000, x2.grad = 0.5000, w2.grad = 0.0000, b.grad = 0.5000" in out
+    assert "step 1: o = TanhBackward" in out and "rule: tanh a;" in out
+    svg = (tmp_path / "neuron.svg").read_text()
+    assert "x1*w1" in svg and "grad 0.5" in svg
+
+
+def test_linear_regression_matches_the_textbook():
+    out = run_example("linear_regression_advertising.py")
+    simple, multiple = out.split("Sales ~ TV + Radio + Newspaper")
+    assert _number_after("intercept", simple) == pytest.approx(7.032594, abs=1e-5)
+    assert _number_after("TV", simple) == pytest.approx(0.047537, abs=1e-6)
+    assert "R^2 = 0.612, residual standard error = 3.259" in simple
+    assert _number_after("intercept", multiple) == pytest.approx(2.938889, abs=1e-5)
+    assert _number_after("TV", multiple) == pytest.approx(0.045765, abs=1e-6)
+    assert _number_after("Radio", multiple) == pytest.approx(0.188530, abs=1e-6)
+    assert _number_after("Newspaper", multiple) == pytest.approx(-0.001037, abs=1e-6)
+    assert "R^2 = 0.897, residual standard error = 1.686" in multiple
+    worst = float(re.search(r"matches least squares to (\S+)", out).group(1))
+    assert worst < 1e-6
+
+
+def test_logistic_regression_reaches_newtons_solution():
+    out = run_example("logistic_regression.py")
+    assert "training accuracy 0.880" in out
+    rows = dict(re.findall(r"^ +(w1|w2|b) +(-?\d+\.\d+) +-?\d+\.\d+$", out, re.M))
+    assert float(rows["w1"]) == pytest.approx(2.10397, abs=1e-4)
+    assert float(rows["w2"]) == pytest.approx(0.69744, abs=1e-4)
+    assert float(rows["b"]) == pytest.approx(0.11940, abs=1e-4)
+    assert float(re.search(r"from Newton's method: (\S+)", out).group(1)) < 1e-6
