@@ -448,3 +448,23 @@ def test_gradgradcheck_through_common_ops() -> None:
 
     assert tg.autograd.gradcheck(fn, (x, w))
     assert tg.autograd.gradgradcheck(fn, (x, w))
+
+
+def test_hooks_and_retain_grad_under_create_graph_match_torch() -> None:
+    torch = require_torch()
+    results = []
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        x.register_hook(lambda g: g * 2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            (x**3).sum().backward(create_graph=True)
+            first = x.grad
+            (second,) = lib.autograd.grad((first * first).sum(), x)
+            m = x * x
+            m.retain_grad()
+            (m**2).sum().backward(create_graph=True)
+        assert m.grad.requires_grad
+        results.append([first.detach().numpy(), second.numpy(), m.grad.detach().numpy(), x.grad.detach().numpy()])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
