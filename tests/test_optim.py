@@ -446,3 +446,32 @@ def test_sgd_accepts_negative_dampening_like_torch() -> None:
 def test_optimizer_docstrings_state_their_update() -> None:
     for cls in (optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop, optim.Adagrad):
         assert "p = p -" in cls.__doc__ or "p <- p -" in cls.__doc__ or "p * (1 - lr" in cls.__doc__
+
+
+@pytest.mark.parametrize(("name", "options"), [("Adam", {"lr": 0.05, "amsgrad": True}),
+                                               ("SGD", {"lr": 0.05, "momentum": 0.9}),
+                                               ("RMSprop", {"lr": 0.01, "centered": True})])
+def test_a_torch_optimizer_state_dict_loads_and_continues_like_torch(name: str, options: dict) -> None:
+    torch = require_torch()
+    data = regression_data(np.float64)
+    x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
+    tw = torch.tensor(data["w"].copy(), requires_grad=True)
+    theirs = getattr(torch.optim, name)([tw], **options)
+
+    def torch_steps(k: int) -> None:
+        for _ in range(k):
+            theirs.zero_grad()
+            ((x @ tw - y) ** 2).mean().backward()
+            theirs.step()
+
+    torch_steps(3)
+    w = tg.tensor(tw.detach().numpy().copy(), requires_grad=True)
+    ours = getattr(optim, name)([w], lr=123.0)
+    ours.load_state_dict(theirs.state_dict())
+    assert ours.param_groups[0]["lr"] == options["lr"]
+    for _ in range(3):
+        ours.zero_grad()
+        ((tg.tensor(data["x"]) @ w - tg.tensor(data["y"])) ** 2).mean().backward()
+        ours.step()
+    torch_steps(3)
+    np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=0, atol=1e-12)

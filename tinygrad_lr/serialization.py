@@ -128,7 +128,8 @@ class _Reader:
     def _array(self, name: Any) -> np.ndarray:
         if not isinstance(name, str) or name not in self.arrays:
             raise self.fail(f"the manifest refers to a missing array {name!r}")
-        return self.arrays[name]
+        array = self.arrays[name]
+        return array if array.flags.writeable else array.copy()  # optimizers update their state in place
 
     def decode(self, entry: Any) -> Any:
         if entry is None or isinstance(entry, (bool, int, str)):

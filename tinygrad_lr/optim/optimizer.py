@@ -239,7 +239,14 @@ class Optimizer:
 
 
 def _cast_state(param: Value, value: Any, key: Any = None) -> Any:
-    """A copy of one parameter's saved state, its Values cast to the parameter's dtype (except `step`)."""
+    """A copy of one parameter's saved state, its Values cast to the parameter's dtype (except `step`).
+
+    Arrays from elsewhere (NumPy arrays, torch tensors) become Values first, so torch's state dicts load too.
+    """
+    foreign_array = hasattr(value, "__array__") and hasattr(value, "shape")
+    if foreign_array and not isinstance(value, Value):
+        array = np.asarray(value.detach() if hasattr(value, "detach") else value)
+        value = Value._make_const(np.array(array, copy=True))
     if isinstance(value, Value):
         if key == "step" or value.dtype == param.dtype or param.dtype.kind != "f":
             return value
