@@ -441,7 +441,7 @@ class Module:
         stack: list[tuple[Module, str]] = [(self, "")]
         while stack:
             module, prefix = stack.pop()
-            module._load_own_state(state_dict, prefix, strict, assign, missing, unexpected, errors)
+            module._load_own_state(state_dict, prefix, assign, missing, unexpected, errors)
             children = [(child, f"{prefix}{name}.") for name, child in module._modules.items() if child is not None]
             stack.extend(reversed(children))
         if strict:
@@ -459,7 +459,6 @@ class Module:
         self,
         state_dict: Mapping[str, Any],
         prefix: str,
-        strict: bool,
         assign: bool,
         missing: list[str],
         unexpected: list[str],
@@ -498,13 +497,14 @@ class Module:
             else:
                 with no_grad():
                     np.copyto(target._data, array, casting="unsafe")
-        if strict:
-            own = {name for name, _ in local}
-            for key in state_dict:
-                if key.startswith(prefix):
-                    first = key[len(prefix) :].split(".", 1)[0]
-                    if first not in self._modules and first not in own:
-                        unexpected.append(key)
+        # torch reports unexpected keys whatever `strict` is: a dotted key must name a child module,
+        # a plain one a parameter or buffer of this module
+        own = {name for name, _ in local}
+        for key in state_dict:
+            if key.startswith(prefix):
+                parts = key[len(prefix) :].split(".", 1)
+                if (parts[0] not in self._modules) if len(parts) > 1 else (parts[0] not in own):
+                    unexpected.append(key)
 
     # ----- printing ------------------------------------------------------------------------
     def _get_name(self) -> str:
