@@ -324,3 +324,10 @@ def test_unscale_linear_with_only_x_scaled_and_values() -> None:
     assert w.item() == pytest.approx(2 / std) and b.item() == pytest.approx(1 - 4 / std)
     with pytest.raises(ValueError, match="x_scaler was fitted on 1 columns, but the weight has 2 inputs"):
         unscale_linear(np.zeros((1, 2)), np.zeros(1), x_scaler=scaler)
+
+
+def test_datasets_concatenate_with_plus() -> None:
+    both = five_rows() + TensorDataset(tg.full((2, 2), -1.0), tg.tensor([7, 8]))
+    assert len(both) == 7 and both[5][1].item() == 7 and both[-1][1].item() == 8
+    labels = [yb.tolist() for _, yb in DataLoader(both, batch_size=4)]
+    assert labels == [[0, 1, 2, 3], [4, 7, 8]]

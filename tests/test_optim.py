@@ -475,3 +475,24 @@ def test_a_torch_optimizer_state_dict_loads_and_continues_like_torch(name: str, 
         ours.step()
     torch_steps(3)
     np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=0, atol=1e-12)
+
+
+def test_a_custom_optimizer_written_the_torch_way_works() -> None:
+    class PlainSGD(optim.Optimizer):
+        def __init__(self, params, lr: float = 0.1) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(params, {"lr": lr})
+
+        @tg.no_grad()
+        def step(self, closure=None):  # type: ignore[no-untyped-def]
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self.state[p]["seen"] = self.state[p].get("seen", 0) + 1
+                        p.add_(p.grad, alpha=-group["lr"])
+
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    opt = PlainSGD([p], lr=0.5)
+    (p * p).sum().backward()
+    opt.step()
+    assert p.tolist() == [0.0, 0.0] and opt.state_dict()["state"] == {0: {"seen": 1}}
+    assert repr(opt) == "PlainSGD (\nParameter Group 0\n    lr: 0.5\n)"

@@ -217,3 +217,22 @@ def test_a_corrupted_manifest_is_refused(tmp_path) -> None:  # type: ignore[no-u
             np.savez(handle, __manifest__=np.frombuffer(manifest, dtype=np.uint8))
         with pytest.raises(RuntimeError, match=r"could not load '.*m\.npz'"):
             tg.load(path)
+
+
+def test_parameters_load_as_parameters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    weight = tg.nn.Parameter(tg.tensor([[1.0, 2.0]]))
+    tg.save({"w": weight}, tmp_path / "p.npz")
+    loaded = tg.load(tmp_path / "p.npz")["w"]
+    assert isinstance(loaded, tg.nn.Parameter) and loaded.requires_grad and loaded.tolist() == [[1.0, 2.0]]
+
+
+def test_a_model_state_dict_round_trips_into_a_fresh_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    tg.manual_seed(0)
+    model = tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.Tanh(), tg.nn.Linear(4, 1))
+    tg.save(model.state_dict(), tmp_path / "model.pth")
+    tg.manual_seed(1)
+    fresh = tg.nn.Sequential(tg.nn.Linear(3, 4), tg.nn.Tanh(), tg.nn.Linear(4, 1))
+    x = tg.randn(5, 3)
+    assert not np.array_equal(fresh(x).detach().numpy(), model(x).detach().numpy())
+    fresh.load_state_dict(tg.load(tmp_path / "model.pth"))
+    np.testing.assert_array_equal(fresh(x).detach().numpy(), model(x).detach().numpy())
