@@ -91,14 +91,14 @@ def save(obj: Any, f: str | os.PathLike[str] | BinaryIO) -> None:
     arrays = dict(writer.arrays)
     arrays[MANIFEST] = np.frombuffer(json.dumps(manifest).encode("utf-8"), dtype=np.uint8)
     if not isinstance(f, (str, os.PathLike)):
-        np.savez(f, **arrays)
+        np.savez(f, allow_pickle=False, **arrays)
         return
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, allow_pickle=False, **arrays)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _file_mode(path))
@@ -152,7 +152,7 @@ class _Reader:
             return tuple(self.decode(item) for item in entry["tuple"])
         for kind, cls in (("dict", dict), ("OrderedDict", OrderedDict), ("Counter", Counter)):
             if kind in entry:
-                mapping = cls()
+                mapping: dict[Any, Any] = cls()
                 for key, item in entry[kind]:
                     mapping[_hashable(self.decode(key))] = self.decode(item)
                 return mapping

@@ -263,7 +263,7 @@ def random_split(
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     indices = (generator or default_generator).permutation(n).tolist()
     subsets, offset = [], 0
-    for length in lengths:
-        subsets.append(Subset(dataset, indices[offset : offset + int(length)]))
-        offset += int(length)
+    for size in map(int, lengths):
+        subsets.append(Subset(dataset, indices[offset : offset + size]))
+        offset += size
     return subsets
