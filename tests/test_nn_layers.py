@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import require_torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_lr as tg
 from tinygrad_lr import nn
@@ -94,6 +96,37 @@ def test_linear_forward_and_backward_match_torch(shape: tuple[int, ...], bias: b
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), atol=1e-12)
     if bias:
         np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    lead=st.lists(st.integers(0, 3), min_size=0, max_size=3),
+    in_features=st.integers(1, 5),
+    out_features=st.integers(1, 4),
+    bias=st.booleans(),
+    seed=st.integers(0, 2**31),
+)
+def test_fused_linear_and_mse_match_torch_on_random_shapes(
+    lead: list[int], in_features: int, out_features: int, bias: bool, seed: int
+) -> None:
+    torch = require_torch()
+    rng = np.random.default_rng(seed)
+    x_np = rng.standard_normal((*lead, in_features))
+    w_np = rng.standard_normal((out_features, in_features))
+    b_np = rng.standard_normal(out_features)
+    target = rng.standard_normal((*lead, out_features))
+    ours = [tg.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x_np, w_np, b_np)]
+    out = F.linear(ours[0], ours[1], ours[2] if bias else None)
+    expected = torch.nn.functional.linear(theirs[0], theirs[1], theirs[2] if bias else None)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), atol=1e-12)
+    loss = F.mse_loss(out, tg.tensor(target), reduction="sum")
+    expected_loss = torch.nn.functional.mse_loss(expected, torch.tensor(target), reduction="sum")
+    assert loss.item() == pytest.approx(expected_loss.item(), rel=1e-12, abs=1e-12)
+    loss.backward()
+    expected_loss.backward()
+    for mine, reference in zip(ours if bias else ours[:2], theirs if bias else theirs[:2]):
+        np.testing.assert_allclose(mine.grad.numpy(), reference.grad.numpy(), atol=1e-10)
 
 
 def test_linear_is_one_fused_node_and_passes_gradcheck() -> None:

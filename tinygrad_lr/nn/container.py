@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -10,7 +11,7 @@ from tinygrad_lr.nn.module import Module
 
 
 def _checked_index(index: Any, size: int) -> int:
-    index = int(index.__index__())
+    index = operator.index(index)
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of range")
     return index % size

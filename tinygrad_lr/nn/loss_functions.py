@@ -42,6 +42,10 @@ def _resolve_reduction(reduction: str, size_average: Any = None, reduce: Any = N
 
 def _reduce(loss: Value, reduction: str) -> Value:
     if reduction == "mean":
+        if loss._data.size == 0:  # nan, as torch, without NumPy's empty-slice warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return loss.mean()
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
