@@ -89,6 +89,8 @@ class Node:
 
     def _saved_as_value(self, array: Any) -> Any:
         """Under create_graph: a saved input or output becomes a Value attached to the graph again."""
+        if array is None or not isinstance(array, np.ndarray | np.generic):
+            return array  # Python numbers, None and options stay as they are
         key = id(array)
         if key == self._out_id:
             return Value._make(np.asarray(array), self)
