@@ -1,0 +1,80 @@
+"""The benchmark workloads at toy size: tinygrad_lr and hand-written NumPy must compute the same numbers.
+
+No timing is asserted; this only keeps benchmarks/ importable and its engines in agreement as the engine changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam
+from benchmarks.engines import is_available
+from benchmarks.harness import compare, run_case
+
+ENGINES = ("tinygrad_lr", "numpy")
+
+
+def _toy(module, **params):
+    case = module.cases(quick=True)[0]
+    return dataclasses.replace(case, params={**case.params, **params})
+
+
+TOY_CASES = {
+    "W1": (w1_linear_regression, {"n": 40, "d": 3}),
+    "W2": (w2_op_chain, {"links": 10}),
+    "W4": (w4_mlp_adam, {"rows": 200}),
+}
+
+
+@pytest.mark.parametrize("workload", sorted(TOY_CASES))
+def test_tinygrad_lr_and_numpy_agree_and_get_a_time(workload):
+    module, params = TOY_CASES[workload]
+    case = _toy(module, **params)
+    result = run_case(case, module.RUNNERS, ENGINES, is_available, rounds=1, min_seconds=1e-4, log=lambda _: None)
+    assert result.reference == "numpy"
+    for engine in ENGINES:
+        outcome = result.engines[engine]
+        assert outcome.status == "ok", (engine, outcome.note)
+        assert outcome.seconds is not None and outcome.seconds > 0
+        assert outcome.max_error is not None and outcome.max_error <= case.rtol
+
+
+def test_w1_training_lowers_the_loss_identically():
+    case = _toy(w1_linear_regression, n=40, d=3)
+    ours, numpy = (w1_linear_regression.RUNNERS[e](case) for e in ENGINES)
+    losses = []
+    for _ in range(5):
+        ours.run()
+        numpy.run()
+        losses.append(numpy.snapshot()["loss"])
+        assert ours.snapshot()["loss"] == pytest.approx(losses[-1], rel=1e-5)
+    assert losses[-1] < losses[0]
+    ok, worst, where = compare(ours.snapshot(), numpy.snapshot(), rtol=1e-5, atol=1e-7)
+    assert ok, (where, worst)
+
+
+def test_w3_chain_matches_the_closed_form_without_recursion():
+    case = _toy(w3_scalar_chain, steps=3000)  # deeper than Python's default recursion limit
+    result = run_case(case, w3_scalar_chain.RUNNERS, ("tinygrad_lr",), is_available, rounds=1, min_seconds=1e-4,
+                      reference=w3_scalar_chain.reference(case), log=lambda _: None)
+    assert result.engines["tinygrad_lr"].status == "ok", result.engines["tinygrad_lr"].note
+    assert w3_scalar_chain.exact(3000)["grad"] == pytest.approx(1.0001**3000)
+
+
+def test_compare_reports_a_mismatch():
+    ok, worst, where = compare({"w": np.array([1.0, 2.0])}, {"w": np.array([1.0, 2.1])}, rtol=1e-4, atol=0)
+    assert not ok and where == "w" and worst == pytest.approx(0.1 / 2.1)
+
+
+def test_report_shows_ratios_to_the_baseline():
+    module, params = TOY_CASES["W2"]
+    result = run_case(_toy(module, **params), module.RUNNERS, ENGINES, is_available, rounds=1, min_seconds=1e-4,
+                      log=lambda _: None)
+    result.engines["numpy"].seconds = 2e-6  # fixed numbers so the ratio is known
+    result.engines["tinygrad_lr"].seconds = 3e-6
+    text = report.render([result], ENGINES, {}, {"python": "test"})
+    row = next(line for line in text.splitlines() if line.startswith("| W2 chain"))
+    assert row.split(" | ")[1:] == ["1.50x", "1 (2 us) |"]
