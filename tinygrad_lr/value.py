@@ -552,7 +552,16 @@ class Value:
         """Limit to [min, max]; the gradient passes where min <= x <= max (torch's convention)."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        return ops.Clamp.apply(self, min, max)
+        # the result dtype is torch's result_type of all three (an int tensor clamped at 2.5 becomes float)
+        bounds = [b for b in (min, max) if b is not None]
+        target = dtypes.promote_tensors(
+            [(v._data.dtype, v._data.ndim) for v in (self, *bounds) if isinstance(v, Value)]
+        )
+        for b in bounds:
+            if not isinstance(b, Value):
+                target = dtypes.scalar_dtype(b, target)
+        lo, hi = (b.to(target) if isinstance(b, Value) else b for b in (min, max))
+        return ops.Clamp.apply(self.to(target), lo, hi)
 
     clip = clamp
 
@@ -602,7 +611,7 @@ class Value:
         if isinstance(dim, Value):
             return self.maximum(dim)
         if dim is None:
-            return ops.Amax.apply(self, None, False)
+            return ops.Max.apply(self)
         values = ops.MaxDim.apply(self, _single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmax(dim, keepdim))
 
@@ -611,7 +620,7 @@ class Value:
         if isinstance(dim, Value):
             return self.minimum(dim)
         if dim is None:
-            return -ops.Amax.apply(-self, None, False)
+            return -ops.Max.apply(-self)
         values = -ops.MaxDim.apply(-self, _single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmin(dim, keepdim))
 
@@ -655,6 +664,8 @@ class Value:
             return self.reshape(1)
         start = _single_dim(start_dim, len(shape))
         end = _single_dim(end_dim, len(shape))
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         merged = int(np.prod(shape[start : end + 1]))
         return self.reshape(shape[:start] + (merged,) + shape[end + 1 :])
 
@@ -694,13 +705,16 @@ class Value:
         return self.transpose(-2, -1)
 
     def permute(self, *dims: Any) -> Value:
-        order = tuple(_single_dim(d, self._data.ndim) for d in _shape_arg(dims))
-        if sorted(order) != list(range(self._data.ndim)):
+        requested = _shape_arg(dims)
+        if len(requested) != self._data.ndim:
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
                 f"desired ordering of dimensions i.e. input.dim() = {self._data.ndim} is not equal to len(dims) = "
-                f"{len(order)}"
+                f"{len(requested)}"
             )
+        order = tuple(_single_dim(d, self._data.ndim) for d in requested)
+        if len(set(order)) < len(order):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
         if order == tuple(range(self._data.ndim)):
             return self
         return ops.Permute.apply(self, order)
@@ -1014,11 +1028,11 @@ def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
     values = _promote_all(tensors, "stack")
     shapes = {v._data.shape for v in values}
     if len(shapes) > 1:
-        first, *rest = values
-        other = next(v for v in rest if v._data.shape != first._data.shape)
+        first = values[0]
+        entry = next(i for i, v in enumerate(values) if v._data.shape != first._data.shape)
         raise RuntimeError(
             f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
-            f"{list(other.shape)} at entry {values.index(other)}"
+            f"{list(values[entry].shape)} at entry {entry}"
         )
     axis = _single_dim(dim, values[0]._data.ndim + 1)
     return cat([v.unsqueeze(axis) for v in values], dim=axis)

@@ -21,6 +21,11 @@ def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Value, ...]
     return tuple(o for o in _as_tuple(fn(*inputs)) if isinstance(o, Value))
 
 
+def _differentiable_outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Value, ...]:
+    """The outputs a gradient can flow from (not integer indices, as max(dim) also returns)."""
+    return tuple(o for o in _outputs(fn, inputs) if o.requires_grad)
+
+
 def numerical_jacobian(fn: Callable[..., Any], inputs: Sequence[Any], index: int, eps: float) -> list[np.ndarray]:
     """d(output_k)/d(inputs[index]) by (f(x + eps) - f(x - eps)) / (2 eps), one column per element."""
     x = inputs[index]._data
@@ -118,7 +123,7 @@ def gradgradcheck(
 ) -> bool:
     """Check second derivatives: gradcheck of the function inputs -> d(fn . grad_outputs)/d(inputs)."""
     inputs = _as_tuple(inputs)
-    outputs = _outputs(fn, inputs)
+    outputs = _differentiable_outputs(fn, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
@@ -128,7 +133,7 @@ def gradgradcheck(
 
     def first_derivatives(*args: Any) -> tuple[Value, ...]:
         xs, gos = args[: len(inputs)], args[len(inputs) :]
-        outs = _outputs(fn, xs)
+        outs = _differentiable_outputs(fn, xs)
         wanted = [x for x in xs if isinstance(x, Value) and x.requires_grad]
         grads = grad(outs, wanted, gos, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)

@@ -94,17 +94,18 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
-        shifted = np.exp(a - a.max(axis=dim, keepdims=True))
-        out = shifted / shifted.sum(axis=dim, keepdims=True)
+        axes = _softmax_axes(a, dim)
+        shifted = np.exp(a - a.max(axis=axes, keepdims=True))
+        out = shifted / shifted.sum(axis=axes, keepdims=True)
         ctx.save_for_backward(out)
-        ctx.dim = dim
+        ctx.axes = axes
         return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
         gs = g * out
-        return gs - out * dual.sum(gs, (ctx.dim,), True), None
+        return gs - out * dual.sum(gs, ctx.axes, True), None
 
 
 class LogSoftmax(Function):
@@ -112,13 +113,19 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
-        shifted = a - a.max(axis=dim, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        axes = _softmax_axes(a, dim)
+        shifted = a - a.max(axis=axes, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
         ctx.save_for_backward(out)
-        ctx.dim = dim
+        ctx.axes = axes
         return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g - dual.exp(out) * dual.sum(g, (ctx.dim,), True), None
+        return g - dual.exp(out) * dual.sum(g, ctx.axes, True), None
+
+
+def _softmax_axes(a: np.ndarray, dim: int) -> tuple[int, ...] | None:
+    """The axis softmax normalizes over; a 0-d input is its own (single-element) distribution."""
+    return (dim,) if a.ndim else None

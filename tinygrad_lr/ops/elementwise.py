@@ -84,6 +84,8 @@ class PowScalar(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, c: float) -> Any:
+        # a Python number is "weak" in NumPy's promotion (float32 ** 2.5 stays float32); np.float64(2.5) is not
+        c = c.item() if isinstance(c, np.generic) else c
         ctx.save_for_backward(a)
         ctx.exponent = c
         if c == 2:
@@ -104,11 +106,15 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """a ** b;  da = g * b * a^(b-1),  db = g * a^b * log(a)  (taken as 0 where a == 0 and b >= 0)."""
+    """a ** b;  da = g * b * a^(b-1) (0 where b == 0),  db = g * a^b * log(a) (0 where a == 0 and b >= 0).
+
+    The two exceptions are torch's: they replace the 0 * inf = nan that the formulas give at a == 0.
+    """
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        out = np.power(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -116,16 +122,18 @@ class Pow(Function):
     def backward(ctx: Any, g: Any) -> Any:
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
+        a_arr = a._data if dual.is_value(a) else a
+        b_arr = b._data if dual.is_value(b) else b
         grad_a = grad_b = None
-        if need_a:
-            grad_a = g * b * a ** (b - 1)
-        if need_b:
-            a_arr = a._data if dual.is_value(a) else a
-            b_arr = b._data if dual.is_value(b) else b
-            zero_base = (a_arr == 0) & (b_arr >= 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if need_a:
+                grad_a = g * b * a ** (b - 1)
+                zero_exponent = b_arr == 0
+                grad_a = dual.where(zero_exponent, 0.0, grad_a) if np.any(zero_exponent) else grad_a
+            if need_b:
                 grad_b = g * out * dual.log(a)
-            grad_b = dual.where(zero_base, 0.0, grad_b) if np.any(zero_base) else grad_b
+                zero_base = (a_arr == 0) & (b_arr >= 0)
+                grad_b = dual.where(zero_base, 0.0, grad_b) if np.any(zero_base) else grad_b
         return grad_a, grad_b
 
 
@@ -230,61 +238,79 @@ class Cos(Function):
 
 
 class Clamp(Function):
-    """min(max(a, lo), hi);  da = g where lo <= a <= hi, else 0 (torch's convention at the edges)."""
+    """min(max(a, lo), hi), with constant or tensor bounds (torch's gradients, also when lo > hi):
+
+    da = g where lo <= a <= hi;  dlo = g where a < lo < hi;  dhi = g where a > hi or hi < lo.
+    """
 
     @staticmethod
     def forward(ctx: Any, a: Any, lo: Any, hi: Any) -> Any:
-        lo = getattr(lo, "_data", lo)
-        hi = getattr(hi, "_data", hi)
+        out = a
         inside = np.ones(a.shape, dtype=bool)
         if lo is not None:
-            inside &= a >= lo
-        if hi is not None:
-            inside &= a <= hi
-        ctx.save_for_backward(inside)
-        out = a
-        if lo is not None:
             out = np.maximum(out, lo)
+            inside = inside & (a >= lo)
         if hi is not None:
             out = np.minimum(out, hi)
-        return out.astype(a.dtype, copy=False)
+            inside = inside & (a <= hi)
+        ctx.save_for_backward(inside)
+        needs = ctx.needs_input_grad
+        if needs and needs[1]:
+            ctx.below = (a < lo) & (lo < hi) if hi is not None else a < lo
+        if needs and needs[2]:
+            ctx.above = (a > hi) | (hi < lo) if lo is not None else a > hi
+        return out.astype(a.dtype, copy=False)  # a NumPy float64 scalar bound must not widen a float32 tensor
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (inside,) = ctx.saved_tensors
-        return dual.where(inside, g, 0.0), None, None
+        _, need_lo, need_hi = ctx.needs_input_grad
+        return (
+            dual.where(inside, g, 0.0),
+            dual.where(ctx.below, g, 0.0) if need_lo else None,
+            dual.where(ctx.above, g, 0.0) if need_hi else None,
+        )
 
 
 class Maximum(Function):
-    """max(a, b) elementwise; the gradient goes to the larger input, split in half on ties (as torch)."""
+    """max(a, b) elementwise; the gradient goes to the larger input, half to each on ties (as torch).
+
+    A NaN on either side makes both sides receive the full gradient, as in torch.
+    """
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         out = np.maximum(a, b)
-        share_a = (a > b) + 0.5 * (a == b)
-        ctx.save_for_backward(share_a.astype(out.dtype, copy=False))
+        if ctx.needs_input_grad:  # empty when no graph is recorded
+            ctx.save_for_backward(*_tie_shares(a, b, a < b, a > b, out.dtype))
         return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (share_a,) = ctx.saved_tensors
-        return g * share_a, g * (1 - share_a)
+        share_a, share_b = ctx.saved_tensors
+        return g * share_a, g * share_b
 
 
 class Minimum(Function):
-    """min(a, b) elementwise; the gradient goes to the smaller input, split in half on ties (as torch)."""
+    """min(a, b) elementwise; the gradient goes to the smaller input, half to each on ties (as torch)."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         out = np.minimum(a, b)
-        share_a = (a < b) + 0.5 * (a == b)
-        ctx.save_for_backward(share_a.astype(out.dtype, copy=False))
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(*_tie_shares(a, b, a > b, a < b, out.dtype))
         return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (share_a,) = ctx.saved_tensors
-        return g * share_a, g * (1 - share_a)
+        share_a, share_b = ctx.saved_tensors
+        return g * share_a, g * share_b
+
+
+def _tie_shares(a: Any, b: Any, a_loses: Any, b_loses: Any, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """torch's rule: g/2 on ties, else g, then 0 for the side that loses (comparisons with NaN lose nowhere)."""
+    base = np.where(a == b, 0.5, 1.0).astype(dtype, copy=False)
+    return np.where(a_loses, 0, base).astype(dtype, copy=False), np.where(b_loses, 0, base).astype(dtype, copy=False)
 
 
 class Where(Function):

@@ -70,14 +70,10 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
-        if a.size == 0:
-            raise RuntimeError(
-                "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim "
-                "with the 'dim' argument."
-            )
+        _check_not_empty(a)
         kept = a.max(axis=axes, keepdims=True)
-        winners = (a == kept).astype(a.dtype)
-        ctx.save_for_backward(winners / winners.sum(axis=axes, keepdims=True))
+        if ctx.needs_input_grad:  # empty when no graph is recorded
+            ctx.save_for_backward(_even_shares(a == kept, axes, a.dtype))
         ctx.kept_shape = kept.shape
         return kept if keepdim else kept.reshape(_drop(a.shape, axes))
 
@@ -85,6 +81,42 @@ class Amax(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (share,) = ctx.saved_tensors
         return g.reshape(ctx.kept_shape) * share, None, None
+
+
+class Max(Function):
+    """The largest element, as torch.max() without dim;  da = g shared evenly by the maximal elements.
+
+    Unlike amax, a NaN wins: the max is NaN and the NaNs share the gradient (torch's rule).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        _check_not_empty(a)
+        out = a.max()
+        if ctx.needs_input_grad:
+            winners = np.isnan(a) if np.isnan(out) else a == out
+            ctx.save_for_backward(_even_shares(winners, None, a.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (share,) = ctx.saved_tensors
+        return g * share
+
+
+def _check_not_empty(a: np.ndarray) -> None:
+    if a.size == 0:
+        raise RuntimeError(
+            "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim "
+            "with the 'dim' argument."
+        )
+
+
+def _even_shares(winners: np.ndarray, axes: tuple[int, ...] | None, dtype: np.dtype) -> np.ndarray:
+    """1/count at each of the count winners of every reduced slice (NaN where none wins: a NaN max in amax)."""
+    winners = winners.astype(dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return winners / winners.sum(axis=axes, keepdims=True)
 
 
 class MaxDim(Function):

@@ -44,9 +44,15 @@ class Expand(Function):
         try:
             return np.broadcast_to(a, shape)
         except ValueError:
+            lead = len(shape) - a.ndim
+            mismatched = [i for i, s in enumerate(a.shape) if s != 1 and s != shape[lead + i]]
+            if not mismatched:
+                raise RuntimeError(f"cannot expand a tensor of size {list(a.shape)} to {list(shape)}") from None
+            dim = mismatched[-1]  # torch names the last one
             raise RuntimeError(
-                f"The expanded size of the tensor must match the existing size at a non-singleton dimension. "
-                f"Target sizes: {list(shape)}.  Tensor sizes: {list(a.shape)}"
+                f"The expanded size of the tensor ({shape[lead + dim]}) must match the existing size ({a.shape[dim]}) "
+                f"at non-singleton dimension {lead + dim}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                f"{list(a.shape)}"
             ) from None
 
     @staticmethod

@@ -1,0 +1,521 @@
+"""The table of differentiable ops that test_ops_gradcheck.py and test_ops_torch.py both check.
+
+Each `OpCase` says how to draw valid inputs, how to call the op in tinygrad_lr and how in torch:
+
+- shapes come from hypothesis: 0-d, size-1 dims and broadcasting pairs ((3,1) with (1,4), (2,3) with (3,), 0-d
+  with (2,3)), plus whatever `mutually_broadcastable_shapes` finds;
+- values come from a NumPy generator seeded by hypothesis, drawn from the op's domain (positive for log and sqrt)
+  and kept away from kinks and ties (abs and relu at 0, clamp at its bounds, equal elements for max), so central
+  differences with eps=1e-6 are exact up to rounding;
+- `ours(*values, **params)` calls tinygrad_lr, `theirs(torch, *tensors, **params)` calls torch (passed in, as
+  torch is a test-only dependency and the gradcheck tests run without it).
+
+An op may return a tuple (max(dim) gives values and indices); every element is compared.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from hypothesis import assume
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
+
+import tinygrad_lr as tg
+
+# Raise for a long local hunt for bugs: OPS_MAX_EXAMPLES=500 python -m pytest tests/test_ops_torch.py
+MAX_EXAMPLES = int(os.environ.get("OPS_MAX_EXAMPLES", "20"))
+
+Shape = tuple[int, ...]
+
+CLASSIC_PAIRS: list[tuple[Shape, Shape]] = [
+    ((3, 1), (1, 4)),
+    ((2, 3), (3,)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((2, 1, 3), (4, 1)),
+    ((1,), (3, 1)),
+    ((), ()),
+]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One drawn input: the float arrays to differentiate (float64) and every other argument."""
+
+    arrays: tuple[np.ndarray, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # NumPy's generators return scalars for shape (): make every input a float64 array
+        object.__setattr__(self, "arrays", tuple(np.array(a, dtype=np.float64) for a in self.arrays))
+
+
+@dataclass(frozen=True)
+class OpCase:
+    name: str
+    draw: Callable[[Any], Sample]  # hypothesis DataObject -> Sample
+    ours: Callable[..., Any]  # ours(*values, **params)
+    theirs: Callable[..., Any]  # theirs(torch, *tensors, **params)
+    second_order: bool = True  # also run gradgradcheck (the backward itself differentiated)
+    eps: float = 1e-6  # gradcheck step
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# ----- drawing shapes --------------------------------------------------------------------------
+def any_shape(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 3) -> st.SearchStrategy:
+    """Shapes up to 3-d with sides 1-3, 0-d included: small enough for a full Jacobian."""
+    return array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcast_shapes(count: int = 2) -> st.SearchStrategy:
+    drawn = mutually_broadcastable_shapes(num_shapes=count, min_dims=0, max_dims=3, min_side=1, max_side=3).map(
+        lambda result: result.input_shapes
+    )
+    if count != 2:
+        return drawn
+    return st.one_of(st.sampled_from(CLASSIC_PAIRS), drawn)
+
+
+def rng_from(data: Any) -> np.random.Generator:
+    return np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+
+
+def dim_of(data: Any, ndim: int, extra: int = 0) -> int:
+    """A valid dim for a tensor of `ndim` dims (`extra`=1 for unsqueeze/stack), negative forms included."""
+    size = max(ndim + extra, 1)
+    return data.draw(st.integers(-size, size - 1), label="dim")
+
+
+def reduction_dims(data: Any, ndim: int) -> Any:
+    """None, one dim, or a tuple of distinct dims (negative forms included)."""
+    if ndim == 0:
+        return data.draw(st.sampled_from([None, 0, -1]), label="dim")
+    choice = data.draw(st.sampled_from(["all", "one", "several"]), label="dim kind")
+    if choice == "all":
+        return None
+    if choice == "one":
+        return dim_of(data, ndim)
+    axes = data.draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True), label="dims")
+    return tuple(a - ndim if data.draw(st.booleans(), label="negative") else a for a in axes)
+
+
+def reduced_count(shape: Shape, dim: Any) -> int:
+    if dim is None or not shape:
+        return int(np.prod(shape))
+    axes = {d % len(shape) for d in (dim if isinstance(dim, tuple) else (dim,))}
+    return int(np.prod([shape[a] for a in axes]))
+
+
+# ----- drawing values --------------------------------------------------------------------------
+def real(rng: np.random.Generator, shape: Shape, scale: float = 1.0) -> np.ndarray:
+    return rng.standard_normal(shape) * scale
+
+
+def positive(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    return rng.uniform(0.5, 2.0, shape)
+
+
+def nonzero(rng: np.random.Generator, shape: Shape, low: float = 0.2) -> np.ndarray:
+    """|x| in [low, 2]: away from the kink at 0 of abs, relu, leaky_relu and from poles."""
+    return rng.choice([-1.0, 1.0], shape) * rng.uniform(low, 2.0, shape)
+
+
+def grid(rng: np.random.Generator, shape: Shape, offset: float = 0.0) -> np.ndarray:
+    """Values on (k + offset) * 0.3: two grids with offsets 0 and 0.5 never meet, so maximum(a, b) has no ties."""
+    return (rng.integers(-6, 6, shape) + offset) * 0.3
+
+
+def distinct(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """Distinct values 0.3 apart, so max/min reductions have a single winner."""
+    size = int(np.prod(shape))
+    return ((rng.permutation(size) - size / 2 + 0.25) * 0.3).reshape(shape)
+
+
+def away_from(x: np.ndarray, points: list[float], gap: float = 0.05) -> np.ndarray:
+    """Move values within `gap` of a kink to 2 * gap past it."""
+    x = np.array(x, dtype=np.float64)
+    for p in points:
+        close = np.abs(x - p) < gap
+        x[close] = p + 2 * gap
+    return x
+
+
+# ----- draw functions, one per kind of op ----------------------------------------------------
+def unary(values: Callable[..., np.ndarray] = real, **shape_args: Any) -> Callable[[Any], Sample]:
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(**shape_args), label="shape")
+        return Sample((values(rng_from(data), shape),))
+
+    return draw
+
+
+def binary(left: Callable[..., np.ndarray] = real, right: Callable[..., np.ndarray] = real) -> Callable[[Any], Sample]:
+    def draw(data: Any) -> Sample:
+        shape_a, shape_b = data.draw(broadcast_shapes(2), label="shapes")
+        rng = rng_from(data)
+        return Sample((left(rng, shape_a), right(rng, shape_b)))
+
+    return draw
+
+
+def draw_pow_scalar(data: Any) -> Sample:
+    exponent = data.draw(st.sampled_from([2, 3, 1, 0, -1, -2, 0.5, -1.5, 2.5]), label="exponent")
+    shape = data.draw(any_shape(), label="shape")
+    rng = rng_from(data)
+    base = positive(rng, shape) if isinstance(exponent, float) else nonzero(rng, shape, low=0.5)
+    return Sample((base,), {"exponent": exponent})
+
+
+def draw_matmul(data: Any) -> Sample:
+    n, k, m, b, c = (data.draw(st.integers(1, 3), label=name) for name in "nkmbc")
+    shapes = data.draw(
+        st.sampled_from(
+            [
+                ((k,), (k,)),
+                ((k,), (k, m)),
+                ((n, k), (k,)),
+                ((n, k), (k, m)),
+                ((b, n, k), (k, m)),
+                ((n, k), (b, k, m)),
+                ((b, n, k), (b, k, m)),
+                ((b, 1, n, k), (c, k, m)),
+                ((b, n, k), (k,)),
+                ((k,), (b, k, m)),
+            ]
+        ),
+        label="shapes",
+    )
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, s) for s in shapes))
+
+
+def draw_reduction(values: Callable[..., np.ndarray] = real) -> Callable[[Any], Sample]:
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(), label="shape")
+        dim = reduction_dims(data, len(shape))
+        keepdim = data.draw(st.booleans(), label="keepdim")
+        return Sample((values(rng_from(data), shape),), {"dim": dim, "keepdim": keepdim})
+
+    return draw
+
+
+def draw_max_dim(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample(
+        (distinct(rng_from(data), shape),),
+        {"dim": dim_of(data, len(shape)), "keepdim": data.draw(st.booleans(), label="keepdim")},
+    )
+
+
+def draw_variance(min_count: int) -> Callable[[Any], Sample]:
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(min_dims=1, min_side=1, max_side=4), label="shape")
+        dim = reduction_dims(data, len(shape))
+        options = data.draw(
+            st.sampled_from([{}, {"unbiased": False}, {"unbiased": True}, {"correction": 0}, {"correction": 2}]),
+            label="correction",
+        )
+        correction = options.get("correction", 0 if options.get("unbiased") is False else 1)
+        assume(reduced_count(shape, dim) - correction >= 1 and reduced_count(shape, dim) >= min_count)
+        keepdim = data.draw(st.booleans(), label="keepdim")
+        return Sample((real(rng_from(data), shape),), {"dim": dim, "keepdim": keepdim, **options})
+
+    return draw
+
+
+def draw_reshape(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    size = int(np.prod(shape))
+    targets = [(size,), (-1,), tuple(reversed(shape)), shape + (1,), (1,) + shape]
+    if len(shape) >= 2:
+        targets.append((shape[0], -1))
+    if size == 1:
+        targets.append(())
+    target = data.draw(st.sampled_from(targets), label="target")
+    return Sample((real(rng_from(data), shape),), {"shape": target})
+
+
+def draw_flatten(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    ndim = max(len(shape), 1)
+    start = data.draw(st.integers(0, ndim - 1), label="start")
+    end = data.draw(st.integers(start, ndim - 1), label="end")
+    if data.draw(st.booleans(), label="negative end"):
+        end -= ndim
+    return Sample((real(rng_from(data), shape),), {"start_dim": start, "end_dim": end})
+
+
+def draw_squeeze(data: Any) -> Sample:
+    shape = data.draw(any_shape(max_side=2), label="shape")
+    kind = data.draw(st.sampled_from(["all", "one", "several"]), label="squeeze kind")
+    params: dict[str, Any] = {}
+    if kind == "one":
+        params["dim"] = dim_of(data, len(shape))
+    elif kind == "several" and shape:
+        params["dim"] = tuple(data.draw(st.lists(st.integers(0, len(shape) - 1), unique=True, max_size=3)))
+    return Sample((real(rng_from(data), shape),), params)
+
+
+def draw_unsqueeze(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((real(rng_from(data), shape),), {"dim": dim_of(data, len(shape), extra=1)})
+
+
+def draw_transpose(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample(
+        (real(rng_from(data), shape),), {"dim0": dim_of(data, len(shape)), "dim1": dim_of(data, len(shape))}
+    )
+
+
+def draw_permute(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    order = data.draw(st.permutations(range(len(shape))), label="order")
+    order = [d - len(shape) if data.draw(st.booleans(), label="negative") else d for d in order]
+    return Sample((real(rng_from(data), shape),), {"dims": tuple(order)})
+
+
+def draw_expand(data: Any) -> Sample:
+    shape = data.draw(any_shape(max_side=2), label="shape")
+    lead = data.draw(st.lists(st.integers(1, 3), max_size=2), label="new leading sizes")
+    sizes = [
+        (data.draw(st.sampled_from([1, 3]), label="size") if s == 1 else data.draw(st.sampled_from([s, -1])))
+        for s in shape
+    ]
+    return Sample((real(rng_from(data), shape),), {"sizes": tuple(lead) + tuple(sizes)})
+
+
+def _slice_for(data: Any, size: int) -> slice:
+    start = data.draw(st.one_of(st.none(), st.integers(-size, size)), label="start")
+    stop = data.draw(st.one_of(st.none(), st.integers(-size - 1, size + 1)), label="stop")
+    step = data.draw(st.sampled_from([None, 1, 2, 3]), label="step")
+    return slice(start, stop, step)
+
+
+def draw_basic_index(data: Any) -> Sample:
+    """Ints, slices (steps and negative bounds), None, and an Ellipsis before or after them."""
+    shape = data.draw(any_shape(), label="shape")
+    count = data.draw(st.integers(0, len(shape)), label="indexed dims")
+    trailing = data.draw(st.booleans(), label="ellipsis first")
+    parts: list[Any] = []
+    for size in shape[len(shape) - count :] if trailing else shape[:count]:
+        kind = data.draw(st.sampled_from(["int", "slice", "none"]), label="index kind")
+        if kind == "int":
+            parts.append(data.draw(st.integers(-size, size - 1), label="int"))
+        elif kind == "slice":
+            parts.append(_slice_for(data, size))
+        else:
+            parts += [None, _slice_for(data, size)]
+    if trailing:
+        parts.insert(0, Ellipsis)
+    elif data.draw(st.booleans(), label="ellipsis last"):
+        parts.append(Ellipsis)
+    return Sample((real(rng_from(data), shape),), {"index": tuple(parts)})
+
+
+def draw_integer_index(data: Any) -> Sample:
+    """Integer arrays with repeated (and negative) indices, alone, after a slice, or paired and broadcast."""
+    shape = data.draw(any_shape(min_dims=1, max_side=3), label="shape")
+    rng = rng_from(data)
+    kind = data.draw(st.sampled_from(["first", "after slice", "pair", "2-d array"]), label="kind")
+    count = data.draw(st.integers(1, 5), label="count")
+    if kind == "after slice" and len(shape) >= 2:
+        index: Any = (slice(None), rng.integers(-shape[1], shape[1], count))
+    elif kind == "pair" and len(shape) >= 2:
+        index = (rng.integers(0, shape[0], (count, 1)), rng.integers(-shape[1], shape[1], (1, 2)))
+    elif kind == "2-d array":
+        index = (rng.integers(0, shape[0], (2, count)),)
+    else:
+        index = (rng.integers(-shape[0], shape[0], count),)
+    return Sample((real(rng, shape),), {"index": index})
+
+
+def draw_mask_index(data: Any) -> Sample:
+    """Boolean masks: the full shape, or the leading dim only."""
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    rng = rng_from(data)
+    full = data.draw(st.booleans(), label="full mask")
+    mask = rng.random(shape if full else shape[:1]) < 0.6
+    return Sample((real(rng, shape),), {"index": (mask,)})
+
+
+def draw_cat(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim = dim_of(data, len(shape))
+    sizes = data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=3), label="sizes along dim")
+    rng = rng_from(data)
+    arrays = []
+    for s in sizes:
+        part = list(shape)
+        part[dim] = s
+        arrays.append(real(rng, tuple(part)))
+    return Sample(tuple(arrays), {"dim": dim})
+
+
+def draw_stack(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, shape) for _ in range(count)), {"dim": dim_of(data, len(shape), extra=1)})
+
+
+def draw_where(data: Any) -> Sample:
+    cond_shape, shape_a, shape_b = data.draw(broadcast_shapes(3), label="shapes")
+    rng = rng_from(data)
+    return Sample((real(rng, shape_a), real(rng, shape_b)), {"condition": np.asarray(rng.random(cond_shape) < 0.5)})
+
+
+def draw_clamp(data: Any) -> Sample:
+    bounds = data.draw(
+        st.sampled_from([{"min": -0.4}, {"max": 0.4}, {"min": -0.4, "max": 0.4}, {"min": 0.2, "max": 1.0}]),
+        label="bounds",
+    )
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((away_from(grid(rng_from(data), shape, 0.5), list(bounds.values())),), bounds)
+
+
+def draw_clamp_tensor_bounds(data: Any) -> Sample:
+    """x, min and max on three grids that never meet (min > max included: torch then returns max)."""
+    shapes = data.draw(broadcast_shapes(3), label="shapes")
+    rng = rng_from(data)
+    return Sample(tuple(grid(rng, shape, offset) for shape, offset in zip(shapes, (2 / 3, 0.0, 1 / 3))))
+
+
+def draw_leaky_relu(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    slope = data.draw(st.sampled_from([0.01, 0.2, 1.5]), label="slope")
+    return Sample((nonzero(rng_from(data), shape),), {"negative_slope": slope})
+
+
+def draw_softplus(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    beta, threshold = data.draw(st.sampled_from([(1.0, 20.0), (2.0, 1.0), (0.5, 0.5), (1.0, 2.0)]), label="params")
+    x = away_from(real(rng_from(data), shape, scale=3.0), [threshold / beta])
+    return Sample((x,), {"beta": beta, "threshold": threshold})
+
+
+def draw_softmax(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((real(rng_from(data), shape, scale=3.0),), {"dim": dim_of(data, len(shape))})
+
+
+def other_float(dtype: Any) -> Any:
+    return tg.float32 if dtype == tg.float64 else tg.float64
+
+
+def torch_other_float(torch: Any, dtype: Any) -> Any:
+    return torch.float32 if dtype == torch.float64 else torch.float64
+
+
+def torch_index(torch: Any, index: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(torch.from_numpy(i) if isinstance(i, np.ndarray) else i for i in index)
+
+
+def value_index(index: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Index arrays as Values (integer and bool Values index like arrays)."""
+    return tuple(tg.tensor(i) if isinstance(i, np.ndarray) else i for i in index)
+
+
+# ----- the table ------------------------------------------------------------------------------
+def _case(name: str, draw: Callable[[Any], Sample], ours: Callable[..., Any], theirs: Callable[..., Any],
+          **options: Any) -> OpCase:
+    return OpCase(name, draw, ours, theirs, **options)
+
+
+OP_CASES: list[OpCase] = [
+    # arithmetic, with broadcasting and the reflected forms
+    _case("add", binary(), lambda a, b: a + b, lambda t, a, b: a + b),
+    _case("sub", binary(), lambda a, b: a - b, lambda t, a, b: a - b),
+    _case("mul", binary(), lambda a, b: a * b, lambda t, a, b: a * b),
+    _case("div", binary(real, nonzero), lambda a, b: a / b, lambda t, a, b: a / b),
+    _case("pow", binary(positive, real), lambda a, b: a**b, lambda t, a, b: a**b),
+    _case("pow_scalar", draw_pow_scalar, lambda a, exponent: a**exponent, lambda t, a, exponent: a**exponent),
+    _case("add_scalar", unary(), lambda a: a + 2.5, lambda t, a: a + 2.5),
+    _case("radd", unary(), lambda a: 2.5 + a, lambda t, a: 2.5 + a),
+    _case("rsub", unary(), lambda a: 2 - a, lambda t, a: 2 - a),
+    _case("rmul", unary(), lambda a: 3 * a, lambda t, a: 3 * a),
+    _case("rdiv", unary(nonzero), lambda a: 2 / a, lambda t, a: 2 / a),
+    _case("rpow", unary(), lambda a: 2**a, lambda t, a: 2**a),
+    _case("neg", unary(), lambda a: -a, lambda t, a: -a),
+    _case("abs", unary(nonzero), lambda a: a.abs(), lambda t, a: a.abs()),
+    _case("matmul", draw_matmul, lambda a, b: a @ b, lambda t, a, b: a @ b),
+    _case("matmul_function", draw_matmul, lambda a, b: tg.matmul(a, b), lambda t, a, b: t.matmul(a, b)),
+    # reductions
+    _case("sum", draw_reduction(), lambda a, dim, keepdim: a.sum(dim, keepdim),
+          lambda t, a, dim, keepdim: a.sum(dim, keepdim)),
+    _case("mean", draw_reduction(), lambda a, dim, keepdim: a.mean(dim, keepdim),
+          lambda t, a, dim, keepdim: a.mean(dim, keepdim)),
+    _case("var", draw_variance(1), lambda a, **kw: a.var(**kw), lambda t, a, **kw: a.var(**kw)),
+    _case("std", draw_variance(2), lambda a, **kw: a.std(**kw), lambda t, a, **kw: a.std(**kw)),
+    _case("max", unary(distinct), lambda a: a.max(), lambda t, a: a.max()),
+    _case("min", unary(distinct), lambda a: a.min(), lambda t, a: a.min()),
+    _case("max_dim", draw_max_dim, lambda a, dim, keepdim: a.max(dim, keepdim),
+          lambda t, a, dim, keepdim: a.max(dim, keepdim)),
+    _case("min_dim", draw_max_dim, lambda a, dim, keepdim: a.min(dim=dim, keepdim=keepdim),
+          lambda t, a, dim, keepdim: a.min(dim=dim, keepdim=keepdim)),
+    _case("amax", draw_reduction(distinct), lambda a, dim, keepdim: a.amax(dim, keepdim),
+          lambda t, a, dim, keepdim: a.amax(() if dim is None else dim, keepdim)),
+    _case("amin", draw_reduction(distinct), lambda a, dim, keepdim: a.amin(dim, keepdim),
+          lambda t, a, dim, keepdim: a.amin(() if dim is None else dim, keepdim)),
+    # shape
+    _case("reshape", draw_reshape, lambda a, shape: a.reshape(shape), lambda t, a, shape: a.reshape(shape)),
+    _case("view", draw_reshape, lambda a, shape: a.view(*shape), lambda t, a, shape: a.view(shape)),
+    _case("flatten", draw_flatten, lambda a, **kw: a.flatten(**kw), lambda t, a, **kw: a.flatten(**kw)),
+    _case("squeeze", draw_squeeze, lambda a, **kw: a.squeeze(**kw), lambda t, a, **kw: a.squeeze(**kw)),
+    _case("unsqueeze", draw_unsqueeze, lambda a, dim: a.unsqueeze(dim), lambda t, a, dim: a.unsqueeze(dim)),
+    _case("transpose", draw_transpose, lambda a, dim0, dim1: a.transpose(dim0, dim1),
+          lambda t, a, dim0, dim1: a.transpose(dim0, dim1)),
+    _case("permute", draw_permute, lambda a, dims: a.permute(*dims), lambda t, a, dims: a.permute(dims)),
+    _case("expand", draw_expand, lambda a, sizes: a.expand(*sizes), lambda t, a, sizes: a.expand(sizes)),
+    _case("T", unary(min_dims=1, max_dims=2), lambda a: a.T, lambda t, a: a.T),
+    # indexing
+    _case("index_basic", draw_basic_index, lambda a, index: a[index], lambda t, a, index: a[index]),
+    _case("index_integer", draw_integer_index, lambda a, index: a[index],
+          lambda t, a, index: a[torch_index(t, index)]),
+    _case("index_integer_value", draw_integer_index, lambda a, index: a[value_index(index)],
+          lambda t, a, index: a[torch_index(t, index)]),
+    _case("index_mask", draw_mask_index, lambda a, index: a[index], lambda t, a, index: a[torch_index(t, index)]),
+    _case("index_mask_value", draw_mask_index, lambda a, index: a[value_index(index)[0]],
+          lambda t, a, index: a[torch_index(t, index)[0]]),
+    # joining and selecting
+    _case("cat", draw_cat, lambda *xs, dim: tg.cat(xs, dim), lambda t, *xs, dim: t.cat(xs, dim)),
+    _case("stack", draw_stack, lambda *xs, dim: tg.stack(xs, dim), lambda t, *xs, dim: t.stack(xs, dim)),
+    _case("where", draw_where, lambda a, b, condition: tg.where(tg.tensor(condition), a, b),
+          lambda t, a, b, condition: t.where(t.from_numpy(condition), a, b)),
+    _case("clamp", draw_clamp, lambda a, **kw: a.clamp(**kw), lambda t, a, **kw: a.clamp(**kw)),
+    _case("clamp_tensor_bounds", draw_clamp_tensor_bounds, lambda a, lo, hi: a.clamp(lo, hi),
+          # torch refuses some broadcasts here (x of shape () with bounds (1,) and ()); expanding x first is equal
+          lambda t, a, lo, hi: t.clamp(a.expand(t.broadcast_shapes(a.shape, lo.shape, hi.shape)), lo, hi)),
+    _case("maximum", binary(lambda r, s: grid(r, s, 0.0), lambda r, s: grid(r, s, 0.5)),
+          lambda a, b: a.maximum(b), lambda t, a, b: t.maximum(a, b)),
+    _case("minimum", binary(lambda r, s: grid(r, s, 0.0), lambda r, s: grid(r, s, 0.5)),
+          lambda a, b: tg.minimum(a, b), lambda t, a, b: t.minimum(a, b)),
+    # elementwise functions
+    _case("exp", unary(), lambda a: a.exp(), lambda t, a: a.exp()),
+    _case("log", unary(positive), lambda a: a.log(), lambda t, a: a.log()),
+    _case("log1p", unary(lambda r, s: r.uniform(-0.5, 2.0, s)), lambda a: a.log1p(), lambda t, a: a.log1p()),
+    _case("sqrt", unary(positive), lambda a: a.sqrt(), lambda t, a: a.sqrt()),
+    _case("sin", unary(lambda r, s: real(r, s, 2.0)), lambda a: a.sin(), lambda t, a: a.sin()),
+    _case("cos", unary(lambda r, s: real(r, s, 2.0)), lambda a: a.cos(), lambda t, a: a.cos()),
+    _case("tanh", unary(), lambda a: a.tanh(), lambda t, a: a.tanh()),
+    _case("sigmoid", unary(lambda r, s: real(r, s, 3.0)), lambda a: a.sigmoid(), lambda t, a: a.sigmoid()),
+    _case("relu", unary(nonzero), lambda a: a.relu(), lambda t, a: a.relu()),
+    _case("leaky_relu", draw_leaky_relu, lambda a, negative_slope: a.leaky_relu(negative_slope),
+          lambda t, a, negative_slope: t.nn.functional.leaky_relu(a, negative_slope)),
+    _case("softplus", draw_softplus, lambda a, **kw: a.softplus(**kw),
+          lambda t, a, **kw: t.nn.functional.softplus(a, **kw)),
+    _case("softmax", draw_softmax, lambda a, dim: a.softmax(dim), lambda t, a, dim: a.softmax(dim)),
+    _case("log_softmax", draw_softmax, lambda a, dim: a.log_softmax(dim), lambda t, a, dim: a.log_softmax(dim)),
+    # dtype conversion: float64 -> float32 loses digits, so its finite differences need a larger step
+    _case("cast", unary(), lambda a: a.to(other_float(a.dtype)), lambda t, a: a.to(torch_other_float(t, a.dtype)),
+          eps=1e-3),
+]
+
+CASES_BY_NAME = {case.name: case for case in OP_CASES}
