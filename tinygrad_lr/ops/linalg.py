@@ -6,29 +6,34 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.autograd.function import Function, broadcast_mismatch_message
 
 
-def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
+def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
+    """torch's message for operands that matmul cannot multiply (it names both sizes)."""
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        return RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    inner_a, inner_b = a.shape[-1], (b.shape[0] if b.ndim == 1 else b.shape[-2])
+    if a.ndim == 1 and b.ndim == 1:
+        return RuntimeError(
+            f"inconsistent tensor size, expected tensor [{inner_a}] and src [{inner_b}] to have the same number of "
+            f"elements, but got {inner_a} and {inner_b} elements respectively"
         )
-    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
-    if a.shape[-1] != inner_b:
-        if a.ndim <= 2 and b.ndim <= 2:
-            if a.ndim == 1 and b.ndim == 1:
-                raise RuntimeError(
-                    f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the "
-                    f"same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
-                )
-            rows = "x".join(str(s) for s in (a.shape if a.ndim == 2 else (1, a.shape[0])))
-            cols = "x".join(str(s) for s in (b.shape if b.ndim == 2 else (b.shape[0], 1)))
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows} and {cols})")
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to match: matmul of shapes "
-            f"{list(a.shape)} and {list(b.shape)} needs a.shape[-1] == b.shape[-2] ({a.shape[-1]} != {inner_b})"
+    if b.ndim <= 2:  # torch folds a's batch dims into its rows: one matrix-matrix or matrix-vector product
+        rows = int(np.prod(a.shape[:-1]))
+        if b.ndim == 1:
+            return RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{inner_a}), vec ({inner_b})")
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner_a} and {inner_b}x{b.shape[-1]})"
         )
+    message = broadcast_mismatch_message(a.shape[:-2], b.shape[:-2])
+    if message is not None:
+        return RuntimeError(message)
+    batch = int(np.prod(np.broadcast_shapes(a.shape[:-2], b.shape[:-2])))
+    return RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {inner_a}] but got: "
+        f"[{batch}, {inner_b}]."
+    )
 
 
 class MatMul(Function):
@@ -41,9 +46,13 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != (b.shape[0] if b.ndim == 1 else b.shape[-2]):
-            _check_matmul(a, b)
+            raise _matmul_error(a, b)
+        try:
+            out = a @ b
+        except ValueError:  # batch dims that do not broadcast
+            raise _matmul_error(a, b) from None
         ctx.save_for_backward(a, b)
-        return a @ b
+        return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:

@@ -75,13 +75,33 @@ class Index(Function):
         try:
             return a[index]
         except IndexError as error:
-            raise IndexError(f"{error} (indexing a Value of shape {list(a.shape)})") from None
+            raise _index_error(error, a.shape, index) from None
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         if dual.is_value(g):
             return IndexAdd.apply(g, ctx.index, ctx.shape), None
         return _scatter_add(g, ctx.index, ctx.shape), None
+
+
+def _index_error(error: IndexError, shape: tuple[int, ...], index: Any) -> IndexError:
+    """torch's words for a bad index where torch has them, else NumPy's with the indexed shape added."""
+    parts = index if isinstance(index, tuple) else (index,)
+    position = 0
+    for part in parts:
+        if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
+            return IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if isinstance(part, np.ndarray) and part.dtype.kind == "b":
+            for i, size in enumerate(part.shape):
+                if position + i < len(shape) and size != shape[position + i]:
+                    return IndexError(
+                        f"The shape of the mask {list(part.shape)} at index {i} does not match the shape of the "
+                        f"indexed tensor {list(shape)} at index {position + i}"
+                    )
+            position += part.ndim
+        elif part is not None and part is not Ellipsis:
+            position += 1
+    return IndexError(f"{str(error).replace('axis', 'dimension')} (indexing a Value of shape {list(shape)})")
 
 
 def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -111,27 +131,34 @@ class Cat(Function):
 
     @staticmethod
     def forward(ctx: Any, axis: int, *arrays: Any) -> Any:
+        try:
+            out = np.concatenate(arrays, axis=axis)
+        except ValueError:
+            raise _cat_error(arrays, axis) from None
         ctx.axis = axis
         ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
-        try:
-            return np.concatenate(arrays, axis=axis)
-        except ValueError:
-            first = arrays[0].shape
-            for i, a in enumerate(arrays):
-                if a.ndim != len(first):
-                    raise RuntimeError(
-                        f"Tensors must have same number of dimensions: got {len(first)} and {a.ndim}"
-                    ) from None
-                for d, (s0, s) in enumerate(zip(first, a.shape)):
-                    if d != axis and s0 != s:
-                        raise RuntimeError(
-                            f"Sizes of tensors must match except in dimension {axis}. Expected size {s0} but got "
-                            f"size {s} for tensor number {i} in the list."
-                        ) from None
-            raise
+        return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         lead = (slice(None),) * ctx.axis
         b = ctx.bounds
         return (None,) + tuple(g[lead + (slice(b[i], b[i + 1]),)] for i in range(len(b) - 1))
+
+
+def _cat_error(arrays: tuple[np.ndarray, ...], axis: int) -> RuntimeError:
+    """torch's message for tensors that cannot be joined along `axis`."""
+    for i, a in enumerate(arrays):
+        if a.ndim == 0:
+            return RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    first = arrays[0].shape
+    for i, a in enumerate(arrays):
+        if a.ndim != len(first):
+            return RuntimeError(f"Tensors must have same number of dimensions: got {len(first)} and {a.ndim}")
+        for d, (s0, s) in enumerate(zip(first, a.shape)):
+            if d != axis and s0 != s:
+                return RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size {s0} but got size {s} "
+                    f"for tensor number {i} in the list."
+                )
+    return RuntimeError(f"cannot concatenate tensors of sizes {[list(a.shape) for a in arrays]} along dim {axis}")
