@@ -4,6 +4,7 @@
     python -m benchmarks --quick              # 3 rounds, shorter blocks (a few minutes)
     python -m benchmarks --only W2 --engines tinygrad_lr,torch
     python -m benchmarks --deep               # also W3 at 10^6 steps for tinygrad_lr (slow)
+    python -m benchmarks --threads 1          # torch and BLAS single-threaded (steadier on a shared machine)
 
 On machines that set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (they can pick a slower kernel), unset them for the
 benchmark command alone: `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks`. The report names the
@@ -41,8 +42,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--min-time", type=float, help="seconds per timed block (default 0.1, or 0.02 with --quick)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--deep", action="store_true", help="also run tinygrad_lr's W3 chain at 10^6 steps")
-    parser.add_argument("--torch-threads", type=int,
-                        help="torch.set_num_threads(N) (default: torch's own choice; 1 helps on a loaded machine)")
+    parser.add_argument("--threads", type=int,
+                        help="limit torch (set_num_threads) and NumPy's BLAS (threadpoolctl) to N threads; default: "
+                        "their own choice. 1 keeps a machine shared with other work from skewing the ratios")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"Markdown file to write (default {RESULTS})")
     args = parser.parse_args(argv)
     unknown = set(_split(args.engines)) - set(ENGINES)
@@ -112,6 +114,22 @@ def environment(engines: list[str], settings: str, load: str) -> dict[str, str]:
     return info
 
 
+def limit_threads(threads: int) -> None:
+    """Run torch's intra-op pool and NumPy's BLAS with `threads` threads for the rest of this process."""
+    if is_available("torch"):
+        import torch
+
+        torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("note: threadpoolctl is not installed; NumPy's BLAS keeps its own thread count", file=sys.stderr)
+        return
+    import numpy  # noqa: F401  (load the BLAS before limiting it)
+
+    threadpool_limits(limits=threads, user_api="blas")
+
+
 def _load_average() -> str:
     try:
         return f"{os.getloadavg()[0]:.2f}"
@@ -129,10 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {' and '.join(set_variables)} set; they may select a slower OpenBLAS kernel. For benchmarking "
               f"run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks", file=sys.stderr)
 
-    if args.torch_threads and is_available("torch"):
-        import torch
-
-        torch.set_num_threads(args.torch_threads)
+    if args.threads:
+        limit_threads(args.threads)
     load_at_start = _load_average()
     started = time.perf_counter()
     results: list[CaseResult] = []
@@ -155,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         print("W3 at 10^6 steps (tinygrad_lr) ...", file=sys.stderr, flush=True)
         extra.append(f"Deep chain: {w3_scalar_chain.deep_check()}")
 
-    settings = (f"{'--quick, ' if args.quick else ''}{rounds} rounds, timed blocks >= {min_seconds * 1e3:.0f} ms, "
-                f"total run {time.perf_counter() - started:.0f} s")
+    threads = f"--threads {args.threads}" if args.threads else "default thread counts"
+    settings = (f"{'--quick, ' if args.quick else ''}{threads}, {rounds} rounds, "
+                f"timed blocks >= {min_seconds * 1e3:.0f} ms, total run {time.perf_counter() - started:.0f} s")
     load = f"{load_at_start} / {_load_average()} (other processes on the machine skew the ratios)"
     text = report.render(results, engines, memory, environment(engines, settings, load), extra)
     args.output.parent.mkdir(parents=True, exist_ok=True)
