@@ -28,7 +28,7 @@ from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 import tinygrad_lr as tg
 
 # Raise for a long local hunt for bugs: OPS_MAX_EXAMPLES=500 python -m pytest tests/test_ops_torch.py
-MAX_EXAMPLES = int(os.environ.get("OPS_MAX_EXAMPLES", "20"))
+MAX_EXAMPLES = int(os.environ.get("OPS_MAX_EXAMPLES", "25"))
 
 Shape = tuple[int, ...]
 
@@ -513,6 +513,10 @@ OP_CASES: list[OpCase] = [
           lambda t, a, **kw: t.nn.functional.softplus(a, **kw)),
     _case("softmax", draw_softmax, lambda a, dim: a.softmax(dim), lambda t, a, dim: a.softmax(dim)),
     _case("log_softmax", draw_softmax, lambda a, dim: a.log_softmax(dim), lambda t, a, dim: a.log_softmax(dim)),
+    _case("square", unary(), lambda a: a.square(), lambda t, a: a.square()),
+    _case("reciprocal", unary(nonzero), lambda a: a.reciprocal(), lambda t, a: a.reciprocal()),
+    _case("rsqrt", unary(positive), lambda a: a.rsqrt(), lambda t, a: a.rsqrt()),
+    _case("clone", unary(), lambda a: a.clone(), lambda t, a: a.clone()),
     # dtype conversion: float64 -> float32 loses digits, so its finite differences need a larger step
     _case("cast", unary(), lambda a: a.to(other_float(a.dtype)), lambda t, a: a.to(torch_other_float(t, a.dtype)),
           eps=1e-3),

@@ -121,6 +121,38 @@ def test_op_second_derivative_matches_torch(case: OpCase, data: Any) -> None:
         compare_second_order_with_torch(case, sample, dtype, rng)
 
 
+FREE_FUNCTIONS = {
+    "abs": (), "exp": (), "log": (), "log1p": (), "sqrt": (), "sin": (), "cos": (), "tanh": (), "sigmoid": (),
+    "relu": (), "softmax": (1,), "log_softmax": (0,), "sum": (1,), "mean": (0,), "var": (1,), "std": (), "amax": (1,),
+    "amin": (0,), "max": (), "min": (), "flatten": (), "squeeze": (), "unsqueeze": (1,), "transpose": (0, 1),
+    "permute": ((1, 0),), "reshape": ((3, 2),), "clamp": (0.8, 1.5),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(FREE_FUNCTIONS))
+def test_free_functions_match_torch(name: str) -> None:
+    data = np.array([[0.5, 1.0, 2.0], [1.5, 0.7, 1.2]])
+    args = FREE_FUNCTIONS[name]
+    x, tx = tg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    out = getattr(tg, name)(x, *args)
+    expected = getattr(torch, name)(tx, *args)
+    assert_same(out, expected, 1e-12, name)
+    out.backward(tg.ones_like(out))
+    expected.backward(torch.ones_like(expected))
+    assert_same(x.grad, tx.grad, 1e-12, f"{name} gradient")
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "softplus"])
+def test_functional_activations_match_torch(name: str) -> None:
+    data = np.array([-2.0, -0.5, 0.5, 30.0])
+    x, tx = tg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    out, expected = getattr(tg, name)(x), getattr(torch.nn.functional, name)(tx)
+    assert_same(out, expected, 1e-12, name)
+    out.sum().backward()
+    expected.sum().backward()
+    assert_same(x.grad, tx.grad, 1e-12, f"{name} gradient")
+
+
 # ----- dtype promotion -----------------------------------------------------------------------
 def _operand(engine: Any, spec: Any) -> Any:
     """A Python scalar stays as it is; (dtype, shape) becomes a tensor of small positive values."""
