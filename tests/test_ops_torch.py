@@ -494,6 +494,44 @@ BAD_CALLS = {
     "index_out_of_range": lambda e: e.zeros(2, 3)[2],  # ours adds the indexed shape after torch's text
 }
 
+EMPTY_REDUCTIONS = {
+    "amax_over_empty_dim": lambda e: e.zeros(0, 3).amax(0),
+    "amin_over_empty_dims": lambda e: e.zeros(0, 3).amin((0, 1)),
+    "max_of_nothing": lambda e: e.zeros(0, 3).max(),
+    "min_of_nothing": lambda e: e.zeros(0, 3).min(),
+    "amax_of_nothing": lambda e: e.zeros(0, 3).amax(),
+    "max_over_empty_dim": lambda e: e.zeros(0, 3).max(0),
+    "argmax_over_empty_dim": lambda e: e.zeros(0, 3).argmax(0),
+    "argmin_of_nothing": lambda e: e.zeros(0, 3).argmin(),
+}
+BAD_CALLS.update(EMPTY_REDUCTIONS)
+
+EMPTY_OPS = {
+    "sum": lambda v: v.sum(0),
+    "mean_over_nonempty_dim": lambda v: v.mean(1),
+    "amax_over_nonempty_dim": lambda v: v.amax(1),
+    "max_over_nonempty_dim": lambda v: v.max(1)[0],
+    "softmax": lambda v: v.softmax(0),
+    "log_softmax": lambda v: v.log_softmax(1),
+    "matmul_inner_zero": lambda v: v.T @ v,
+    "cat": lambda v: (tg if isinstance(v, tg.Value) else torch).cat([v, v * 2], 0),
+    "exp": lambda v: v.exp(),
+    "index_empty": lambda v: v[(tg if isinstance(v, tg.Value) else torch).tensor([], dtype=tg.int64 if isinstance(
+        v, tg.Value) else torch.int64)],
+}
+
+
+@pytest.mark.parametrize("name", list(EMPTY_OPS))
+def test_ops_on_empty_tensors_match_torch(name: str) -> None:
+    x, tx = tg.zeros(0, 3, dtype=tg.float64, requires_grad=True), torch.zeros(0, 3, dtype=torch.float64,
+                                                                               requires_grad=True)
+    out, expected = EMPTY_OPS[name](x), EMPTY_OPS[name](tx)
+    assert_same(out, expected, 1e-12, name)
+    out.sum().backward()
+    expected.sum().backward()
+    assert_same(x.grad, tx.grad, 1e-12, f"{name} gradient")
+
+
 MATMUL_MISMATCHES = [
     ((3,), (4,)),
     ((3,), (4, 5)),

@@ -610,6 +610,8 @@ class Value:
         """The largest element; with `dim`, a (values, indices) pair as torch.max(dim) returns."""
         if isinstance(dim, Value):
             return self.maximum(dim)
+        if self._data.size == 0:
+            ops.check_reduction_size("max", self._data.shape, _dims(dim, self._data.ndim))
         if dim is None:
             return ops.Max.apply(self)
         values = ops.MaxDim.apply(self, _single_dim(dim, self._data.ndim), keepdim)
@@ -619,6 +621,8 @@ class Value:
         """The smallest element; with `dim`, a (values, indices) pair as torch.min(dim) returns."""
         if isinstance(dim, Value):
             return self.minimum(dim)
+        if self._data.size == 0:
+            ops.check_reduction_size("min", self._data.shape, _dims(dim, self._data.ndim))
         if dim is None:
             return -ops.Max.apply(-self)
         values = -ops.MaxDim.apply(-self, _single_dim(dim, self._data.ndim), keepdim)
@@ -628,6 +632,8 @@ class Value:
         return ops.Amax.apply(self, _dims(dim, self._data.ndim), keepdim)
 
     def amin(self, dim: Any = None, keepdim: bool = False) -> Value:
+        if self._data.size == 0:
+            ops.check_reduction_size("amin", self._data.shape, _dims(dim, self._data.ndim))
         return -ops.Amax.apply(-self, _dims(dim, self._data.ndim), keepdim)
 
     def argmax(self, dim: Any = None, keepdim: bool = False) -> Value:
@@ -995,6 +1001,8 @@ def _normalize_index(index: Any) -> Any:
 
 
 def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
+    if data.size == 0:
+        ops.check_reduction_size(fn.__name__, data.shape, _dims(dim, data.ndim))
     if dim is None:
         result = np.asarray(fn(data), dtype=np.int64)
         return Value._make_const(result.reshape((1,) * data.ndim) if keepdim else result)

@@ -95,7 +95,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
         axes = _softmax_axes(a, dim)
-        shifted = np.exp(a - a.max(axis=axes, keepdims=True))
+        shifted = np.exp(_minus_max(a, axes))
         out = shifted / shifted.sum(axis=axes, keepdims=True)
         ctx.save_for_backward(out)
         ctx.axes = axes
@@ -114,7 +114,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
         axes = _softmax_axes(a, dim)
-        shifted = a - a.max(axis=axes, keepdims=True)
+        shifted = _minus_max(a, axes)
         out = shifted - np.log(np.exp(shifted).sum(axis=axes, keepdims=True))
         ctx.save_for_backward(out)
         ctx.axes = axes
@@ -124,6 +124,11 @@ class LogSoftmax(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
         return g - dual.exp(out) * dual.sum(g, ctx.axes, True), None
+
+
+def _minus_max(a: np.ndarray, axes: tuple[int, ...] | None) -> np.ndarray:
+    """a shifted so that its max along axes is 0: e^a then cannot overflow (an empty a has no max)."""
+    return a - a.max(axis=axes, keepdims=True) if a.size else a
 
 
 def _softmax_axes(a: np.ndarray, dim: int) -> tuple[int, ...] | None:

@@ -70,7 +70,7 @@ class Amax(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
-        _check_not_empty(a)
+        check_reduction_size("amax", a.shape, axes)
         kept = a.max(axis=axes, keepdims=True)
         if ctx.needs_input_grad:  # empty when no graph is recorded
             ctx.save_for_backward(_even_shares(a == kept, axes, a.dtype))
@@ -102,6 +102,22 @@ class Max(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (share,) = ctx.saved_tensors
         return g * share
+
+
+def check_reduction_size(name: str, shape: tuple[int, ...], axes: tuple[int, ...] | None) -> None:
+    """torch's errors for max/min/amax/amin/argmax/argmin that would reduce over no element."""
+    if axes is None:
+        if int(np.prod(shape)) == 0 and name.startswith("arg"):
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        if int(np.prod(shape)) == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction "
+                "dim with the 'dim' argument."
+            )
+        return
+    for axis in axes:
+        if shape and shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
 def _check_not_empty(a: np.ndarray) -> None:
