@@ -491,6 +491,8 @@ BAD_CALLS = {
     "stack_unequal": lambda e: e.stack([e.zeros(2, 3), e.zeros(1, 3)]),
     "mask_shape_mismatch": lambda e: e.zeros(2, 3)[:, e.tensor([True, False])],
     "float_index": lambda e: e.zeros(3)[e.tensor([0.5])],
+    "where_float_condition": lambda e: e.where(e.tensor([1.0, 0.0]), e.zeros(2), e.ones(2)),
+    "where_int_condition": lambda e: e.where(e.tensor([1, 0]), e.zeros(2), e.ones(2)),
     "index_out_of_range": lambda e: e.zeros(2, 3)[2],  # ours adds the indexed shape after torch's text
 }
 

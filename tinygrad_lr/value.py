@@ -1014,7 +1014,12 @@ def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
 
 def where(condition: Any, input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
     """Elementwise `input if condition else other`; gradients flow to the chosen side only."""
-    mask = np.asarray(_array_of(condition), dtype=bool)
+    mask = np.asarray(_array_of(condition))
+    if mask.dtype != np.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{_torch_dtype_name(mask.dtype)}"
+        )
     if isinstance(input, Value):
         a, b = _pair(input, other)
     elif isinstance(other, Value):
