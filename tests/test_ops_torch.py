@@ -385,6 +385,24 @@ def test_pow_at_zero_base_and_zero_exponent_matches_torch(name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "call",
+    [
+        lambda e: e.tensor([1, 2, -1, -1, 3]) ** e.tensor([-1, -2, -1, -2, 2]),
+        lambda e: 2 ** e.tensor([-1, 0, 3]),
+        lambda e: e.tensor([2, 3]) ** 2,
+        lambda e: e.tensor([2, 3]) ** 0.5,
+    ],
+    ids=["negative_tensor_exponents", "reflected", "int_scalar", "float_scalar"],
+)
+def test_integer_powers_match_torch(call: Any) -> None:
+    assert_same(call(tg), call(torch), 1e-6, "integer power")
+
+
+def test_integer_to_negative_scalar_power_raises_torch_error() -> None:
+    _assert_same_error(lambda e: e.tensor([1, 2]) ** -1)
+
+
+@pytest.mark.parametrize(
     "x, bounds",
     [
         (("int64", (3,)), {"min": 2.5}),

@@ -86,6 +86,8 @@ class PowScalar(Function):
     def forward(ctx: Any, a: Any, c: float) -> Any:
         # a Python number is "weak" in NumPy's promotion (float32 ** 2.5 stays float32); np.float64(2.5) is not
         c = c.item() if isinstance(c, np.generic) else c
+        if a.dtype.kind in "iu" and c < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(a)
         ctx.exponent = c
         if c == 2:
@@ -113,6 +115,8 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
+        if np.asarray(a).dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu" and np.any(np.asarray(b) < 0):
+            return _integer_power(np.asarray(a), np.asarray(b))  # integers never need a gradient
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.power(a, b)
         ctx.save_for_backward(a, b, out)
@@ -135,6 +139,13 @@ class Pow(Function):
                 zero_base = (a_arr == 0) & (b_arr >= 0)
                 grad_b = dual.where(zero_base, 0.0, grad_b) if np.any(zero_base) else grad_b
         return grad_a, grad_b
+
+
+def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer a ** b with negative exponents as torch computes them: 1 ** -n = 1, (-1) ** -n = +-1, else 0."""
+    positive = np.power(a, np.maximum(b, 0))
+    negative = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+    return np.where(b < 0, negative, positive).astype(np.result_type(a, b), copy=False)
 
 
 class Abs(Function):
