@@ -55,32 +55,45 @@ def run_backward(
     Without `capture`, leaf gradients accumulate into `.grad`. With `capture` (used by
     `autograd.grad`), the total gradient reaching each key (a Node or a leaf Value) is stored in
     the dict instead and no `.grad` is touched.
-    """
-    pending: dict[Any, Any] = {}
-    for entry, grad in zip(roots, root_grads):
-        pending[entry] = pending[entry] + grad if entry in pending else grad
 
-    dependencies: dict[Node, int] = {}
-    stack = [e for e in pending if isinstance(e, Node)]
+    Bookkeeping lives on the nodes themselves (`_visit` marks a node as reached in this run,
+    `_deps` counts its consumers still to deliver, `_grad_in` sums what they delivered): slot
+    reads are cheaper than dictionaries, and this loop runs once per recorded op.
+    """
+    run = object()  # a fresh mark: a node is reached in this run when node._visit is run
+    leaf_grads: dict[Any, Any] = {}
+    root_nodes = []
+    for entry, grad in zip(roots, root_grads):
+        if not isinstance(entry, Node):
+            leaf_grads[entry] = leaf_grads[entry] + grad if entry in leaf_grads else grad
+        elif entry._visit is run:
+            entry._grad_in = entry._grad_in + grad
+        else:
+            entry._visit, entry._deps, entry._grad_in = run, 0, grad
+            root_nodes.append(entry)
+
+    # Pass 1: count, for every reachable node, the recorded edges that lead into it.
+    stack = list(root_nodes)
     while stack:
         node = stack.pop()
         for entry in node.next_entries:
             if entry is not None and isinstance(entry, Node):
-                count = dependencies.get(entry)
-                if count is None:
-                    dependencies[entry] = 1
-                    stack.append(entry)
+                if entry._visit is run:
+                    entry._deps += 1
                 else:
-                    dependencies[entry] = count + 1
+                    entry._visit, entry._deps, entry._grad_in = run, 1, None
+                    stack.append(entry)
 
+    # Pass 2: run each node once all its consumers have delivered (Kahn's algorithm, LIFO).
     previous_mode = STATE.enabled
     STATE.enabled = create_graph
     try:
-        ready = [e for e in pending if isinstance(e, Node) and e not in dependencies]
+        ready = [node for node in root_nodes if node._deps == 0]
         while ready:
             node = ready.pop()
             entries = node.next_entries
-            grad = pending.pop(node, None)
+            grad = node._grad_in
+            node._grad_in = None
             if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
                 grads: Any = (None,) * len(entries)
             else:
@@ -102,28 +115,31 @@ def run_backward(
             for entry, g in zip(entries, grads):
                 if entry is None:
                     continue
-                is_node = isinstance(entry, Node)
-                if g is not None:
-                    if is_node:
-                        shape, dtype = entry.out_shape, entry.out_dtype
-                    else:
-                        shape, dtype = entry._data.shape, entry._data.dtype
-                    if g.shape != shape:
-                        g = sum_to_shape(g, shape)
-                    if g.dtype != dtype:
-                        g = g.to(dtype) if isinstance(g, Value) else g.astype(dtype)
-                    previous = pending.get(entry)
-                    pending[entry] = g if previous is None else previous + g
-                if is_node:
-                    remaining = dependencies[entry] - 1
-                    dependencies[entry] = remaining
+                if isinstance(entry, Node):
+                    if g is not None:
+                        if g.shape != entry.out_shape:
+                            g = sum_to_shape(g, entry.out_shape)
+                        if g.dtype is not entry.out_dtype and g.dtype != entry.out_dtype:
+                            g = _cast(g, entry.out_dtype)
+                        previous = entry._grad_in
+                        entry._grad_in = g if previous is None else previous + g
+                    remaining = entry._deps - 1
+                    entry._deps = remaining
                     if remaining == 0:
                         ready.append(entry)
+                elif g is not None:
+                    data = entry._data
+                    if g.shape != data.shape:
+                        g = sum_to_shape(g, data.shape)
+                    if g.dtype is not data.dtype and g.dtype != data.dtype:
+                        g = _cast(g, data.dtype)
+                    previous = leaf_grads.get(entry)
+                    leaf_grads[entry] = g if previous is None else previous + g
     finally:
         STATE.enabled = previous_mode
 
-    # Whatever is still pending now belongs to leaves.
-    for leaf, grad in pending.items():
+    # Leaves last: their hooks see the total gradient, then it is added into `.grad`.
+    for leaf, grad in leaf_grads.items():
         if leaf._hooks:
             grad = _apply_hooks(leaf._hooks, grad, create_graph)
         if capture is not None:
@@ -131,6 +147,10 @@ def run_backward(
                 capture[leaf] = grad
             continue
         _accumulate(leaf, grad, create_graph)
+
+
+def _cast(grad: Any, dtype: np.dtype) -> Any:
+    return grad.to(dtype) if isinstance(grad, Value) else grad.astype(dtype)
 
 
 def _accumulate(leaf: Value, grad: Any, create_graph: bool) -> None:

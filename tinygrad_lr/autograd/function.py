@@ -27,6 +27,8 @@ on and some argument requires grad; otherwise no graph is built at all.
 
 from __future__ import annotations
 
+import functools
+import operator
 import weakref
 from typing import Any
 
@@ -49,7 +51,19 @@ class Node:
     """
 
     # Slots for what every recorded op sets; a __dict__ only for what some ops add (ctx.dim = ...).
-    __slots__ = ("next_entries", "out_shape", "out_dtype", "_saved", "_arg_ids", "_out_id", "__dict__", "__weakref__")
+    __slots__ = (
+        "next_entries",
+        "out_shape",
+        "out_dtype",
+        "_saved",
+        "_arg_ids",
+        "_out_id",
+        "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
+        "_deps",
+        "_grad_in",
+        "__dict__",
+        "__weakref__",
+    )
     _function: type[Function]
     next_entries: tuple[Any, ...]
     out_shape: tuple[int, ...]
@@ -66,7 +80,7 @@ class Node:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each argument of forward: does the graph need its gradient?"""
-        return tuple([e is not None for e in self.next_entries])
+        return tuple(map(_is_recorded, self.next_entries))
 
     def name(self) -> str:
         return type(self).__name__
@@ -167,7 +181,7 @@ class Function:
     def apply(cls, *args: Any) -> Value:
         """Run forward on the arguments' arrays and, if a gradient is needed, record the node."""
         arrays = []
-        entries = []
+        entries = []  # where each argument's gradient goes: its producer node, the leaf itself, or nowhere
         record = False
         for a in args:
             if isinstance(a, Value):
@@ -175,21 +189,22 @@ class Function:
                 if a._requires_grad:
                     record = True
                     entries.append(a._grad_fn or a)
-                else:
-                    entries.append(None)
+                    continue
             else:
                 arrays.append(a)
-                entries.append(None)
-        if not (record and STATE.enabled):
+            entries.append(None)
+        record = record and STATE.enabled
+        if not record:
             try:
                 return Value._make_const(cls.forward(_NO_GRAPH, *arrays))
             except ValueError as error:
                 raise_broadcast_error(error, arrays)
                 raise
 
-        node = object.__new__(cls._backward_cls)
+        node = _new(cls._backward_cls)
         node.next_entries = tuple(entries)
         node._saved = ()
+        node._visit = None
         try:
             raw = cls.forward(node, *arrays)
         except ValueError as error:
@@ -203,7 +218,17 @@ class Function:
             # so create_graph can reattach them to the graph.
             node._arg_ids = tuple(map(id, arrays))
             node._out_id = id(raw)
-        return Value._make(out, node)
+        result = _new(Value)
+        result._data = out
+        result._grad = None
+        result._grad_fn = node
+        result._requires_grad = True
+        result._hooks = None
+        return result
+
+
+_new = object.__new__
+_is_recorded = functools.partial(operator.is_not, None)  # e is not None, without a Python-level call
 
 
 def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
