@@ -474,7 +474,8 @@ OP_CASES: list[OpCase] = [
           lambda t, a, dim0, dim1: a.transpose(dim0, dim1)),
     _case("permute", draw_permute, lambda a, dims: a.permute(*dims), lambda t, a, dims: a.permute(dims)),
     _case("expand", draw_expand, lambda a, sizes: a.expand(*sizes), lambda t, a, sizes: a.expand(sizes)),
-    _case("T", unary(min_dims=1, max_dims=2), lambda a: a.T, lambda t, a: a.T),
+    # torch deprecates .T on other than 2 dims (a warning); it reverses the dims, as permute does
+    _case("T", unary(min_dims=1), lambda a: a.T, lambda t, a: a.permute(*reversed(range(a.ndim)))),
     # indexing
     _case("index_basic", draw_basic_index, lambda a, index: a[index], lambda t, a, index: a[index]),
     _case("index_integer", draw_integer_index, lambda a, index: a[index],

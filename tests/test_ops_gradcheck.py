@@ -48,6 +48,7 @@ def test_op_gradient_matches_finite_differences(case: OpCase, data: Any) -> None
 SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
 
 
+@pytest.mark.filterwarnings("ignore:Input #")  # cast: its output, so its grad_outputs, are float32
 @pytest.mark.parametrize("case", SECOND_ORDER_CASES, ids=str)
 @settings(max_examples=max(MAX_EXAMPLES // 2, 5), deadline=None)
 @given(data=st.data())

@@ -92,7 +92,8 @@ class PowScalar(Function):
         ctx.exponent = c
         if c == 2:
             return a * a
-        return a**c
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf and (-1) ** 0.5 nan, silently
+            return a**c
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -104,7 +105,8 @@ class PowScalar(Function):
             return g * 2 * a, None
         if c == 1:
             return g, None
-        return g * c * a ** (c - 1), None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g * c * a ** (c - 1), None
 
 
 class Pow(Function):
