@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.nn.skinny_matmul import grad_t_times_rows, rows_times_weight_t
 from tinygrad_lr.ops import dual
 
 
@@ -24,7 +25,7 @@ class Linear(Function):
     def forward(ctx: Any, x: Any, weight: Any, bias: Any) -> Any:
         out_features, in_features = weight.shape
         rows = x.reshape(-1, in_features) if x.ndim != 2 else x
-        out = rows @ weight.T
+        out = rows_times_weight_t(rows, weight)
         if bias is not None:
             out += bias
         ctx.save_for_backward(x, weight)
@@ -42,7 +43,8 @@ class Linear(Function):
             if x.ndim != 2:
                 grad_x = grad_x.reshape(x.shape)
         if need_weight:
-            grad_weight = g_rows.T @ (x.reshape(-1, in_features) if x.ndim != 2 else x)
+            x_rows = x.reshape(-1, in_features) if x.ndim != 2 else x
+            grad_weight = g_rows.T @ x_rows if dual.is_value(g_rows) else grad_t_times_rows(g_rows, x_rows)
         if need_bias:
             grad_bias = g_rows.sum(0)
         return grad_x, grad_weight, grad_bias
