@@ -50,6 +50,7 @@ from tinygrad_lr.dtypes import (
 )
 from tinygrad_lr.functional import (
     abs,
+    add,
     amax,
     amin,
     argmax,
@@ -57,6 +58,7 @@ from tinygrad_lr.functional import (
     clamp,
     clip,
     cos,
+    div,
     exp,
     flatten,
     leaky_relu,
@@ -69,7 +71,10 @@ from tinygrad_lr.functional import (
     mean,
     min,
     minimum,
+    mul,
+    neg,
     permute,
+    pow,
     relu,
     reshape,
     sigmoid,
@@ -77,8 +82,10 @@ from tinygrad_lr.functional import (
     softmax,
     softplus,
     sqrt,
+    square,
     squeeze,
     std,
+    sub,
     sum,
     tanh,
     transpose,
@@ -95,6 +102,7 @@ concat = concatenate = cat
 __version__ = "0.1.0"
 
 __all__ = [
+    "add", "div", "mul", "neg", "pow", "square", "sub",
     "Function", "Generator", "Size", "Tensor", "Value", "abs", "amax", "amin", "arange", "argmax", "argmin",
     "as_tensor", "autograd", "bool", "cat", "clamp", "clip", "concat", "concatenate", "cos", "default_generator",
     "double", "empty", "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",

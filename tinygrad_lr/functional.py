@@ -148,3 +148,33 @@ def transpose(x: Any, dim0: int, dim1: int) -> Value:
 
 def permute(x: Any, dims: Any) -> Value:
     return _v(x).permute(dims)
+
+
+def add(a: Any, b: Any, alpha: float = 1) -> Value:
+    """a + alpha * b."""
+    return _v(a) + (b if alpha == 1 else b * alpha)
+
+
+def sub(a: Any, b: Any, alpha: float = 1) -> Value:
+    """a - alpha * b."""
+    return _v(a) - (b if alpha == 1 else b * alpha)
+
+
+def mul(a: Any, b: Any) -> Value:
+    return _v(a) * b
+
+
+def div(a: Any, b: Any) -> Value:
+    return _v(a) / b
+
+
+def pow(a: Any, exponent: Any) -> Value:  # noqa: A001
+    return _v(a) ** exponent if isinstance(a, Value) or not isinstance(exponent, Value) else a ** exponent
+
+
+def neg(a: Any) -> Value:
+    return -_v(a)
+
+
+def square(a: Any) -> Value:
+    return _v(a).square()
