@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import require_torch
 
 import tinygrad_lr as tl
-from conftest import require_torch
 
 CASES = {
     "add_alpha": lambda m, a, b: m.add(a, b, alpha=2.5),
