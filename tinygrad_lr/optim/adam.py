@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.optim.flat_state import FlatGroup
 from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
 from tinygrad_lr.value import Value
 
@@ -24,6 +25,8 @@ class Adam(Optimizer):
 
     Note where eps goes: after dividing sqrt(s) by sqrt(1 - beta2**t). State per parameter: `step`
     (a 0-d float Value), `exp_avg` (m), `exp_avg_sq` (v) and, with amsgrad, `max_exp_avg_sq` (s).
+    From the second step on, a group of small parameters keeps its state in flat arrays and runs each line
+    above once for the whole group (`optim.flat_state`); the numbers are the same.
     """
 
     def __init__(
@@ -67,7 +70,66 @@ class Adam(Optimizer):
             "fused": fused,
             "decoupled_weight_decay": decoupled_weight_decay,
         }
+        self._flat_groups: dict[int, FlatGroup] = {}
         super().__init__(params, defaults)
+
+    def _step_group(self, group: dict[str, Any]) -> None:
+        params = group["params"]
+        flat = self._flat_groups.get(id(group))
+        grad = None if flat is None else flat.gather_grads(params, self.state)
+        if flat is None or grad is None:
+            keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if group["amsgrad"] else ("exp_avg", "exp_avg_sq")
+            if not FlatGroup.fits(params, self.state, keys):
+                self._flat_groups.pop(id(group), None)
+                super()._step_group(group)
+                return
+            flat = self._flat_groups[id(group)] = FlatGroup(params, self.state, keys)
+            grad = flat.gather_grads(params, self.state)
+            assert grad is not None  # the layout was just built from these parameters
+        self._update_flat(flat, grad, group)
+
+    def _update_flat(self, flat: FlatGroup, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """`_update`'s math, line for line, on the whole group's flat arrays (`grad` is a copy it overwrites)."""
+        lr = group["lr"]
+        beta1, beta2 = group["betas"]
+        weight_decay = group["weight_decay"]
+        t = flat.advance()
+        work = flat.work
+
+        if group["maximize"]:
+            np.negative(grad, out=grad)
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                for p in flat.params:
+                    p._data *= 1 - lr * weight_decay
+            else:
+                np.concatenate([p._data for p in flat.params], axis=None, out=work)
+                work *= weight_decay
+                grad += work
+
+        m = flat.flat["exp_avg"]
+        v = flat.flat["exp_avg_sq"]
+        np.subtract(grad, m, out=work)
+        work *= 1 - beta1
+        m += work
+        v *= beta2
+        np.multiply(grad, 1 - beta2, out=work)
+        work *= grad
+        v += work
+
+        bias_correction1 = 1 - beta1**t
+        bias_correction2_sqrt = (1 - beta2**t) ** 0.5
+        if group["amsgrad"]:
+            v_max = flat.flat["max_exp_avg_sq"]
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
+        denom = np.sqrt(v, out=work)
+        denom /= bias_correction2_sqrt
+        denom += group["eps"]
+        update = np.multiply(m, lr / bias_correction1, out=grad)
+        update /= denom
+        for p, p_update in zip(flat.params, flat.grad_views):
+            p._data -= p_update
 
     def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
         data = p._data

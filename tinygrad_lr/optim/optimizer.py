@@ -164,11 +164,15 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                for p in group["params"]:
-                    grad = p._grad
-                    if grad is not None:
-                        self._update(p, grad._data, group)
+                self._step_group(group)
         return loss
+
+    def _step_group(self, group: dict[str, Any]) -> None:
+        """Update one group's parameters that have a gradient (a subclass may do the whole group at once)."""
+        for p in group["params"]:
+            grad = p._grad
+            if grad is not None:
+                self._update(p, grad._data, group)
 
     def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
         """Move `p._data` in place given its gradient array (subclasses implement this)."""
