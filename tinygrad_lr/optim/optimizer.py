@@ -54,6 +54,25 @@ def step_counter() -> Value:
     return Value._make_const(np.zeros((), dtype=dtype))
 
 
+CHUNK = 1 << 15  # elements per block of `subtract_scaled`: the scaled block stays in the L1/L2 cache
+
+
+def subtract_scaled(data: np.ndarray, update: np.ndarray, scale: float) -> None:
+    """data -= scale * update, in place. A large array goes block by block, so the product never becomes a
+    parameter-sized temporary (half the memory traffic of the one-line form; the same numbers)."""
+    n = data.size
+    contiguous = data.flags.c_contiguous and update.flags.c_contiguous
+    if n < 4 * CHUNK or update.shape != data.shape or not contiguous or not isinstance(scale, int | float):
+        data -= scale * update
+        return
+    flat_data, flat_update = data.reshape(-1), update.reshape(-1)
+    block = np.empty(CHUNK, dtype=np.result_type(update.dtype, scale))
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        scaled = np.multiply(flat_update[start:stop], scale, out=block[: stop - start])
+        flat_data[start:stop] -= scaled
+
+
 def advance(counter: Value) -> float:
     """Add one to a `state['step']` counter in place and return the new count as a Python float."""
     array = counter._data

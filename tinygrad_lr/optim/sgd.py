@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import Optimizer
+from tinygrad_lr.optim.optimizer import Optimizer, subtract_scaled
 from tinygrad_lr.value import Value
 
 
@@ -75,4 +75,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buffer._data if group["nesterov"] else buffer._data
-        data -= group["lr"] * grad
+        subtract_scaled(data, grad, group["lr"])
