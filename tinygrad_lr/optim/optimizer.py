@@ -61,8 +61,11 @@ def subtract_scaled(data: np.ndarray, update: np.ndarray, scale: float) -> None:
     """data -= scale * update, in place. A large array goes block by block, so the product never becomes a
     parameter-sized temporary (half the memory traffic of the one-line form; the same numbers)."""
     n = data.size
+    if n < 4 * CHUNK:
+        data -= scale * update
+        return
     contiguous = data.flags.c_contiguous and update.flags.c_contiguous
-    if n < 4 * CHUNK or update.shape != data.shape or not contiguous or not isinstance(scale, int | float):
+    if update.shape != data.shape or not contiguous or not isinstance(scale, int | float):
         data -= scale * update
         return
     flat_data, flat_update = data.reshape(-1), update.reshape(-1)
