@@ -21,6 +21,7 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.formatting import format_value
 
 Shape = tuple[int, ...]
@@ -227,8 +228,10 @@ class Value:
 
     @property
     def data(self) -> Value:
-        """The same memory as a Value outside the graph: changes to it are not tracked."""
-        return Value._make_const(self._data)
+        """The same memory as a Value outside the graph: changes to it are not tracked (as in torch)."""
+        view = Value._make_const(self._data)
+        view.__class__ = _UntrackedData
+        return view
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -761,10 +764,15 @@ class Value:
                 "item assignment on a Value that is part of a graph is not supported: build the result with "
                 "where() or cat() instead, or assign under no_grad()"
             )
+        if self._tracks_versions:
+            mark_modified(self._data)
         self._data[_normalize_index(index)] = _array_of(value)
 
     # ----- in-place (no graph; torch's rule for leaves that require grad) -------------------
+    _tracks_versions = True  # in-place changes are recorded for backward's check; not through `.data`
+
     def _check_inplace(self) -> None:
+        """torch's rule for in-place ops, and a note that this memory changed (see autograd/versions.py)."""
         if self._requires_grad and STATE.enabled:
             if self._grad_fn is None:
                 raise RuntimeError(LEAF_INPLACE_MESSAGE)
@@ -772,6 +780,8 @@ class Value:
                 "in-place operations on a Value that is part of a graph are not supported: use the "
                 "out-of-place form (x = x + y) instead"
             )
+        if self._tracks_versions:
+            mark_modified(self._data)
 
     def _inplace(self, ufunc: Any, other: Any) -> Value:
         self._check_inplace()
@@ -854,6 +864,13 @@ class Value:
         self._check_inplace()
         self._data[...] = default_generator.normal(mean, std, self._data.shape)
         return self
+
+
+class _UntrackedData(Value):
+    """What `.data` returns: in-place changes through it are invisible to backward's version check, as in torch."""
+
+    __slots__ = ()
+    _tracks_versions = False
 
 
 class Size(tuple):

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.autograd import versions
 from tinygrad_lr.autograd.grad_mode import STATE
 
 FREED_MESSAGE = (
@@ -58,6 +59,7 @@ class Node:
         "_saved",
         "_arg_ids",
         "_out_id",
+        "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
         "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
         "_deps",
         "_grad_in",
@@ -97,6 +99,8 @@ class Node:
         """What forward saved: arrays in ordinary backward, Values while recording (`create_graph=True`)."""
         if self._released:
             raise RuntimeError(FREED_MESSAGE)
+        if versions.CHANGES and self._saved:
+            versions.check_unchanged(self)
         if not STATE.enabled or not self._saved:
             return self._saved
         return tuple([self._saved_as_value(array) for array in self._saved])
@@ -218,6 +222,7 @@ class Function:
             # so create_graph can reattach them to the graph.
             node._arg_ids = tuple(map(id, arrays))
             node._out_id = id(raw)
+            node._clock = versions.clock
         result = _new(Value)
         result._data = out
         result._grad = None

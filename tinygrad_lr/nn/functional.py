@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn import fused_ops
 from tinygrad_lr.nn.loss_functions import (
     binary_cross_entropy,
@@ -90,6 +91,7 @@ def _out_of_place_or_into(input: Value, result: Value, inplace: bool) -> Value:
     """
     if inplace and not (input._requires_grad and STATE.enabled):
         np.copyto(input._data, result._data, casting="unsafe")
+        mark_modified(input._data)
         return input
     return result
 

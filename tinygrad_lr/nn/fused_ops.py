@@ -28,20 +28,25 @@ class Linear(Function):
         out = rows_times_weight_t(rows, weight)
         if bias is not None:
             out += bias
-        ctx.save_for_backward(x, weight)
+        needs = ctx.needs_input_grad  # empty when no graph is recorded
+        if needs:
+            # Like torch's addmm, keep only what the wanted gradients use: W for dx, x for dW
+            # (so changing W in place after forward only matters when dx is needed).
+            ctx.save_for_backward(x if needs[1] else None, weight if needs[0] else None)
+            ctx.x_shape, ctx.weight_shape = x.shape, weight.shape
         return out.reshape(x.shape[:-1] + (out_features,)) if x.ndim != 2 else out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         x, weight = ctx.saved_tensors
         need_x, need_weight, need_bias = ctx.needs_input_grad
-        out_features, in_features = weight.shape
+        out_features, in_features = ctx.weight_shape
         g_rows = g.reshape(-1, out_features) if g.ndim != 2 else g
         grad_x = grad_weight = grad_bias = None
         if need_x:
             grad_x = g_rows @ weight
-            if x.ndim != 2:
-                grad_x = grad_x.reshape(x.shape)
+            if len(ctx.x_shape) != 2:
+                grad_x = grad_x.reshape(ctx.x_shape)
         if need_weight:
             x_rows = x.reshape(-1, in_features) if x.ndim != 2 else x
             grad_weight = g_rows.T @ x_rows if dual.is_value(g_rows) else grad_t_times_rows(g_rows, x_rows)

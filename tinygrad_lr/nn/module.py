@@ -16,6 +16,7 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.grad_mode import no_grad
+from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Size, Value
 
@@ -464,7 +465,7 @@ class Module:
         unexpected: list[str],
         errors: list[str],
     ) -> None:
-        local = [(n, p) for n, p in self._parameters.items() if p is not None]
+        local: list[tuple[str, Value]] = [(n, p) for n, p in self._parameters.items() if p is not None]
         local += [
             (n, b) for n, b in self._buffers.items() if b is not None and n not in self._non_persistent_buffers_set
         ]
@@ -497,6 +498,7 @@ class Module:
             else:
                 with no_grad():
                     np.copyto(target._data, array, casting="unsafe")
+                mark_modified(target._data)
         # torch reports unexpected keys whatever `strict` is: a dotted key must name a child module,
         # a plain one a parameter or buffer of this module
         own = {name for name, _ in local}

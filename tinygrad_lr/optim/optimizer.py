@@ -19,6 +19,7 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
+from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.value import Value
 
 DUPLICATE_PARAMS_WARNING = (
@@ -187,6 +188,9 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 self._step_group(group)
+                for p in group["params"]:
+                    if p._grad is not None:
+                        mark_modified(p._data)  # a graph that saved p before this step can no longer backprop
         return loss
 
     def _step_group(self, group: dict[str, Any]) -> None:
