@@ -6,6 +6,7 @@ is float32, as in torch; `set_default_dtype(float64)` switches it for study in d
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ def set_default_dtype(dtype: Any) -> None:
     _default[0] = dtype
 
 
-def category(dtype: np.dtype) -> int:
+def category(dtype: np.dtype) -> builtins.int:
     """0 for bool, 1 for integers, 2 for floating point: torch promotes across these upward."""
     kind = dtype.kind
     if kind == "f":
@@ -60,7 +61,7 @@ def promote_pair(a: np.dtype, b: np.dtype) -> np.dtype:
     return a if ca > cb else b
 
 
-def promote_tensors(dtypes_with_ndim: list[tuple[np.dtype, int]]) -> np.dtype:
+def promote_tensors(dtypes_with_ndim: list[tuple[np.dtype, builtins.int]]) -> np.dtype:
     """torch's rule: dimensioned tensors decide, unless a 0-d tensor is of a higher category."""
     dims = zero = None
     for dtype, ndim in dtypes_with_ndim:

@@ -11,11 +11,18 @@ from typing import Any
 import numpy as np
 
 
+def _fresh_seed() -> int:
+    """A seed in [0, 2**63) from the operating system's entropy."""
+    entropy = np.random.SeedSequence().entropy  # an int when SeedSequence draws it itself
+    assert isinstance(entropy, int)
+    return entropy % (2**63)
+
+
 class Generator:
     """A seedable source of random numbers (NumPy's PCG64 underneath)."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self._seed = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
+        self._seed = _fresh_seed() if seed is None else int(seed)
         self._rng = np.random.default_rng(self._seed)
 
     def manual_seed(self, seed: int) -> Generator:
@@ -24,13 +31,13 @@ class Generator:
         return self
 
     def seed(self) -> int:
-        return self.manual_seed(int(np.random.SeedSequence().entropy % (2**63))).initial_seed()
+        return self.manual_seed(_fresh_seed()).initial_seed()
 
     def initial_seed(self) -> int:
         return self._seed
 
     def get_state(self) -> dict[str, Any]:
-        return self._rng.bit_generator.state
+        return dict(self._rng.bit_generator.state)  # NumPy builds a fresh dict; its stubs say Mapping
 
     def set_state(self, state: dict[str, Any]) -> None:
         self._rng.bit_generator.state = state

@@ -11,6 +11,7 @@ with the file, the row number and the offending cell instead of a bare `ValueErr
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -74,7 +75,7 @@ def load_advertising(as_frame: bool = False, features: Sequence[str] | None = No
         frame[ADVERTISING_TARGET] = table.y
         return frame
     source = resources.files(__name__).joinpath("advertising.csv")
-    with source.open("r", newline="", encoding="utf-8") as handle:
+    with io.TextIOWrapper(source.open("rb"), encoding="utf-8", newline="") as handle:
         return _read_table(handle, "advertising.csv", ADVERTISING_TARGET, features or ADVERTISING_FEATURES, np.float64)
 
 

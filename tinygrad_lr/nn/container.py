@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from tinygrad_lr.nn.module import Module
 
@@ -20,17 +20,21 @@ def _checked_index(index: Any, size: int) -> int:
 class _IndexedModules(Module):
     """Shared machinery of containers whose children are named '0', '1', ... in order."""
 
-    def _renumber(self, modules: Iterable[Module]) -> None:
+    def _renumber(self, modules: Iterable[Module | None]) -> None:
         for name in list(self._modules):
             delattr(self, name)
         for index, module in enumerate(modules):
             self.add_module(str(index), module)
 
+    def _children(self) -> Iterable[Module]:
+        # add_module also accepts None (as torch's does); like torch, containers hand their entries out as modules
+        return cast("Iterable[Module]", self._modules.values())
+
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        return iter(self._children())
 
     def __setitem__(self, index: int, module: Module) -> None:
         key = list(self._modules)[_checked_index(index, len(self))]
@@ -82,7 +86,7 @@ class Sequential(_IndexedModules):
         return list(self._modules.values())[_checked_index(index, len(self))]
 
     def forward(self, input: Any) -> Any:  # noqa: A002 - torch's name
-        for module in self._modules.values():
+        for module in self._children():
             input = module(input)
         return input
 
@@ -97,5 +101,5 @@ class ModuleList(_IndexedModules):
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
-            return type(self)(list(self._modules.values())[index])
+            return type(self)(list(self._children())[index])
         return list(self._modules.values())[_checked_index(index, len(self))]

@@ -263,7 +263,7 @@ class _GraphDrawer:
         value = named[1] if named is not None else retained
         out_shape = getattr(node, "out_shape", None)
         if named is not None:
-            lines.append(f"-> {named[0]} {shape_text(value.shape)}")
+            lines.append(f"-> {named[0]} {shape_text(named[1].shape)}")
         elif out_shape is not None:
             lines.append(f"-> {shape_text(out_shape)}")
         if value is not None and id(value) not in self.output_ids:  # an output's box shows it already
