@@ -11,6 +11,7 @@ the `Function`s in `tinygrad_lr.ops`, where each op's forward and backward live 
 
 from __future__ import annotations
 
+import builtins
 import numbers
 import warnings
 import weakref
@@ -496,10 +497,10 @@ class Value:
     eq = __eq__
     ne = __ne__
 
-    def equal(self, other: Value) -> bool:
+    def equal(self, other: Value) -> builtins.bool:
         return self.shape == other.shape and bool(np.array_equal(self._data, _array_of(other)))
 
-    def allclose(self, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    def allclose(self, other: Any, rtol: builtins.float = 1e-5, atol: builtins.float = 1e-8) -> builtins.bool:
         return bool(np.allclose(self._data, _array_of(other), rtol=rtol, atol=atol))
 
     def isnan(self) -> Value:
@@ -536,10 +537,10 @@ class Value:
     def relu(self) -> Value:
         return ops.Relu.apply(self)
 
-    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+    def leaky_relu(self, negative_slope: builtins.float = 0.01) -> Value:
         return ops.LeakyRelu.apply(self, negative_slope)
 
-    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Value:
+    def softplus(self, beta: builtins.float = 1.0, threshold: builtins.float = 20.0) -> Value:
         return ops.Softplus.apply(self, beta, threshold)
 
     def square(self) -> Value:
@@ -576,24 +577,24 @@ class Value:
         a, b = _pair(self, other)
         return ops.Minimum.apply(a, b)
 
-    def softmax(self, dim: int) -> Value:
+    def softmax(self, dim: builtins.int) -> Value:
         return ops.Softmax.apply(self, _single_dim(dim, self._data.ndim))
 
-    def log_softmax(self, dim: int) -> Value:
+    def log_softmax(self, dim: builtins.int) -> Value:
         return ops.LogSoftmax.apply(self, _single_dim(dim, self._data.ndim))
 
     def where(self, condition: Any, other: Any) -> Value:
         return where(condition, self, other)
 
     # ----- reductions ----------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Value:
+    def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
         """Sum over `dim` (all dims if None); integer and bool data sum as int64, as in torch."""
         source = self.to(dtype) if dtype is not None else self
         if source._data.dtype.kind in "biu":
             source = source.to(dtypes.int64)
         return ops.Sum.apply(source, _dims(dim, self._data.ndim), keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Value:
+    def mean(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
         source = self.to(dtype) if dtype is not None else self
         if source._data.dtype.kind not in "f":
             raise RuntimeError(
@@ -602,14 +603,18 @@ class Value:
             )
         return ops.Mean.apply(source, _dims(dim, self._data.ndim), keepdim)
 
-    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Value:
+    def var(
+        self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
+    ) -> Value:
         """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
         return ops.Var.apply(self, _dims(dim, self._data.ndim), _correction(unbiased, correction), keepdim)
 
-    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Value:
+    def std(
+        self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
+    ) -> Value:
         return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The largest element; with `dim`, a (values, indices) pair as torch.max(dim) returns."""
         if isinstance(dim, Value):
             return self.maximum(dim)
@@ -620,7 +625,7 @@ class Value:
         values = ops.MaxDim.apply(self, _single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmax(dim, keepdim))
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The smallest element; with `dim`, a (values, indices) pair as torch.min(dim) returns."""
         if isinstance(dim, Value):
             return self.minimum(dim)
@@ -631,21 +636,21 @@ class Value:
         values = -ops.MaxDim.apply(-self, _single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmin(dim, keepdim))
 
-    def amax(self, dim: Any = None, keepdim: bool = False) -> Value:
+    def amax(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return ops.Amax.apply(self, _dims(dim, self._data.ndim), keepdim)
 
-    def amin(self, dim: Any = None, keepdim: bool = False) -> Value:
+    def amin(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         if self._data.size == 0:
             ops.check_reduction_size("amin", self._data.shape, _dims(dim, self._data.ndim))
         return -ops.Amax.apply(-self, _dims(dim, self._data.ndim), keepdim)
 
-    def argmax(self, dim: Any = None, keepdim: bool = False) -> Value:
+    def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return _arg_reduce(np.argmax, self._data, dim, keepdim)
 
-    def argmin(self, dim: Any = None, keepdim: bool = False) -> Value:
+    def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return _arg_reduce(np.argmin, self._data, dim, keepdim)
 
-    def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Value:
+    def norm(self, p: builtins.float = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         if p == 2:
             return (self * self).sum(dim, keepdim).sqrt()
         if p == 1:
@@ -667,7 +672,7 @@ class Value:
     def reshape_as(self, other: Value) -> Value:
         return self.reshape(other.shape)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Value:
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Value:
         shape = self._data.shape
         if not shape:
             return self.reshape(1)
@@ -685,12 +690,12 @@ class Value:
         axes = {_single_dim(d, max(len(shape), 1)) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
         return self.reshape(tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
 
-    def unsqueeze(self, dim: int) -> Value:
+    def unsqueeze(self, dim: builtins.int) -> Value:
         shape = self._data.shape
         axis = _single_dim(dim, len(shape) + 1)
         return self.reshape(shape[:axis] + (1,) + shape[axis:])
 
-    def transpose(self, dim0: int, dim1: int) -> Value:
+    def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Value:
         ndim = self._data.ndim
         order = list(range(ndim))
         if ndim:
@@ -819,10 +824,10 @@ class Value:
     def __itruediv__(self, other: Any) -> Value:
         return self._augmented(other, Value.div_, Value.__truediv__)
 
-    def add_(self, other: Any, alpha: float = 1) -> Value:
+    def add_(self, other: Any, alpha: builtins.float = 1) -> Value:
         return self._inplace(np.add, other if alpha == 1 else _array_of(other) * alpha)
 
-    def sub_(self, other: Any, alpha: float = 1) -> Value:
+    def sub_(self, other: Any, alpha: builtins.float = 1) -> Value:
         return self._inplace(np.subtract, other if alpha == 1 else _array_of(other) * alpha)
 
     def mul_(self, other: Any) -> Value:
@@ -851,14 +856,14 @@ class Value:
             raise _inplace_shape_error(self._data.shape, np.shape(source)) from None
         return self
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Value:
+    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
         from tinygrad_lr.random import default_generator
 
         self._check_inplace()
         self._data[...] = default_generator.uniform(a, b, self._data.shape)
         return self
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Value:
+    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Value:
         from tinygrad_lr.random import default_generator
 
         self._check_inplace()

@@ -71,8 +71,12 @@ class Node:
     out_shape: tuple[int, ...]
     out_dtype: np.dtype
     _saved: tuple[Any, ...]
-    _arg_ids: tuple[int, ...]  # set with _out_id when something is saved
+    _arg_ids: tuple[int, ...]  # set with _out_id and _clock when something is saved
     _out_id: int
+    _clock: int
+    _visit: Any
+    _deps: int
+    _grad_in: Any
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
     _released = False
@@ -118,7 +122,7 @@ class Node:
         if entry is None:
             return Value._make_const(array)
         if isinstance(entry, Node):
-            return Value._make(array, entry)
+            return Value._make(np.asarray(array), entry)
         return entry  # the leaf Value itself
 
     @property
