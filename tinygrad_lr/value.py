@@ -90,8 +90,8 @@ class Value:
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         array = as_array(data, dtype)
-        if isinstance(data, Value) or (isinstance(data, np.ndarray) and dtype is None and array is data):
-            array = array.copy() if isinstance(data, Value) else array
+        if isinstance(data, Value) and array is data._data:
+            array = array.copy()  # a new leaf never shares memory with the Value it was built from
         self._data = array
         self._grad = None
         self._grad_fn = None
@@ -214,9 +214,7 @@ class Value:
         `gradient` is d(loss)/d(self) for a non-scalar self (vector-Jacobian product); the graph's
         saved arrays are freed afterwards unless `retain_graph=True`.
         """
-        from tinygrad_lr.autograd.api import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        autograd_api.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Value:
         """A Value sharing this one's memory, cut off from the graph (a leaf with requires_grad=False)."""
@@ -1084,3 +1082,4 @@ def _promote_all(tensors: Sequence[Any], name: str) -> list[Value]:
 
 
 from tinygrad_lr import ops  # noqa: E402  (ops build on Value)
+from tinygrad_lr.autograd import api as autograd_api  # noqa: E402  (the engine builds on Value too)
