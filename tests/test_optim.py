@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,26 +53,12 @@ def regression_data(dtype: type, n: int = 24, d: int = 3, seed: int = 0) -> dict
     }
 
 
-def train_ours(name: str, options: dict, data: dict, steps: int) -> list[np.ndarray]:
-    w = tg.tensor(data["w"].copy(), requires_grad=True)
-    b = tg.tensor(data["b"].copy(), requires_grad=True)
-    x, y = tg.tensor(data["x"]), tg.tensor(data["y"])
-    opt = getattr(optim, name)([w, b], **options)
-    history = []
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = ((x @ w + b - y) ** 2).mean()
-        loss.backward()
-        opt.step()
-        history.append(np.concatenate([w.detach().numpy().ravel(), b.detach().numpy().ravel()]))
-    return history
-
-
-def train_torch(torch, name: str, options: dict, data: dict, steps: int) -> list[np.ndarray]:
-    w = torch.tensor(data["w"].copy(), requires_grad=True)
-    b = torch.tensor(data["b"].copy(), requires_grad=True)
-    x, y = torch.from_numpy(data["x"]), torch.from_numpy(data["y"])
-    opt = getattr(torch.optim, name)([w, b], **options)
+def train_regression(lib: Any, name: str, options: dict, data: dict, steps: int) -> list[np.ndarray]:
+    """Full-batch regression with `lib.optim.<name>`: the same loop for `lib = tinygrad_lr` and `lib = torch`."""
+    w = lib.tensor(data["w"].copy(), requires_grad=True)
+    b = lib.tensor(data["b"].copy(), requires_grad=True)
+    x, y = lib.tensor(data["x"]), lib.tensor(data["y"])
+    opt = getattr(lib.optim, name)([w, b], **options)
     history = []
     for _ in range(steps):
         opt.zero_grad()
@@ -87,8 +74,8 @@ def train_torch(torch, name: str, options: dict, data: dict, steps: int) -> list
 def test_training_run_matches_torch(name: str, options: dict, dtype: type) -> None:
     torch = require_torch()
     data = regression_data(dtype)
-    ours = train_ours(name, options, data, steps=15)
-    theirs = train_torch(torch, name, options, data, steps=15)
+    ours = train_regression(tg, name, options, data, steps=15)
+    theirs = train_regression(torch, name, options, data, steps=15)
     assert ours[0].dtype == dtype
     for step, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=0, atol=TOLERANCE[dtype], err_msg=f"step {step + 1}")

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
+from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter
 from tinygrad_lr.value import Value
 
 
@@ -75,10 +75,7 @@ class Adagrad(Optimizer):
         data = p._data
         state = self.state[p] or self._init_state(p)  # groups added later start here
         t = advance(state["step"])
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * data
+        grad = regularized_grad(grad, data, group)
         clr = group["lr"] / (1 + (t - 1) * group["lr_decay"])
         state_sum = state["sum"]._data
         state_sum += grad * grad

@@ -1,9 +1,10 @@
 """`Optimizer`: the bookkeeping every optimizer shares (parameter groups, per-parameter state, state dicts).
 
-A subclass only says how one parameter moves: `_update(p, grad, state, group)` receives the parameter's
-array, its gradient's array, the parameter's state dict and its group's options, and changes the array in
-place (plain NumPy, no graph). `step()` calls it for every parameter whose `.grad` is not None, in group
-order, exactly as torch's single-tensor (CPU) code path does.
+A subclass only says how one parameter moves: `_update(p, grad, group)` receives the parameter, its
+gradient's array and its group's options, and changes `p._data` in place (plain NumPy, no graph), keeping
+what it must remember in `self.state[p]`. `step()` calls it for every parameter whose `.grad` is not None,
+in group order, exactly as torch's single-tensor (CPU) code path does; a subclass may instead override
+`_step_group(group)` to update a whole group at once (Adam does, for groups of small parameters).
 """
 
 from __future__ import annotations
@@ -75,6 +76,18 @@ def subtract_scaled(data: np.ndarray, update: np.ndarray, scale: float) -> None:
         stop = min(start + CHUNK, n)
         scaled = np.multiply(flat_update[start:stop], scale, out=block[: stop - start])
         flat_data[start:stop] -= scaled
+
+
+def regularized_grad(grad: np.ndarray, data: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+    """The gradient an update rule starts from: g = -grad if `maximize` else grad, then g = g + weight_decay * p
+    (the L2 penalty) when `weight_decay` is not 0. A new array whenever it differs from `grad`, which is the
+    parameter's `.grad` and is never changed."""
+    if group["maximize"]:
+        grad = -grad
+    weight_decay = group["weight_decay"]
+    if weight_decay != 0:
+        grad = grad + weight_decay * data
+    return grad
 
 
 def advance(counter: Value) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
+from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter, subtract_scaled
 from tinygrad_lr.value import Value
 
 
@@ -76,11 +76,7 @@ class RMSprop(Optimizer):
                 state["grad_avg"] = Value._make_const(np.zeros_like(data))
         advance(state["step"])
         alpha = group["alpha"]
-
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * data
+        grad = regularized_grad(grad, data, group)
 
         square_avg = state["square_avg"]._data
         square_avg *= alpha
@@ -98,7 +94,7 @@ class RMSprop(Optimizer):
             buffer = state["momentum_buffer"]._data
             buffer *= group["momentum"]
             buffer += grad / avg
-            data -= group["lr"] * buffer
+            subtract_scaled(data, buffer, group["lr"])
         else:
             update = group["lr"] * grad
             update /= avg

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import Optimizer, subtract_scaled
+from tinygrad_lr.optim.optimizer import Optimizer, regularized_grad, subtract_scaled
 from tinygrad_lr.value import Value
 
 
@@ -59,11 +59,7 @@ class SGD(Optimizer):
 
     def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
         data = p._data
-        if group["maximize"]:
-            grad = -grad
-        weight_decay = group["weight_decay"]
-        if weight_decay != 0:
-            grad = grad + weight_decay * data
+        grad = regularized_grad(grad, data, group)
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[p]
