@@ -118,3 +118,23 @@ def test_repeated_parameter_is_updated_twice_like_torch() -> None:
             q.grad = tg.tensor([0.5, -0.5])
             once.step()
     np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+
+
+def test_a_gradient_of_another_dtype_falls_back_to_the_per_parameter_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    def run() -> tuple[list[tg.Tensor], Any]:
+        params = [tg.zeros(3, requires_grad=True), tg.zeros(2, requires_grad=True)]
+        optimizer = tg.optim.Adam(params, lr=0.1)
+        for step in range(3):
+            for p in params:
+                p.grad = tg.ones(*p.shape)
+            if step == 2:  # the public setter refuses this; the engine never produces it
+                params[0]._grad = tg.ones(3, dtype=tg.float64)
+            optimizer.step()
+        return params, optimizer
+
+    params, optimizer = run()
+    assert not optimizer._flat_groups
+    _per_parameter(monkeypatch)
+    plain, _ = run()
+    for p, q in zip(params, plain):
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())

@@ -132,6 +132,12 @@ class Adam(Optimizer):
             p._data -= p_update
 
     def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """The update of the class docstring for one parameter, on its own arrays.
+
+        `_update_flat` repeats these lines with preallocated buffers; this form stays for what the flat layout
+        refuses (one parameter, a large group, missing gradients, unequal steps, state replaced by hand), and
+        creates the state on the first step. tests/test_optim_flat_state.py checks that both agree bit for bit.
+        """
         data = p._data
         state = self.state[p]
         if not state:

@@ -53,7 +53,8 @@ class FlatGroup:
 
     @staticmethod
     def fits(params: list[Value], state: Any, keys: tuple[str, ...]) -> bool:
-        """Can these parameters share flat state: one float dtype, gradients, every state key, equal steps?"""
+        """Can these parameters share flat state: one dtype (gradients included), gradients of their parameter's
+        shape, every state key, equal steps? Exactly what `gather_grads` then accepts for a fresh layout."""
         if len(params) < 2 or sum(p._data.size for p in params) > MAX_ELEMENTS:
             return False
         if len({id(p) for p in params}) != len(params):  # a repeated parameter is updated twice, one after the other
@@ -62,7 +63,7 @@ class FlatGroup:
         steps = set()
         for p in params:
             grad = p._grad
-            if grad is None or p._data.dtype != dtype or grad._data.shape != p._data.shape:
+            if grad is None or p._data.dtype != dtype or grad._data.dtype != dtype or grad._data.shape != p._data.shape:
                 return False
             entries = state.get(p)
             if not entries or any(key not in entries for key in keys) or "step" not in entries:
