@@ -10,6 +10,7 @@ import pytest
 from conftest import require_dot
 
 import tinygrad_lr as tl
+from tinygrad_lr.autograd.function import Node
 from tinygrad_lr.viz import GraphvizNotFoundError, draw_graph, explain_backward, render_graph, save_source
 from tinygrad_lr.viz import graph as graph_module
 from tinygrad_lr.viz.explain import _Narrator
@@ -271,8 +272,58 @@ def test_explain_backward_matches_the_engine_and_changes_nothing():
     assert ".grad already holds mean 1, min 1, max 1, backward() would add" in text
     w1.grad = None
     loss.backward()  # the saved values are still there
-    np.testing.assert_allclose(pending[id(w1)], w1.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(pending[id(w2)], w2.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(pending[w1], w1.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(pending[w2], w2.grad.numpy(), rtol=1e-12)
+
+
+def _branching_graph():
+    """A graph with shared nodes and several valid topological orders, so the schedule matters."""
+    a = tl.tensor([0.3, -0.7], dtype=tl.float64, requires_grad=True)
+    b = tl.tensor([1.5, 0.2], dtype=tl.float64, requires_grad=True)
+    c = a * b
+    f = c.exp() + c.sin() * a
+    loss = (f.tanh() + c.sigmoid() - b.relu()).sum()
+    return loss, a, b
+
+
+def _all_nodes(loss):
+    nodes, stack = [], [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node not in nodes:
+            nodes.append(node)
+            stack.extend(e for e in node.next_entries if isinstance(e, Node))
+    return nodes
+
+
+def test_explain_backward_narrates_the_engines_order_of_ops_and_leaves():
+    loss, a, b = _branching_graph()
+    engine_ops = []
+    for node in _all_nodes(loss):
+        node.register_hook(lambda g, node=node: engine_ops.append(node.name()))
+    leaf_order = []
+    b.register_hook(lambda g: leaf_order.append("b"))
+    a.register_hook(lambda g: leaf_order.append("a"))
+    text = explain_backward(loss, params={"a": a, "b": b})
+    loss.backward()
+    narrated_ops = re.findall(r"^step \d+: (?:\w+ = )?(\w+)  \(output shape", text, re.M)
+    assert len(engine_ops) == 11 and narrated_ops == engine_ops
+    narrated_leaves = re.findall(r"^    (\w) \(2,\): dloss/d\(leaf\)", text, re.M)
+    assert narrated_leaves == leaf_order == ["b", "a"]
+
+
+def test_explain_backward_leaves_the_engines_bookkeeping_slots_alone():
+    loss, a, b = _branching_graph()
+    loss.backward(retain_graph=True)
+    nodes = _all_nodes(loss)
+    missing = object()
+    slots = ("_visit", "_deps", "_grad_in", "_saved", "_released")
+    before = [[getattr(node, slot, missing) for slot in slots] for node in nodes]
+    grads = a.grad.numpy().copy(), b.grad.numpy().copy()
+    explain_backward(loss)
+    after = [[getattr(node, slot, missing) for slot in slots] for node in nodes]
+    assert all(x is y for row_before, row_after in zip(before, after) for x, y in zip(row_before, row_after))
+    assert a.grad.numpy().tolist() == grads[0].tolist() and b.grad.numpy().tolist() == grads[1].tolist()
 
 
 def test_explain_backward_after_backward_needs_retain_graph():

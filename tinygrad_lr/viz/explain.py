@@ -2,12 +2,14 @@
 
     print(explain_backward(loss, params=dict(model.named_parameters())))
 
-The account follows the engine's schedule (see `tinygrad_lr/autograd/engine.py`): an op runs once every op
-that consumed its result has delivered its gradient, so it runs once, on the sum of all of them. Each op's
-`backward` is called exactly as backward() calls it, and each result is summed back to its input's shape
-(un-broadcasting) as the engine does. Nothing is changed: no `.grad` is written, the graph's saved values are
-kept, and hooks are not run (the account shows the plain chain rule; a hook that changes gradients would make
-backward() differ from it).
+The account follows the engine's schedule (`run_backward` in `tinygrad_lr/autograd/engine.py`, mirrored here
+step for step and checked against it in tests/test_viz.py): an op runs once every op that consumed its result has
+delivered its gradient (Kahn's algorithm, the most recently readied op first), so it runs once, on the sum of all of
+them; the leaves come last, in the order their first gradient arrived. Each op's `backward` is called exactly as
+backward() calls it, and each result is summed back to its input's shape (un-broadcasting) and cast to its dtype as
+the engine does. Nothing is changed: no `.grad` is written, the graph's saved values are kept, the engine's
+bookkeeping slots on the nodes are not used (this walk counts in dicts of its own), and hooks are not run (the
+account shows the plain chain rule; a hook that changes gradients would make backward() differ from it).
 """
 
 from __future__ import annotations
@@ -62,30 +64,33 @@ def _seed(loss: Value, gradient: Any) -> np.ndarray:
     return seed
 
 
-def _graph_nodes(root: Node) -> dict[Node, int]:
-    """Every node reachable from `root`, with how many recorded edges lead into it (iteratively)."""
-    dependencies: dict[Node, int] = {}
+def _count_consumers(root: Node) -> dict[Node, int]:
+    """The engine's first pass: every node reachable from `root`, with how many recorded edges lead into it.
+
+    Counted in a dict of its own, not in the nodes' `_deps` slots, so the user's graph is left as it was.
+    """
+    consumers: dict[Node, int] = {}
     stack = [root]
-    seen = {root}
     while stack:
         node = stack.pop()
         if node._released:
             raise RuntimeError(FREED_HINT)
         for entry in node.next_entries:
             if isinstance(entry, Node):
-                dependencies[entry] = dependencies.get(entry, 0) + 1
-                if entry not in seen:
-                    seen.add(entry)
+                if entry in consumers:
+                    consumers[entry] += 1
+                else:
+                    consumers[entry] = 1
                     stack.append(entry)
-    return dependencies
+    return consumers
 
 
 class _Narrator:
     def __init__(self, names: dict[int, tuple[str, Value]], max_elements: int) -> None:
         self.names = names
-        self.names_by_node = {id(v._grad_fn): name for name, v in names.values() if v._grad_fn is not None}
+        self.names_by_node = {v._grad_fn: name for name, v in names.values() if v._grad_fn is not None}
         self.max_elements = max_elements
-        self.leaf_numbers: dict[int, int] = {}
+        self.leaf_numbers: dict[Value, int] = {}
         self.leaves: list[Value] = []
         self.lines: list[str] = []
 
@@ -97,41 +102,47 @@ class _Narrator:
         if loss._grad_fn is None:
             seed_text = f"{_d(title)}/{_d(title)} = {self._values(seed)}"
             lines.append(f"{title} is a leaf: {seed_text} goes straight into its .grad.")
-            self.leaves.append(loss)
-            self._leaf_summary({id(loss): seed}, title)
+            self._leaf_summary({loss: seed}, title)
             return "\n".join(lines)
         lines.append(f"Backward starts from {_d(title)}/{_d(title)} = {self._values(seed)} and applies the chain rule,")
         lines.append("one op at a time, from the output back to the leaves.")
-        pending = self._walk(loss._grad_fn, seed, title)
-        self._leaf_summary(pending, title)
+        self._leaf_summary(self._walk(loss._grad_fn, seed, title), title)
         return "\n".join(lines)
 
-    def _walk(self, root: Node, seed: np.ndarray, title: str) -> dict[int, Any]:
-        dependencies = _graph_nodes(root)
-        pending: dict[int, Any] = {id(root): seed}
+    def _walk(self, root: Node, seed: np.ndarray, title: str) -> dict[Any, Any]:
+        """The engine's second pass (Kahn's algorithm with a LIFO ready stack), narrated step by step.
+
+        Returns the gradient that reached each leaf, keyed by the leaf, in the order the engine first
+        received them (the order in which backward() then runs the leaves' hooks and fills their `.grad`).
+        """
+        consumers = _count_consumers(root)
+        pending: dict[Any, Any] = {root: seed}
+        leaf_grads: dict[Any, Any] = {}
         ready = [root]
         step = 0
         with no_grad():
             while ready:
                 node = ready.pop()
                 step += 1
-                grad = pending.pop(id(node), None)
+                grad = pending.pop(node, None)
                 self._describe_step(step, node, grad, title)
                 grads = self._local_gradients(node, grad)
                 for i, entry in enumerate(node.next_entries):
                     if entry is None:  # a constant, or an argument that is not a Value (a dim, an exponent)
                         continue
                     g = grads[i]
-                    self._describe_flow(node, i, entry, g, title)
-                    if g is not None:
-                        g = _to_input(g, entry)
-                        previous = pending.get(id(entry))
-                        pending[id(entry)] = g if previous is None else previous + g
-                    if isinstance(entry, Node):
-                        dependencies[entry] -= 1
-                        if dependencies[entry] == 0:
+                    sent = None if g is None else _to_input(g, entry)
+                    self._describe_flow(i, entry, sent, None if g is None else g.shape)
+                    is_node = isinstance(entry, Node)
+                    if sent is not None:
+                        into = pending if is_node else leaf_grads
+                        previous = into.get(entry)
+                        into[entry] = sent if previous is None else previous + sent
+                    if is_node:
+                        consumers[entry] -= 1
+                        if consumers[entry] == 0:
                             ready.append(entry)
-        return pending
+        return leaf_grads
 
     def _local_gradients(self, node: Node, grad: Any) -> tuple[Any, ...]:
         if grad is None:
@@ -147,7 +158,7 @@ class _Narrator:
         return tuple(None if g is None else np.asarray(g._data if isinstance(g, Value) else g) for g in grads)
 
     def _describe_step(self, step: int, node: Node, grad: Any, title: str) -> None:
-        named = self.names_by_node.get(id(node))
+        named = self.names_by_node.get(node)
         out = f"{named} = " if named else ""
         self.lines.append("")
         self.lines.append(f"step {step}: {out}{node.name()}  (output shape {shape_text(node.out_shape)})")
@@ -159,32 +170,33 @@ class _Narrator:
         if node._pre_hooks:
             self.lines.append("    (a hook is registered here: backward() applies it to this gradient; not shown here)")
 
-    def _describe_flow(self, node: Node, i: int, entry: Any, g: Any, title: str) -> None:
+    def _describe_flow(self, i: int, entry: Any, sent: Any, returned_shape: tuple[int, ...] | None) -> None:
         target = f"op {entry.name()}" if isinstance(entry, Node) else self._leaf_text(entry)
-        if g is None:
+        if sent is None:
             self.lines.append(f"    input {i} -> {target}: no gradient returned")
             return
-        shape = _input_shape_dtype(entry)[0]
         note = ""
-        if g.shape != shape:
-            note = f"  (summed from {shape_text(g.shape)} to the input's shape {shape_text(shape)}: un-broadcast)"
-        self.lines.append(f"    input {i} -> {target}: sends {self._values(sum_to_shape(g, shape))}{note}")
+        if returned_shape != sent.shape:
+            note = (
+                f"  (summed from {shape_text(returned_shape)} to the input's shape {shape_text(sent.shape)}: "
+                "un-broadcast)"
+            )
+        self.lines.append(f"    input {i} -> {target}: sends {self._values(sent)}{note}")
 
-    def _leaf_summary(self, pending: dict[int, Any], title: str) -> None:
+    def _leaf_summary(self, leaf_grads: dict[Any, Any], title: str) -> None:
+        """Each leaf's total gradient, in the order backward() hands them out; then the leaves that got none."""
         self.lines.append("")
         self.lines.append(f"Leaves: {_d(title)}/d(leaf), what backward() adds into each leaf's .grad")
-        for leaf in self.leaves:
-            grad = pending.get(id(leaf))
-            text = f"    {self._leaf_text(leaf)}: {_d(title)}/d(leaf) = "
-            if grad is None:
-                self.lines.append(text + "None (no gradient reached it)")
-                continue
-            text += self._values(grad)
+        for leaf, grad in leaf_grads.items():
+            text = f"    {self._leaf_text(leaf)}: {_d(title)}/d(leaf) = {self._values(grad)}"
             if leaf._hooks:
                 text += " (before this leaf's hooks, which backward() runs and this account does not)"
             if leaf._grad is not None:
                 text += f"; .grad already holds {summarize(leaf._grad._data, self.max_elements)}, backward() would add"
             self.lines.append(text)
+        for leaf in self.leaves:
+            if leaf not in leaf_grads:
+                self.lines.append(f"    {self._leaf_text(leaf)}: {_d(title)}/d(leaf) = None (no gradient reached it)")
 
     # ----- names and numbers --------------------------------------------------------------------
     def _name(self, value: Value) -> str:
@@ -192,10 +204,10 @@ class _Narrator:
         return entry[0] if entry is not None else ""
 
     def _leaf_text(self, leaf: Value) -> str:
-        if id(leaf) not in self.leaf_numbers:
-            self.leaf_numbers[id(leaf)] = len(self.leaves)
+        if leaf not in self.leaf_numbers:
+            self.leaf_numbers[leaf] = len(self.leaves)
             self.leaves.append(leaf)
-        name = self._name(leaf) or f"leaf #{self.leaf_numbers[id(leaf)]}"
+        name = self._name(leaf) or f"leaf #{self.leaf_numbers[leaf]}"
         return f"{name} {shape_text(leaf.shape)}"
 
     def _values(self, array: Any) -> str:
@@ -204,16 +216,15 @@ class _Narrator:
         return text if array.ndim == 0 else f"{text}  shape {shape_text(array.shape)}"
 
 
-def _input_shape_dtype(entry: Any) -> tuple[tuple[int, ...], np.dtype]:
-    """Shape and dtype of the input an entry stands for: a node's output, or the leaf itself."""
-    if isinstance(entry, Node):
-        return entry.out_shape, entry.out_dtype
-    return entry._data.shape, entry._data.dtype
-
-
 def _to_input(g: np.ndarray, entry: Any) -> np.ndarray:
-    """The engine's treatment of a returned gradient: sum to the input's shape, cast to its dtype."""
-    shape, dtype = _input_shape_dtype(entry)
+    """The engine's treatment of a returned gradient: summed to its input's shape, cast to its dtype.
+
+    The input is a node's output (`out_shape`, `out_dtype`) or a leaf Value.
+    """
+    if isinstance(entry, Node):
+        shape, dtype = entry.out_shape, entry.out_dtype
+    else:
+        shape, dtype = entry._data.shape, entry._data.dtype
     if g.shape != shape:
         g = sum_to_shape(g, shape)
     if g.dtype != dtype:
