@@ -31,6 +31,11 @@ EPOCH_DEPRECATION_WARNING = (
 )
 
 
+def _check_optimizer(optimizer: Any) -> None:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
 def _track_optimizer_steps(optimizer: Optimizer) -> None:
     """Wrap `optimizer.step` once so that it records that it was called (for the step-order warning)."""
     if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
@@ -57,8 +62,7 @@ class LRScheduler:
     _is_initial = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -83,6 +87,7 @@ class LRScheduler:
             self._is_initial = False
 
     def get_lr(self) -> list[float]:
+        """The learning rates for epoch `self.last_epoch`, one per parameter group (subclasses implement this)."""
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
@@ -104,7 +109,7 @@ class LRScheduler:
             values = closed_form() if closed_form is not None else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
             group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = self._current_lrs()
 
     def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
@@ -114,6 +119,7 @@ class LRScheduler:
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict()` returned (the optimizer is restored separately)."""
         self.__dict__.update(state_dict)
 
 
@@ -126,7 +132,6 @@ class LambdaLR(LRScheduler):
         lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
         last_epoch: int = -1,
     ) -> None:
-        self.optimizer = optimizer
         if not isinstance(lr_lambda, (list, tuple)):
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
         else:
@@ -145,6 +150,7 @@ class LambdaLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As the base class, keeping this scheduler's own `lr_lambdas`."""
         self.__dict__.update({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
 
 
@@ -219,10 +225,8 @@ class CosineAnnealingLR(LRScheduler):
         e, t_max, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current_lrs()
-        if self._step_count == 1 and e > 0:
-            return [
-                eta_min + (base_lr - eta_min) * (1 + math.cos(e * math.pi / t_max)) / 2 for base_lr in self.base_lrs
-            ]
+        if self._step_count == 1 and e > 0:  # resumed at epoch e: start from the closed form
+            return self._get_closed_form_lr()
         if (e - 1 - t_max) % (2 * t_max) == 0:
             return [
                 lr + (base_lr - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
@@ -263,8 +267,7 @@ class ReduceLROnPlateau(LRScheduler):
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
