@@ -13,6 +13,7 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.nn import fused_ops
+from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.value import Size, Value, _torch_dtype_name, where
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -53,11 +54,8 @@ def _reduce(loss: Value, reduction: str) -> Value:
 
 
 def _require_values(function: str, input: Any, target: Any) -> None:  # noqa: A002
-    for position, (name, x) in enumerate((("input", input), ("target", target)), start=1):
-        if not isinstance(x, Value):
-            raise TypeError(
-                f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}"
-            )
+    require_value(input, function, "input", 1)
+    require_value(target, function, "target", 2)
 
 
 def broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -82,9 +80,18 @@ def _warn_and_broadcast(input: Value, target: Value) -> None:  # noqa: A002
             f"Using a target size ({target.shape!r}) that is different to the input size ({input.shape!r}). "
             "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of the loss function (past _check_regression)
         )
         broadcast_shape(input._data.shape, target._data.shape)
+
+
+def _check_regression(
+    function: str, input: Any, target: Any, reduction: str, size_average: Any = None, reduce: Any = None  # noqa: A002
+) -> str:
+    """The checks MSE/L1/Huber/SmoothL1 share, in torch's order; returns the resolved reduction."""
+    _require_values(function, input, target)
+    _warn_and_broadcast(input, target)
+    return _resolve_reduction(reduction, size_average, reduce)
 
 
 def _promote(a: Value, b: Value) -> tuple[Value, Value]:
@@ -99,7 +106,8 @@ def _promote(a: Value, b: Value) -> tuple[Value, Value]:
 def _elementwise_weight(
     loss: Value, weight: Value | None, input: Value, reduction: str, mean_by_weight: bool  # noqa: A002
 ) -> Value:
-    """torch 2.13's optional `weight` of mse/l1/huber: same size as input, multiplies the elementwise loss."""
+    """torch 2.13's optional `weight` of mse/l1/huber, shaped like input: the loss becomes w l elementwise;
+    'mean' is sum(w l) / sum(w) when `mean_by_weight` (mse, l1), else sum(w l) / N (huber)."""
     if weight is None:
         return _reduce(loss, reduction)
     if weight.shape != input.shape:
@@ -123,9 +131,7 @@ def mse_loss(
 
     Warns, as torch does, when target's shape differs from input's, then broadcasts anyway.
     """
-    _require_values("mse_loss", input, target)
-    _warn_and_broadcast(input, target)
-    reduction = _resolve_reduction(reduction, size_average, reduce)
+    reduction = _check_regression("mse_loss", input, target, reduction, size_average, reduce)
     input, target = _promote(input, target)
     if weight is not None:
         diff = input - target
@@ -142,9 +148,7 @@ def l1_loss(
     weight: Value | None = None,
 ) -> Value:
     """mean(|input - target|);  d input = sign(input - target) / N, with sign(0) = 0."""
-    _require_values("l1_loss", input, target)
-    _warn_and_broadcast(input, target)
-    reduction = _resolve_reduction(reduction, size_average, reduce)
+    reduction = _check_regression("l1_loss", input, target, reduction, size_average, reduce)
     input, target = _promote(input, target)
     return _elementwise_weight((input - target).abs(), weight, input, reduction, mean_by_weight=True)
 
@@ -160,9 +164,7 @@ def huber_loss(
 
     d input = clamp(d, -delta, delta).
     """
-    _require_values("huber_loss", input, target)
-    _warn_and_broadcast(input, target)
-    reduction = _resolve_reduction(reduction)
+    reduction = _check_regression("huber_loss", input, target, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     input, target = _promote(input, target)
@@ -182,9 +184,7 @@ def smooth_l1_loss(
     beta: float = 1.0,
 ) -> Value:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (L1 when beta = 0);  d input = clamp(d / beta, -1, 1)."""
-    _require_values("smooth_l1_loss", input, target)
-    _warn_and_broadcast(input, target)
-    reduction = _resolve_reduction(reduction, size_average, reduce)
+    reduction = _check_regression("smooth_l1_loss", input, target, reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     input, target = _promote(input, target)
@@ -272,6 +272,14 @@ def binary_cross_entropy_with_logits(
 
 
 # ----- multi-class classification ------------------------------------------------------------------
+def _check_class_weight(weight: Value | None, classes: int) -> None:
+    if weight is not None and (weight.ndim != 1 or weight.numel() != classes):
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor "
+            f"of shape: {list(weight.shape)}"
+        )
+
+
 def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_name: str) -> tuple[Value, Any]:
     """Check an index target against (N, C, *d) or (C,) log-probabilities.
 
@@ -293,11 +301,7 @@ def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_
     if t.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_dtype_name(t.dtype)}")
     classes = data.shape[0] if data.ndim == 1 else data.shape[1]
-    if weight is not None and (weight.ndim != 1 or weight.numel() != classes):
-        raise RuntimeError(
-            f"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor "
-            f"of shape: {list(weight.shape)}"
-        )
+    _check_class_weight(weight, classes)
     if data.ndim == 1:
         rows = log_probs.reshape(1, classes)
     elif data.ndim == 2:
@@ -309,8 +313,9 @@ def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_
 
 def _nll_parts(
     log_probs: Value, target: Value, weight: Value | None, ignore_index: int, function_name: str
-) -> tuple[Value, Value, Any, Value, Any]:
-    """Per-row weighted losses -w[y] log p[y], the row weights, the valid mask, the rows and the safe targets."""
+) -> tuple[Value, Value, Any, Value]:
+    """Per-row weighted losses -w[y] log p[y], the row weights w[y] (0 where y == ignore_index), the mask of
+    non-ignored rows and the (M, C) rows of log-probabilities."""
     rows, t = _class_rows(log_probs, target, weight, function_name)
     classes = rows._data.shape[1]
     valid = t != ignore_index
@@ -324,12 +329,18 @@ def _nll_parts(
         row_weights = Value._make_const(valid.astype(dtype))
     else:
         row_weights = weight[safe] * Value._make_const(valid.astype(weight._data.dtype))
-    return -(picked * row_weights), row_weights, valid, rows, safe
+    return -(picked * row_weights), row_weights, valid, rows
 
 
-def _weighted_mean(total: Value, weight_sum: Value) -> Value:
+def _reduce_rows(losses: Value, row_weights: Value, reduction: str, shape: tuple[int, ...]) -> Value:
+    """Per-row losses reshaped to the target's `shape` ('none'), summed, or divided by the total row weight
+    ('mean': sum_i loss_i / sum_i w_i, nan when every target is ignored)."""
+    if reduction == "none":
+        return losses.reshape(shape)
+    if reduction == "sum":
+        return losses.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        return total / weight_sum
+        return losses.sum() / row_weights.sum()
 
 
 def nll_loss(
@@ -347,12 +358,8 @@ def nll_loss(
     """
     _require_values("nll_loss", input, target)
     reduction = _resolve_reduction(reduction, size_average, reduce)
-    losses, row_weights, _, _, _ = _nll_parts(input, target, weight, ignore_index, "nll_loss")
-    if reduction == "none":
-        return losses.reshape(target.shape)
-    if reduction == "sum":
-        return losses.sum()
-    return _weighted_mean(losses.sum(), row_weights.sum())
+    losses, row_weights, _, _ = _nll_parts(input, target, weight, ignore_index, "nll_loss")
+    return _reduce_rows(losses, row_weights, reduction, target.shape)
 
 
 def cross_entropy(
@@ -383,24 +390,14 @@ def cross_entropy(
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing, class_dim)
     log_probs = input.log_softmax(class_dim)
-    losses, row_weights, valid, rows, safe = _nll_parts(log_probs, target, weight, ignore_index, "cross_entropy")
-    if reduction == "none":
-        nll = losses.reshape(target.shape)
-    elif reduction == "sum":
-        nll = losses.sum()
-    else:
-        nll = _weighted_mean(losses.sum(), row_weights.sum())
+    losses, row_weights, valid, rows = _nll_parts(log_probs, target, weight, ignore_index, "cross_entropy")
+    nll = _reduce_rows(losses, row_weights, reduction, target.shape)
     if label_smoothing <= 0.0:
         return nll
     classes = rows._data.shape[1]
     weighted_rows = rows if weight is None else rows * weight
     smooth = -weighted_rows.sum(1) * Value._make_const(valid.astype(rows._data.dtype))
-    if reduction == "none":
-        smooth = smooth.reshape(target.shape)
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    else:
-        smooth = _weighted_mean(smooth.sum(), row_weights.sum())
+    smooth = _reduce_rows(smooth, row_weights, reduction, target.shape)
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
@@ -421,11 +418,7 @@ def _cross_entropy_probabilities(
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
     classes = input.shape[class_dim] if input.ndim else 1
-    if weight is not None and (weight.ndim != 1 or weight.numel() != classes):
-        raise RuntimeError(
-            f"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor "
-            f"of shape: {list(weight.shape)}"
-        )
+    _check_class_weight(weight, classes)
     if label_smoothing > 0.0:
         target = target * (1.0 - label_smoothing) + label_smoothing / classes
     product = input.log_softmax(class_dim) * target
