@@ -297,6 +297,24 @@ def test_softmax_without_dim_warns_and_picks_torchs_dim() -> None:
         F.log_softmax(tg.tensor([1.0, 2.0]))
 
 
+def test_softmax_warning_points_at_the_caller() -> None:
+    x = tg.tensor(np.arange(6.0).reshape(2, 3))
+    for call in (lambda: F.softmax(x), lambda: F.log_softmax(x), lambda: nn.Softmax()(x), lambda: nn.LogSoftmax()(x)):
+        with pytest.warns(UserWarning, match="Implicit dimension choice") as record:
+            call()
+        assert record[0].filename == __file__
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_activations_reject_non_value_inputs(inplace: bool) -> None:
+    for name in ("relu", "leaky_relu"):
+        with pytest.raises(TypeError, match=rf"^{name}\(\): argument 'input' \(position 1\) must be Tensor, not list"):
+            getattr(F, name)([1.0], inplace=inplace)
+    for module in (nn.ReLU(inplace), nn.LeakyReLU(inplace=inplace), nn.Tanh(), nn.Sigmoid()):
+        with pytest.raises(TypeError, match=r"argument 'input' \(position 1\) must be Tensor, not float"):
+            module(1.0)
+
+
 def test_flatten_keeps_the_batch_dimension() -> None:
     assert nn.Flatten()(tg.ones(2, 3, 4)).shape == (2, 12)
     assert nn.Flatten(0, 1)(tg.ones(2, 3, 4)).shape == (6, 4)

@@ -40,14 +40,14 @@ class Tanh(Module):
     """tanh(x)."""
 
     def forward(self, input: Value) -> Value:  # noqa: A002
-        return input.tanh()
+        return F.tanh(input)
 
 
 class Sigmoid(Module):
     """1 / (1 + e^-x)."""
 
     def forward(self, input: Value) -> Value:  # noqa: A002
-        return input.sigmoid()
+        return F.sigmoid(input)
 
 
 class Softmax(Module):

@@ -13,6 +13,7 @@ import numpy as np
 from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn import fused_ops
+from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -34,19 +35,13 @@ __all__ = [
 _C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
 
 
-def _require_value(x: Any, function: str, name: str, position: int) -> Value:
-    if not isinstance(x, Value):
-        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
-    return x
-
-
 def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # noqa: A002 - torch's name
     """input @ weight.T + bias for input (*, in_features), weight (out, in), bias (out,): one fused op.
 
     d input = g weight,  d weight = g^T input,  d bias = g summed over the batch.
     """
-    _require_value(input, "linear", "input", 1)
-    _require_value(weight, "linear", "weight", 2)
+    require_value(input, "linear", "input", 1)
+    require_value(weight, "linear", "weight", 2)
     x_data, w_data = input._data, weight._data
     if x_data.ndim == 0 or w_data.ndim != 2:
         raise RuntimeError(
@@ -70,7 +65,7 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
             f"{w_data.shape[1]}x{w_data.shape[0]})"
         )
     if bias is not None:
-        _require_value(bias, "linear", "bias", 3)
+        require_value(bias, "linear", "bias", 3)
         if bias._data.shape not in ((w_data.shape[0],), (1,), ()):
             raise RuntimeError(
                 f"bias of shape {list(bias.shape)} does not match the {w_data.shape[0]} output features of weight "
@@ -98,53 +93,56 @@ def _out_of_place_or_into(input: Value, result: Value, inplace: bool) -> Value:
 
 def relu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """max(x, 0);  derivative 1 where x > 0, else 0."""
+    require_value(input, "relu", "input", 1)
     _check_inplace(input, inplace)
-    return _out_of_place_or_into(input, _require_value(input, "relu", "input", 1).relu(), inplace)
+    return _out_of_place_or_into(input, input.relu(), inplace)
 
 
 def leaky_relu(input: Value, negative_slope: float = 0.01, inplace: bool = False) -> Value:  # noqa: A002
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
+    require_value(input, "leaky_relu", "input", 1)
     _check_inplace(input, inplace)
-    return _out_of_place_or_into(input, _require_value(input, "leaky_relu", "input", 1).leaky_relu(negative_slope),
-                                 inplace)
+    return _out_of_place_or_into(input, input.leaky_relu(negative_slope), inplace)
 
 
 def tanh(input: Value) -> Value:  # noqa: A002
     """tanh(x);  derivative 1 - tanh(x)^2."""
-    return _require_value(input, "tanh", "input", 1).tanh()
+    return require_value(input, "tanh", "input", 1).tanh()
 
 
 def sigmoid(input: Value) -> Value:  # noqa: A002
     """1 / (1 + e^-x);  derivative s (1 - s)."""
-    return _require_value(input, "sigmoid", "input", 1).sigmoid()
+    return require_value(input, "sigmoid", "input", 1).sigmoid()
 
 
-def _implicit_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
-    warnings.warn(
-        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
-        UserWarning,
-        stacklevel=stacklevel,
-    )
-    return 0 if ndim in (0, 1, 3) else 1
+def _softmax_arguments(
+    function: str, input: Any, dim: int | None, stacklevel: int, dtype: Any  # noqa: A002
+) -> tuple[Value, int]:
+    """What softmax and log_softmax share: the type check, torch's implicit dim (with its deprecation warning,
+    `stacklevel` frames above the public function) and the cast to `dtype` before the op."""
+    require_value(input, function, "input", 1)
+    if dim is None:
+        warnings.warn(
+            f"Implicit dimension choice for {function} has been deprecated. "
+            "Change the call to include dim=X as an argument.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+    if dtype is not None:
+        input = input.to(dtype)
+    return input, dim
 
 
 def softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
-    """e^x / sum(e^x) along `dim` (shifted by the max, so large inputs are fine)."""
-    _require_value(input, "softmax", "input", 1)
-    if dim is None:
-        dim = _implicit_softmax_dim("softmax", input.ndim, _stacklevel)
-    if dtype is not None:
-        input = input.to(dtype)
+    """e^x_i / sum_j e^x_j along `dim` (shifted by the max, so large inputs are fine);  d x = s (g - sum(g s))."""
+    input, dim = _softmax_arguments("softmax", input, dim, _stacklevel, dtype)
     return input.softmax(dim)
 
 
 def log_softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
-    """x - logsumexp(x) along `dim`, computed stably."""
-    _require_value(input, "log_softmax", "input", 1)
-    if dim is None:
-        dim = _implicit_softmax_dim("log_softmax", input.ndim, _stacklevel)
-    if dtype is not None:
-        input = input.to(dtype)
+    """x - logsumexp(x) along `dim`, computed stably;  d x = g - softmax(x) sum(g)."""
+    input, dim = _softmax_arguments("log_softmax", input, dim, _stacklevel, dtype)
     return input.log_softmax(dim)
 
 
@@ -155,7 +153,7 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    _require_value(input, "dropout", "input", 1)
+    require_value(input, "dropout", "input", 1)
     _check_inplace(input, inplace)
     if not training or p == 0.0:
         return input
