@@ -64,15 +64,13 @@ class MSELoss(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
         diff = x - y
-        if reduction == "none":
-            ctx.save_for_backward(x, y, diff)
-            ctx.scale = 2.0
-            return diff * diff
-        flat = diff.reshape(-1)
-        count = flat.size
-        total = np.dot(flat, flat) if flat.dtype.kind == "f" else (flat * flat).sum()
+        count = diff.size
         ctx.save_for_backward(x, y, diff)
         ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
+        if reduction == "none":
+            return diff * diff
+        flat = diff.reshape(-1)
+        total = np.dot(flat, flat) if flat.dtype.kind == "f" else (flat * flat).sum()
         if reduction == "mean":
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.asarray(total / count if count else np.nan, dtype=diff.dtype)
@@ -80,7 +78,7 @@ class MSELoss(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        x, y, diff = ctx.saved_tensors
+        x, y, diff = ctx.saved_tensors  # x and y only for create_graph=True
         need_x, need_y, _ = ctx.needs_input_grad
         if dual.is_value(g):
             diff = x - y  # recorded, so the gradient can itself be differentiated
@@ -139,7 +137,7 @@ class BCEWithLogits(Function):
 
     @staticmethod
     def forward(ctx: Any, z: Any, t: Any, pos_weight: Any) -> Any:
-        ctx.save_for_backward(*((z, t) if pos_weight is None else (z, t, pos_weight)))
+        ctx.save_for_backward(z, t, pos_weight)
         softplus = _softplus_of_negative(z)
         if pos_weight is None:
             return (1 - t) * z + softplus
@@ -147,9 +145,7 @@ class BCEWithLogits(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        saved = ctx.saved_tensors
-        z, t = saved[:2]
-        pos_weight = saved[2] if len(saved) == 3 else None
+        z, t, pos_weight = ctx.saved_tensors
         need_z, need_t, need_pw = ctx.needs_input_grad
         grad_z = grad_t = grad_pw = None
         if need_z:

@@ -23,13 +23,14 @@ import numpy as np
 
 MIN_ROWS = 4096  # below this the plain product is as fast and the rearrangement not worth its setup
 BLOCK_WIDTH = 20  # k D is at least this: the width at which OpenBLAS's matrix-matrix kernel runs near bandwidth
+MAX_FEATURES = 12  # wider rows already make BLAS's matrix-vector product fast
 CHUNK_BYTES = 1 << 19  # rows of x per accumulated gradient block: half a MiB stays in the L2 cache
 
 
-def _group_size(rows: np.ndarray, out_features: int, widest: int) -> int:
+def _group_size(rows: np.ndarray, out_features: int) -> int:
     """k, the number of rows read side by side, or 1 to use the plain product."""
     n, d = rows.shape
-    if out_features != 1 or n < MIN_ROWS or not 2 <= d <= widest or not rows.flags.c_contiguous:
+    if out_features != 1 or n < MIN_ROWS or not 2 <= d <= MAX_FEATURES or not rows.flags.c_contiguous:
         return 1
     return max(2, -(-BLOCK_WIDTH // d))
 
@@ -40,7 +41,7 @@ def rows_times_weight_t(rows: np.ndarray, weight: np.ndarray) -> np.ndarray:
     out_features = weight.shape[0]
     if d == 1:
         return rows * weight.reshape(1, out_features)  # one product per element: exactly the matrix product
-    k = _group_size(rows, out_features, widest=12)
+    k = _group_size(rows, out_features)
     if k == 1:
         return rows @ weight.T
     m = n - n % k
@@ -63,7 +64,7 @@ def rows_times_weight_t(rows: np.ndarray, weight: np.ndarray) -> np.ndarray:
 def grad_t_times_rows(grad: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """`grad.T @ rows` for grad (N, O) and rows (N, D), a new (O, D) array."""
     n, d = rows.shape
-    k = _group_size(rows, grad.shape[1], widest=12)
+    k = _group_size(rows, grad.shape[1])
     if k == 1 or d < 4 or not grad.flags.c_contiguous:  # below 4 features the plain product is the fast one
         return grad.T @ rows
     m = n - n % k
