@@ -3,8 +3,9 @@
 It fits Sales ~ TV + Radio + Newspaper on the bundled Advertising data by gradient descent, with each feature
 standardized to mean 0 and standard deviation 1 (so one learning rate suits all of them), maps the learned
 coefficients back to the original units, compares them with the closed-form least-squares solution, and writes
-the gradient graph of the final loss (Graphviz source, and an image when Graphviz's `dot` is installed) and a
-step-by-step account of its backward pass into an output directory.
+into an output directory the gradient graph (Graphviz source, and an image when Graphviz's `dot` is installed) and a
+step-by-step account of the backward pass of two losses: the first epoch's, whose gradients are large and show the
+direction of the first step, and the final one, whose gradients are ~0 because training has converged.
 """
 
 # ruff: noqa: N803, N806  (X is the design matrix, as in the math and in scikit-learn)
@@ -15,9 +16,10 @@ import argparse
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import graphviz
 import numpy as np
 
 import tinygrad_lr as tl
@@ -27,8 +29,8 @@ from tinygrad_lr.reference import least_squares
 from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source
 
 MARKER = ".tinygrad_lr_demo"  # marks an output directory as this demo's, so re-running may overwrite its files
-GRAPH_NAME = "loss_graph"
-STEPS_NAME = "backward_steps.txt"
+GRAPH_NAME = "loss_graph"  # + _epoch1 / _final, then .gv and the image's suffix
+STEPS_NAME = "backward_steps"  # + _epoch1 / _final, then .txt
 AGREEMENT = 1e-4
 
 
@@ -76,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.epochs} epochs"
     )
 
-    model, loss = _train((X - mean) / std, y, args.epochs, args.lr)
+    model, first, final = _train((X - mean) / std, y, args.epochs, args.lr)
 
     # Sales = b + sum_j w_j z_j with z_j = (x_j - mean_j) / std_j, so the slope of x_j is w_j / std_j
     coefficients = model.weight.detach().numpy()[0] / std
@@ -90,7 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: the fit differs from the closed form by {worst:.2g} > {AGREEMENT:g}: train longer (--epochs) "
               "or with a different --lr")
 
-    _write_graph(out_dir, loss, dict(model.named_parameters()), args.format)
+    _prepare_out_dir(out_dir)
+    print("gradient graphs of the loss and how backward computed them:")
+    _write_snapshot(out_dir, first, args.format)
+    _write_snapshot(out_dir, final, args.format)
     return 0
 
 
@@ -108,10 +113,29 @@ def _parse_features(parser: argparse.ArgumentParser, text: str) -> list[str]:
     return features
 
 
-def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[nn.Linear, tl.Value]:
+@dataclass(frozen=True)
+class _Snapshot:
+    """One loss seen through: its backward graph (drawn after backward, with the gradients) and the account."""
+
+    tag: str  # epoch1 or final: names the files
+    description: str
+    graph: graphviz.Digraph
+    steps: str
+
+
+def _see_backward(loss: tl.Value, model: nn.Linear, tag: str, description: str) -> _Snapshot:
+    """Run `loss.backward()`, keeping its step-by-step account and the graph with the gradients it produced."""
+    names = {**dict(model.named_parameters()), "loss": loss}
+    steps = explain_backward(loss, params=names)  # before backward: it needs the graph's saved values
+    loss.backward()
+    return _Snapshot(tag, description, draw_graph(loss, params=names), steps)
+
+
+def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[nn.Linear, _Snapshot, _Snapshot]:
     """The PyTorch loop: nn.Linear(k, 1) trained with nn.MSELoss and optim.SGD on all rows at once.
 
-    Returns the model and the final loss, whose graph is kept (not yet backpropagated) for drawing.
+    Returns the model and two snapshots: the first epoch's loss (drawn before the first step changes the
+    weights) and the loss at the final weights.
     """
     inputs = tl.tensor(Z, dtype=tl.float64)
     targets = tl.tensor(y.reshape(-1, 1), dtype=tl.float64)  # (n, 1), the shape of the prediction
@@ -123,12 +147,21 @@ def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[nn.Lin
     for epoch in range(1, epochs + 1):
         optimizer.zero_grad()
         loss = loss_fn(model(inputs), targets)
-        loss.backward()
+        if epoch == 1:
+            description = f"epoch 1 (mse {loss.item():.6f}): large gradients; SGD's first step goes against them"
+            first = _see_backward(loss, model, "epoch1", description)
+        else:
+            loss.backward()
         optimizer.step()
         if epoch == 1 or epoch % report_every == 0 or epoch == epochs:
             print(f"  epoch {epoch:5d}  mse {loss.item():.6f}")
     optimizer.zero_grad()
-    return model, loss_fn(model(inputs), targets)
+    loss = loss_fn(model(inputs), targets)
+    final = _see_backward(
+        loss, model, "final", f"final weights (mse {loss.item():.6f}): every gradient ~0, as at the least-squares "
+        "minimum: training has converged"
+    )
+    return model, first, final
 
 
 def _print_comparison(
@@ -161,23 +194,22 @@ def _check_out_dir(out_dir: Path) -> str | None:
     return None
 
 
-def _write_graph(out_dir: Path, loss: tl.Value, params: dict[str, Any], image_format: str) -> None:
+def _prepare_out_dir(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / MARKER).write_text("written by `python -m tinygrad_lr`; its files may be overwritten by a re-run\n")
-    names = {**params, "loss": loss}
-    steps = explain_backward(loss, params=names)  # before backward: it needs the graph's saved values
-    loss.backward()  # so the graph shows each parameter's gradient at the final point
-    graph = draw_graph(loss, params=names)
-    source = save_source(graph, out_dir / f"{GRAPH_NAME}.gv")
-    (out_dir / STEPS_NAME).write_text(steps + "\n", encoding="utf-8")
-    print(f"gradient graph of the final loss (mse {loss:.6f}) and how backward computed it:")
-    print(f"  {source}  (Graphviz source)")
+
+
+def _write_snapshot(out_dir: Path, snapshot: _Snapshot, image_format: str) -> None:
+    source = save_source(snapshot.graph, out_dir / f"{GRAPH_NAME}_{snapshot.tag}.gv")
+    steps = out_dir / f"{STEPS_NAME}_{snapshot.tag}.txt"
+    steps.write_text(snapshot.steps + "\n", encoding="utf-8")
+    print(f"  {snapshot.description}")
+    print(f"    {source}  (Graphviz source)")
     if shutil.which("dot") is None:
         print(
-            f"  no image: Graphviz's `dot` is not installed (apt-get install graphviz, or brew install graphviz); "
+            f"    no image: Graphviz's `dot` is not installed (apt-get install graphviz, or brew install graphviz); "
             f"then run: dot -T{image_format} {source} -o {source.with_suffix('.' + image_format)}"
         )
     else:
-        print(f"  {render_graph(graph, out_dir / f'{GRAPH_NAME}.{image_format}')}")
-    print(f"  {out_dir / STEPS_NAME}  (step-by-step account of backward)")
-    print("(at the least-squares minimum every gradient is ~0: that is how you can tell training has converged)")
+        print(f"    {render_graph(snapshot.graph, out_dir / f'{GRAPH_NAME}_{snapshot.tag}.{image_format}')}")
+    print(f"    {steps}  (step-by-step account of backward)")
