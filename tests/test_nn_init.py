@@ -120,5 +120,7 @@ def test_fan_and_mode_errors_match_torch(torch: Any) -> None:
 
 def test_zero_element_tensors_warn_and_stay_empty() -> None:
     tensor = tg.zeros(0, 3)
-    with pytest.warns(UserWarning, match="^Initializing zero-element tensors is a no-op$"):
-        assert init.kaiming_normal_(tensor) is tensor
+    for fill in (init.kaiming_normal_, init.kaiming_uniform_):
+        with pytest.warns(UserWarning, match="^Initializing zero-element tensors is a no-op$") as record:
+            assert fill(tensor) is tensor
+        assert record[0].filename == __file__  # the warning points at the caller

@@ -119,16 +119,7 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Value | None, persistent: bool = True) -> None:
         """Register a Value that is state but not learnable (in `state_dict` if `persistent`, never in `parameters`)."""
-        if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call")
-        if not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {type(name).__name__}")
-        if "." in name:
-            raise KeyError('buffer name can\'t contain "."')
-        if name == "":
-            raise KeyError('buffer name can\'t be empty string ""')
-        if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+        self._check_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Value):
             raise TypeError(
                 f"cannot assign '{_type_name(tensor)}' object to buffer '{name}' (torch Tensor or None required)"
