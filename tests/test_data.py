@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from conftest import require_torch
@@ -228,6 +230,19 @@ def test_subset_of_a_tensor_dataset_loads_in_batches() -> None:
     xb, yb = next(iter(DataLoader(subset, batch_size=3)))
     assert yb.tolist() == [4, 0, 2] and xb.tolist() == [[8.0, 9.0], [0.0, 1.0], [4.0, 5.0]]
     assert subset[0][1].item() == 4
+
+
+@pytest.mark.parametrize("indices", [[4, 0, 2, 3], np.array([4, 0, 2, 3], dtype=np.int32), range(4, -1, -1)])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_subset_batches_equal_its_samples_for_any_kind_of_indices(indices: Any, shuffle: bool) -> None:
+    subset = Subset(five_rows(), indices)
+    order = tg.Generator().manual_seed(3).permutation(len(subset)).tolist() if shuffle else range(len(subset))
+    expected = [[subset[i] for i in order[start : start + 3]] for start in range(0, len(subset), 3)]
+    batches = list(DataLoader(subset, batch_size=3, shuffle=shuffle, generator=tg.Generator().manual_seed(3)))
+    assert len(batches) == len(expected) == 2
+    for (xb, yb), samples in zip(batches, expected):
+        assert xb.tolist() == [x.tolist() for x, _ in samples]
+        assert yb.tolist() == [y.item() for _, y in samples]
 
 
 # ----- tinygrad_lr.data: splits ---------------------------------------------------------------------------

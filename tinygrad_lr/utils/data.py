@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.random import Generator, default_generator
-from tinygrad_lr.value import Value, as_array
+from tinygrad_lr.value import Value, as_array, stack
 
 Index = slice | np.ndarray
 
@@ -68,7 +68,13 @@ class Subset(Dataset):
         return len(self.indices)
 
     def _batch(self, index: Index) -> Any:
-        return _batch_of(self.dataset, np.asarray(self.indices, dtype=np.int64)[index])
+        # only the batch's own indices are looked up: converting all of `indices` would cost O(len) per batch
+        indices = self.indices
+        if isinstance(index, slice) or isinstance(indices, np.ndarray):
+            chosen = indices[index]
+        else:
+            chosen = [indices[i] for i in index.tolist()]
+        return _batch_of(self.dataset, np.asarray(chosen, dtype=np.int64))
 
 
 class ConcatDataset(Dataset):
@@ -109,8 +115,13 @@ def _batch_of(dataset: Any, index: Index) -> Any:
         return fetch(index)
     if isinstance(dataset, (np.ndarray, Value)):
         return _rows(dataset, index)
+    return default_collate(_samples(dataset, index))
+
+
+def _samples(dataset: Any, index: Index) -> list[Any]:
+    """The samples at `index` (a slice of positions or an array of them), asked for one by one."""
     positions = range(index.start, index.stop) if isinstance(index, slice) else index.tolist()
-    return default_collate([dataset[i] for i in positions])
+    return [dataset[i] for i in positions]
 
 
 def default_collate(batch: list[Any]) -> Any:
@@ -119,8 +130,6 @@ def default_collate(batch: list[Any]) -> Any:
     elem = batch[0]
     if isinstance(elem, Value):
         if any(s.requires_grad for s in batch):
-            from tinygrad_lr.value import stack
-
             return stack(batch)
         return Value._make_const(np.stack([s._data for s in batch]))
     if isinstance(elem, (np.ndarray, np.generic)):
@@ -152,9 +161,7 @@ def default_convert(sample: Any) -> Any:
         return Value._make_const(as_array(sample))
     if isinstance(sample, Mapping):
         return {key: default_convert(value) for key, value in sample.items()}
-    if isinstance(sample, tuple):
-        return [default_convert(value) for value in sample]
-    if isinstance(sample, list):
+    if isinstance(sample, (tuple, list)):
         return [default_convert(value) for value in sample]
     return sample
 
@@ -236,8 +243,7 @@ class DataLoader:
             if self.collate_fn is None:
                 yield _batch_of(self.dataset, index)
             else:
-                positions = range(index.start, index.stop) if isinstance(index, slice) else index.tolist()
-                yield self.collate_fn([self.dataset[i] for i in positions])
+                yield self.collate_fn(_samples(self.dataset, index))
 
 
 def random_split(
