@@ -15,6 +15,7 @@ import os
 import tempfile
 import zipfile
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -47,9 +48,9 @@ class _Writer:
     def encode(self, obj: Any, where: str) -> Any:
         if obj is None or isinstance(obj, (bool, str)):
             return obj
-        if isinstance(obj, int) and type(obj) is int:
+        if type(obj) is int:
             return obj
-        if isinstance(obj, float) and type(obj) is float:
+        if type(obj) is float:
             return {"float": repr(obj)}  # exact round trip, including inf and nan
         if isinstance(obj, Value):
             entry = {"value": self._store(obj._data, obj), "requires_grad": obj.requires_grad}
@@ -60,11 +61,11 @@ class _Writer:
             if obj.dtype.kind not in "biuf":
                 raise TypeError(f"cannot save a NumPy array of dtype {obj.dtype} at {where}: only numbers are saved")
             return {"ndarray": self._store(np.asarray(obj), obj)}
-        if isinstance(obj, (np.generic, int, float)):
+        if isinstance(obj, (np.generic, int, float)):  # NumPy scalars and subclasses of int and float
             scalar = np.asarray(obj)
             if scalar.dtype.kind not in "biuf":
                 raise TypeError(f"cannot save {type(obj).__name__} at {where}")
-            return {"scalar": self._store(scalar), "python": type(obj).__name__ if type(obj) in (int, float) else None}
+            return {"scalar": self._store(scalar)}
         if isinstance(obj, (list, tuple)):
             items = [self.encode(item, f"{where}[{i}]") for i, item in enumerate(obj)]
             return items if type(obj) is list else {"tuple": items}
@@ -120,6 +121,8 @@ def _file_mode(path: str) -> int:
 
 
 class _Reader:
+    """Turns a manifest back into the saved object, making each stored array into a Value or array once."""
+
     def __init__(self, arrays: dict[str, np.ndarray], fail: Any) -> None:
         self.arrays = arrays
         self.fail = fail
@@ -145,9 +148,7 @@ class _Reader:
         if "ndarray" in entry:
             return self._shared(entry["ndarray"], lambda array: array)
         if "scalar" in entry:
-            scalar = self._array(entry["scalar"])[()]
-            python = entry.get("python")
-            return int(scalar) if python == "int" else float(scalar) if python == "float" else scalar
+            return self._array(entry["scalar"])[()]
         if "tuple" in entry:
             return tuple(self.decode(item) for item in entry["tuple"])
         for kind, cls in (("dict", dict), ("OrderedDict", OrderedDict), ("Counter", Counter)):
@@ -158,8 +159,8 @@ class _Reader:
                 return mapping
         raise self.fail(f"unexpected manifest entry {entry!r}")
 
-
-    def _shared(self, name: Any, make: Any) -> Any:
+    def _shared(self, name: Any, make: Callable[[np.ndarray], Any]) -> Any:
+        """The object made from array `name`, made once: a Value saved twice loads as one shared Value."""
         if name not in self.loaded:
             self.loaded[name] = make(self._array(name))
         return self.loaded[name]
