@@ -36,6 +36,9 @@ class _IndexedModules(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._children())
 
+    def _at(self, index: int) -> Module:
+        return list(self._children())[_checked_index(index, len(self))]
+
     def __setitem__(self, index: int, module: Module) -> None:
         key = list(self._modules)[_checked_index(index, len(self))]
         setattr(self, key, module)
@@ -54,11 +57,13 @@ class _IndexedModules(Module):
         return self
 
     def extend(self, modules: Iterable[Module]) -> Any:
+        """Append each of `modules` in order; returns self."""
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Put `module` before position `index` (as list.insert) and renumber the entries."""
         modules = list(self._modules.values())
         modules.insert(index, module)
         self._renumber(modules)
@@ -83,7 +88,7 @@ class Sequential(_IndexedModules):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return type(self)(OrderedDict(list(self._modules.items())[index]))
-        return list(self._modules.values())[_checked_index(index, len(self))]
+        return self._at(index)
 
     def forward(self, input: Any) -> Any:  # noqa: A002 - torch's name
         for module in self._children():
@@ -102,4 +107,4 @@ class ModuleList(_IndexedModules):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return type(self)(list(self._children())[index])
-        return list(self._modules.values())[_checked_index(index, len(self))]
+        return self._at(index)

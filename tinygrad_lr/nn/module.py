@@ -237,6 +237,7 @@ class Module:
             yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
+        """Self and every submodule, each once, in the order of `named_modules`."""
         for _, module in self.named_modules():
             yield module
 
@@ -249,6 +250,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct children, each once."""
         for _, module in self.named_children():
             yield module
 
@@ -278,9 +280,11 @@ class Module:
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Value]]:
+        """(dotted name, buffer) in registration order, persistent or not; a shared buffer comes once."""
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Value]:
+        """Every buffer of this module and its submodules, each once."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -327,6 +331,7 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set `requires_grad` on every parameter (e.g. False to freeze a part of a model); returns self."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
@@ -391,9 +396,11 @@ class Module:
         return self._cast_floating(dtypes.float32)
 
     def half(self) -> Module:
+        """Cast floating parameters and buffers to float16 in place; returns self."""
         return self._cast_floating(dtypes.float16)
 
     def cpu(self) -> Module:
+        """Returns self: everything already lives on the CPU."""
         return self
 
     # ----- state_dict ----------------------------------------------------------------------
