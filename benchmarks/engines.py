@@ -1,8 +1,7 @@
-"""Which engines can run here, their versions, and how tinygrad_lr is driven.
+"""Which engines can run here and their versions.
 
-An engine is a name in ENGINES; the peers are optional and simply left out when not installed. tinygrad_lr runs the
-PyTorch-style loop (nn.Linear, nn.MSELoss, optim.SGD/Adam) when its `nn` and `optim` packages provide those, and
-otherwise the same math with plain Values and a manual update under `no_grad` (labelled as such in the report).
+An engine is a name in ENGINES; the peers are optional and simply left out when not installed. tinygrad_lr and torch
+run the same PyTorch-style training loop (nn.Linear, nn.MSELoss, optim.SGD/Adam) in W1 and W4.
 """
 
 from __future__ import annotations
@@ -32,29 +31,8 @@ def version(engine: str) -> str:
         return str(getattr(module, "__version__", "?"))
 
 
-def tinygrad_lr_has_training_loop() -> bool:
-    """True when tinygrad_lr offers nn.Linear, nn.Sequential, nn.Tanh, nn.MSELoss, optim.SGD and optim.Adam."""
-    try:
-        nn = importlib.import_module("tinygrad_lr.nn")
-        optim = importlib.import_module("tinygrad_lr.optim")
-    except ImportError:
-        return False
-    return all(hasattr(nn, name) for name in ("Linear", "Sequential", "Tanh", "MSELoss")) and all(
-        hasattr(optim, name) for name in ("SGD", "Adam")
-    )
-
-
-def tinygrad_lr_mode() -> str:
-    """How the tinygrad_lr engine is driven in W1 and W4, for the report."""
-    if tinygrad_lr_has_training_loop():
-        return "PyTorch-style loop: nn.Linear / nn.MSELoss / optim.SGD, optim.Adam, zero_grad, backward, step"
-    return "plain Values with a manual update under no_grad (tinygrad_lr.nn / optim not available yet)"
-
-
 def torch_style_library(engine: str) -> Any:
-    """The module to drive with PyTorch-style code (`torch` itself or `tinygrad_lr`), or None."""
-    if engine == "torch":
-        return importlib.import_module("torch")
-    if engine == "tinygrad_lr" and tinygrad_lr_has_training_loop():
-        return importlib.import_module("tinygrad_lr")
-    return None
+    """The module to drive with PyTorch-style code: `torch` itself or `tinygrad_lr`."""
+    if engine not in ("torch", "tinygrad_lr"):
+        raise ValueError(f"{engine} has no PyTorch-style API; expected torch or tinygrad_lr")
+    return importlib.import_module(engine)

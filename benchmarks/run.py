@@ -25,7 +25,7 @@ from typing import Any
 
 from benchmarks import memory as memory_bench
 from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam
-from benchmarks.engines import ENGINES, is_available, tinygrad_lr_mode, version
+from benchmarks.engines import ENGINES, is_available, version
 from benchmarks.harness import CaseResult, run_case
 
 WORKLOADS: tuple[ModuleType, ...] = (w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam)
@@ -98,7 +98,6 @@ def environment(engines: list[str], settings: str, load: str) -> dict[str, str]:
         "python": sys.version.split()[0],
         "BLAS (threadpoolctl)": blas_description(),
         "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE": " / ".join(os.environ.get(v, "unset") for v in OPENBLAS_VARIABLES),
-        "tinygrad_lr in W1 and W4": tinygrad_lr_mode(),
         "settings": settings,
         "load average (1 min) at start / end": load,
     }

@@ -117,34 +117,6 @@ class TorchStyleRunner:
         return {"loss": self.loss, "W": self.model.weight.detach().numpy(), "b": self.model.bias.detach().numpy()}
 
 
-class TinygradValuesRunner:
-    """tinygrad_lr without nn/optim: the same math on Values, updated in place under no_grad."""
-
-    def __init__(self, problem: Problem) -> None:
-        import tinygrad_lr as tg
-
-        self.tg = tg
-        self.W = tg.tensor(problem.W0, requires_grad=True)
-        self.b = tg.tensor(problem.b0, requires_grad=True)
-        self.X, self.y, self.lr = tg.from_numpy(problem.X), tg.from_numpy(problem.y), problem.lr
-        self.loss = np.nan
-
-    def run(self) -> None:
-        W, b = self.W, self.b
-        W.grad = None
-        b.grad = None
-        diff = self.X @ W.T + b - self.y
-        loss = (diff * diff).mean()
-        loss.backward()
-        with self.tg.no_grad():
-            W.sub_(W.grad * self.lr)
-            b.sub_(b.grad * self.lr)
-        self.loss = loss.item()
-
-    def snapshot(self) -> dict[str, Any]:
-        return {"loss": self.loss, "W": self.W.detach().numpy(), "b": self.b.detach().numpy()}
-
-
 class MygradRunner:
     def __init__(self, problem: Problem) -> None:
         import mygrad as mg
@@ -228,11 +200,6 @@ class MicrogradRunner:
         return {"loss": self.loss, "W": np.array([[w.data for w in self.W]]), "b": np.array([self.b.data])}
 
 
-def _tinygrad_lr(case: Case) -> Any:
-    lib = torch_style_library("tinygrad_lr")
-    return TinygradValuesRunner(problem_for(case)) if lib is None else TorchStyleRunner(lib, problem_for(case))
-
-
 def _micrograd(case: Case) -> Any:
     if case.params["n"] > MICROGRAD_MAX_ROWS:
         raise UnsupportedCaseError("scalar engine: too slow at this size")
@@ -240,7 +207,7 @@ def _micrograd(case: Case) -> Any:
 
 
 RUNNERS = {
-    "tinygrad_lr": _tinygrad_lr,
+    "tinygrad_lr": lambda case: TorchStyleRunner(torch_style_library("tinygrad_lr"), problem_for(case)),
     "numpy": lambda case: NumpyRunner(problem_for(case)),
     "torch": lambda case: TorchStyleRunner(torch_style_library("torch"), problem_for(case)),
     "mygrad": lambda case: MygradRunner(problem_for(case)),

@@ -116,36 +116,6 @@ class TorchStyleRunner:
                 "W2": m[2].weight.detach().numpy(), "b2": m[2].bias.detach().numpy()}
 
 
-class TinygradValuesRunner:
-    """tinygrad_lr without nn/optim: the same model on Values, NumpyAdam on their arrays under no_grad."""
-
-    def __init__(self, case: Case) -> None:
-        import tinygrad_lr as tg
-
-        problem = problem_for(case)
-        self.tg = tg
-        self.p = {k: tg.tensor(v, requires_grad=True) for k, v in problem.weights.items()}
-        self.params = [self.p["W1"], self.p["b1"], self.p["W2"], self.p["b2"]]
-        self.adam = NumpyAdam([p.data.numpy() for p in self.params], lr=LR)
-        self.batches = [(tg.from_numpy(x), tg.from_numpy(y)) for x, y in problem.batches]
-        self.loss = np.nan
-
-    def run(self) -> None:
-        W1, b1, W2, b2 = self.params
-        for x, y in self.batches:
-            for p in self.params:
-                p.grad = None
-            diff = (x @ W1.T + b1).tanh() @ W2.T + b2 - y
-            loss = (diff * diff).mean()
-            loss.backward()
-            with self.tg.no_grad():
-                self.adam.step([p.grad.numpy() for p in self.params])
-        self.loss = loss.item()
-
-    def snapshot(self) -> dict[str, Any]:
-        return {"loss": self.loss, **{k: v.detach().numpy() for k, v in self.p.items()}}
-
-
 class MygradRunner:
     def __init__(self, case: Case) -> None:
         import mygrad as mg
@@ -201,13 +171,8 @@ class AutogradRunner:
         return {"loss": self.loss, **self.p}
 
 
-def _tinygrad_lr(case: Case) -> Any:
-    lib = torch_style_library("tinygrad_lr")
-    return TinygradValuesRunner(case) if lib is None else TorchStyleRunner(lib, case)
-
-
 RUNNERS = {
-    "tinygrad_lr": _tinygrad_lr,
+    "tinygrad_lr": lambda case: TorchStyleRunner(torch_style_library("tinygrad_lr"), case),
     "numpy": NumpyRunner,
     "torch": lambda case: TorchStyleRunner(torch_style_library("torch"), case),
     "mygrad": MygradRunner,
