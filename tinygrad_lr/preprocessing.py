@@ -6,7 +6,7 @@ Every function accepts NumPy arrays or Values and returns the same kind it was g
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -68,13 +68,13 @@ class _Scaler:
     def __init__(self) -> None:
         self.n_features_in_: int | None = None
 
-    def _columns(self, X: Any) -> tuple[np.ndarray, Any]:  # noqa: N803
+    def _columns(self, X: Any) -> tuple[np.ndarray, tuple[int, ...]]:  # noqa: N803
         array = _array(X, "X")
         if array.ndim not in (1, 2):
             raise ValueError(f"expected a 1-D or 2-D array (rows, columns), but got shape {array.shape}")
         return (array.reshape(-1, 1) if array.ndim == 1 else array), array.shape
 
-    def _check(self, X: Any) -> tuple[np.ndarray, Any]:  # noqa: N803
+    def _check(self, X: Any) -> tuple[np.ndarray, tuple[int, ...]]:  # noqa: N803
         if self.n_features_in_ is None:
             raise RuntimeError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments "
@@ -88,7 +88,8 @@ class _Scaler:
             )
         return columns, shape
 
-    def fit(self, X: Any) -> _Scaler:  # noqa: N803
+    def fit(self: ScalerT, X: Any) -> ScalerT:  # noqa: N803
+        """Learn each column's affine map from the rows of `X` (1-D: one column); returns the scaler."""
         columns, _ = self._columns(X)
         if columns.shape[0] == 0:
             raise ValueError(f"cannot fit {type(self).__name__} on 0 rows")
@@ -97,24 +98,30 @@ class _Scaler:
         return self
 
     def transform(self, X: Any) -> Any:  # noqa: N803
+        """`x * scale_ + offset_` per column, in X's shape, kind and float dtype (integers give float64)."""
         columns, shape = self._check(X)
-        out = columns * self.scale_ + self.offset_
-        return _like(out.reshape(shape).astype(_float_dtype(columns), copy=False), X)
+        return _restore(columns * self.scale_ + self.offset_, columns, shape, X)
 
     def inverse_transform(self, X: Any) -> Any:  # noqa: N803
+        """`(x - offset_) / scale_` per column: undoes `transform`."""
         columns, shape = self._check(X)
-        out = (columns - self.offset_) / self.scale_
-        return _like(out.reshape(shape).astype(_float_dtype(columns), copy=False), X)
+        return _restore((columns - self.offset_) / self.scale_, columns, shape, X)
 
     def fit_transform(self, X: Any) -> Any:  # noqa: N803
+        """`fit(X)` then `transform(X)`."""
         return self.fit(X).transform(X)
 
     def _fit(self, columns: np.ndarray) -> None:
         raise NotImplementedError
 
 
-def _float_dtype(array: np.ndarray) -> np.dtype:
-    return array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
+ScalerT = TypeVar("ScalerT", bound=_Scaler)
+
+
+def _restore(out: np.ndarray, columns: np.ndarray, shape: tuple[int, ...], template: Any) -> Any:
+    """Scaled `out` back in the input's shape and kind: its float dtype, or float64 for integer input."""
+    dtype = columns.dtype if columns.dtype.kind == "f" else np.dtype(np.float64)
+    return _like(out.reshape(shape).astype(dtype, copy=False), template)
 
 
 class StandardScaler(_Scaler):
@@ -165,8 +172,8 @@ def unscale_linear(
     in_features), or is 1-D for one output; `bias` is (out_features,) or a scalar. Returns (weight, bias)
     in the same shapes, as Values if `weight` was a Value.
     """
-    w = np.asarray(weight.detach()._data if isinstance(weight, Value) else weight, dtype=np.float64)
-    b = np.asarray(bias.detach()._data if isinstance(bias, Value) else bias, dtype=np.float64)
+    w = np.asarray(weight._data if isinstance(weight, Value) else weight, dtype=np.float64)
+    b = np.asarray(bias._data if isinstance(bias, Value) else bias, dtype=np.float64)
     w2 = np.atleast_2d(w)
     out_features, in_features = w2.shape
     a_x, c_x = _affine(x_scaler, in_features, "x_scaler")
