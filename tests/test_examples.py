@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -10,12 +11,15 @@ from pathlib import Path
 import pytest
 from conftest import require_dot
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
 
 
 def run_example(name: str, *args: str, cwd: Path | None = None) -> str:
+    # the examples import this checkout's tinygrad_lr, whatever version happens to be installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=120, cwd=cwd
+        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
