@@ -282,9 +282,11 @@ class Optimizer:
 
 
 def _cast_state(param: Value, value: Any, key: Any = None) -> Any:
-    """A copy of one parameter's saved state, its Values cast to the parameter's dtype (except `step`).
+    """One parameter's saved state with its Values cast to the parameter's dtype (except `step`); containers
+    are rebuilt, a Value that already has the right dtype is kept as it is (not copied).
 
-    Arrays from elsewhere (NumPy arrays, torch tensors) become Values first, so torch's state dicts load too.
+    Arrays from elsewhere (NumPy arrays, torch tensors) become Values holding a copy, so torch's state dicts
+    load too.
     """
     foreign_array = hasattr(value, "__array__") and hasattr(value, "shape")
     if foreign_array and not isinstance(value, Value):
