@@ -38,6 +38,7 @@ def test_advertising_as_frame_without_pandas_says_so():
         frame = load_advertising(as_frame=True)
         assert list(frame.columns) == ["TV", "Radio", "Newspaper", "Sales"]
         assert frame["Sales"].sum() == pytest.approx(2804.5)
+        assert list(load_advertising(as_frame=True, features=["Radio"]).columns) == ["Radio", "Sales"]
 
 
 def test_load_csv_reads_target_and_features(tmp_path):

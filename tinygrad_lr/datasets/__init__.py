@@ -59,7 +59,7 @@ def load_advertising(as_frame: bool = False, features: Sequence[str] | None = No
 
     Returns `Table(X, y, feature_names)` (unpack as `X, y, names = load_advertising()`); `features`
     picks a subset of the columns, e.g. `features=["TV"]` for the simple regression Sales ~ TV.
-    With `as_frame=True`, returns a pandas DataFrame of all four columns instead (needs pandas).
+    With `as_frame=True`, returns a pandas DataFrame of those columns and Sales instead (needs pandas).
     Sanity figures: 200 rows; the TV column sums to 29408.5 and Sales to 2804.5.
     """
     if as_frame:
@@ -70,13 +70,14 @@ def load_advertising(as_frame: bool = False, features: Sequence[str] | None = No
                 "load_advertising(as_frame=True) needs pandas, which is not installed: pip install pandas, "
                 "or call load_advertising() for NumPy arrays"
             ) from None
-        table = load_advertising()
+        table = load_advertising(features=features)
         frame = pandas.DataFrame(table.X, columns=table.feature_names)
         frame[ADVERTISING_TARGET] = table.y
         return frame
     source = resources.files(__name__).joinpath("advertising.csv")
     with io.TextIOWrapper(source.open("rb"), encoding="utf-8", newline="") as handle:
-        return _read_table(handle, "advertising.csv", ADVERTISING_TARGET, features or ADVERTISING_FEATURES, np.float64)
+        columns = ADVERTISING_FEATURES if features is None else features
+        return _read_table(handle, "advertising.csv", ADVERTISING_TARGET, columns, np.float64)
 
 
 def _read_table(
