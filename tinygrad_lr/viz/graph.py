@@ -171,16 +171,15 @@ class _GraphDrawer:
         max_elements: int,
     ) -> None:
         self.named = named
-        self.named_by_node = {id(v._grad_fn): (name, v) for name, v in named.values() if v._grad_fn is not None}
+        self.named_by_node = {v._grad_fn: (name, v) for name, v in named.values() if v._grad_fn is not None}
         self.show_data = show_data
         self.show_grad = show_grad
         self.show_saved = show_saved
         self.max_elements = max_elements
-        self.ids: dict[int, str] = {}
+        self.ids: dict[Any, str] = {}  # Node or leaf Value -> its DOT id, keyed by the object itself
         self.output_ids: set[int] = set()
         self.op_count = 0
         self.leaf_count = 0
-        self.alive: list[Any] = []  # keeps every visited object alive, so no id() is reused during the walk
         self.graph = graphviz.Digraph("backward_graph", node_attr=NODE_ATTR, graph_attr={"size": "12,12"})
 
     def draw(self, outputs: tuple[Value, ...]) -> graphviz.Digraph:
@@ -194,7 +193,7 @@ class _GraphDrawer:
                 self.graph.edge(self._op_id(fn, queue), out_id)
         while queue:
             node = queue.popleft()
-            node_id = self.ids[id(node)]
+            node_id = self.ids[node]
             self.graph.node(node_id, self._op_label(node), fillcolor=OP_COLOR)
             if self.show_saved:
                 self._draw_saved(node, node_id)
@@ -208,23 +207,19 @@ class _GraphDrawer:
         return self.graph
 
     def _op_id(self, node: Node, queue: deque[Node]) -> str:
-        key = id(node)
-        if key not in self.ids:
-            self.ids[key] = f"op{self.op_count}"
+        if node not in self.ids:
+            self.ids[node] = f"op{self.op_count}"
             self.op_count += 1
-            self.alive.append(node)
             queue.append(node)
-        return self.ids[key]
+        return self.ids[node]
 
     def _leaf_id(self, leaf: Value) -> str:
-        key = id(leaf)
-        if key not in self.ids:
+        if leaf not in self.ids:
             leaf_id = f"leaf{self.leaf_count}"
             self.leaf_count += 1
-            self.ids[key] = leaf_id
-            self.alive.append(leaf)
+            self.ids[leaf] = leaf_id
             self.graph.node(leaf_id, self._leaf_label(leaf), fillcolor=LEAF_COLOR)
-        return self.ids[key]
+        return self.ids[leaf]
 
     # ----- labels -----------------------------------------------------------------------------
     def _name_of(self, value: Value) -> str:
@@ -258,14 +253,13 @@ class _GraphDrawer:
 
     def _op_label(self, node: Node) -> str:
         lines = [node.name()]
-        named = self.named_by_node.get(id(node))
+        named = self.named_by_node.get(node)
         retained = node._retained() if node._retained is not None else None
         value = named[1] if named is not None else retained
-        out_shape = getattr(node, "out_shape", None)
         if named is not None:
             lines.append(f"-> {named[0]} {shape_text(named[1].shape)}")
-        elif out_shape is not None:
-            lines.append(f"-> {shape_text(out_shape)}")
+        else:
+            lines.append(f"-> {shape_text(node.out_shape)}")
         if value is not None and id(value) not in self.output_ids:  # an output's box shows it already
             lines += self._value_lines(value, with_grad=value.retains_grad)
         if self.show_saved:
