@@ -24,6 +24,7 @@ from tinygrad_lr.nn.loss_functions import (
     nll_loss,
     smooth_l1_loss,
 )
+from tinygrad_lr.random import default_generator
 from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, _torch_dtype_name
 
 __all__ = [
@@ -157,8 +158,6 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     _check_inplace(input, inplace)
     if not training or p == 0.0:
         return input
-    from tinygrad_lr.random import default_generator
-
     data = input._data
     if p == 1.0:
         mask = np.zeros(data.shape, dtype=data.dtype)

@@ -99,7 +99,8 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of class indices, for log-probabilities (e.g. after LogSoftmax)."""
+    """Negative log-likelihood of class indices y for log-probabilities x (e.g. after LogSoftmax): -w[y] x[y];
+    'mean' divides the sum by the total weight sum w[y] of the targets that are not `ignore_index`."""
 
     def __init__(
         self,
@@ -118,7 +119,8 @@ class NLLLoss(_WeightedLoss):
 
 class CrossEntropyLoss(_WeightedLoss):
     """Cross entropy of logits (N, C) against class indices (N,) or class probabilities (N, C):
-    -log_softmax(input)[target], with optional class `weight`, `ignore_index` and `label_smoothing`."""
+    -log_softmax(input)[target] (or -sum_c t_c log_softmax(input)_c), with optional class `weight`,
+    `ignore_index` and `label_smoothing` (see `functional.cross_entropy`)."""
 
     def __init__(
         self,
