@@ -341,6 +341,8 @@ def test_explain_backward_bad_inputs():
     with pytest.raises(RuntimeError, match="only for scalar outputs"):
         explain_backward(a * 2)
     assert "sends [3, 4]" in explain_backward(a * 2, gradient=[1.5, 2.0])
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of torch.Size\(\[3\]\)"):
+        explain_backward(a * 2, gradient=[1.0, 2.0, 3.0])
     with pytest.raises(RuntimeError, match="does not require grad"):
         explain_backward(tl.tensor(1.0))
     with pytest.raises(TypeError, match="takes a Value"):

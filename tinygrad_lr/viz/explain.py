@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.autograd.api import _graph_entries, _seed_gradients
 from tinygrad_lr.autograd.engine import sum_to_shape
 from tinygrad_lr.autograd.function import Node
 from tinygrad_lr.autograd.grad_mode import no_grad
@@ -43,25 +44,11 @@ def explain_backward(loss: Value, params: Any = None, gradient: Any = None, max_
     """
     if not isinstance(loss, Value):
         raise TypeError(f"explain_backward takes a Value, got {type(loss).__name__}")
-    if not loss._requires_grad:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    seed = _seed(loss, gradient)
+    _graph_entries((loss,))  # backward()'s checks and messages: it must require grad ...
+    seed = _seed_gradients((loss,), (gradient,), create_graph=False)[0]  # ... and a non-scalar needs gradient=
     names = _named_values(params)
     narrator = _Narrator(names, max_elements)
     return narrator.explain(loss, seed)
-
-
-def _seed(loss: Value, gradient: Any) -> np.ndarray:
-    if gradient is None:
-        if loss._data.size != 1:
-            raise RuntimeError(
-                "grad can be implicitly created only for scalar outputs: pass gradient= (dloss/dloss, same shape)"
-            )
-        return np.ones(loss._data.shape, dtype=loss._data.dtype)
-    seed = np.asarray(gradient._data if isinstance(gradient, Value) else gradient, dtype=loss._data.dtype)
-    if seed.shape != loss._data.shape:
-        raise RuntimeError(f"Mismatch in shape: gradient has a shape of {seed.shape} and loss has {loss._data.shape}")
-    return seed
 
 
 def _count_consumers(root: Node) -> dict[Node, int]:
