@@ -76,7 +76,9 @@ def run_backward(
     stack = list(root_nodes)
     while stack:
         node = stack.pop()
-        for entry in node.next_entries:
+        # node.next_entries, read from the node's slots (see Node)
+        entries = (node._in0, node._in1, *node._in_more) if node._n_in > 2 else (node._in0, node._in1)
+        for entry in entries:
             if entry is not None and isinstance(entry, Node):
                 if entry._visit is run:
                     entry._deps += 1
@@ -91,11 +93,13 @@ def run_backward(
         ready = [node for node in root_nodes if node._deps == 0]
         while ready:
             node = ready.pop()
-            entries = node.next_entries
+            n_in = node._n_in
+            # node.next_entries, read from the node's slots (see Node); zip() below stops after n_in
+            entries = (node._in0, node._in1, *node._in_more) if n_in > 2 else (node._in0, node._in1)
             grad = node._grad_in
             node._grad_in = None
             if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
-                grads: Any = (None,) * len(entries)
+                grads: Any = (None,) * n_in
             else:
                 if node._pre_hooks is not None or node._retained is not None:
                     grad = _run_node_hooks(node, grad, create_graph)
@@ -107,10 +111,10 @@ def run_backward(
                     node._released = True
                 if type(grads) is not tuple:
                     grads = (grads,)
-                if len(grads) != len(entries):
+                if len(grads) != n_in:
                     raise RuntimeError(
                         f"function {node.name()} returned an incorrect number of gradients "
-                        f"(expected {len(entries)}, got {len(grads)})"
+                        f"(expected {n_in}, got {len(grads)})"
                     )
             for entry, g in zip(entries, grads):
                 if entry is None:

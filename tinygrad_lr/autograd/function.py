@@ -52,8 +52,16 @@ class Node:
     """
 
     # Slots for what every recorded op sets; a __dict__ only for what some ops add (ctx.dim = ...).
+    #
+    # `next_entries` is stored inline: `_in0` and `_in1` hold the entries of arguments 0 and 1 (None
+    # past the last argument), `_in_more` a tuple of the rest (usually empty). A tuple per node would
+    # be a second object the cyclic garbage collector tracks and walks for as long as the graph lives;
+    # on a deep graph of small ops that walking costs about as much as the ops themselves.
     __slots__ = (
-        "next_entries",
+        "_n_in",  # the number of arguments forward received
+        "_in0",
+        "_in1",
+        "_in_more",
         "out_shape",
         "out_dtype",
         "_saved",
@@ -67,7 +75,10 @@ class Node:
         "__weakref__",
     )
     _function: type[Function]
-    next_entries: tuple[Any, ...]
+    _n_in: int
+    _in0: Any
+    _in1: Any
+    _in_more: tuple[Any, ...]
     out_shape: tuple[int, ...]
     out_dtype: np.dtype
     _saved: tuple[Any, ...]
@@ -84,8 +95,17 @@ class Node:
     _retained: weakref.ref[Any] | None = None
 
     @property
+    def next_entries(self) -> tuple[Any, ...]:
+        """Where each argument's gradient goes (see the class docstring)."""
+        if self._n_in > 2:
+            return (self._in0, self._in1, *self._in_more)
+        return (self._in0, self._in1)[: self._n_in]
+
+    @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each argument of forward: does the graph need its gradient?"""
+        if self._n_in == 2:
+            return (self._in0 is not None, self._in1 is not None)
         return tuple(map(_is_recorded, self.next_entries))
 
     def name(self) -> str:
@@ -101,13 +121,16 @@ class Node:
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
         """What forward saved: arrays in ordinary backward, Values while recording (`create_graph=True`)."""
-        if self._released:
-            raise RuntimeError(FREED_MESSAGE)
-        if versions.CHANGES and self._saved:
+        saved = self._saved
+        if not saved:  # nothing was saved, or backward freed it (it empties _saved when it sets _released)
+            if self._released:
+                raise RuntimeError(FREED_MESSAGE)
+            return saved
+        if versions.CHANGES:
             versions.check_unchanged(self)
-        if not STATE.enabled or not self._saved:
-            return self._saved
-        return tuple([self._saved_as_value(array) for array in self._saved])
+        if not STATE.enabled:
+            return saved
+        return tuple([self._saved_as_value(array) for array in saved])
 
     def _saved_as_value(self, array: Any) -> Any:
         """Under create_graph: a saved input or output becomes a Value attached to the graph again."""
@@ -201,30 +224,41 @@ class Function:
             else:
                 arrays.append(a)
             entries.append(None)
-        record = record and STATE.enabled
-        if not record:
-            try:
-                return Value._make_const(cls.forward(_NO_GRAPH, *arrays))
-            except ValueError as error:
-                raise_broadcast_error(error, arrays)
-                raise
-
-        node = _new(cls._backward_cls)
-        node.next_entries = tuple(entries)
-        node._saved = ()
-        node._visit = None
+        n = len(arrays)
+        ctx: Any  # the recorded Node, or a ctx that saves nothing
+        if record and STATE.enabled:
+            ctx = node = _new(cls._backward_cls)
+            node._n_in = n
+            if n < 2:
+                entries += (None, None)
+            node._in0 = entries[0]
+            node._in1 = entries[1]
+            node._in_more = tuple(entries[2:]) if n > 2 else ()
+            node._saved = ()
+            node._visit = None
+        else:
+            ctx = _NO_GRAPH
         try:
-            raw = cls.forward(node, *arrays)
+            # Unary and binary ops spelled out: a star-call costs more than a small op itself.
+            if n == 2:
+                raw = cls.forward(ctx, arrays[0], arrays[1])
+            elif n == 1:
+                raw = cls.forward(ctx, arrays[0])
+            else:
+                raw = cls.forward(ctx, *arrays)
         except ValueError as error:
             raise_broadcast_error(error, arrays)
             raise
+        if ctx is _NO_GRAPH:
+            return Value._make_const(raw)
+
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         node.out_shape = out.shape
         node.out_dtype = out.dtype
         if node._saved:
             # Remember which saved arrays are inputs or the output (by identity; all are alive now),
             # so create_graph can reattach them to the graph.
-            node._arg_ids = tuple(map(id, arrays))
+            node._arg_ids = (id(arrays[0]), id(arrays[1])) if n == 2 else tuple(map(id, arrays))
             node._out_id = id(raw)
             node._clock = versions.clock
         result = _new(Value)
