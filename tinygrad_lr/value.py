@@ -187,6 +187,7 @@ class Value:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         self._grad_fn._retained = weakref.ref(self)
+        self._grad_fn._observed = True
 
     def register_hook(self, hook: Callable[[Value], Value | None]) -> Any:
         """Call `hook(grad)` when this Value's gradient is computed; a returned Value replaces the gradient."""
@@ -372,10 +373,14 @@ class Value:
 
     # ----- arithmetic ----------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
+        if _same_kind(self, other):
+            return ops.Add.apply(self, other)
         a, b = _pair(self, other)
         return ops.Add.apply(a, b)
 
     def __radd__(self, other: Any) -> Value:
+        if _same_kind(self, other):
+            return ops.Add.apply(other, self)
         a, b = _pair(self, other)
         return ops.Add.apply(b, a)
 
@@ -388,10 +393,14 @@ class Value:
         return ops.Sub.apply(b, a)
 
     def __mul__(self, other: Any) -> Value:
+        if _same_kind(self, other):
+            return ops.Mul.apply(self, other)
         a, b = _pair(self, other)
         return ops.Mul.apply(a, b)
 
     def __rmul__(self, other: Any) -> Value:
+        if _same_kind(self, other):
+            return ops.Mul.apply(other, self)
         a, b = _pair(self, other)
         return ops.Mul.apply(b, a)
 
@@ -914,6 +923,13 @@ class _RemovableHandle:
 # ----- helpers that prepare arguments ---------------------------------------------------------
 def _array_of(x: Any) -> Any:
     return x._data if isinstance(x, Value) else x
+
+
+def _same_kind(a: Value, b: Any) -> bool:
+    """Whether `b` needs no preparation next to `a`: a Value of the same dtype, or a Python float next to floats."""
+    if type(b) is Value:
+        return b._data.dtype is a._data.dtype
+    return type(b) is float and a._data.dtype.kind == "f"
 
 
 def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.autograd.function import Node
+from tinygrad_lr.autograd.function import FREED, Node
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.autograd.versions import CHANGES
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -94,21 +95,25 @@ def run_backward(
         while ready:
             node = ready.pop()
             n_in = node._n_in
-            # node.next_entries, read from the node's slots (see Node); zip() below stops after n_in
-            entries = (node._in0, node._in1, *node._in_more) if n_in > 2 else (node._in0, node._in1)
             grad = node._grad_in
             node._grad_in = None
             if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
                 grads: Any = (None,) * n_in
             else:
-                if node._pre_hooks is not None or node._retained is not None:
+                if node._observed:
                     grad = _run_node_hooks(node, grad, create_graph)
                 if capture is not None and node in capture:
                     capture[node] = grad
-                grads = node._function.backward(node, grad)
-                if not retain_graph and node._saved:
-                    node._saved = ()
-                    node._released = True
+                saved = node._saved
+                if saved:
+                    if CHANGES or create_graph:
+                        node._prepare_saved(create_graph)
+                    try:
+                        grads = node._backward(grad)
+                    finally:
+                        node._saved = saved if retain_graph else FREED
+                else:
+                    grads = node._backward(grad)
                 if type(grads) is not tuple:
                     grads = (grads,)
                 if len(grads) != n_in:
@@ -116,6 +121,13 @@ def run_backward(
                         f"function {node.name()} returned an incorrect number of gradients "
                         f"(expected {n_in}, got {len(grads)})"
                     )
+            # node.next_entries, read from the node's slots (see Node)
+            if n_in == 1:
+                entries = (node._in0,)
+            elif n_in == 2:
+                entries = (node._in0, node._in1)
+            else:
+                entries = (node._in0, node._in1, *node._in_more)
             for entry, g in zip(entries, grads):
                 if entry is None:
                     continue

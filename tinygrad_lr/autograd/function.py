@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import operator
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -90,9 +91,18 @@ class Node:
     _grad_in: Any
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
-    _released = False
     _pre_hooks: list[Any] | None = None
     _retained: weakref.ref[Any] | None = None
+    _observed = False  # True once a hook or retain_grad() needs this node's gradient: one check in the engine
+
+    # The Function's backward as a method of its node class (set per class in Function.__init_subclass__):
+    # `node._backward(grad)` is `Function.backward(node, grad)` in one call.
+    _backward: Any
+
+    @property
+    def _released(self) -> bool:
+        """Whether backward has freed what forward saved (it puts FREED in place of the saved tuple)."""
+        return self._saved is FREED
 
     @property
     def next_entries(self) -> tuple[Any, ...]:
@@ -120,17 +130,25 @@ class Node:
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
-        """What forward saved: arrays in ordinary backward, Values while recording (`create_graph=True`)."""
+        """What forward saved: arrays in ordinary backward, Values while recording (`create_graph=True`).
+
+        The engine checks them for in-place changes before it calls backward, and under create_graph
+        puts them back into the graph as Values (see `_prepare_saved`).
+        """
         saved = self._saved
-        if not saved:  # nothing was saved, or backward freed it (it empties _saved when it sets _released)
-            if self._released:
-                raise RuntimeError(FREED_MESSAGE)
-            return saved
+        if saved is FREED:
+            raise RuntimeError(FREED_MESSAGE)
+        return saved
+
+    def _prepare_saved(self, create_graph: bool) -> tuple[Any, ...]:
+        """Before backward runs: refuse saved arrays changed in place since; under create_graph, make them
+        Values attached to the graph. Returns what forward saved, for the engine to put back afterwards."""
+        saved = self._saved
         if versions.CHANGES:
             versions.check_unchanged(self)
-        if not STATE.enabled:
-            return saved
-        return tuple([self._saved_as_value(array) for array in saved])
+        if create_graph:
+            self._saved = tuple([self._saved_as_value(array) for array in saved])
+        return saved
 
     def _saved_as_value(self, array: Any) -> Any:
         """Under create_graph: a saved input or output becomes a Value attached to the graph again."""
@@ -160,6 +178,14 @@ class Node:
         if self._pre_hooks is None:
             self._pre_hooks = []
         self._pre_hooks.append(hook)
+        self._observed = True
+
+
+class _Freed(tuple):
+    """The type of FREED, which stands in a node's saved tuple once backward has freed it."""
+
+
+FREED = _Freed()
 
 
 class AccumulateGrad:
@@ -198,7 +224,9 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._backward_cls = type(f"{cls.__name__}Backward", (Node,), {"__slots__": (), "_function": cls})
+        cls._backward_cls = type(
+            f"{cls.__name__}Backward", (Node,), {"__slots__": (), "_function": cls, "_backward": cls.backward}
+        )
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -211,46 +239,49 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Value:
         """Run forward on the arguments' arrays and, if a gradient is needed, record the node."""
-        arrays = []
-        entries = []  # where each argument's gradient goes: its producer node, the leaf itself, or nowhere
-        record = False
-        for a in args:
-            if isinstance(a, Value):
-                arrays.append(a._data)
-                if a._requires_grad:
-                    record = True
-                    entries.append(a._grad_fn or a)
-                    continue
+        # One and two arguments are spelled out: this runs once per op, and for small arrays the
+        # generic loop and star-call below cost more than the NumPy work itself.
+        n = len(args)
+        if n == 2:
+            first, second = args
+            if isinstance(first, Value):
+                a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
             else:
-                arrays.append(a)
-            entries.append(None)
-        n = len(arrays)
-        ctx: Any  # the recorded Node, or a ctx that saves nothing
-        if record and STATE.enabled:
-            ctx = node = _new(cls._backward_cls)
-            node._n_in = n
-            if n < 2:
-                entries += (None, None)
-            node._in0 = entries[0]
-            node._in1 = entries[1]
-            node._in_more = tuple(entries[2:]) if n > 2 else ()
-            node._saved = ()
-            node._visit = None
+                a, in0 = first, None
+            if isinstance(second, Value):
+                b, in1 = second._data, (second._grad_fn or second) if second._requires_grad else None
+            else:
+                b, in1 = second, None
+            if (in0 is None and in1 is None) or not STATE.enabled:
+                return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
+            node = _new(cls._backward_cls)
+            node._n_in, node._in0, node._in1, node._saved, node._visit = 2, in0, in1, (), None
+            try:
+                raw = cls.forward(node, a, b)
+            except ValueError as error:
+                raise_broadcast_error(error, [a, b])
+                raise
+        elif n == 1:
+            (first,) = args
+            if isinstance(first, Value):
+                a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
+            else:
+                a, in0 = first, None
+            if in0 is None or not STATE.enabled:
+                return Value._make_const(_run_forward(cls, _NO_GRAPH, (a,)))
+            node = _new(cls._backward_cls)
+            node._n_in, node._in0, node._in1, node._saved, node._visit = 1, in0, None, (), None
+            raw = cls.forward(node, a)
         else:
-            ctx = _NO_GRAPH
-        try:
-            # Unary and binary ops spelled out: a star-call costs more than a small op itself.
-            if n == 2:
-                raw = cls.forward(ctx, arrays[0], arrays[1])
-            elif n == 1:
-                raw = cls.forward(ctx, arrays[0])
-            else:
-                raw = cls.forward(ctx, *arrays)
-        except ValueError as error:
-            raise_broadcast_error(error, arrays)
-            raise
-        if ctx is _NO_GRAPH:
-            return Value._make_const(raw)
+            arrays = [a._data if isinstance(a, Value) else a for a in args]
+            entries = [(a._grad_fn or a) if isinstance(a, Value) and a._requires_grad else None for a in args]
+            if all(entry is None for entry in entries) or not STATE.enabled:
+                return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
+            node = _new(cls._backward_cls)
+            entries += (None, None)
+            node._n_in, node._in0, node._in1, node._saved, node._visit = n, entries[0], entries[1], (), None
+            node._in_more = tuple(entries[2:n])
+            raw = _run_forward(cls, node, arrays)
 
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         node.out_shape = out.shape
@@ -258,7 +289,7 @@ class Function:
         if node._saved:
             # Remember which saved arrays are inputs or the output (by identity; all are alive now),
             # so create_graph can reattach them to the graph.
-            node._arg_ids = (id(arrays[0]), id(arrays[1])) if n == 2 else tuple(map(id, arrays))
+            node._arg_ids = (id(a), id(b)) if n == 2 else (id(a),) if n == 1 else tuple(map(id, arrays))
             node._out_id = id(raw)
             node._clock = versions.clock
         result = _new(Value)
@@ -268,6 +299,15 @@ class Function:
         result._requires_grad = True
         result._hooks = None
         return result
+
+
+def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
+    """`cls.forward(ctx, *arrays)`, with NumPy's broadcasting error put in torch's words."""
+    try:
+        return cls.forward(ctx, *arrays)
+    except ValueError as error:
+        raise_broadcast_error(error, list(arrays))
+        raise
 
 
 _new = object.__new__
