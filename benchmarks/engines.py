@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
+import sys
 from typing import Any
 
 ENGINES = ("tinygrad_lr", "numpy", "torch", "mygrad", "autograd", "micrograd")
@@ -36,3 +37,19 @@ def torch_style_library(engine: str) -> Any:
     if engine not in ("torch", "tinygrad_lr"):
         raise ValueError(f"{engine} has no PyTorch-style API; expected torch or tinygrad_lr")
     return importlib.import_module(engine)
+
+
+def limit_threads(threads: int, *engines: str) -> None:
+    """Run NumPy's BLAS (and torch's intra-op pool, if torch is among `engines`) with `threads` threads here."""
+    if "torch" in engines and is_available("torch"):
+        import torch
+
+        torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("note: threadpoolctl is not installed; NumPy's BLAS keeps its own thread count", file=sys.stderr)
+        return
+    import numpy  # noqa: F401  (load the BLAS before limiting it)
+
+    threadpool_limits(limits=threads, user_api="blas")

@@ -99,6 +99,44 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:120]
 
 
+class EngineCrashedError(Exception):
+    """An engine raised (or its worker process died) while building or running a case; the text says what."""
+
+
+class LocalEngine:
+    """A runner driven in this process: checked once, then timed in blocks of `reps` units."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner: Runner | None = runner
+
+    def check(self, calls: int) -> dict[str, Any]:
+        assert self.runner is not None
+        for _ in range(calls):
+            self.runner.run()
+        return self.runner.snapshot()
+
+    def calibrate(self, min_seconds: float) -> int:
+        assert self.runner is not None
+        return _calibrate(self.runner, min_seconds)
+
+    def time_block(self, reps: int) -> float:
+        """Seconds for `reps` units, after a full garbage collection so earlier garbage is not charged here."""
+        assert self.runner is not None
+        run = self.runner.run
+        gc.collect()
+        start = time.perf_counter()
+        for _ in range(reps):
+            run()
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        self.runner = None
+        gc.collect()
+
+
+Engine = Any  # LocalEngine, or benchmarks.workers.WorkerEngine (the same methods, in another process)
+
+
 def run_case(
     case: Case,
     runners: dict[str, RunnerFactory],
@@ -108,68 +146,80 @@ def run_case(
     min_seconds: float,
     reference: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
+    isolate: tuple[str, int | None] | None = None,
 ) -> CaseResult:
-    """Check agreement, then time the agreeing engines; see the module docstring."""
+    """Check agreement, then time the agreeing engines; see the module docstring.
+
+    `isolate=(module name, threads)` runs each engine in a worker process of its own (see
+    benchmarks/workers.py), built from `runners` as that module defines them; None runs them all here.
+    """
     results: dict[str, EngineResult] = {}
-    built: dict[str, Runner] = {}
+    built: dict[str, Engine] = {}
     snapshots: dict[str, dict[str, Any]] = {}
-    for engine in engines:
-        if engine not in runners:
-            results[engine] = EngineResult("unsupported")
+    for name in engines:
+        if name not in runners:
+            results[name] = EngineResult("unsupported")
             continue
-        if not available(engine):
-            results[engine] = EngineResult("unavailable", note="not installed")
+        if not available(name):
+            results[name] = EngineResult("unavailable", note="not installed")
             continue
+        engine: Engine | None = None
         try:
-            runner = runners[engine](case)
+            engine = _start(name, case, runners, isolate)
+            snapshots[name] = engine.check(case.check_calls)
         except UnsupportedCaseError as reason:
-            results[engine] = EngineResult("unsupported", note=str(reason))
-            continue
-        try:
-            for _ in range(case.check_calls):
-                runner.run()
-            snapshots[engine] = runner.snapshot()
+            results[name] = EngineResult("unsupported", note=str(reason))
         except Exception as error:  # noqa: BLE001 - a crashing engine is a result (e.g. micrograd's RecursionError)
-            results[engine] = EngineResult("crashed", note=_describe(error))
-            log(f"  {case.key}: {engine} crashed: {_describe(error)}")
-            del runner
-            gc.collect()
+            note = str(error) if isinstance(error, EngineCrashedError) else _describe(error)
+            results[name] = EngineResult("crashed", note=note)
+            log(f"  {case.key}: {name} crashed: {note}")
+        else:
+            built[name] = engine
             continue
-        built[engine] = runner
+        if engine is not None:
+            engine.close()
+        gc.collect()
 
     if reference is not None:
         reference_name: str | None = "closed form"
     else:
         reference_name = "numpy" if "numpy" in snapshots else next(iter(snapshots), None)
         reference = snapshots.get(reference_name or "", {})
-    for engine in list(built):
-        ok, error, where = compare(snapshots[engine], reference, case.rtol, case.atol)
+    for name in list(built):
+        ok, error, where = compare(snapshots[name], reference, case.rtol, case.atol)
         if not ok:
-            results[engine] = EngineResult("mismatch", note=f"{where} differs by {error:.2e} (relative)",
-                                           max_error=error)
-            log(f"  {case.key}: {engine} disagrees with {reference_name}: {where} off by {error:.2e}")
-            del built[engine]
+            results[name] = EngineResult("mismatch", note=f"{where} differs by {error:.2e} (relative)",
+                                         max_error=error)
+            log(f"  {case.key}: {name} disagrees with {reference_name}: {where} off by {error:.2e}")
+            built.pop(name).close()
         else:
-            results[engine] = EngineResult("ok", max_error=error)
+            results[name] = EngineResult("ok", max_error=error)
 
-    reps = {engine: _calibrate(runner, min_seconds) for engine, runner in built.items()}
-    order = list(built)
-    n_rounds = rounds if case.max_rounds is None else min(rounds, case.max_rounds)
-    for r in range(n_rounds):
-        shift = r % len(order) if order else 0
-        for engine in order[shift:] + order[:shift]:
-            runner = built[engine]
-            gc.collect()
-            start = time.perf_counter()
-            for _ in range(reps[engine]):
-                runner.run()
-            elapsed = time.perf_counter() - start
-            results[engine].rounds.append(elapsed / reps[engine] / case.units_per_call)
-    for engine in order:
-        results[engine].seconds = statistics.median(results[engine].rounds) if results[engine].rounds else None
-    built.clear()
+    try:
+        reps = {name: engine.calibrate(min_seconds) for name, engine in built.items()}
+        order = list(built)
+        n_rounds = rounds if case.max_rounds is None else min(rounds, case.max_rounds)
+        for r in range(n_rounds):
+            shift = r % len(order) if order else 0
+            for name in order[shift:] + order[:shift]:  # one engine at a time, the order rotating
+                elapsed = built[name].time_block(reps[name])
+                results[name].rounds.append(elapsed / reps[name] / case.units_per_call)
+    finally:
+        for engine in built.values():
+            engine.close()
+    for name in built:
+        results[name].seconds = statistics.median(results[name].rounds) if results[name].rounds else None
     gc.collect()
     return CaseResult(case, results, reference_name)
+
+
+def _start(name: str, case: Case, runners: dict[str, RunnerFactory], isolate: tuple[str, int | None] | None) -> Engine:
+    if isolate is None:
+        return LocalEngine(runners[name](case))
+    from benchmarks.workers import WorkerEngine
+
+    module_name, threads = isolate
+    return WorkerEngine(module_name, name, case, threads)
 
 
 def _calibrate(runner: Runner, min_seconds: float) -> int:

@@ -25,7 +25,7 @@ from typing import Any
 
 from benchmarks import memory as memory_bench
 from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam
-from benchmarks.engines import ENGINES, is_available, version
+from benchmarks.engines import ENGINES, is_available, limit_threads, version
 from benchmarks.harness import CaseResult, run_case
 
 WORKLOADS: tuple[ModuleType, ...] = (w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam)
@@ -45,6 +45,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int,
                         help="limit torch (set_num_threads) and NumPy's BLAS (threadpoolctl) to N threads; default: "
                         "their own choice. 1 keeps a machine shared with other work from skewing the ratios")
+    parser.add_argument("--same-process", action="store_true",
+                        help="time all engines in this process instead of one worker process each (see "
+                        "benchmarks/workers.py for why the default isolates them)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"Markdown file to write (default {RESULTS})")
     args = parser.parse_args(argv)
     unknown = set(_split(args.engines)) - set(ENGINES)
@@ -91,7 +94,7 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def environment(engines: list[str], settings: str, load: str) -> dict[str, str]:
+def environment(engines: list[str], settings: str, load: str, threads: int | None) -> dict[str, str]:
     info = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{cpu_model()}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}",
@@ -107,26 +110,10 @@ def environment(engines: list[str], settings: str, load: str) -> dict[str, str]:
             if engine == "torch":
                 import torch
 
-                info[engine] += f" (CPU, {torch.get_num_threads()} threads)"
+                info[engine] += f" (CPU, {threads or torch.get_num_threads()} threads)"
         else:
             info[engine] = "not installed"
     return info
-
-
-def limit_threads(threads: int) -> None:
-    """Run torch's intra-op pool and NumPy's BLAS with `threads` threads for the rest of this process."""
-    if is_available("torch"):
-        import torch
-
-        torch.set_num_threads(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        print("note: threadpoolctl is not installed; NumPy's BLAS keeps its own thread count", file=sys.stderr)
-        return
-    import numpy  # noqa: F401  (load the BLAS before limiting it)
-
-    threadpool_limits(limits=threads, user_api="blas")
 
 
 def _load_average() -> str:
@@ -146,16 +133,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {' and '.join(set_variables)} set; they may select a slower OpenBLAS kernel. For benchmarking "
               f"run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks", file=sys.stderr)
 
-    if args.threads:
-        limit_threads(args.threads)
+    if args.threads:  # here for the BLAS line of the report; each worker limits its own threads too
+        limit_threads(args.threads, *(engines if args.same_process else ()))
     load_at_start = _load_average()
     started = time.perf_counter()
     results: list[CaseResult] = []
     for module, case in selected_cases(_split(args.only), args.quick):
         print(f"{case.key} ...", file=sys.stderr, flush=True)
         reference = module.reference(case) if hasattr(module, "reference") else None
+        isolate = None if args.same_process else (module.__name__, args.threads)
         results.append(run_case(case, module.RUNNERS, engines, is_available, rounds, min_seconds, reference,
-                                log=lambda text: print(text, file=sys.stderr)))
+                                log=lambda text: print(text, file=sys.stderr), isolate=isolate))
 
     memory: dict[str, dict[str, Any]] = {}
     only = _split(args.only)
@@ -171,10 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         extra.append(f"Deep chain: {w3_scalar_chain.deep_check()}")
 
     threads = f"--threads {args.threads}" if args.threads else "default thread counts"
-    settings = (f"{'--quick, ' if args.quick else ''}{threads}, {rounds} rounds, "
+    processes = "all engines in one process" if args.same_process else "each engine in its own worker process"
+    settings = (f"{'--quick, ' if args.quick else ''}{threads}, {processes}, {rounds} rounds, "
                 f"timed blocks >= {min_seconds * 1e3:.0f} ms, total run {time.perf_counter() - started:.0f} s")
     load = f"{load_at_start} / {_load_average()} (other processes on the machine skew the ratios)"
-    text = report.render(results, engines, memory, environment(engines, settings, load), extra)
+    text = report.render(results, engines, memory, environment(engines, settings, load, args.threads), extra)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)

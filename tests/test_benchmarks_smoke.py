@@ -78,3 +78,14 @@ def test_report_shows_ratios_to_the_baseline():
     text = report.render([result], ENGINES, {}, {"python": "test"})
     row = next(line for line in text.splitlines() if line.startswith("| W2 chain"))
     assert row.split(" | ")[1:] == ["1.50x", "1 (2 us) |"]
+
+
+def test_engines_in_worker_processes_agree_and_get_a_time():
+    module, params = TOY_CASES["W2"]
+    case = _toy(module, **params)
+    result = run_case(case, module.RUNNERS, ENGINES, is_available, rounds=2, min_seconds=1e-4, log=lambda _: None,
+                      isolate=(module.__name__, 1))
+    for engine in ENGINES:
+        outcome = result.engines[engine]
+        assert outcome.status == "ok", (engine, outcome.note)
+        assert len(outcome.rounds) == 2 and outcome.seconds is not None and outcome.seconds > 0
