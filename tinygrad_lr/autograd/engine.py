@@ -1,14 +1,19 @@
 """The backward pass: the chain rule applied in reverse topological order, without recursion.
 
-1. Count, for every node reachable from the outputs, how many recorded edges lead into it.
-2. Start from the outputs with their seed gradients. A node runs once all its consumers have
-   delivered their gradients (its count drops to zero), so each node runs exactly once, on the
-   sum of everything that flows into it.
+1. Start from the outputs with their seed gradients. A node runs once all its consumers have
+   delivered their gradients, so each node runs exactly once, on the sum of everything that
+   flows into it (Kahn's algorithm).
+2. How many consumers to wait for: `Function.apply` counts them as the graph is recorded
+   (`node._uses`), so no separate pass over the graph is needed. That count can be too high: a
+   consumer that is not part of this backward (a side computation, an op whose result was thrown
+   away) never delivers. Then the walk stalls with nodes still waiting, and only then the engine
+   counts the consumers that can still deliver (the ones not yet run, reachable from the outputs)
+   and goes on. The count is never too low, so no node runs early.
 3. Each gradient is summed back to its input's shape here, in one place (un-broadcasting), so
    no op's backward rule has to think about broadcasting.
 4. Leaves collect their total gradient last: their hooks run, then it is added into `.grad`.
 
-Both passes use explicit stacks, so a 10^6-op chain needs no deeper Python stack than a 1-op one.
+Every walk uses an explicit stack, so a 10^6-op chain needs no deeper Python stack than a 1-op one.
 """
 
 from __future__ import annotations
@@ -70,30 +75,23 @@ def run_backward(
         elif entry._visit is run:
             entry._grad_in = entry._grad_in + grad
         else:
-            entry._visit, entry._deps, entry._grad_in = run, 0, grad
+            entry._visit, entry._deps, entry._grad_in = run, entry._uses, grad
             root_nodes.append(entry)
+    reached = len(root_nodes)  # nodes reached in this run, and how many of them have run:
+    finished = 0  # when nothing is ready and these differ, the walk has stalled (see the module docstring)
 
-    # Pass 1: count, for every reachable node, the recorded edges that lead into it.
-    stack = list(root_nodes)
-    while stack:
-        node = stack.pop()
-        # node.next_entries, read from the node's slots (see Node)
-        entries = (node._in0, node._in1, *node._in_more) if node._n_in > 2 else (node._in0, node._in1)
-        for entry in entries:
-            if entry is not None and isinstance(entry, Node):
-                if entry._visit is run:
-                    entry._deps += 1
-                else:
-                    entry._visit, entry._deps, entry._grad_in = run, 1, None
-                    stack.append(entry)
-
-    # Pass 2: run each node once all its consumers have delivered (Kahn's algorithm, LIFO).
     previous_mode = STATE.enabled
     STATE.enabled = create_graph
     try:
         ready = [node for node in root_nodes if node._deps == 0]
-        while ready:
+        while True:
+            if not ready:
+                if finished == reached:
+                    break
+                ready, newly_reached = _recount_waiting(root_nodes, run)
+                reached += newly_reached
             node = ready.pop()
+            finished += 1
             n_in = node._n_in
             grad = node._grad_in
             node._grad_in = None
@@ -122,6 +120,7 @@ def run_backward(
                         f"(expected {n_in}, got {len(grads)})"
                     )
             # node.next_entries, read from the node's slots (see Node)
+            entries: tuple[Any, ...]
             if n_in == 1:
                 entries = (node._in0,)
             elif n_in == 2:
@@ -137,9 +136,16 @@ def run_backward(
                             g = sum_to_shape(g, entry.out_shape)
                         if g.dtype is not entry.out_dtype and g.dtype != entry.out_dtype:
                             g = _cast(g, entry.out_dtype)
-                        previous = entry._grad_in
-                        entry._grad_in = g if previous is None else previous + g
-                    remaining = entry._deps - 1
+                    if entry._visit is run:
+                        if g is not None:
+                            previous = entry._grad_in
+                            entry._grad_in = g if previous is None else previous + g
+                        remaining = entry._deps - 1
+                    else:  # first reached: wait for the consumers apply counted
+                        entry._visit = run
+                        entry._grad_in = g
+                        remaining = entry._uses - 1
+                        reached += 1
                     entry._deps = remaining
                     if remaining == 0:
                         ready.append(entry)
@@ -163,6 +169,42 @@ def run_backward(
                 capture[leaf] = grad
             continue
         _accumulate(leaf, grad, create_graph)
+
+
+def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], int]:
+    """The walk stalled: recount, for the nodes not yet run, the consumers that can still deliver.
+
+    A node reached in this run has run when its count reached zero, and waits otherwise. Each
+    waiting node and everything reachable from it that has not run gets the number of edges into
+    it from nodes that have not run (the deliveries still to come). Returns those that need none,
+    and how many nodes this reached for the first time.
+    """
+    waiting = []
+    seen = set()
+    stack = list(root_nodes)
+    while stack:  # find the waiting nodes: walk from the roots through the nodes that already ran
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node._visit is run and node._deps > 0:
+            waiting.append(node)
+            continue
+        stack.extend(e for e in node.next_entries if isinstance(e, Node) and e._visit is run)
+    for node in waiting:
+        node._deps = 0
+    newly_reached = 0
+    stack = list(waiting)
+    while stack:  # count the edges out of every node that has not run
+        node = stack.pop()
+        for entry in node.next_entries:
+            if isinstance(entry, Node):
+                if entry._visit is not run:  # not reached before: it can only wait for nodes still to run
+                    entry._visit, entry._deps, entry._grad_in = run, 0, None
+                    newly_reached += 1
+                    stack.append(entry)
+                entry._deps += 1
+    return [node for node in waiting if node._deps == 0], newly_reached
 
 
 def _cast(grad: Any, dtype: np.dtype) -> Any:

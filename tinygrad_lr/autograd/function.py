@@ -69,6 +69,7 @@ class Node:
         "_arg_ids",
         "_out_id",
         "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
+        "_uses",  # how many recorded ops took this node's output as an argument (counted by apply)
         "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
         "_deps",
         "_grad_in",
@@ -86,6 +87,7 @@ class Node:
     _arg_ids: tuple[int, ...]  # set with _out_id and _clock when something is saved
     _out_id: int
     _clock: int
+    _uses: int
     _visit: Any
     _deps: int
     _grad_in: Any
@@ -242,6 +244,8 @@ class Function:
         # One and two arguments are spelled out: this runs once per op, and for small arrays the
         # generic loop and star-call below cost more than the NumPy work itself.
         n = len(args)
+        in0: Any  # where each argument's gradient goes: its producer node, the leaf itself, or None
+        in1: Any
         if n == 2:
             first, second = args
             if isinstance(first, Value):
@@ -255,12 +259,16 @@ class Function:
             if (in0 is None and in1 is None) or not STATE.enabled:
                 return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
             node = _new(cls._backward_cls)
-            node._n_in, node._in0, node._in1, node._saved, node._visit = 2, in0, in1, (), None
+            node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 2, in0, in1, (), None, 0
             try:
                 raw = cls.forward(node, a, b)
             except ValueError as error:
                 raise_broadcast_error(error, [a, b])
                 raise
+            if in0 is not None and in0 is not first:  # a recorded input, not a leaf: one more consumer
+                in0._uses += 1
+            if in1 is not None and in1 is not second:
+                in1._uses += 1
         elif n == 1:
             (first,) = args
             if isinstance(first, Value):
@@ -270,18 +278,26 @@ class Function:
             if in0 is None or not STATE.enabled:
                 return Value._make_const(_run_forward(cls, _NO_GRAPH, (a,)))
             node = _new(cls._backward_cls)
-            node._n_in, node._in0, node._in1, node._saved, node._visit = 1, in0, None, (), None
+            node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 1, in0, None, (), None, 0
             raw = cls.forward(node, a)
+            if in0 is not first:
+                in0._uses += 1
         else:
             arrays = [a._data if isinstance(a, Value) else a for a in args]
-            entries = [(a._grad_fn or a) if isinstance(a, Value) and a._requires_grad else None for a in args]
+            entries: list[Any] = [
+                (a._grad_fn or a) if isinstance(a, Value) and a._requires_grad else None for a in args
+            ]
             if all(entry is None for entry in entries) or not STATE.enabled:
                 return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
             node = _new(cls._backward_cls)
+            node._in_more = tuple(entries[2:])
             entries += (None, None)
-            node._n_in, node._in0, node._in1, node._saved, node._visit = n, entries[0], entries[1], (), None
-            node._in_more = tuple(entries[2:n])
+            node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
+            node._saved, node._visit, node._uses = (), None, 0
             raw = _run_forward(cls, node, arrays)
+            for arg, entry in zip(args, entries):
+                if entry is not None and entry is not arg:
+                    entry._uses += 1
 
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         node.out_shape = out.shape
