@@ -33,7 +33,11 @@ class WorkerEngine:
         self._process = context.Process(target=_serve, args=(child, module_name, engine, case, threads), daemon=True)
         self._process.start()
         child.close()
-        self._ask("ready")
+        try:
+            self._ask("ready")
+        except BaseException:  # unsupported or crashed while building: stop the worker now
+            self.close()
+            raise
 
     def check(self, calls: int) -> dict[str, Any]:
         result: dict[str, Any] = self._ask("check", calls)
@@ -75,7 +79,10 @@ def _serve(connection: Connection, module_name: str, engine: str, case: Case, th
     """The worker's loop: build the engine's runner for `case`, then answer commands until told to close."""
     local: LocalEngine | None = None
     while True:
-        command, *args = connection.recv()
+        try:
+            command, *args = connection.recv()
+        except EOFError:  # the coordinator has gone
+            break
         if command == "close":
             break
         try:
