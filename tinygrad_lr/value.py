@@ -780,7 +780,7 @@ class Value:
             mark_modified(self._data)
         self._data[_normalize_index(index)] = _array_of(value)
 
-    # ----- in-place (no graph; torch's rule for leaves that require grad) -------------------
+    # ----- in-place ------------------------------------------------------------------------
     _tracks_versions = True  # in-place changes are recorded for backward's check; not through `.data`
 
     def _check_inplace(self) -> None:
@@ -795,7 +795,10 @@ class Value:
         if self._tracks_versions:
             mark_modified(self._data)
 
-    def _inplace(self, ufunc: Any, other: Any) -> Value:
+    def _inplace(self, ufunc: Any, other: Any, outofplace: Callable[[Value, Any], Value]) -> Value:
+        """`self <op>= other` in this Value's memory; recorded in the graph when a gradient needs it."""
+        if STATE.enabled and (self._requires_grad or _requires_grad(other)):
+            return self._record_inplace(lambda before: outofplace(before, other), other)
         self._check_inplace()
         operand = _array_of(other)
         try:
@@ -805,17 +808,46 @@ class Value:
                 result = dtypes.scalar_dtype(operand, self._data.dtype)
             else:
                 result = dtypes.promote_pair(self._data.dtype, np.asarray(operand).dtype)
-            raise RuntimeError(
-                f"result type {_torch_dtype_name(result)} can't be cast to the desired output type "
-                f"{_torch_dtype_name(self._data.dtype)}"
-            ) from None
+            raise _inplace_cast_error(result, self._data.dtype) from None
         except ValueError:
             raise _inplace_shape_error(self._data.shape, np.shape(operand)) from None
         return self
 
+    def _record_inplace(self, compute: Callable[[Value], Value], operand: Any) -> Value:
+        """An in-place op inside a graph, as torch records it: the memory changes in place, and this Value's
+        `grad_fn` becomes the op's node, whose input is the value from before the change.
+
+        `compute(before)` builds the result out of place from a Value holding the old value.
+        """
+        if self._grad_fn is None and self._requires_grad:
+            raise RuntimeError(LEAF_INPLACE_MESSAGE)
+        memory = self._data
+        if memory.base is not None:
+            raise RuntimeError(
+                "in-place operations inside a graph on a Value that shares memory with another (a view from "
+                "reshape, transpose or indexing) are not supported: use the out-of-place form (x = x + y)"
+            )
+        # The op may save its input for backward, and this memory is about to change: it gets a copy
+        # (torch clones the original value for the same reason).
+        old = memory.copy()
+        before = Value._make_const(old) if self._grad_fn is None else Value._make(old, self._grad_fn)
+        result = compute(before)
+        if result._data.shape != memory.shape:
+            raise _inplace_shape_error(memory.shape, np.shape(_array_of(operand)))
+        if result._data.dtype != memory.dtype:
+            if not np.can_cast(result._data.dtype, memory.dtype, casting="same_kind"):
+                raise _inplace_cast_error(result._data.dtype, memory.dtype)
+            result = result.to(memory.dtype)
+        if self._tracks_versions:
+            mark_modified(memory)  # nodes that saved the old value now refuse to use it, as in torch
+        np.copyto(memory, result._data)
+        self._grad_fn = result._grad_fn
+        self._requires_grad = result._requires_grad
+        return self
+
     def _augmented(self, other: Any, inplace: Callable[[Value, Any], Value], outofplace: Any) -> Value:
-        """`x += y`: in place like torch, except that a recorded non-leaf gets a new node (same gradients)."""
-        if self._requires_grad and STATE.enabled and self._grad_fn is not None:
+        """`x += y`: in place like torch; a recorded view gets a new node instead (same gradients)."""
+        if self._requires_grad and STATE.enabled and self._grad_fn is not None and self._data.base is not None:
             return outofplace(self, other)
         return inplace(self, other)
 
@@ -832,16 +864,18 @@ class Value:
         return self._augmented(other, Value.div_, Value.__truediv__)
 
     def add_(self, other: Any, alpha: builtins.float = 1) -> Value:
-        return self._inplace(np.add, other if alpha == 1 else _array_of(other) * alpha)
+        """self += alpha * other, in place."""
+        return self._inplace(np.add, _scaled(other, alpha), Value.__add__)
 
     def sub_(self, other: Any, alpha: builtins.float = 1) -> Value:
-        return self._inplace(np.subtract, other if alpha == 1 else _array_of(other) * alpha)
+        """self -= alpha * other, in place."""
+        return self._inplace(np.subtract, _scaled(other, alpha), Value.__sub__)
 
     def mul_(self, other: Any) -> Value:
-        return self._inplace(np.multiply, other)
+        return self._inplace(np.multiply, other, Value.__mul__)
 
     def div_(self, other: Any) -> Value:
-        return self._inplace(np.divide, other)
+        return self._inplace(np.divide, other, Value.__truediv__)
 
     def zero_(self) -> Value:
         self._check_inplace()
@@ -854,13 +888,19 @@ class Value:
         return self
 
     def copy_(self, src: Any) -> Value:
-        """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape."""
-        self._check_inplace()
+        """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape.
+
+        If `src` requires grad, the copy is recorded: the gradient flows to `src` (none to the old value).
+        """
         source = _array_of(src)
         try:
-            np.copyto(self._data, np.broadcast_to(source, self._data.shape), casting="unsafe")
+            np.broadcast_to(source, self._data.shape)
         except ValueError:
             raise _inplace_shape_error(self._data.shape, np.shape(source)) from None
+        if STATE.enabled and _requires_grad(src):
+            return self._record_inplace(lambda _before: src.to(self._data.dtype).expand(self._data.shape), src)
+        self._check_inplace()
+        np.copyto(self._data, np.broadcast_to(source, self._data.shape), casting="unsafe")
         return self
 
     def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
@@ -932,6 +972,17 @@ def _same_kind(a: Value, b: Any) -> bool:
     return type(b) is float and a._data.dtype.kind == "f"
 
 
+def _requires_grad(x: Any) -> bool:
+    return isinstance(x, Value) and x._requires_grad
+
+
+def _scaled(other: Any, alpha: Any) -> Any:
+    """alpha * other for add_/sub_: a Value stays a Value (so its gradient is recorded), anything else an array."""
+    if alpha == 1:
+        return other
+    return other * alpha if isinstance(other, Value) else np.asarray(other) * alpha
+
+
 def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:
     """Make `b` an operand for `a`: Python numbers take a's dtype (torch's scalar rule), mixed dtypes promote."""
     da = a._data.dtype
@@ -969,6 +1020,13 @@ def _inplace_shape_error(target: Shape, source: Shape) -> RuntimeError:
         return RuntimeError(mismatch)
     broadcast = list(np.broadcast_shapes(target, source))
     return RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape {broadcast}")
+
+
+def _inplace_cast_error(result: np.dtype, target: np.dtype) -> RuntimeError:
+    """torch's error for an in-place op whose result type cannot be stored in the Value's dtype."""
+    return RuntimeError(
+        f"result type {_torch_dtype_name(result)} can't be cast to the desired output type {_torch_dtype_name(target)}"
+    )
 
 
 def _torch_dtype_name(dtype: np.dtype) -> str:

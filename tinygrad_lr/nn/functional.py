@@ -6,6 +6,7 @@ Layers (`linear`, activations, `dropout`) live here; the losses are in `loss_fun
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -80,30 +81,35 @@ def _check_inplace(input: Value, inplace: bool) -> None:
         raise RuntimeError(LEAF_INPLACE_MESSAGE)
 
 
-def _out_of_place_or_into(input: Value, result: Value, inplace: bool) -> Value:
-    """torch's `inplace=True`: write the result into input's memory when input is outside any graph.
+def _maybe_in_place(input: Value, compute: Callable[[Value], Value], inplace: bool) -> Value:  # noqa: A002
+    """torch's `inplace=True`: the result goes into input's memory (recorded in the graph if input is in one).
 
-    Inside a graph the result is a new node (same values and gradients as torch's in-place op).
+    A view inside a graph gets a new node instead (same values and gradients as torch's in-place op).
     """
-    if inplace and not (input._requires_grad and STATE.enabled):
-        np.copyto(input._data, result._data, casting="unsafe")
-        mark_modified(input._data)
-        return input
-    return result
+    if not inplace:
+        return compute(input)
+    if input._requires_grad and STATE.enabled:
+        if input._data.base is not None:
+            return compute(input)
+        return input._record_inplace(compute, None)
+    result = compute(input)
+    np.copyto(input._data, result._data, casting="unsafe")
+    mark_modified(input._data)
+    return input
 
 
 def relu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """max(x, 0);  derivative 1 where x > 0, else 0."""
     require_value(input, "relu", "input", 1)
     _check_inplace(input, inplace)
-    return _out_of_place_or_into(input, input.relu(), inplace)
+    return _maybe_in_place(input, Value.relu, inplace)
 
 
 def leaky_relu(input: Value, negative_slope: float = 0.01, inplace: bool = False) -> Value:  # noqa: A002
     """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
     require_value(input, "leaky_relu", "input", 1)
     _check_inplace(input, inplace)
-    return _out_of_place_or_into(input, input.leaky_relu(negative_slope), inplace)
+    return _maybe_in_place(input, lambda x: x.leaky_relu(negative_slope), inplace)
 
 
 def tanh(input: Value) -> Value:  # noqa: A002
@@ -164,4 +170,4 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     else:
         keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
         mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
-    return _out_of_place_or_into(input, input * Value._make_const(mask), inplace)
+    return _maybe_in_place(input, lambda x: x * Value._make_const(mask), inplace)

@@ -42,7 +42,9 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad  # empty when no graph is recorded
+        if needs:  # like torch, keep a only for db and b only for da
+            ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
         return a * b
 
     @staticmethod
@@ -57,7 +59,9 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        ctx.save_for_backward(a, b)
+        needs = ctx.needs_input_grad
+        if needs:  # a is only needed for db
+            ctx.save_for_backward(a if needs[1] else None, b)
         return a / b
 
     @staticmethod

@@ -1,0 +1,158 @@
+"""In-place ops inside a graph, recorded as torch records them: the memory changes in place and the Value's
+grad_fn becomes the op's node. Each case runs the same code with torch and compares values and gradients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import require_torch
+
+import tinygrad_lr as tg
+from tinygrad_lr.nn import functional as F
+
+MODIFIED = "modified by an inplace operation"
+
+
+def _chain_on_a_non_leaf(lib: Any, x: Any, w: Any) -> Any:
+    y = x * 2.0
+    y.add_(w)
+    y.mul_(3.0)
+    y.sub_(x, alpha=0.5)
+    y.div_(w + 2.0)
+    y *= w
+    y += x
+    return (y * y).sum()
+
+
+def _plain_buffer_takes_a_gradient(lib: Any, x: Any, w: Any) -> Any:
+    buffer = lib.zeros(3, dtype=lib.float64)  # a leaf that needs no gradient ...
+    buffer.add_(w)  # ... becomes part of the graph, so w gets the gradient through it
+    buffer.mul_(x)
+    return (buffer * buffer).sum() + (buffer * x).sum()
+
+
+def _copy_into_a_buffer(lib: Any, x: Any, w: Any) -> Any:
+    buffer = lib.zeros(2, 3, dtype=lib.float64)
+    buffer.copy_(w)  # broadcast (3,) -> (2, 3): w's gradient is summed over the copies
+    return (buffer * x).sum() + (buffer**2).sum()
+
+
+def _inplace_relu_in_a_graph(lib: Any, x: Any, w: Any) -> Any:
+    h = x * w - 0.5
+    out = lib.nn.functional.relu(h, inplace=True)
+    assert out is h
+    return (out * w).sum()
+
+
+def _second_order_through_an_inplace_op(lib: Any, x: Any, w: Any) -> Any:
+    y = x * x
+    y.mul_(w)
+    (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+    return (g * g).sum()
+
+
+CASES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "chain on a non-leaf": _chain_on_a_non_leaf,
+    "plain buffer takes a gradient": _plain_buffer_takes_a_gradient,
+    "copy_ into a buffer": _copy_into_a_buffer,
+    "relu(inplace=True) in a graph": _inplace_relu_in_a_graph,
+    "second order through an in-place op": _second_order_through_an_inplace_op,
+}
+
+X = np.array([0.4, -1.3, 2.2])
+W = np.array([1.5, 0.7, -0.2])
+
+
+def _run(lib: Any, build: Callable[[Any, Any, Any], Any]) -> list[np.ndarray]:
+    x = lib.tensor(X.copy(), requires_grad=True)
+    w = lib.tensor(W.copy(), requires_grad=True)
+    loss = build(lib, x, w)
+    loss.backward()
+    return [np.asarray(loss.item()), x.grad.detach().numpy().copy(), w.grad.detach().numpy().copy()]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_inplace_ops_in_a_graph_match_torch(name: str) -> None:
+    torch = require_torch()
+    ours, theirs = _run(tg, CASES[name]), _run(torch, CASES[name])
+    for got, expected in zip(ours, theirs):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_inplace_op_changes_the_memory_and_makes_a_non_leaf() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    shared = y.detach()  # shares y's memory, as in torch
+    assert y.add_(1.0) is y
+    assert shared.tolist() == [3.0, 5.0]
+    assert not y.is_leaf and y.grad_fn.name() == "AddBackward"
+
+    buffer = tg.zeros(2)
+    buffer.add_(x)
+    assert buffer.requires_grad and not buffer.is_leaf
+
+
+def test_inplace_op_casts_the_result_to_the_values_dtype_like_torch() -> None:
+    torch = require_torch()
+    results = []
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([0.5, 0.25], dtype=lib.float32, requires_grad=True)
+        y = x * 1.0
+        y.add_(w * w)
+        assert y.dtype == lib.float64
+        (y * y).sum().backward()
+        assert w.grad.dtype == lib.float32
+        results.append((x.grad.numpy().copy(), w.grad.numpy().copy()))
+    for got, expected in zip(*results):
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_changing_a_saved_value_in_a_graph_makes_backward_raise_like_torch() -> None:
+    torch = require_torch()
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()  # Exp saves its output
+        y.add_(1.0)
+        with pytest.raises(RuntimeError, match=MODIFIED):
+            y.sum().backward()
+
+
+def test_operand_saved_before_it_changed_in_place_is_caught() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    w = tg.tensor([3.0, 4.0], requires_grad=True)
+    h = x * 1.0
+    product = h * w  # saves h for w's gradient
+    h.mul_(2.0)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        product.sum().backward()
+
+
+def test_inplace_on_a_view_in_a_graph_is_refused_but_augmented_assignment_works() -> None:
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    view = (x * 2.0).T
+    with pytest.raises(RuntimeError, match="shares memory with another"):
+        view.add_(1.0)
+    view += 1.0  # a new node instead: same values and gradients
+    (view * view).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 4.0 * (2.0 * x.detach().numpy() + 1.0))
+
+
+def test_inplace_shape_and_dtype_errors_in_a_graph_use_torchs_words() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1.0
+    with pytest.raises(RuntimeError, match=r"output with shape \[2\] doesn't match the broadcast shape \[3, 2\]"):
+        y.add_(tg.ones(3, 2))
+    counts = tg.tensor([1, 2])
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        counts.add_(x)
+    assert y.tolist() == [1.0, 2.0] and counts.tolist() == [1, 2]
+
+
+def test_functional_inplace_leaf_rule_is_unchanged() -> None:
+    leaf = tg.tensor([-1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        F.relu(leaf, inplace=True)
