@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.autograd import versions
 from tinygrad_lr.autograd.function import FREED, Node
 from tinygrad_lr.autograd.grad_mode import STATE
-from tinygrad_lr.autograd.versions import CHANGES
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -104,7 +104,7 @@ def run_backward(
                     capture[node] = grad
                 saved = node._saved
                 if saved:
-                    if CHANGES or create_graph:
+                    if create_graph or versions.clock != node._clock:  # something changed in place since
                         node._prepare_saved(create_graph)
                     try:
                         grads = node._backward(grad)

@@ -146,7 +146,7 @@ class Node:
         """Before backward runs: refuse saved arrays changed in place since; under create_graph, make them
         Values attached to the graph. Returns what forward saved, for the engine to put back afterwards."""
         saved = self._saved
-        if versions.CHANGES:
+        if versions.clock != self._clock:  # some array changed in place after this node was recorded
             versions.check_unchanged(self)
         if create_graph:
             self._saved = tuple([self._saved_as_value(array) for array in saved])
@@ -283,11 +283,20 @@ class Function:
             if in0 is not first:
                 in0._uses += 1
         else:
-            arrays = [a._data if isinstance(a, Value) else a for a in args]
-            entries: list[Any] = [
-                (a._grad_fn or a) if isinstance(a, Value) and a._requires_grad else None for a in args
-            ]
-            if all(entry is None for entry in entries) or not STATE.enabled:
+            arrays = []
+            entries: list[Any] = []
+            record = False
+            for arg in args:
+                if isinstance(arg, Value):
+                    arrays.append(arg._data)
+                    if arg._requires_grad:
+                        entries.append(arg._grad_fn or arg)
+                        record = True
+                        continue
+                else:
+                    arrays.append(arg)
+                entries.append(None)
+            if not record or not STATE.enabled:
                 return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
             node = _new(cls._backward_cls)
             node._in_more = tuple(entries[2:])
