@@ -220,3 +220,22 @@ def test_gradcheck_warns_for_float32_inputs() -> None:
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     with pytest.warns(UserWarning, match="Input #0 requires gradient and is not a double precision"):
         gradcheck(Cube.apply, (x,), eps=1e-3, atol=1e-2, rtol=1e-2)
+
+
+def test_saved_roles_name_the_output_and_each_argument() -> None:
+    class Weighted(Function):
+        @staticmethod
+        def forward(ctx, a, b, c):
+            out = a * b + c
+            mask = out > 0
+            ctx.save_for_backward(c, out, mask, a, 2.0)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            c, out, mask, a, _ = ctx.saved_tensors
+            return g * 1.0, g * a, g
+
+    a = tg.tensor([1.0, -2.0], requires_grad=True)
+    node = Weighted.apply(a, tg.tensor([3.0, 4.0]), tg.tensor([0.5, 0.5])).grad_fn
+    assert [node.saved_role(k) for k in range(5)] == [2, -1, None, 0, None]

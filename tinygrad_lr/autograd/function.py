@@ -66,8 +66,7 @@ class Node:
         "out_shape",
         "out_dtype",
         "_saved",
-        "_arg_ids",
-        "_out_id",
+        "_saved_roles",  # which saved values are the output or an input (see _saved_roles)
         "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
         "_uses",  # how many recorded ops took this node's output as an argument (counted by apply)
         "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
@@ -84,8 +83,7 @@ class Node:
     out_shape: tuple[int, ...]
     out_dtype: np.dtype
     _saved: tuple[Any, ...]
-    _arg_ids: tuple[int, ...]  # set with _out_id and _clock when something is saved
-    _out_id: int
+    _saved_roles: int  # set with _clock when something is saved
     _clock: int
     _uses: int
     _visit: Any
@@ -149,19 +147,24 @@ class Node:
         if versions.clock != self._clock:  # some array changed in place after this node was recorded
             versions.check_unchanged(self)
         if create_graph:
-            self._saved = tuple([self._saved_as_value(array) for array in saved])
+            self._saved = tuple([self._saved_as_value(k, array) for k, array in enumerate(saved)])
         return saved
 
-    def _saved_as_value(self, array: Any) -> Any:
+    def saved_role(self, k: int) -> int | None:
+        """What forward saved in position k: -1 its output, i >= 0 its argument i, None something else."""
+        code = (self._saved_roles >> (ROLE_BITS * k)) & ROLE_MASK
+        return None if code == 0 else -1 if code == 1 else code - 2
+
+    def _saved_as_value(self, k: int, array: Any) -> Any:
         """Under create_graph: a saved input or output becomes a Value attached to the graph again."""
         if array is None or not isinstance(array, np.ndarray | np.generic):
             return array  # Python numbers, None and options stay as they are
-        key = id(array)
-        if key == self._out_id:
-            return Value._make(np.asarray(array), self)
-        if key not in self._arg_ids:
+        role = self.saved_role(k)
+        if role is None:
             return array  # an intermediate (a mask, a sign): a constant for second-order purposes
-        entry = self.next_entries[self._arg_ids.index(key)]
+        if role == -1:
+            return Value._make(np.asarray(array), self)
+        entry = self.next_entries[role]
         if entry is None:
             return Value._make_const(array)
         if isinstance(entry, Node):
@@ -312,10 +315,21 @@ class Function:
         node.out_shape = out.shape
         node.out_dtype = out.dtype
         if node._saved:
-            # Remember which saved arrays are inputs or the output (by identity; all are alive now),
-            # so create_graph can reattach them to the graph.
-            node._arg_ids = (id(a), id(b)) if n == 2 else (id(a),) if n == 1 else tuple(map(id, arrays))
-            node._out_id = id(raw)
+            # Which saved values are inputs or the output (known by identity only now), so that
+            # create_graph can reattach them to the graph.
+            if n > 2:
+                node._saved_roles = _saved_roles(node._saved, raw, arrays)
+            else:  # the same, spelled out for one or two arguments
+                roles = shift = 0
+                for item in node._saved:
+                    if item is raw:
+                        roles |= 1 << shift
+                    elif item is a:
+                        roles |= 2 << shift
+                    elif n == 2 and item is b:
+                        roles |= 3 << shift
+                    shift += ROLE_BITS
+                node._saved_roles = roles
             node._clock = versions.clock
         result = _new(Value)
         result._data = out
@@ -336,6 +350,28 @@ def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
 
 
 _new = object.__new__
+ROLE_BITS, ROLE_MASK = 4, 15  # per saved value: 0 neither, 1 the output, 2 + i argument i
+
+
+def _saved_roles(saved: tuple[Any, ...], out: Any, arguments: Sequence[Any]) -> int:
+    """Pack, ROLE_BITS per saved value, whether it is the output or which argument it is.
+
+    One small int per node instead of a tuple of ids: nothing more for the garbage collector to track.
+    Arguments past the 14th count as neither (create_graph does not reattach them).
+    """
+    roles = shift = 0
+    for item in saved:
+        if item is out:
+            roles |= 1 << shift
+        elif item is not None:
+            for code, argument in enumerate(arguments, start=2):
+                if code > ROLE_MASK:
+                    break
+                if item is argument:
+                    roles |= code << shift
+                    break
+        shift += ROLE_BITS
+    return roles
 _is_recorded = functools.partial(operator.is_not, None)  # e is not None, without a Python-level call
 
 

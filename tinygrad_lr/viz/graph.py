@@ -277,7 +277,7 @@ class _GraphDrawer:
         for i, saved in enumerate(node._saved):
             if saved is None:
                 continue
-            what = _saved_role(node, saved)
+            what = _saved_role(node, i)
             array = np.asarray(saved._data if isinstance(saved, Value) else saved)
             lines = [f"saved[{i}]: {what}", shape_text(array.shape)]
             if self.show_data:
@@ -287,12 +287,9 @@ class _GraphDrawer:
             self.graph.edge(saved_id, node_id, dir="none", style="dashed")
 
 
-def _saved_role(node: Node, saved: Any) -> str:
-    """Whether a saved array is the op's output, one of its inputs, or something forward computed."""
-    key = id(saved)
-    if key == getattr(node, "_out_id", None):
-        return "output"
-    arg_ids = getattr(node, "_arg_ids", ())
-    if key in arg_ids:
-        return f"input {arg_ids.index(key)}"
-    return "array"
+def _saved_role(node: Node, k: int) -> str:
+    """Whether the k-th saved array is the op's output, one of its inputs, or something forward computed."""
+    role = node.saved_role(k)
+    if role is None:
+        return "array"
+    return "output" if role == -1 else f"input {role}"
