@@ -408,3 +408,20 @@ def test_loss_modules_match_functional() -> None:
 def test_losses_reject_non_value_arguments() -> None:
     with pytest.raises(TypeError, match=r"mse_loss\(\): argument 'target' \(position 2\) must be Tensor, not list"):
         F.mse_loss(tg.ones(2), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_mse_loss_on_many_rows_sums_in_blocks_and_matches_torch(reduction: str) -> None:
+    torch = require_torch()
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3 * 65536 + 123, 1)).astype(np.float32)  # several blocks and a partial one
+    y = rng.standard_normal((3 * 65536 + 123, 1)).astype(np.float32)
+    results = []
+    for lib in (tg, torch):
+        input = lib.tensor(x, requires_grad=True)
+        loss = lib.nn.functional.mse_loss(input, lib.tensor(y), reduction=reduction)
+        loss.backward()
+        results.append((loss.item(), input.grad.numpy().copy()))
+    exact = float(np.sum((x.astype(np.float64) - y) ** 2)) / (x.size if reduction == "mean" else 1)
+    assert results[0][0] == pytest.approx(exact, rel=1e-5) and results[0][0] == pytest.approx(results[1][0], rel=1e-5)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5, atol=1e-12)

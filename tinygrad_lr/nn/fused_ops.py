@@ -63,28 +63,49 @@ class MSELoss(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
-        diff = x - y
-        count = diff.size
-        ctx.save_for_backward(x, y, diff)
+        ctx.save_for_backward(x, y)
+        count = int(np.prod(np.broadcast_shapes(np.shape(x), np.shape(y))))
         ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
         if reduction == "none":
+            diff = x - y
             return diff * diff
-        flat = diff.reshape(-1)
-        total = np.dot(flat, flat) if flat.dtype.kind == "f" else (flat * flat).sum()
+        total = _sum_of_squared_differences(x, y)
         if reduction == "mean":
             with np.errstate(invalid="ignore", divide="ignore"):
-                return np.asarray(total / count if count else np.nan, dtype=diff.dtype)
-        return np.asarray(total, dtype=diff.dtype)
+                return np.asarray(total / count if count else np.nan, dtype=total.dtype)
+        return np.asarray(total, dtype=total.dtype)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        x, y, diff = ctx.saved_tensors  # x and y only for create_graph=True
+        x, y = ctx.saved_tensors
         need_x, need_y, _ = ctx.needs_input_grad
         if dual.is_value(g):
-            diff = x - y  # recorded, so the gradient can itself be differentiated
-        grad_x = diff * (g * ctx.scale)
+            grad_x = (x - y) * (g * ctx.scale)  # recorded, so the gradient can itself be differentiated
+        else:
+            # Recomputed rather than saved: one large array less alive between forward and backward.
+            grad_x = x - y
+            if grad_x.dtype.kind == "f":
+                grad_x *= g * ctx.scale
+            else:
+                grad_x = grad_x * (g * ctx.scale)
         grad_y = -grad_x if need_y else None
         return (grad_x if need_x else None), grad_y, None
+
+
+SQUARES_CHUNK = 1 << 16  # elements per block of the sum of squares: a block's difference stays in cache
+
+
+def _sum_of_squared_differences(x: Any, y: Any) -> Any:
+    """sum((x - y)^2) without an array of all the differences: blocks of rows, each a dot product (BLAS)."""
+    if np.shape(x) != np.shape(y) or np.ndim(x) == 0 or np.asarray(x).dtype.kind != "f":
+        diff = (x - y).reshape(-1)
+        return np.dot(diff, diff) if diff.dtype.kind == "f" else (diff * diff).sum()
+    flat_x, flat_y = x.reshape(-1), y.reshape(-1)
+    total = np.zeros((), dtype=np.result_type(flat_x, flat_y))
+    for start in range(0, flat_x.size, SQUARES_CHUNK):
+        diff = flat_x[start : start + SQUARES_CHUNK] - flat_y[start : start + SQUARES_CHUNK]
+        total += np.dot(diff, diff)
+    return total
 
 
 def _softplus_of_negative(z: Any) -> Any:
