@@ -63,13 +63,20 @@ class MSELoss(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
-        ctx.save_for_backward(x, y)
-        count = int(np.prod(np.broadcast_shapes(np.shape(x), np.shape(y))))
-        ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
-        if reduction == "none":
+        if reduction != "none" and x.size > SQUARES_CHUNK and x.shape == y.shape and x.dtype.kind == "f":
+            # Many elements: no array of all the differences (backward recomputes them), so one large
+            # array fewer is alive and allocated per step.
+            ctx.save_for_backward(x, y, None)
+            total, count = _blockwise_sum_of_squares(x.reshape(-1), y.reshape(-1)), x.size
+        else:
             diff = x - y
-            return diff * diff
-        total = _sum_of_squared_differences(x, y)
+            ctx.save_for_backward(x, y, diff)
+            if reduction == "none":
+                ctx.scale = 2.0
+                return diff * diff
+            flat = diff.reshape(-1)
+            total, count = (np.dot(flat, flat) if flat.dtype.kind == "f" else (flat * flat).sum()), flat.size
+        ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
         if reduction == "mean":
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.asarray(total / count if count else np.nan, dtype=total.dtype)
@@ -77,17 +84,15 @@ class MSELoss(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        x, y = ctx.saved_tensors
+        x, y, diff = ctx.saved_tensors
         need_x, need_y, _ = ctx.needs_input_grad
         if dual.is_value(g):
             grad_x = (x - y) * (g * ctx.scale)  # recorded, so the gradient can itself be differentiated
+        elif diff is None:
+            grad_x = x - y  # a fresh array: scaled in place
+            grad_x *= g * ctx.scale
         else:
-            # Recomputed rather than saved: one large array less alive between forward and backward.
-            grad_x = x - y
-            if grad_x.dtype.kind == "f":
-                grad_x *= g * ctx.scale
-            else:
-                grad_x = grad_x * (g * ctx.scale)
+            grad_x = diff * (g * ctx.scale)
         grad_y = -grad_x if need_y else None
         return (grad_x if need_x else None), grad_y, None
 
@@ -95,15 +100,11 @@ class MSELoss(Function):
 SQUARES_CHUNK = 1 << 16  # elements per block of the sum of squares: a block's difference stays in cache
 
 
-def _sum_of_squared_differences(x: Any, y: Any) -> Any:
-    """sum((x - y)^2) without an array of all the differences: blocks of rows, each a dot product (BLAS)."""
-    if np.shape(x) != np.shape(y) or np.ndim(x) == 0 or np.asarray(x).dtype.kind != "f":
-        diff = (x - y).reshape(-1)
-        return np.dot(diff, diff) if diff.dtype.kind == "f" else (diff * diff).sum()
-    flat_x, flat_y = x.reshape(-1), y.reshape(-1)
-    total = np.zeros((), dtype=np.result_type(flat_x, flat_y))
-    for start in range(0, flat_x.size, SQUARES_CHUNK):
-        diff = flat_x[start : start + SQUARES_CHUNK] - flat_y[start : start + SQUARES_CHUNK]
+def _blockwise_sum_of_squares(x: np.ndarray, y: np.ndarray) -> Any:
+    """sum((x - y)^2) for flat float arrays of one shape, a block at a time (a dot product each, BLAS)."""
+    total = np.zeros((), dtype=np.result_type(x, y))
+    for start in range(0, x.size, SQUARES_CHUNK):
+        diff = x[start : start + SQUARES_CHUNK] - y[start : start + SQUARES_CHUNK]
         total += np.dot(diff, diff)
     return total
 
