@@ -114,9 +114,12 @@ class Node:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each argument of forward: does the graph need its gradient?"""
-        if self._n_in == 2:
+        n = self._n_in
+        if n == 2:
             return (self._in0 is not None, self._in1 is not None)
-        return tuple(map(_is_recorded, self.next_entries))
+        if n == 1:
+            return (self._in0 is not None,)
+        return (self._in0 is not None, self._in1 is not None, *map(_is_recorded, self._in_more))
 
     def name(self) -> str:
         return type(self).__name__

@@ -88,11 +88,13 @@ class MSELoss(Function):
         need_x, need_y, _ = ctx.needs_input_grad
         if dual.is_value(g):
             grad_x = (x - y) * (g * ctx.scale)  # recorded, so the gradient can itself be differentiated
-        elif diff is None:
-            grad_x = x - y  # a fresh array: scaled in place
-            grad_x *= g * ctx.scale
         else:
-            grad_x = diff * (g * ctx.scale)
+            factor = g * ctx.scale if g.ndim else float(g) * ctx.scale  # a Python float is the cheap scalar
+            if diff is None:
+                grad_x = x - y  # a fresh array: scaled in place
+                grad_x *= factor
+            else:
+                grad_x = diff * factor
         grad_y = -grad_x if need_y else None
         return (grad_x if need_x else None), grad_y, None
 
