@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.nn import scratch
 from tinygrad_lr.nn.skinny_matmul import grad_t_times_rows, rows_times_weight_t
 from tinygrad_lr.ops import dual
 
@@ -90,8 +91,8 @@ class MSELoss(Function):
             grad_x = (x - y) * (g * ctx.scale)  # recorded, so the gradient can itself be differentiated
         else:
             factor = g * ctx.scale if g.ndim else float(g) * ctx.scale  # a Python float is the cheap scalar
-            if diff is None:
-                grad_x = x - y  # a fresh array: scaled in place
+            if diff is None:  # many elements: into the array the last step used (see nn/scratch.py)
+                grad_x = np.subtract(x, y, out=scratch.empty(x.shape, np.result_type(x, y)))
                 grad_x *= factor
             else:
                 grad_x = diff * factor
