@@ -8,6 +8,7 @@ registries. Each registered entry is also kept in the instance `__dict__`, so re
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -17,8 +18,12 @@ import numpy as np
 from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr.nn import hooks
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Size, Value
+
+HOOK_REGISTRIES = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
+HOOK_FLAGS = ("_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs", "_forward_hooks_always_called")
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -70,6 +75,13 @@ class Module:
     _buffers: dict[str, Value | None]
     _non_persistent_buffers_set: set[str]
     _modules: dict[str, Module | None]
+    _forward_pre_hooks: dict[int, Callable[..., Any]]
+    _forward_hooks: dict[int, Callable[..., Any]]
+    _backward_pre_hooks: dict[int, Callable[..., Any]]
+    _backward_hooks: dict[int, Callable[..., Any]]
+    _forward_pre_hooks_with_kwargs: set[int]
+    _forward_hooks_with_kwargs: set[int]
+    _forward_hooks_always_called: set[int]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
@@ -80,13 +92,99 @@ class Module:
         setattr_(self, "_buffers", OrderedDict())
         setattr_(self, "_non_persistent_buffers_set", set())
         setattr_(self, "_modules", OrderedDict())
+        for registry in HOOK_REGISTRIES:  # see the hooks section below
+            setattr_(self, registry, OrderedDict())
+        for flags in HOOK_FLAGS:
+            setattr_(self, flags, set())
 
     # ----- calling -------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks:
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # ----- hooks (as torch's; see nn/hooks.py) ------------------------------------------------
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> hooks.RemovableHandle:
+        """Call `hook(module, args)` before forward (`hook(module, args, kwargs)` with `with_kwargs`); a returned
+        value replaces the arguments (with `with_kwargs`: a tuple `(args, kwargs)`)."""
+        handle = hooks.register(self._forward_pre_hooks, hook, prepend, (self._forward_pre_hooks_with_kwargs,))
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs.add(handle.id)
+        return handle
+
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
+    ) -> hooks.RemovableHandle:
+        """Call `hook(module, args, output)` after forward (`hook(module, args, kwargs, output)` with
+        `with_kwargs`); a returned value replaces the output. `always_call`: also when forward raised."""
+        flags = (self._forward_hooks_with_kwargs, self._forward_hooks_always_called)
+        handle = hooks.register(self._forward_hooks, hook, prepend, flags)
+        if with_kwargs:
+            self._forward_hooks_with_kwargs.add(handle.id)
+        if always_call:
+            self._forward_hooks_always_called.add(handle.id)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> hooks.RemovableHandle:
+        """Call `hook(module, grad_output)` when the gradient of the module's output is known; a returned tuple
+        replaces grad_output."""
+        return hooks.register(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> hooks.RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` when the gradients of the module's inputs are known
+        (grad_input[i] = d loss / d args[i], None where no gradient is needed); a returned tuple replaces them."""
+        return hooks.register(self._backward_hooks, hook, prepend)
+
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """`__call__` when hooks are registered, in torch's order: pre-hooks, backward hook points on the inputs,
+        forward, forward hooks, backward hook point on the output."""
+        for hook_id, hook in list(self._forward_pre_hooks.items()):
+            if hook_id in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(
+                            "forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                            f"but got {result}."
+                        )
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward_hook = hooks.BackwardHook(
+                self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values())
+            )
+            args = backward_hook.setup_input_hook(args)
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            for hook_id, hook in list(self._forward_hooks.items()):
+                if hook_id in self._forward_hooks_always_called:
+                    with contextlib.suppress(Exception):  # the forward's own error is the one to see
+                        self._run_forward_hook(hook_id, hook, args, kwargs, None)
+            raise
+        for hook_id, hook in list(self._forward_hooks.items()):
+            result = self._run_forward_hook(hook_id, hook, args, kwargs, output)
+            if result is not None:
+                output = result
+        if backward_hook is not None:
+            output = backward_hook.setup_output_hook(output)
+        return output
+
+    def _run_forward_hook(
+        self, hook_id: int, hook: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
+    ) -> Any:
+        if hook_id in self._forward_hooks_with_kwargs:
+            return hook(self, args, kwargs, output)
+        return hook(self, args, output)
 
     # ----- registration --------------------------------------------------------------------
     def _check_name(self, name: Any, kind: str, registry: str) -> None:
