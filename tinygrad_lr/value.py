@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.formatting import format_value
@@ -585,10 +585,10 @@ class Value:
         return ops.Minimum.apply(a, b)
 
     def softmax(self, dim: builtins.int) -> Value:
-        return ops.Softmax.apply(self, _single_dim(dim, self._data.ndim))
+        return ops.Softmax.apply(self, arguments.single_dim(dim, self._data.ndim))
 
     def log_softmax(self, dim: builtins.int) -> Value:
-        return ops.LogSoftmax.apply(self, _single_dim(dim, self._data.ndim))
+        return ops.LogSoftmax.apply(self, arguments.single_dim(dim, self._data.ndim))
 
     def where(self, condition: Any, other: Any) -> Value:
         return where(condition, self, other)
@@ -599,22 +599,23 @@ class Value:
         source = self.to(dtype) if dtype is not None else self
         if source._data.dtype.kind in "biu":
             source = source.to(dtypes.int64)
-        return ops.Sum.apply(source, _dims(dim, self._data.ndim), keepdim)
+        return ops.Sum.apply(source, arguments.dims(dim, self._data.ndim), keepdim)
 
     def mean(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
         source = self.to(dtype) if dtype is not None else self
         if source._data.dtype.kind not in "f":
             raise RuntimeError(
                 "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-                f"dtype. Got: {_torch_dtype_name(source.dtype)}"
+                f"dtype. Got: {arguments.torch_dtype_name(source.dtype)}"
             )
-        return ops.Mean.apply(source, _dims(dim, self._data.ndim), keepdim)
+        return ops.Mean.apply(source, arguments.dims(dim, self._data.ndim), keepdim)
 
     def var(
         self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
     ) -> Value:
         """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
-        return ops.Var.apply(self, _dims(dim, self._data.ndim), _correction(unbiased, correction), keepdim)
+        axes = arguments.dims(dim, self._data.ndim)
+        return ops.Var.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
 
     def std(
         self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
@@ -626,10 +627,10 @@ class Value:
         if isinstance(dim, Value):
             return self.maximum(dim)
         if self._data.size == 0:
-            ops.check_reduction_size("max", self._data.shape, _dims(dim, self._data.ndim))
+            ops.check_reduction_size("max", self._data.shape, arguments.dims(dim, self._data.ndim))
         if dim is None:
             return ops.Max.apply(self)
-        values = ops.MaxDim.apply(self, _single_dim(dim, self._data.ndim), keepdim)
+        values = ops.MaxDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmax(dim, keepdim))
 
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
@@ -637,19 +638,19 @@ class Value:
         if isinstance(dim, Value):
             return self.minimum(dim)
         if self._data.size == 0:
-            ops.check_reduction_size("min", self._data.shape, _dims(dim, self._data.ndim))
+            ops.check_reduction_size("min", self._data.shape, arguments.dims(dim, self._data.ndim))
         if dim is None:
             return -ops.Max.apply(-self)
-        values = -ops.MaxDim.apply(-self, _single_dim(dim, self._data.ndim), keepdim)
+        values = -ops.MaxDim.apply(-self, arguments.single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmin(dim, keepdim))
 
     def amax(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        return ops.Amax.apply(self, _dims(dim, self._data.ndim), keepdim)
+        return ops.Amax.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
 
     def amin(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         if self._data.size == 0:
-            ops.check_reduction_size("amin", self._data.shape, _dims(dim, self._data.ndim))
-        return -ops.Amax.apply(-self, _dims(dim, self._data.ndim), keepdim)
+            ops.check_reduction_size("amin", self._data.shape, arguments.dims(dim, self._data.ndim))
+        return -ops.Amax.apply(-self, arguments.dims(dim, self._data.ndim), keepdim)
 
     def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return _arg_reduce(np.argmax, self._data, dim, keepdim)
@@ -666,10 +667,10 @@ class Value:
 
     # ----- shape ---------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Value:
-        target = _shape_arg(shape)
+        target = arguments.shape_arg(shape)
         if target == self._data.shape:
             return self
-        return ops.Reshape.apply(self, _resolve_shape(target, self._data.size, self._data.shape))
+        return ops.Reshape.apply(self, arguments.resolve_shape(target, self._data.size, self._data.shape))
 
     view = reshape
 
@@ -683,8 +684,8 @@ class Value:
         shape = self._data.shape
         if not shape:
             return self.reshape(1)
-        start = _single_dim(start_dim, len(shape))
-        end = _single_dim(end_dim, len(shape))
+        start = arguments.single_dim(start_dim, len(shape))
+        end = arguments.single_dim(end_dim, len(shape))
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         merged = int(np.prod(shape[start : end + 1]))
@@ -694,19 +695,20 @@ class Value:
         shape = self._data.shape
         if dim is None:
             return self.reshape(tuple(s for s in shape if s != 1))
-        axes = {_single_dim(d, max(len(shape), 1)) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+        requested = dim if isinstance(dim, (tuple, list)) else (dim,)
+        axes = {arguments.single_dim(d, max(len(shape), 1)) for d in requested}
         return self.reshape(tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
 
     def unsqueeze(self, dim: builtins.int) -> Value:
         shape = self._data.shape
-        axis = _single_dim(dim, len(shape) + 1)
+        axis = arguments.single_dim(dim, len(shape) + 1)
         return self.reshape(shape[:axis] + (1,) + shape[axis:])
 
     def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Value:
         ndim = self._data.ndim
         order = list(range(ndim))
         if ndim:
-            a, b = _single_dim(dim0, ndim), _single_dim(dim1, ndim)
+            a, b = arguments.single_dim(dim0, ndim), arguments.single_dim(dim1, ndim)
             order[a], order[b] = order[b], order[a]
         return self.permute(*order)
 
@@ -726,14 +728,14 @@ class Value:
         return self.transpose(-2, -1)
 
     def permute(self, *dims: Any) -> Value:
-        requested = _shape_arg(dims)
+        requested = arguments.shape_arg(dims)
         if len(requested) != self._data.ndim:
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
                 f"desired ordering of dimensions i.e. input.dim() = {self._data.ndim} is not equal to len(dims) = "
                 f"{len(requested)}"
             )
-        order = tuple(_single_dim(d, self._data.ndim) for d in requested)
+        order = tuple(arguments.single_dim(d, self._data.ndim) for d in requested)
         if len(set(order)) < len(order):
             raise RuntimeError("permute(): duplicate dims are not allowed.")
         if order == tuple(range(self._data.ndim)):
@@ -741,7 +743,7 @@ class Value:
         return ops.Permute.apply(self, order)
 
     def expand(self, *sizes: Any) -> Value:
-        target = _shape_arg(sizes)
+        target = arguments.shape_arg(sizes)
         shape = self._data.shape
         lead = len(target) - len(shape)
         if lead < 0:
@@ -758,7 +760,7 @@ class Value:
         return self.expand(other.shape)
 
     def repeat(self, *sizes: Any) -> Value:
-        reps = _shape_arg(sizes)
+        reps = arguments.shape_arg(sizes)
         out = self.reshape((1,) * (len(reps) - self._data.ndim) + self._data.shape)
         for axis, count in enumerate(reps):
             if count != 1:
@@ -808,9 +810,9 @@ class Value:
                 result = dtypes.scalar_dtype(operand, self._data.dtype)
             else:
                 result = dtypes.promote_pair(self._data.dtype, np.asarray(operand).dtype)
-            raise _inplace_cast_error(result, self._data.dtype) from None
+            raise arguments.inplace_cast_error(result, self._data.dtype) from None
         except ValueError:
-            raise _inplace_shape_error(self._data.shape, np.shape(operand)) from None
+            raise arguments.inplace_shape_error(self._data.shape, np.shape(operand)) from None
         return self
 
     def _record_inplace(self, compute: Callable[[Value], Value], operand: Any) -> Value:
@@ -833,10 +835,10 @@ class Value:
         before = Value._make_const(old) if self._grad_fn is None else Value._make(old, self._grad_fn)
         result = compute(before)
         if result._data.shape != memory.shape:
-            raise _inplace_shape_error(memory.shape, np.shape(_array_of(operand)))
+            raise arguments.inplace_shape_error(memory.shape, np.shape(_array_of(operand)))
         if result._data.dtype != memory.dtype:
             if not np.can_cast(result._data.dtype, memory.dtype, casting="same_kind"):
-                raise _inplace_cast_error(result._data.dtype, memory.dtype)
+                raise arguments.inplace_cast_error(result._data.dtype, memory.dtype)
             result = result.to(memory.dtype)
         if self._tracks_versions:
             mark_modified(memory)  # nodes that saved the old value now refuse to use it, as in torch
@@ -896,7 +898,7 @@ class Value:
         try:
             np.broadcast_to(source, self._data.shape)
         except ValueError:
-            raise _inplace_shape_error(self._data.shape, np.shape(source)) from None
+            raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
         if STATE.enabled and _requires_grad(src):
             return self._record_inplace(lambda _before: src.to(self._data.dtype).expand(self._data.shape), src)
         self._check_inplace()
@@ -1011,78 +1013,6 @@ def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:
     raise TypeError(f"unsupported operand type(s) for Value and {type(b).__name__}")
 
 
-def _inplace_shape_error(target: Shape, source: Shape) -> RuntimeError:
-    """torch's error for an in-place op whose operand does not broadcast to the output's shape."""
-    from tinygrad_lr.autograd.function import broadcast_mismatch_message
-
-    mismatch = broadcast_mismatch_message(tuple(target), tuple(source))
-    if mismatch is not None:
-        return RuntimeError(mismatch)
-    broadcast = list(np.broadcast_shapes(target, source))
-    return RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape {broadcast}")
-
-
-def _inplace_cast_error(result: np.dtype, target: np.dtype) -> RuntimeError:
-    """torch's error for an in-place op whose result type cannot be stored in the Value's dtype."""
-    return RuntimeError(
-        f"result type {_torch_dtype_name(result)} can't be cast to the desired output type {_torch_dtype_name(target)}"
-    )
-
-
-def _torch_dtype_name(dtype: np.dtype) -> str:
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-    return names.get(np.dtype(dtype).name, str(dtype))
-
-
-def _single_dim(dim: Any, ndim: int) -> int:
-    dim = int(dim)
-    size = max(ndim, 1)
-    if not -size <= dim < size:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})"
-        )
-    return dim % size if ndim else 0
-
-
-def _dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
-    """Normalize a reduction's `dim` argument to a sorted tuple of axes (None means all)."""
-    if dim is None:
-        return None
-    if isinstance(dim, (tuple, list)):
-        if len(dim) == 0:
-            return None
-        return tuple(sorted({_single_dim(d, ndim) for d in dim})) if ndim else ()
-    return (_single_dim(dim, ndim),) if ndim else ()
-
-
-def _correction(unbiased: Any, correction: Any) -> float:
-    if correction is not None:
-        return float(correction)
-    if unbiased is None:
-        return 1.0
-    return 1.0 if unbiased else 0.0
-
-
-def _shape_arg(args: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = tuple(args[0])
-    return tuple(int(s) for s in args)
-
-
-def _resolve_shape(shape: tuple[int, ...], size: int, original: Shape) -> tuple[int, ...]:
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if -1 in shape:
-        known = int(np.prod([s for s in shape if s != -1]))
-        if known == 0 or size % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
-        shape = tuple(size // known if s == -1 else s for s in shape)
-    if int(np.prod(shape)) != size:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
-    return shape
-
-
 def _normalize_index(index: Any) -> Any:
     """Turn Values inside an index into arrays (bool masks and integer index tensors)."""
     if isinstance(index, Value):
@@ -1096,11 +1026,11 @@ def _normalize_index(index: Any) -> Any:
 
 def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
     if data.size == 0:
-        ops.check_reduction_size(fn.__name__, data.shape, _dims(dim, data.ndim))
+        ops.check_reduction_size(fn.__name__, data.shape, arguments.dims(dim, data.ndim))
     if dim is None:
         result = np.asarray(fn(data), dtype=np.int64)
         return Value._make_const(result.reshape((1,) * data.ndim) if keepdim else result)
-    axis = _single_dim(dim, data.ndim)
+    axis = arguments.single_dim(dim, data.ndim)
     if data.ndim == 0:
         return Value._make_const(np.zeros((), dtype=np.int64))
     return Value._make_const(fn(data, axis=axis, keepdims=keepdim).astype(np.int64))
@@ -1112,7 +1042,7 @@ def where(condition: Any, input: Any, other: Any) -> Value:  # noqa: A002 - torc
     if mask.dtype != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{_torch_dtype_name(mask.dtype)}"
+            f"{arguments.torch_dtype_name(mask.dtype)}"
         )
     if isinstance(input, Value):
         a, b = _pair(input, other)
@@ -1127,7 +1057,7 @@ def where(condition: Any, input: Any, other: Any) -> Value:  # noqa: A002 - torc
 def cat(tensors: Sequence[Value], dim: int = 0) -> Value:
     """Join along an existing dimension; each input's gradient is its slice of the output's."""
     values = _promote_all(tensors, "cat")
-    return ops.Cat.apply(_single_dim(dim, values[0]._data.ndim), *values)
+    return ops.Cat.apply(arguments.single_dim(dim, values[0]._data.ndim), *values)
 
 
 def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
@@ -1141,7 +1071,7 @@ def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
             f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
             f"{list(values[entry].shape)} at entry {entry}"
         )
-    axis = _single_dim(dim, values[0]._data.ndim + 1)
+    axis = arguments.single_dim(dim, values[0]._data.ndim + 1)
     return cat([v.unsqueeze(axis) for v in values], dim=axis)
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import versions
 from tinygrad_lr.autograd.grad_mode import STATE
 
@@ -388,19 +389,6 @@ def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
             message = broadcast_mismatch_message(first, second)
             if message is not None:
                 raise RuntimeError(message) from None
-
-
-def broadcast_mismatch_message(first: tuple[int, ...], second: tuple[int, ...]) -> str | None:
-    """torch's words for two shapes that do not broadcast (None if they do)."""
-    ndim = max(len(first), len(second))
-    for offset in range(1, min(len(first), len(second)) + 1):  # torch compares from the last dim
-        a, b = first[-offset], second[-offset]
-        if a != b and a != 1 and b != 1:
-            return (
-                f"The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton "
-                f"dimension {ndim - offset}"
-            )
-    return None
 
 
 from tinygrad_lr.value import Value  # noqa: E402  (Value's operators need Function first)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import torch_dtype_name
 from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn import fused_ops
@@ -26,7 +27,7 @@ from tinygrad_lr.nn.loss_functions import (
     smooth_l1_loss,
 )
 from tinygrad_lr.random import default_generator
-from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, _torch_dtype_name
+from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "huber_loss", "l1_loss",
@@ -57,8 +58,8 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
                 f"{_C_TYPE_NAMES.get(w_data.dtype.name, w_data.dtype.name)}"
             )
         raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got {_torch_dtype_name(x_data.dtype)} and "
-            f"{_torch_dtype_name(w_data.dtype)}"
+            f"mat1 and mat2 must have the same dtype, but got {torch_dtype_name(x_data.dtype)} and "
+            f"{torch_dtype_name(w_data.dtype)}"
         )
     if x_data.shape[-1] != w_data.shape[1]:
         rows = int(np.prod(x_data.shape[:-1]))

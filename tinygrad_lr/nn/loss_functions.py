@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
+from tinygrad_lr.arguments import torch_dtype_name
 from tinygrad_lr.nn import fused_ops
 from tinygrad_lr.nn._arguments import require_value
-from tinygrad_lr.value import Size, Value, _torch_dtype_name, where
+from tinygrad_lr.value import Size, Value, where
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -229,7 +230,7 @@ def binary_cross_entropy(
         )
     if target.dtype != input.dtype:
         raise RuntimeError(
-            f"Found dtype {_torch_dtype_name(target.dtype)} but expected {_torch_dtype_name(input.dtype)}"
+            f"Found dtype {torch_dtype_name(target.dtype)} but expected {torch_dtype_name(input.dtype)}"
         )
     loss = fused_ops.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
@@ -257,8 +258,8 @@ def binary_cross_entropy_with_logits(
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
     if target.dtype.kind != "f":
         raise RuntimeError(
-            f"result type {_torch_dtype_name(input.dtype)} can't be cast to the desired output type "
-            f"{_torch_dtype_name(target.dtype)}"
+            f"result type {torch_dtype_name(input.dtype)} can't be cast to the desired output type "
+            f"{torch_dtype_name(target.dtype)}"
         )
     input, target = _promote(input, target)
     if pos_weight is not None:
@@ -299,7 +300,7 @@ def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_
         expected = [data.shape[0], *data.shape[2:]]
         raise RuntimeError(f"Expected target size {expected}, got {list(t.shape)}")
     if t.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_dtype_name(t.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_dtype_name(t.dtype)}")
     classes = data.shape[0] if data.ndim == 1 else data.shape[1]
     _check_class_weight(weight, classes)
     if data.ndim == 1:
@@ -384,7 +385,7 @@ def cross_entropy(
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{_torch_dtype_name(input._data.dtype)}'"
+            f"\"log_softmax_lastdim_kernel_impl\" not implemented for '{torch_dtype_name(input._data.dtype)}'"
         )
     class_dim = 0 if input.ndim <= 1 else 1
     if input.shape == target.shape:
@@ -413,7 +414,7 @@ def _cross_entropy_probabilities(
     if target._data.dtype.kind != "f":
         raise RuntimeError(
             f"Expected floating point type for target with class probabilities, got "
-            f"{_torch_dtype_name(target._data.dtype)}"
+            f"{torch_dtype_name(target._data.dtype)}"
         )
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.autograd.function import Function, broadcast_mismatch_message
+from tinygrad_lr.arguments import broadcast_mismatch_message
+from tinygrad_lr.autograd.function import Function
 
 
 def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:

@@ -1,0 +1,100 @@
+"""How Value methods read shape, dim and dtype arguments the way torch does, and torch's words when they are wrong.
+
+Plain functions of shapes and dtypes: nothing here knows about Values or graphs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Shape = tuple[int, ...]
+
+
+def inplace_shape_error(target: Shape, source: Shape) -> RuntimeError:
+    """torch's error for an in-place op whose operand does not broadcast to the output's shape."""
+    mismatch = broadcast_mismatch_message(tuple(target), tuple(source))
+    if mismatch is not None:
+        return RuntimeError(mismatch)
+    broadcast = list(np.broadcast_shapes(target, source))
+    return RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape {broadcast}")
+
+
+def inplace_cast_error(result: np.dtype, target: np.dtype) -> RuntimeError:
+    """torch's error for an in-place op whose result type cannot be stored in the Value's dtype."""
+    return RuntimeError(
+        f"result type {torch_dtype_name(result)} can't be cast to the desired output type {torch_dtype_name(target)}"
+    )
+
+
+def torch_dtype_name(dtype: np.dtype) -> str:
+    """The name torch uses for a dtype in its messages (Float, Double, Long, ...)."""
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+    return names.get(np.dtype(dtype).name, str(dtype))
+
+
+def single_dim(dim: Any, ndim: int) -> int:
+    """One `dim` argument as an axis in [0, ndim), negative counting from the end (a 0-d Value takes 0 and -1)."""
+    dim = int(dim)
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})"
+        )
+    return dim % size if ndim else 0
+
+
+def dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    """Normalize a reduction's `dim` argument to a sorted tuple of axes (None means all)."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        if len(dim) == 0:
+            return None
+        return tuple(sorted({single_dim(d, ndim) for d in dim})) if ndim else ()
+    return (single_dim(dim, ndim),) if ndim else ()
+
+
+def variance_correction(unbiased: Any, correction: Any) -> float:
+    """The variance's divisor offset from torch's `unbiased` / `correction` arguments (default 1: N - 1)."""
+    if correction is not None:
+        return float(correction)
+    if unbiased is None:
+        return 1.0
+    return 1.0 if unbiased else 0.0
+
+
+def shape_arg(args: tuple[Any, ...]) -> tuple[int, ...]:
+    """A shape given as `f(2, 3)` or `f((2, 3))`, as a tuple of ints."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(int(s) for s in args)
+
+
+def resolve_shape(shape: tuple[int, ...], size: int, original: Shape) -> tuple[int, ...]:
+    """A view/reshape target with its -1 filled in, or torch's error if it cannot hold `size` elements."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape:
+        known = int(np.prod([s for s in shape if s != -1]))
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    if int(np.prod(shape)) != size:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+def broadcast_mismatch_message(first: tuple[int, ...], second: tuple[int, ...]) -> str | None:
+    """torch's words for two shapes that do not broadcast (None if they do)."""
+    ndim = max(len(first), len(second))
+    for offset in range(1, min(len(first), len(second)) + 1):  # torch compares from the last dim
+        a, b = first[-offset], second[-offset]
+        if a != b and a != 1 and b != 1:
+            return (
+                f"The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton "
+                f"dimension {ndim - offset}"
+            )
+    return None
