@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,6 +29,19 @@ def require_dot() -> str:
             pytest.fail("Graphviz `dot` is not installed, and CI requires it")
         pytest.skip("Graphviz `dot` is not installed")
     return path
+
+
+def assert_same_error(theirs: Callable[[], Any], ours: Callable[[], Any], exact: bool = True) -> None:
+    """`theirs()` (torch) raises; `ours()` must raise the same exception type with the same message
+    (or, with `exact=False`, a message that starts with torch's)."""
+    with pytest.raises(Exception) as expected:
+        theirs()
+    with pytest.raises(type(expected.value)) as got:
+        ours()
+    if exact:
+        assert str(got.value) == str(expected.value)
+    else:
+        assert str(got.value).startswith(str(expected.value))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import require_torch
+from conftest import assert_same_error, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_cases import MAX_EXAMPLES, OP_CASES, OpCase, Sample, rng_from
@@ -569,14 +569,7 @@ MATMUL_MISMATCHES = [
 
 
 def _assert_same_error(call: Any, exact: bool = True) -> None:
-    with pytest.raises(Exception) as expected:
-        call(torch)
-    with pytest.raises(type(expected.value)) as ours:
-        call(tg)
-    if exact:
-        assert str(ours.value) == str(expected.value)
-    else:
-        assert str(ours.value).startswith(str(expected.value))
+    assert_same_error(lambda: call(torch), lambda: call(tg), exact)
 
 
 @pytest.mark.parametrize("name", list(BAD_CALLS))
