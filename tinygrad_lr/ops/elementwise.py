@@ -49,9 +49,8 @@ class Mul(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return (g * b if need_a else None), (g * a if need_b else None)
+        a, b = ctx.saved_tensors  # each saved only where the other factor's gradient is needed
+        return (None if b is None else g * b), (None if a is None else g * a)
 
 
 class Div(Function):
