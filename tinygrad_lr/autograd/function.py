@@ -310,7 +310,11 @@ class Function:
             entries += (None, None)
             node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
             node._saved, node._visit, node._uses = (), None, 0
-            raw = _run_forward(cls, node, arrays)
+            try:
+                raw = cls.forward(node, *arrays)
+            except ValueError as error:
+                raise_broadcast_error(error, arrays)
+                raise
             for arg, entry in zip(args, entries):
                 if entry is not None and entry is not arg:
                     entry._uses += 1
