@@ -346,6 +346,34 @@ def draw_mask_index(data: Any) -> Sample:
     return Sample((real(rng, shape),), {"index": (mask,)})
 
 
+def draw_index_put(data: Any) -> Sample:
+    """x[index] = v on a non-leaf: an int, a slice or a mask on the first dim; v the indexed shape or broadcast."""
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    rng = rng_from(data)
+    kind = data.draw(st.sampled_from(["int", "slice", "mask"]), label="kind")
+    if kind == "int":
+        index: tuple[Any, ...] = (data.draw(st.integers(-shape[0], shape[0] - 1), label="int"),)
+    elif kind == "slice":
+        index = (_slice_for(data, shape[0]),)
+    else:
+        index = (rng.random(shape[:1]) < 0.5,)
+    target = np.empty(shape)[index].shape
+    broadcast = data.draw(st.booleans(), label="broadcast v") and len(target) > 0
+    return Sample((real(rng, shape), real(rng, target[1:] if broadcast else target)), {"index": index})
+
+
+def index_put_ours(a: Any, v: Any, index: tuple[Any, ...]) -> Any:
+    out = a * 1.0  # a non-leaf, as assignment into a leaf that requires grad is refused
+    out[index] = v
+    return out
+
+
+def index_put_theirs(t: Any, a: Any, v: Any, index: tuple[Any, ...]) -> Any:
+    out = a * 1.0
+    out[torch_index(t, index)] = v
+    return out
+
+
 def draw_cat(data: Any) -> Sample:
     shape = data.draw(any_shape(min_dims=1), label="shape")
     dim = dim_of(data, len(shape))
@@ -485,6 +513,7 @@ OP_CASES: list[OpCase] = [
     _case("index_mask", draw_mask_index, lambda a, index: a[index], lambda t, a, index: a[torch_index(t, index)]),
     _case("index_mask_value", draw_mask_index, lambda a, index: a[value_index(index)[0]],
           lambda t, a, index: a[torch_index(t, index)[0]]),
+    _case("index_put", draw_index_put, index_put_ours, index_put_theirs),
     # joining and selecting
     _case("cat", draw_cat, lambda *xs, dim: tg.cat(xs, dim), lambda t, *xs, dim: t.cat(xs, dim)),
     _case("stack", draw_stack, lambda *xs, dim: tg.stack(xs, dim), lambda t, *xs, dim: t.stack(xs, dim)),

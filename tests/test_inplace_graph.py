@@ -156,3 +156,28 @@ def test_functional_inplace_leaf_rule_is_unchanged() -> None:
     leaf = tg.tensor([-1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         F.relu(leaf, inplace=True)
+
+
+def test_item_assignment_records_like_torch() -> None:
+    torch = require_torch()
+    results = []
+    for lib in (tg, torch):
+        w = lib.tensor([2.0, 3.0], requires_grad=True)
+        x = lib.zeros(4)  # a plain buffer: assigning w into it makes it part of the graph
+        x[0] = w[0] * 2
+        x[2:] = w
+        y = x * 1.0
+        y[y > 3] = 0.5  # a mask on a non-leaf
+        (y * lib.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+        assert x.requires_grad and not x.is_leaf
+        results.append(w.grad.numpy().copy())
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_item_assignment_into_a_leaf_that_requires_grad_is_refused() -> None:
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        w[0] = 5.0
+    with tg.no_grad():
+        w[0] = 5.0
+    assert w.tolist() == [5.0, 2.0]

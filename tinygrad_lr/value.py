@@ -771,16 +771,14 @@ class Value:
         return ops.Index.apply(self, _normalize_index(index))
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        if self._requires_grad and STATE.enabled:
-            if self._grad_fn is None:
-                raise RuntimeError(LEAF_INPLACE_MESSAGE)
-            raise RuntimeError(
-                "item assignment on a Value that is part of a graph is not supported: build the result with "
-                "where() or cat() instead, or assign under no_grad()"
-            )
+        """`x[index] = value` in x's memory; recorded (IndexPut) when x or value needs a gradient, as in torch."""
+        index = _normalize_index(index)
+        if STATE.enabled and (self._requires_grad or _requires_grad(value)):
+            self._record_inplace(lambda before: ops.IndexPut.apply(before, value, index), value)
+            return
         if self._tracks_versions:
             mark_modified(self._data)
-        self._data[_normalize_index(index)] = _array_of(value)
+        self._data[index] = _array_of(value)
 
     # ----- in-place ------------------------------------------------------------------------
     _tracks_versions = True  # in-place changes are recorded for backward's check; not through `.data`

@@ -25,11 +25,12 @@ from tinygrad_lr.ops.elementwise import (
 )
 from tinygrad_lr.ops.linalg import MatMul
 from tinygrad_lr.ops.reduce import Amax, Max, MaxDim, Mean, Sum, Var, check_reduction_size
-from tinygrad_lr.ops.shape import Cat, Expand, Index, IndexAdd, Permute, Reshape
+from tinygrad_lr.ops.shape import Cat, Expand, Index, IndexAdd, IndexPut, Permute, Reshape
 
 __all__ = [
     "Abs", "Add", "Amax", "Cast", "Cat", "Clamp", "Clone", "Cos", "Div", "Exp", "Expand", "Index", "IndexAdd",
-    "LeakyRelu", "Log", "Log1p", "LogSoftmax", "MatMul", "Max", "MaxDim", "Maximum", "Mean", "Minimum", "Mul", "Neg",
+    "IndexPut", "LeakyRelu", "Log", "Log1p", "LogSoftmax", "MatMul", "Max", "MaxDim", "Maximum", "Mean", "Minimum",
+    "Mul", "Neg",
     "Permute", "Pow", "PowScalar", "Relu", "Reshape", "Sigmoid", "Sin", "Softmax", "Softplus", "Sqrt", "Sub", "Sum",
     "Tanh", "Var", "Where", "check_reduction_size",
 ]

@@ -84,6 +84,35 @@ class Index(Function):
         return _scatter_add(g, ctx.index, ctx.shape), None
 
 
+class IndexPut(Function):
+    """a with a[index] = v (v broadcast to the indexed part);  da = g with zeros at index, dv = g[index].
+
+    What `x[index] = v` records when x or v needs a gradient (see Value.__setitem__).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, v: Any, index: Any) -> Any:
+        out = a.copy()
+        try:
+            out[index] = v
+        except IndexError as error:
+            raise _index_error(error, a.shape, index) from None
+        ctx.shape, ctx.index = a.shape, index
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        need_a, need_v, _ = ctx.needs_input_grad
+        grad_a = grad_v = None
+        if need_a:
+            kept = np.ones(ctx.shape, dtype=g.dtype)
+            kept[ctx.index] = 0  # the overwritten elements no longer depend on a
+            grad_a = g * kept
+        if need_v:
+            grad_v = g[ctx.index]  # summed back to v's shape by the engine if v was broadcast
+        return grad_a, grad_v, None
+
+
 def _index_error(error: IndexError, shape: tuple[int, ...], index: Any) -> IndexError:
     """torch's words for a bad index where torch has them, else NumPy's with the indexed shape added."""
     parts = index if isinstance(index, tuple) else (index,)
