@@ -54,7 +54,20 @@ def _second_order_through_an_inplace_op(lib: Any, x: Any, w: Any) -> Any:
     return (g * g).sum()
 
 
+def _fill_zero_and_copy_in_a_graph(lib: Any, x: Any, w: Any) -> Any:
+    y = x * 2.0
+    y.zero_()  # the old value gets a zero gradient
+    z = x * 3.0
+    z.fill_((w * w).sum())  # a one-element Value: its gradient is the sum of z's
+    c = w * 1.0
+    c.copy_(x.exp())  # a constant-free copy: the gradient flows to x only
+    k = x * 1.0
+    k.copy_(lib.tensor(0.5, dtype=lib.float64))  # a constant: no gradient to x through k
+    return (y + 1.0).sum() + (z * x).sum() + (c * c).sum() + (k * x).sum()
+
+
 CASES: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "fill_, zero_ and copy_ in a graph": _fill_zero_and_copy_in_a_graph,
     "chain on a non-leaf": _chain_on_a_non_leaf,
     "plain buffer takes a gradient": _plain_buffer_takes_a_gradient,
     "copy_ into a buffer": _copy_into_a_buffer,

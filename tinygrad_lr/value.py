@@ -878,11 +878,13 @@ class Value:
         return self._inplace(np.divide, other, Value.__truediv__)
 
     def zero_(self) -> Value:
-        self._check_inplace()
-        self._data.fill(0)
-        return self
+        """Set every element to 0, in place."""
+        return self.fill_(0)
 
     def fill_(self, value: Any) -> Value:
+        """Set every element to `value` (a number or a one-element Value), in place."""
+        if STATE.enabled and (self._requires_grad or _requires_grad(value)):
+            return self._overwrite_in_graph(value)
         self._check_inplace()
         self._data.fill(_array_of(value))
         return self
@@ -890,18 +892,27 @@ class Value:
     def copy_(self, src: Any) -> Value:
         """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape.
 
-        If `src` requires grad, the copy is recorded: the gradient flows to `src` (none to the old value).
+        Inside a graph the copy is recorded: the gradient flows to `src` (none to the old value).
         """
         source = _array_of(src)
         try:
             np.broadcast_to(source, self._data.shape)
         except ValueError:
             raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
-        if STATE.enabled and _requires_grad(src):
-            return self._record_inplace(lambda _before: src.to(self._data.dtype).expand(self._data.shape), src)
+        if STATE.enabled and (self._requires_grad or _requires_grad(src)):
+            return self._overwrite_in_graph(src)
         self._check_inplace()
         np.copyto(self._data, np.broadcast_to(source, self._data.shape), casting="unsafe")
         return self
+
+    def _overwrite_in_graph(self, source: Any) -> Value:
+        """Every element replaced by `source` (broadcast, cast), recorded: the gradient flows to `source` only.
+
+        Written as where(nowhere, old, source), so the old value gets an exact zero gradient (not 0 * inf)."""
+        shape, dtype = self._data.shape, self._data.dtype
+        nowhere = Value._make_const(np.zeros(shape, dtype=bool))
+        new = source.to(dtype) if isinstance(source, Value) else Value._make_const(np.asarray(source, dtype=dtype))
+        return self._record_inplace(lambda before: where(nowhere, before, new), source)
 
     def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
         from tinygrad_lr.random import default_generator
