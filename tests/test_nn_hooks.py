@@ -137,3 +137,32 @@ def test_no_hooks_means_no_hook_points_in_the_graph() -> None:
     assert out.grad_fn.name() == "LinearBackward"
     layer.register_full_backward_hook(lambda m, gi, go: None)
     assert layer(tg.ones(3, 2)).grad_fn.name() == "_HookPointBackward"
+
+
+class _TwoOutputs(nn.Module):
+    def forward(self, x: Any) -> Any:
+        return x * 2.0, x * 3.0
+
+
+def test_backward_hooks_refuse_what_they_cannot_report_but_not_under_no_grad() -> None:
+    module = _TwoOutputs()
+    module.register_full_backward_hook(lambda m, gi, go: None)
+    with pytest.raises(NotImplementedError, match="return one Value"):
+        module(tg.ones(2, requires_grad=True))
+    with tg.no_grad():
+        first, second = module(tg.ones(2, requires_grad=True))
+    assert first.tolist() == [2.0, 2.0] and second.tolist() == [3.0, 3.0]
+
+
+class _Sum(nn.Module):
+    def forward(self, x: Any, y: Any) -> Any:
+        return x + y
+
+
+def test_full_backward_hook_on_two_inputs_that_require_grad_is_refused() -> None:
+    module = _Sum()
+    module.register_full_backward_hook(lambda m, gi, go: None)
+    with pytest.raises(NotImplementedError, match="at most one input that requires grad"):
+        module(tg.ones(2, requires_grad=True), tg.ones(2, requires_grad=True))
+    out = module(tg.ones(2, requires_grad=True), tg.ones(2))  # one of them: fine
+    assert out.tolist() == [2.0, 2.0]

@@ -103,16 +103,20 @@ class BackwardHook:
         return tuple(new_args)
 
     def setup_output_hook(self, result: Any) -> Any:
-        if not STATE.enabled or not isinstance(result, Value) or not result.requires_grad:
-            if isinstance(result, (tuple, list)) and any(isinstance(r, Value) for r in result):
-                raise NotImplementedError(
-                    "full backward hooks are supported on modules that return one Value; "
-                    f"{type(self.module).__name__} returned a {type(result).__name__}"
-                )
+        if not STATE.enabled:
             return result
-        hooked = _HookPoint.apply(result)
-        hooked.grad_fn.register_hook(self._on_grad_output)
-        return hooked
+        if isinstance(result, Value):
+            if not result.requires_grad:
+                return result
+            hooked = _HookPoint.apply(result)
+            hooked.grad_fn.register_hook(self._on_grad_output)
+            return hooked
+        if isinstance(result, (tuple, list)) and any(isinstance(r, Value) and r.requires_grad for r in result):
+            raise NotImplementedError(
+                "full backward hooks are supported on modules that return one Value; "
+                f"{type(self.module).__name__} returned a {type(result).__name__}"
+            )
+        return result
 
     def _on_grad_output(self, grad: Value) -> Value:
         grad_output: tuple[Any, ...] = (grad,)
