@@ -10,6 +10,10 @@ backward() calls it, and each result is summed back to its input's shape (un-bro
 the engine does. Nothing is changed: no `.grad` is written, the graph's saved values are kept, the engine's
 bookkeeping slots on the nodes are not used (this walk counts in dicts of its own), and hooks are not run (the
 account shows the plain chain rule; a hook that changes gradients would make backward() differ from it).
+
+One difference in order, never in numbers: this walk counts only the consumers reachable from the loss. The engine
+uses the counts `Function.apply` kept, and when a recorded consumer outside this backward (a side computation) makes
+it stall, it recounts; until then it may run nodes in another order than the one narrated here.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ def explain_backward(loss: Value, params: Any = None, gradient: Any = None, max_
 
 
 def _count_consumers(root: Node) -> dict[Node, int]:
-    """The engine's first pass: every node reachable from `root`, with how many recorded edges lead into it.
+    """Every node reachable from `root`, with how many recorded edges from reachable nodes lead into it.
 
     Counted in a dict of its own, not in the nodes' `_deps` slots, so the user's graph is left as it was.
     """
