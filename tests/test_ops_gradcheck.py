@@ -45,6 +45,26 @@ def test_op_gradient_matches_finite_differences(case: OpCase, data: Any) -> None
     assert gradcheck(fn, inputs, eps=case.eps)
 
 
+@pytest.mark.parametrize("case", OP_CASES, ids=str)
+@settings(max_examples=max(MAX_EXAMPLES // 3, 5), deadline=None)
+@given(data=st.data())
+def test_op_without_a_graph_gives_the_same_values(case: OpCase, data: Any) -> None:
+    """The forward runs with a context that records nothing when no input requires grad or under no_grad: an op
+    must not depend on what it stores on ctx (the recorded and unrecorded results must be equal)."""
+    sample = case.draw(data)
+    recorded = _outputs(case.ours(*_float64_leaves(sample.arrays), **sample.params))
+    constants = [tg.tensor(np.array(a, dtype=np.float64)) for a in sample.arrays]
+    unrecorded = _outputs(case.ours(*constants, **sample.params))
+    with tg.no_grad():
+        under_no_grad = _outputs(case.ours(*_float64_leaves(sample.arrays), **sample.params))
+    assert not any(out.requires_grad for out in unrecorded)  # (torch's views under no_grad may still require it)
+    for results in (unrecorded, under_no_grad):
+        assert len(results) == len(recorded)
+        for got, expected in zip(results, recorded):
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got.detach().numpy(), expected.detach().numpy())
+
+
 SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
 
 

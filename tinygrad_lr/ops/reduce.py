@@ -51,11 +51,11 @@ class Var(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
         ctx.save_for_backward(a)
-        ctx.axes, ctx.shape = axes, a.shape
-        ctx.denominator = max(_count(a.shape, axes) - correction, 0)
+        denominator = max(_count(a.shape, axes) - correction, 0)
+        ctx.axes, ctx.shape, ctx.denominator = axes, a.shape, denominator  # ctx keeps nothing without a graph
         centered = a - a.mean(axis=axes, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denominator
+            return (centered * centered).sum(axis=axes, keepdims=keepdim) / denominator
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
