@@ -51,6 +51,7 @@ from tinygrad_lr.dtypes import (
 from tinygrad_lr.functional import (
     abs,
     add,
+    allclose,
     amax,
     amin,
     argmax,
@@ -59,8 +60,10 @@ from tinygrad_lr.functional import (
     clip,
     cos,
     div,
+    dot,
     exp,
     flatten,
+    isclose,
     leaky_relu,
     log,
     log1p,
@@ -71,8 +74,10 @@ from tinygrad_lr.functional import (
     mean,
     min,
     minimum,
+    mm,
     mul,
     neg,
+    outer,
     permute,
     pow,
     relu,
@@ -102,7 +107,7 @@ concat = concatenate = cat
 __version__ = "0.1.0"
 
 __all__ = [
-    "add", "div", "mul", "neg", "pow", "square", "sub",
+    "add", "div", "mul", "neg", "pow", "square", "sub", "allclose", "dot", "isclose", "mm", "outer",
     "Function", "Generator", "Size", "Tensor", "Value", "abs", "amax", "amin", "arange", "argmax", "argmin",
     "as_tensor", "autograd", "bool", "cat", "clamp", "clip", "concat", "concatenate", "cos", "default_generator",
     "double", "empty", "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",

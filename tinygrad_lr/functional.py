@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from tinygrad_lr.arguments import torch_dtype_name
 from tinygrad_lr.value import Value
 
 
@@ -178,3 +181,58 @@ def neg(a: Any) -> Value:
 
 def square(a: Any) -> Value:
     return _v(a).square()
+
+
+def mm(input: Any, mat2: Any) -> Value:  # noqa: A002 - torch's name
+    """The matrix product of two 2-D Values (torch.mm; `matmul` also takes 1-D and batched)."""
+    a, b = _v(input), _v(mat2)
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
+        )
+    return a @ b
+
+
+def dot(input: Any, tensor: Any) -> Value:  # noqa: A002
+    """sum_i a_i b_i of two 1-D Values of one length and dtype (torch.dot);  da = g b, db = g a."""
+    a, b = _v(input), _v(tensor)
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
+            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+        )
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {torch_dtype_name(a.dtype)} and "
+            f"{torch_dtype_name(b.dtype)}"
+        )
+    return a @ b
+
+
+def outer(input: Any, vec2: Any) -> Value:  # noqa: A002
+    """a_i b_j for 1-D a and b (torch.outer)."""
+    a, b = _v(input), _v(vec2)
+    for name, v in (("self", a), ("vec2", b)):
+        if v.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    return a.unsqueeze(1) * b.unsqueeze(0)
+
+
+def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Value:  # noqa: A002
+    """|input - other| <= atol + rtol |other|, elementwise (a bool Value; no gradient)."""
+    a, b = _v(input), _v(other)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{torch_dtype_name(a.dtype)} did not match {torch_dtype_name(b.dtype)}")
+    close = np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return Value._make_const(np.asarray(close))
+
+
+def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:  # noqa: A002
+    """Whether isclose holds for every element."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())

@@ -5,7 +5,7 @@
     loss = nn.MSELoss()(model(x), y)
 """
 
-from tinygrad_lr.nn import functional, init
+from tinygrad_lr.nn import functional, init, utils
 from tinygrad_lr.nn.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from tinygrad_lr.nn.container import ModuleList, Sequential
 from tinygrad_lr.nn.dropout import Dropout
@@ -26,5 +26,5 @@ from tinygrad_lr.nn.parameter import Parameter
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Flatten", "HuberLoss", "Identity", "L1Loss",
     "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "Parameter", "ReLU",
-    "Sequential", "Sigmoid", "SmoothL1Loss", "Softmax", "Tanh", "functional", "init",
+    "Sequential", "Sigmoid", "SmoothL1Loss", "Softmax", "Tanh", "functional", "init", "utils",
 ]
