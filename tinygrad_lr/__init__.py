@@ -56,6 +56,7 @@ from tinygrad_lr.functional import (
     amin,
     argmax,
     argmin,
+    chunk,
     clamp,
     clip,
     cos,
@@ -86,6 +87,7 @@ from tinygrad_lr.functional import (
     sin,
     softmax,
     softplus,
+    split,
     sqrt,
     square,
     squeeze,
@@ -107,7 +109,7 @@ concat = concatenate = cat
 __version__ = "0.1.0"
 
 __all__ = [
-    "add", "div", "mul", "neg", "pow", "square", "sub", "allclose", "dot", "isclose", "mm", "outer",
+    "add", "div", "mul", "neg", "pow", "square", "sub", "allclose", "dot", "isclose", "mm", "outer", "chunk", "split",
     "Function", "Generator", "Size", "Tensor", "Value", "abs", "amax", "amin", "arange", "argmax", "argmin",
     "as_tensor", "autograd", "bool", "cat", "clamp", "clip", "concat", "concatenate", "cos", "default_generator",
     "double", "empty", "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",

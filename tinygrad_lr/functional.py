@@ -236,3 +236,11 @@ def isclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, eq
 def allclose(input: Any, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:  # noqa: A002
     """Whether isclose holds for every element."""
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def split(tensor: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Value, ...]:
+    return _v(tensor).split(split_size_or_sections, dim)
+
+
+def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Value, ...]:  # noqa: A002
+    return _v(input).chunk(chunks, dim)

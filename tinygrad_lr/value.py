@@ -699,6 +699,43 @@ class Value:
         axes = {arguments.single_dim(d, max(len(shape), 1)) for d in requested}
         return self.reshape(tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
 
+    def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Value, ...]:
+        """Pieces along `dim`: of `split_size` each (the last may be shorter), or of the listed sizes."""
+        axis = arguments.single_dim(dim, self._data.ndim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if isinstance(split_size_or_sections, (list, tuple)):
+            sizes = [int(s) for s in split_size_or_sections]
+            if builtins.sum(sizes) != size or builtins.min(sizes, default=0) < 0:
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                    f"dimension {dim}), but got split_sizes={sizes}"
+                )
+        else:
+            step = int(split_size_or_sections)
+            if step < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+            if step == 0 and size != 0:
+                raise RuntimeError(
+                    f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+                )
+            sizes = [builtins.min(step, size - start) for start in range(0, size, step)] if size else [0]
+        pieces = []
+        start = 0
+        for length in sizes:
+            pieces.append(self[(slice(None),) * axis + (slice(start, start + length),)])
+            start += length
+        return tuple(pieces)
+
+    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Value, ...]:
+        """`chunks` pieces along `dim` of ceil(size / chunks) each (fewer when they run out), as torch.chunk."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        axis = arguments.single_dim(dim, self._data.ndim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if size == 0:
+            return tuple(self.split(0, dim) * chunks)
+        return self.split(-(-size // chunks), dim)
+
     def unsqueeze(self, dim: builtins.int) -> Value:
         shape = self._data.shape
         axis = arguments.single_dim(dim, len(shape) + 1)
