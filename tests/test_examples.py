@@ -64,3 +64,28 @@ def test_logistic_regression_reaches_newtons_solution():
     assert float(rows["w2"]) == pytest.approx(0.69744, abs=1e-4)
     assert float(rows["b"]) == pytest.approx(0.11940, abs=1e-4)
     assert float(re.search(r"from Newton's method: (\S+)", out).group(1)) < 1e-6
+
+
+def test_mlp_moons_separates_the_moons_like_micrograds_demo():
+    out = run_example("mlp_moons.py")
+    assert "final accuracy 100% of 100 points" in out
+    assert _number_after("final loss", out) < 0.02
+    assert re.search(r"^step   0  loss 0\.9\d+  accuracy", out, re.M)  # it starts far from separated
+
+
+def test_mlp_moons_training_matches_torch_step_for_step():
+    from conftest import require_torch
+
+    torch = require_torch()
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        import mlp_moons
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    import tinygrad_lr
+
+    points, labels = mlp_moons.make_moons()
+    ours, theirs = mlp_moons.train(tinygrad_lr, points, labels), mlp_moons.train(torch, points, labels)
+    for (loss, accuracy), (their_loss, their_accuracy) in zip(ours["history"], theirs["history"]):
+        assert loss == pytest.approx(their_loss, rel=1e-10) and accuracy == their_accuracy
+    assert ours["accuracy"] == theirs["accuracy"] == 1.0
