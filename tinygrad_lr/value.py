@@ -933,13 +933,13 @@ class Value:
         """
         source = _array_of(src)
         try:
-            np.broadcast_to(source, self._data.shape)
+            broadcast = np.broadcast_to(source, self._data.shape)
         except ValueError:
             raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
         if STATE.enabled and (self._requires_grad or _requires_grad(src)):
             return self._overwrite_in_graph(src)
         self._check_inplace()
-        np.copyto(self._data, np.broadcast_to(source, self._data.shape), casting="unsafe")
+        np.copyto(self._data, broadcast, casting="unsafe")
         return self
 
     def _overwrite_in_graph(self, source: Any) -> Value:
