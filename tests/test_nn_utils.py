@@ -100,3 +100,11 @@ def test_isclose_and_allclose_match_torch() -> None:
         assert ours.tolist() == theirs.tolist() and not ours.requires_grad
         expected = torch.allclose(torch.tensor(a), torch.tensor(b), **kwargs)
         assert tg.allclose(tg.tensor(a), tg.tensor(b), **kwargs) == expected
+
+
+def test_dot_checks_the_dtypes_before_the_lengths_like_torch() -> None:
+    torch = require_torch()
+    assert_same_error(
+        lambda: torch.dot(torch.ones(2), torch.ones(3, dtype=torch.float64)),
+        lambda: tg.dot(tg.ones(2), tg.ones(3, dtype=tg.float64)),
+    )

@@ -190,11 +190,7 @@ def mm(input: Any, mat2: Any) -> Value:  # noqa: A002 - torch's name
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
-        )
-    return a @ b
+    return a @ b  # MatMul names both sizes if they do not fit, in torch's words
 
 
 def dot(input: Any, tensor: Any) -> Value:  # noqa: A002
@@ -202,12 +198,7 @@ def dot(input: Any, tensor: Any) -> Value:  # noqa: A002
     a, b = _v(input), _v(tensor)
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
-    if a.shape[0] != b.shape[0]:
-        raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same "
-            f"number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
-        )
-    if a.dtype != b.dtype:
+    if a.dtype != b.dtype:  # checked before the lengths, as torch does; MatMul reports unequal lengths
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found {torch_dtype_name(a.dtype)} and "
             f"{torch_dtype_name(b.dtype)}"
