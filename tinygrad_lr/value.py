@@ -366,7 +366,7 @@ class Value:
         return self
 
     def clone(self) -> Value:
-        return ops.Clone.apply(self)
+        return apply_unary(ops.Clone, self)
 
     def contiguous(self) -> Value:
         return self
@@ -374,43 +374,47 @@ class Value:
     # ----- arithmetic ----------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
         if _same_kind(self, other):
-            return ops.Add.apply(self, other)
+            return apply_binary(ops.Add, self, other)
         a, b = _pair(self, other)
-        return ops.Add.apply(a, b)
+        return apply_binary(ops.Add, a, b)
 
     def __radd__(self, other: Any) -> Value:
         if _same_kind(self, other):
-            return ops.Add.apply(other, self)
+            return apply_binary(ops.Add, other, self)
         a, b = _pair(self, other)
-        return ops.Add.apply(b, a)
+        return apply_binary(ops.Add, b, a)
 
     def __sub__(self, other: Any) -> Value:
+        if _same_kind(self, other):
+            return apply_binary(ops.Sub, self, other)
         a, b = _pair(self, other)
-        return ops.Sub.apply(a, b)
+        return apply_binary(ops.Sub, a, b)
 
     def __rsub__(self, other: Any) -> Value:
+        if _same_kind(self, other):
+            return apply_binary(ops.Sub, other, self)
         a, b = _pair(self, other)
-        return ops.Sub.apply(b, a)
+        return apply_binary(ops.Sub, b, a)
 
     def __mul__(self, other: Any) -> Value:
         if _same_kind(self, other):
-            return ops.Mul.apply(self, other)
+            return apply_binary(ops.Mul, self, other)
         a, b = _pair(self, other)
-        return ops.Mul.apply(a, b)
+        return apply_binary(ops.Mul, a, b)
 
     def __rmul__(self, other: Any) -> Value:
         if _same_kind(self, other):
-            return ops.Mul.apply(other, self)
+            return apply_binary(ops.Mul, other, self)
         a, b = _pair(self, other)
-        return ops.Mul.apply(b, a)
+        return apply_binary(ops.Mul, b, a)
 
     def __truediv__(self, other: Any) -> Value:
         a, b = _pair(self, other, floating=True)
-        return ops.Div.apply(a, b)
+        return apply_binary(ops.Div, a, b)
 
     def __rtruediv__(self, other: Any) -> Value:
         a, b = _pair(self, other, floating=True)
-        return ops.Div.apply(b, a)
+        return apply_binary(ops.Div, b, a)
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, numbers.Number) and not isinstance(other, bool):
@@ -425,13 +429,13 @@ class Value:
         return ops.Pow.apply(b, a)
 
     def __neg__(self) -> Value:
-        return ops.Neg.apply(self)
+        return apply_unary(ops.Neg, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return ops.Abs.apply(self)
+        return apply_unary(ops.Abs, self)
 
     def __matmul__(self, other: Any) -> Value:
         a, b = _pair(self, other)
@@ -518,31 +522,31 @@ class Value:
 
     # ----- elementwise functions -----------------------------------------------------------
     def exp(self) -> Value:
-        return ops.Exp.apply(self)
+        return apply_unary(ops.Exp, self)
 
     def log(self) -> Value:
-        return ops.Log.apply(self)
+        return apply_unary(ops.Log, self)
 
     def log1p(self) -> Value:
-        return ops.Log1p.apply(self)
+        return apply_unary(ops.Log1p, self)
 
     def sqrt(self) -> Value:
-        return ops.Sqrt.apply(self)
+        return apply_unary(ops.Sqrt, self)
 
     def sin(self) -> Value:
-        return ops.Sin.apply(self)
+        return apply_unary(ops.Sin, self)
 
     def cos(self) -> Value:
-        return ops.Cos.apply(self)
+        return apply_unary(ops.Cos, self)
 
     def tanh(self) -> Value:
-        return ops.Tanh.apply(self)
+        return apply_unary(ops.Tanh, self)
 
     def sigmoid(self) -> Value:
-        return ops.Sigmoid.apply(self)
+        return apply_unary(ops.Sigmoid, self)
 
     def relu(self) -> Value:
-        return ops.Relu.apply(self)
+        return apply_unary(ops.Relu, self)
 
     def leaky_relu(self, negative_slope: builtins.float = 0.01) -> Value:
         return ops.LeakyRelu.apply(self, negative_slope)
@@ -629,7 +633,7 @@ class Value:
         if self._data.size == 0:
             ops.check_reduction_size("max", self._data.shape, arguments.dims(dim, self._data.ndim))
         if dim is None:
-            return ops.Max.apply(self)
+            return apply_unary(ops.Max, self)
         values = ops.MaxDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmax(dim, keepdim))
 
@@ -1133,3 +1137,4 @@ def _promote_all(tensors: Sequence[Any], name: str) -> list[Value]:
 
 from tinygrad_lr import ops  # noqa: E402  (ops build on Value)
 from tinygrad_lr.autograd import api as autograd_api  # noqa: E402  (the engine builds on Value too)
+from tinygrad_lr.autograd.function import apply_binary, apply_unary  # noqa: E402

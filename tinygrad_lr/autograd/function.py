@@ -248,100 +248,145 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Value:
         """Run forward on the arguments' arrays and, if a gradient is needed, record the node."""
-        # One and two arguments are spelled out: this runs once per op, and for small arrays the
-        # generic loop and star-call below cost more than the NumPy work itself.
         n = len(args)
-        in0: Any  # where each argument's gradient goes: its producer node, the leaf itself, or None
-        in1: Any
         if n == 2:
-            first, second = args
-            if isinstance(first, Value):
-                a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
+            return apply_binary(cls, args[0], args[1])
+        if n == 1:
+            return apply_unary(cls, args[0])
+        arrays = []
+        entries: list[Any] = []  # where each argument's gradient goes: its producer node, the leaf itself, or None
+        record = False
+        for arg in args:
+            if isinstance(arg, Value):
+                arrays.append(arg._data)
+                if arg._requires_grad:
+                    entries.append(arg._grad_fn or arg)
+                    record = True
+                    continue
             else:
-                a, in0 = first, None
-            if isinstance(second, Value):
-                b, in1 = second._data, (second._grad_fn or second) if second._requires_grad else None
-            else:
-                b, in1 = second, None
-            if (in0 is None and in1 is None) or not STATE.enabled:
-                return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
-            node = _new(cls._backward_cls)
-            node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 2, in0, in1, (), None, 0
-            try:
-                raw = cls.forward(node, a, b)
-            except ValueError as error:
-                raise_broadcast_error(error, [a, b])
-                raise
-            if in0 is not None and in0 is not first:  # a recorded input, not a leaf: one more consumer
-                in0._uses += 1
-            if in1 is not None and in1 is not second:
-                in1._uses += 1
-        elif n == 1:
-            (first,) = args
-            if isinstance(first, Value):
-                a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
-            else:
-                a, in0 = first, None
-            if in0 is None or not STATE.enabled:
-                return Value._make_const(_run_forward(cls, _NO_GRAPH, (a,)))
-            node = _new(cls._backward_cls)
-            node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 1, in0, None, (), None, 0
-            raw = cls.forward(node, a)
-            if in0 is not first:
-                in0._uses += 1
-        else:
-            arrays = []
-            entries: list[Any] = []
-            record = False
-            for arg in args:
-                if isinstance(arg, Value):
-                    arrays.append(arg._data)
-                    if arg._requires_grad:
-                        entries.append(arg._grad_fn or arg)
-                        record = True
-                        continue
-                else:
-                    arrays.append(arg)
-                entries.append(None)
-            if not record or not STATE.enabled:
-                return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
-            node = _new(cls._backward_cls)
-            node._in_more = tuple(entries[2:])
-            entries += (None, None)
-            node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
-            node._saved, node._visit, node._uses = (), None, 0
-            raw = _run_forward(cls, node, arrays)
-            for arg, entry in zip(args, entries):
-                if entry is not None and entry is not arg:
-                    entry._uses += 1
-
+                arrays.append(arg)
+            entries.append(None)
+        if not record or not STATE.enabled:
+            return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
+        node = _new(cls._backward_cls)
+        node._in_more = tuple(entries[2:])
+        entries += (None, None)
+        node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
+        node._saved, node._visit, node._uses = (), None, 0
+        raw = _run_forward(cls, node, arrays)
+        for arg, entry in zip(args, entries):
+            if entry is not None and entry is not arg:
+                entry._uses += 1
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
-        node.out_shape = out.shape
-        node.out_dtype = out.dtype
         if node._saved:
-            # Which saved values are inputs or the output (known by identity only now), so that
-            # create_graph can reattach them to the graph.
-            if n > 2:
-                node._saved_roles = _saved_roles(node._saved, raw, arrays)
-            else:  # _saved_roles spelled out for one or two arguments: the call costs ~4 % of a small op
-                roles = shift = 0
-                for item in node._saved:
-                    if item is raw:
-                        roles |= 1 << shift
-                    elif item is a:
-                        roles |= 2 << shift
-                    elif n == 2 and item is b:
-                        roles |= 3 << shift
-                    shift += ROLE_BITS
-                node._saved_roles = roles
+            node._saved_roles = _saved_roles(node._saved, raw, arrays)
             node._clock = versions.clock
-        result = _new(Value)  # Value._make inlined: the call costs ~2.5 % of a small op's time
-        result._data = out
-        result._grad = None
-        result._grad_fn = node
-        result._requires_grad = True
-        result._hooks = None
-        return result
+        return _recorded_result(node, out)
+
+
+# `apply` for one and two arguments, spelled out: this runs once per op, and for small arrays the
+# generic loop and star-calls cost more than the NumPy work itself. Value's operators call these
+# directly, which saves the dispatch through `apply` as well.
+
+
+def apply_unary(cls: type[Function], first: Any) -> Value:
+    """`cls.apply(first)`."""
+    in0: Any  # where the argument's gradient goes: its producer node, the leaf itself, or None
+    if isinstance(first, Value):
+        a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
+    else:
+        a, in0 = first, None
+    if in0 is None or not STATE.enabled:
+        return Value._make_const(cls.forward(_NO_GRAPH, a))
+    node = _new(cls._backward_cls)
+    node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 1, in0, None, (), None, 0
+    raw = cls.forward(node, a)
+    if in0 is not first:  # a recorded input, not a leaf: one more consumer
+        in0._uses += 1
+    out = raw if type(raw) is np.ndarray else np.asarray(raw)
+    saved = node._saved
+    if saved:  # _saved_roles spelled out: the call costs ~4 % of a small op
+        roles = shift = 0
+        for item in saved:
+            if item is raw:
+                roles |= 1 << shift
+            elif item is a:
+                roles |= 2 << shift
+            shift += ROLE_BITS
+        node._saved_roles = roles
+        node._clock = versions.clock
+    node.out_shape = out.shape  # _recorded_result inlined, here and in apply_binary: the call costs ~2.5 %
+    node.out_dtype = out.dtype
+    result = _new(Value)
+    result._data = out
+    result._grad = None
+    result._grad_fn = node
+    result._requires_grad = True
+    result._hooks = None
+    return result
+
+
+def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
+    """`cls.apply(first, second)`."""
+    in0: Any
+    in1: Any
+    if isinstance(first, Value):
+        a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
+    else:
+        a, in0 = first, None
+    if isinstance(second, Value):
+        b, in1 = second._data, (second._grad_fn or second) if second._requires_grad else None
+    else:
+        b, in1 = second, None
+    if (in0 is None and in1 is None) or not STATE.enabled:
+        return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
+    node = _new(cls._backward_cls)
+    node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 2, in0, in1, (), None, 0
+    try:
+        raw = cls.forward(node, a, b)
+    except ValueError as error:
+        raise_broadcast_error(error, [a, b])
+        raise
+    if in0 is not None and in0 is not first:  # a recorded input, not a leaf: one more consumer
+        in0._uses += 1
+    if in1 is not None and in1 is not second:
+        in1._uses += 1
+    out = raw if type(raw) is np.ndarray else np.asarray(raw)
+    saved = node._saved
+    if saved:  # _saved_roles spelled out (see apply_unary)
+        roles = shift = 0
+        for item in saved:
+            if item is raw:
+                roles |= 1 << shift
+            elif item is a:
+                roles |= 2 << shift
+            elif item is b:
+                roles |= 3 << shift
+            shift += ROLE_BITS
+        node._saved_roles = roles
+        node._clock = versions.clock
+    node.out_shape = out.shape
+    node.out_dtype = out.dtype
+    result = _new(Value)
+    result._data = out
+    result._grad = None
+    result._grad_fn = node
+    result._requires_grad = True
+    result._hooks = None
+    return result
+
+
+def _recorded_result(node: Node, out: np.ndarray) -> Value:
+    """The Value an op returns when its node is recorded (Value._make, plus the output's shape on the node)."""
+    node.out_shape = out.shape
+    node.out_dtype = out.dtype
+    result = _new(Value)
+    result._data = out
+    result._grad = None
+    result._grad_fn = node
+    result._requires_grad = True
+    result._hooks = None
+    return result
 
 
 def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:

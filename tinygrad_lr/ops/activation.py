@@ -22,7 +22,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g * (1 - out * out)
+        return g - g * out * out  # = g (1 - out^2); NumPy's array-with-Python-number ops cost ~2x an array-array op
 
 
 class Sigmoid(Function):
@@ -37,7 +37,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g * (1 - out) * out
+        return g * (out - out * out)  # = g s (1 - s), without an array-with-Python-number step (see Tanh)
 
 
 class Relu(Function):
