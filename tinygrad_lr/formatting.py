@@ -99,7 +99,7 @@ def format_value(value: object) -> str:
     if data.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool):
         extras.append(f"dtype={data.dtype}")
     if value._grad_fn is not None:  # type: ignore[attr-defined]
-        extras.append(f"grad_fn=<{type(value._grad_fn).__name__}>")  # type: ignore[attr-defined]
+        extras.append(f"grad_fn=<{value._grad_fn.name()}>")  # type: ignore[attr-defined]
     elif value._requires_grad:  # type: ignore[attr-defined]
         extras.append("requires_grad=True")
     return prefix + ", ".join([body] + extras) + ")"

@@ -107,11 +107,11 @@ def run_backward(
                     if create_graph or versions.clock != node._clock:  # something changed in place since
                         node._prepare_saved(create_graph)
                     try:
-                        grads = node._backward(grad)
+                        grads = node._function.backward(node, grad)
                     finally:
                         node._saved = saved if retain_graph else FREED
                 else:
-                    grads = node._backward(grad)
+                    grads = node._function.backward(node, grad)
                 if type(grads) is not tuple:
                     grads = (grads,)
                 if len(grads) != n_in:

@@ -60,6 +60,7 @@ class Node:
     # be a second object the cyclic garbage collector tracks and walks for as long as the graph lives;
     # on a deep graph of small ops that walking costs about as much as the ops themselves.
     __slots__ = (
+        "_function",  # the Function subclass whose forward recorded this node (its backward is the rule)
         "_n_in",  # the number of arguments forward received
         "_in0",
         "_in1",
@@ -96,10 +97,6 @@ class Node:
     _retained: weakref.ref[Any] | None = None
     _observed = False  # True once a hook or retain_grad() needs this node's gradient: one check in the engine
 
-    # The Function's backward as a method of its node class (set per class in Function.__init_subclass__):
-    # `node._backward(grad)` is `Function.backward(node, grad)` in one call.
-    _backward: Any
-
     @property
     def _released(self) -> bool:
         """Whether backward has freed what forward saved (it puts FREED in place of the saved tuple)."""
@@ -123,10 +120,11 @@ class Node:
         return (self._in0 is not None, self._in1 is not None, *map(_is_recorded, self._in_more))
 
     def name(self) -> str:
-        return type(self).__name__
+        """torch's name for the node: the Function's name + "Backward" (`MulBackward`)."""
+        return f"{self._function.__name__}Backward"
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
+        return f"<{self.name()}>"
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays (inputs or the output of forward) for `backward`; freed after backward runs."""
@@ -229,14 +227,6 @@ _NO_GRAPH = _NoGraphContext()
 class Function:
     """Base class of differentiable operations; see the module docstring for the contract."""
 
-    _backward_cls: type[Node]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._backward_cls = type(
-            f"{cls.__name__}Backward", (Node,), {"__slots__": (), "_function": cls, "_backward": cls.backward}
-        )
-
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
@@ -268,7 +258,8 @@ class Function:
             entries.append(None)
         if not record or not STATE.enabled:
             return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
-        node = _new(cls._backward_cls)
+        node = _new(Node)
+        node._function = cls
         node._in_more = tuple(entries[2:])
         entries += (None, None)
         node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
@@ -298,7 +289,8 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
         a, in0 = first, None
     if in0 is None or not STATE.enabled:
         return Value._make_const(cls.forward(_NO_GRAPH, a))
-    node = _new(cls._backward_cls)
+    node = _new(Node)
+    node._function = cls
     node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 1, in0, None, (), None, 0
     raw = cls.forward(node, a)
     if in0 is not first:  # a recorded input, not a leaf: one more consumer
@@ -340,7 +332,8 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
         b, in1 = second, None
     if (in0 is None and in1 is None) or not STATE.enabled:
         return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
-    node = _new(cls._backward_cls)
+    node = _new(Node)
+    node._function = cls
     node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 2, in0, in1, (), None, 0
     try:
         raw = cls.forward(node, a, b)
