@@ -119,21 +119,13 @@ def run_backward(
                         f"function {node.name()} returned an incorrect number of gradients "
                         f"(expected {n_in}, got {len(grads)})"
                     )
-            # node.next_entries, read from the node's slots (see Node)
-            entries: tuple[Any, ...]
-            if n_in == 1:
-                entries = (node._in0,)
-            elif n_in == 2:
-                entries = (node._in0, node._in1)
-            else:
-                entries = (node._in0, node._in1, *node._in_more)
-            k = 0  # a counter rather than zip() or enumerate(): measured ~10 % faster on W2's backward
-            for entry in entries:
-                g = grads[k]
-                k += 1
+            # Deliver grads[k] to node.next_entries[k], read from the node's slots (see Node) one at a
+            # time: building the entries tuple and looping over it cost ~4 % of W2.
+            entry, g, k = node._in0, grads[0], 0
+            while True:
                 if entry is None:
-                    continue
-                if isinstance(entry, Node):
+                    pass
+                elif isinstance(entry, Node):
                     if g is not None:
                         if g.shape != entry.out_shape:
                             g = sum_to_shape(g, entry.out_shape)
@@ -160,6 +152,11 @@ def run_backward(
                         g = _cast(g, data.dtype)
                     previous = leaf_grads.get(entry)
                     leaf_grads[entry] = g if previous is None else previous + g
+                k += 1
+                if k == node._n_walk:
+                    break
+                entry = node._in1 if k == 1 else node._in_more[k - 2]
+                g = grads[k]
     finally:
         STATE.enabled = previous_mode
 

@@ -62,6 +62,7 @@ class Node:
     __slots__ = (
         "_function",  # the Function subclass whose forward recorded this node (its backward is the rule)
         "_n_in",  # the number of arguments forward received
+        "_n_walk",  # how many leading arguments the engine visits (those after them need no gradient)
         "_in0",
         "_in1",
         "_in_more",
@@ -79,6 +80,7 @@ class Node:
     )
     _function: type[Function]
     _n_in: int
+    _n_walk: int
     _in0: Any
     _in1: Any
     _in_more: tuple[Any, ...]
@@ -263,6 +265,7 @@ class Function:
         node._in_more = tuple(entries[2:])
         entries += (None, None)
         node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
+        node._n_walk = max(i + 1 for i, entry in enumerate(entries) if entry is not None)
         node._saved, node._visit, node._uses = (), None, 0
         raw = _run_forward(cls, node, arrays)
         for arg, entry in zip(args, entries):
@@ -291,7 +294,7 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
         return Value._make_const(cls.forward(_NO_GRAPH, a))
     node = _new(Node)
     node._function = cls
-    node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 1, in0, None, (), None, 0
+    node._n_in, node._n_walk, node._in0, node._in1, node._saved, node._visit, node._uses = 1, 1, in0, None, (), None, 0
     raw = cls.forward(node, a)
     if in0 is not first:  # a recorded input, not a leaf: one more consumer
         in0._uses += 1
@@ -334,7 +337,8 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
         return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
     node = _new(Node)
     node._function = cls
-    node._n_in, node._in0, node._in1, node._saved, node._visit, node._uses = 2, in0, in1, (), None, 0
+    node._n_in, node._n_walk, node._in0, node._in1 = 2, (1 if in1 is None else 2), in0, in1
+    node._saved, node._visit, node._uses = (), None, 0
     try:
         raw = cls.forward(node, a, b)
     except ValueError as error:
