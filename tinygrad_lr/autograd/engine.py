@@ -77,8 +77,9 @@ def run_backward(
         else:
             entry._visit, entry._deps, entry._grad_in = run, entry._uses, grad
             root_nodes.append(entry)
-    reached = len(root_nodes)  # nodes reached in this run, and how many of them have run:
-    finished = 0  # when nothing is ready and these differ, the walk has stalled (see the module docstring)
+    # How many nodes reached in this run still wait for consumers: when nothing is ready and some
+    # still wait, the walk has stalled (see the module docstring).
+    waiting = sum(1 for node in root_nodes if node._deps)
 
     previous_mode = STATE.enabled
     STATE.enabled = create_graph
@@ -86,12 +87,10 @@ def run_backward(
         ready = [node for node in root_nodes if node._deps == 0]
         while True:
             if not ready:
-                if finished == reached:
+                if not waiting:
                     break
-                ready, newly_reached = _recount_waiting(root_nodes, run)
-                reached += newly_reached
+                ready, waiting = _recount_waiting(root_nodes, run)
             node = ready.pop()
-            finished += 1
             n_in = node._n_in
             grad = node._grad_in
             node._grad_in = None
@@ -125,7 +124,7 @@ def run_backward(
             while True:
                 if entry is None:
                     pass
-                elif isinstance(entry, Node):
+                elif type(entry) is Node:  # (Node has no subclasses: the cheaper test)
                     if g is not None:
                         if g.shape != entry.out_shape:
                             g = sum_to_shape(g, entry.out_shape)
@@ -136,14 +135,18 @@ def run_backward(
                             previous = entry._grad_in
                             entry._grad_in = g if previous is None else previous + g
                         remaining = entry._deps - 1
+                        if remaining == 0:
+                            ready.append(entry)
+                            waiting -= 1
                     else:  # first reached: wait for the consumers apply counted
                         entry._visit = run
                         entry._grad_in = g
                         remaining = entry._uses - 1
-                        reached += 1
+                        if remaining == 0:
+                            ready.append(entry)
+                        else:
+                            waiting += 1
                     entry._deps = remaining
-                    if remaining == 0:
-                        ready.append(entry)
                 elif g is not None:
                     data = entry._data
                     if g.shape != data.shape:
@@ -177,7 +180,7 @@ def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], i
     A node reached in this run has run when its count reached zero, and waits otherwise. Each
     waiting node and everything reachable from it that has not run gets the number of edges into
     it from nodes that have not run (the deliveries still to come). Returns those that need none,
-    and how many nodes this reached for the first time.
+    and how many nodes still wait.
     """
     waiting = []
     seen = set()
@@ -204,7 +207,8 @@ def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], i
                     newly_reached += 1
                     stack.append(entry)
                 entry._deps += 1
-    return [node for node in waiting if node._deps == 0], newly_reached
+    ready = [node for node in waiting if node._deps == 0]
+    return ready, len(waiting) + newly_reached - len(ready)  # every newly reached node waits for one
 
 
 def _cast(grad: Any, dtype: np.dtype) -> Any:
