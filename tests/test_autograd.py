@@ -123,13 +123,18 @@ def test_retain_graph_allows_a_repeat() -> None:
         y.backward()
 
 
-def test_saved_tensors_access_after_backward_raises() -> None:
+def test_using_saved_tensors_after_backward_raises() -> None:
+    # torch raises when saved_tensors is read; here it raises when what was read is used (unpacked,
+    # indexed, iterated), with the same text: saved_tensors is a plain slot, which keeps rules fast.
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x.exp()
     node = y.grad_fn
     y.sum().backward()
+    for use in (lambda saved: saved[0], lambda saved: list(saved), lambda saved: len(saved)):
+        with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+            use(node.saved_tensors)
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
-        node.saved_tensors  # noqa: B018
+        (_out,) = node.saved_tensors
 
 
 def test_shared_subgraph_second_backward_raises_unless_retained() -> None:

@@ -186,7 +186,7 @@ def test_saved_tensors_are_freed_after_backward() -> None:
     assert len(node.saved_tensors) == 1
     y.sum().backward()
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
-        node.saved_tensors  # noqa: B018
+        (_x,) = node.saved_tensors
 
 
 def test_gradcheck_failure_names_input_element_and_both_values() -> None:

@@ -317,7 +317,7 @@ def test_explain_backward_leaves_the_engines_bookkeeping_slots_alone():
     loss.backward(retain_graph=True)
     nodes = _all_nodes(loss)
     missing = object()
-    slots = ("_visit", "_deps", "_grad_in", "_saved", "_released")
+    slots = ("_visit", "_deps", "_grad_in", "saved_tensors", "_released")
     before = [[getattr(node, slot, missing) for slot in slots] for node in nodes]
     grads = a.grad.numpy().copy(), b.grad.numpy().copy()
     explain_backward(loss)

@@ -101,14 +101,14 @@ def run_backward(
                     grad = _run_node_hooks(node, grad, create_graph)
                 if capture is not None and node in capture:
                     capture[node] = grad
-                saved = node._saved
-                if saved:
+                saved = node.saved_tensors
+                if saved:  # (FREED too: the rule raises torch's error when it reads them)
                     if create_graph or versions.clock != node._clock:  # something changed in place since
                         node._prepare_saved(create_graph)
                     try:
                         grads = node._function.backward(node, grad)
                     finally:
-                        node._saved = saved if retain_graph else FREED
+                        node.saved_tensors = saved if retain_graph else FREED
                 else:
                     grads = node._function.backward(node, grad)
                 if type(grads) is not tuple:

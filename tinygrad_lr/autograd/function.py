@@ -31,7 +31,7 @@ import functools
 import operator
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -68,7 +68,7 @@ class Node:
         "_in_more",
         "out_shape",
         "out_dtype",
-        "_saved",
+        "saved_tensors",  # what forward saved (see save_for_backward); FREED once backward frees it
         "_saved_roles",  # which saved values are the output or an input (see _saved_roles)
         "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
         "_uses",  # how many recorded ops took this node's output as an argument (counted by apply)
@@ -86,7 +86,7 @@ class Node:
     _in_more: tuple[Any, ...]
     out_shape: tuple[int, ...]
     out_dtype: np.dtype
-    _saved: tuple[Any, ...]
+    saved_tensors: tuple[Any, ...]
     _saved_roles: int  # set with _clock when something is saved
     _clock: int
     _uses: int
@@ -101,8 +101,8 @@ class Node:
 
     @property
     def _released(self) -> bool:
-        """Whether backward has freed what forward saved (it puts FREED in place of the saved tuple)."""
-        return self._saved is FREED
+        """Whether backward has freed what forward saved (it puts FREED in `saved_tensors`)."""
+        return self.saved_tensors is FREED
 
     @property
     def next_entries(self) -> tuple[Any, ...]:
@@ -129,29 +129,23 @@ class Node:
         return f"<{self.name()}>"
 
     def save_for_backward(self, *arrays: Any) -> None:
-        """Keep arrays (inputs or the output of forward) for `backward`; freed after backward runs."""
-        self._saved = arrays
+        """Keep arrays (inputs or the output of forward) for `backward` in `ctx.saved_tensors`.
 
-    @property
-    def saved_tensors(self) -> tuple[Any, ...]:
-        """What forward saved: arrays in ordinary backward, Values while recording (`create_graph=True`).
-
+        backward sees arrays there in ordinary backward, Values while recording (`create_graph=True`).
         The engine checks them for in-place changes before it calls backward, and under create_graph
-        puts them back into the graph as Values (see `_prepare_saved`).
+        puts them back into the graph as Values (see `_prepare_saved`). After backward (without
+        retain_graph) they are freed: `saved_tensors` becomes FREED, and using it raises torch's error.
         """
-        saved = self._saved
-        if saved is FREED:
-            raise RuntimeError(FREED_MESSAGE)
-        return saved
+        self.saved_tensors = arrays
 
     def _prepare_saved(self, create_graph: bool) -> tuple[Any, ...]:
         """Before backward runs: refuse saved arrays changed in place since; under create_graph, make them
         Values attached to the graph. Returns what forward saved, for the engine to put back afterwards."""
-        saved = self._saved
+        saved = self.saved_tensors
         if versions.clock != self._clock:  # some array changed in place after this node was recorded
             versions.check_unchanged(self)
         if create_graph:
-            self._saved = tuple([self._saved_as_value(k, array) for k, array in enumerate(saved)])
+            self.saved_tensors = tuple([self._saved_as_value(k, array) for k, array in enumerate(saved)])
         return saved
 
     def saved_role(self, k: int) -> int | None:
@@ -190,11 +184,28 @@ class Node:
         self._observed = True
 
 
-class _Freed(tuple):
-    """The type of FREED, which stands in a node's saved tuple once backward has freed it."""
+class _FreedSavedTensors:
+    """FREED, what `ctx.saved_tensors` holds once backward has freed it: unpacking, indexing or
+    iterating it raises torch's error. (saved_tensors is a plain slot, not a property that raises
+    when read: every backward rule reads it, and a slot read is the cheaper.)"""
+
+    def __iter__(self) -> NoReturn:
+        raise RuntimeError(FREED_MESSAGE)
+
+    def __getitem__(self, index: Any) -> NoReturn:
+        raise RuntimeError(FREED_MESSAGE)
+
+    def __len__(self) -> NoReturn:
+        raise RuntimeError(FREED_MESSAGE)
+
+    def __bool__(self) -> bool:
+        return True  # the engine goes on to run the node, whose rule then raises
+
+    def __repr__(self) -> str:
+        return "<saved tensors freed by backward>"
 
 
-FREED = _Freed()
+FREED: Any = _FreedSavedTensors()
 
 
 class AccumulateGrad:
@@ -266,14 +277,14 @@ class Function:
         entries += (None, None)
         node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
         node._n_walk = max(i + 1 for i, entry in enumerate(entries) if entry is not None)
-        node._saved, node._visit, node._uses = (), None, 0
+        node.saved_tensors, node._visit, node._uses = (), None, 0
         raw = _run_forward(cls, node, arrays)
         for arg, entry in zip(args, entries):
             if entry is not None and entry is not arg:
                 entry._uses += 1
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
-        if node._saved:
-            node._saved_roles = _saved_roles(node._saved, raw, arrays)
+        if node.saved_tensors:
+            node._saved_roles = _saved_roles(node.saved_tensors, raw, arrays)
             node._clock = versions.clock
         return _recorded_result(node, out)
 
@@ -294,12 +305,13 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
         return Value._make_const(cls.forward(_NO_GRAPH, a))
     node = _new(Node)
     node._function = cls
-    node._n_in, node._n_walk, node._in0, node._in1, node._saved, node._visit, node._uses = 1, 1, in0, None, (), None, 0
+    node._n_in, node._n_walk, node._in0, node._in1 = 1, 1, in0, None
+    node.saved_tensors, node._visit, node._uses = (), None, 0
     raw = cls.forward(node, a)
     if in0 is not first:  # a recorded input, not a leaf: one more consumer
         in0._uses += 1
     out = raw if type(raw) is np.ndarray else np.asarray(raw)
-    saved = node._saved
+    saved = node.saved_tensors
     if saved:  # _saved_roles spelled out: the call costs ~4 % of a small op
         roles = shift = 0
         for item in saved:
@@ -338,7 +350,7 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
     node = _new(Node)
     node._function = cls
     node._n_in, node._n_walk, node._in0, node._in1 = 2, (1 if in1 is None else 2), in0, in1
-    node._saved, node._visit, node._uses = (), None, 0
+    node.saved_tensors, node._visit, node._uses = (), None, 0
     try:
         raw = cls.forward(node, a, b)
     except ValueError as error:
@@ -349,7 +361,7 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
     if in1 is not None and in1 is not second:
         in1._uses += 1
     out = raw if type(raw) is np.ndarray else np.asarray(raw)
-    saved = node._saved
+    saved = node.saved_tensors
     if saved:  # _saved_roles spelled out (see apply_unary)
         roles = shift = 0
         for item in saved:

@@ -49,7 +49,7 @@ def mark_modified(array: np.ndarray) -> None:
 
 def check_unchanged(node: Any) -> None:
     """Raise torch's error if an array `node` saved was changed in place after `node` was recorded."""
-    for array in node._saved:
+    for array in node.saved_tensors:
         if not isinstance(array, np.ndarray):
             continue
         entry = CHANGES.get(id(_owner(array)))

@@ -138,7 +138,7 @@ class _Narrator:
     def _local_gradients(self, node: Node, grad: Any) -> tuple[Any, ...]:
         if grad is None:
             return (None,) * len(node.next_entries)
-        if node._saved:
+        if node.saved_tensors:
             node._prepare_saved(create_graph=False)  # backward()'s check for in-place changes
         grads = node._function.backward(node, grad)
         if type(grads) is not tuple:

@@ -274,7 +274,7 @@ class _GraphDrawer:
     def _draw_saved(self, node: Node, node_id: str) -> None:
         if node._released:
             return
-        for i, saved in enumerate(node._saved):
+        for i, saved in enumerate(node.saved_tensors):
             if saved is None:
                 continue
             what = _saved_role(node, i)
