@@ -126,6 +126,43 @@ def test_grad_mode_is_thread_local(x: tg.Value) -> None:
     assert seen == {"other_records": False, "main_records": True, "fresh_enabled": True, "fresh_records": True}
 
 
+def test_the_fast_grad_mode_flag_follows_every_thread(x: tg.Value) -> None:
+    # grad_mode.everywhere lets recording skip the thread-local read while no thread has grad mode off
+    from tinygrad_lr.autograd import grad_mode
+
+    assert grad_mode.everywhere
+    with tg.no_grad():
+        assert not grad_mode.everywhere
+        with tg.no_grad(), tg.set_grad_enabled(False):  # already off: nothing more to count
+            pass
+        with tg.enable_grad():
+            assert grad_mode.everywhere and (x * 2).requires_grad
+        assert not grad_mode.everywhere and not (x * 2).requires_grad
+    assert grad_mode.everywhere
+
+    @tg.set_grad_enabled(False)
+    def off() -> bool:
+        return (x * 2).requires_grad
+
+    assert grad_mode.everywhere and not off() and grad_mode.everywhere
+    inside, release = threading.Event(), threading.Event()
+
+    def other_thread() -> None:
+        with tg.no_grad():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    inside.wait(5)
+    assert not grad_mode.everywhere and (x * 2).requires_grad  # off in the other thread only
+    release.set()
+    worker.join()
+    assert grad_mode.everywhere
+    (x * x).sum().backward()  # backward turns grad mode off while it runs, and back on
+    assert grad_mode.everywhere and (x * 2).requires_grad
+
+
 def test_inplace_update_under_no_grad_is_the_sgd_step(x: tg.Value) -> None:
     loss = (x * x).sum()
     loss.backward()

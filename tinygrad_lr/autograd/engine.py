@@ -23,9 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.autograd import versions
+from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.function import FREED, Node
-from tinygrad_lr.autograd.grad_mode import STATE
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -81,8 +80,7 @@ def run_backward(
     # still wait, the walk has stalled (see the module docstring).
     waiting = sum(1 for node in root_nodes if node._deps)
 
-    previous_mode = STATE.enabled
-    STATE.enabled = create_graph
+    previous_mode = grad_mode.set_enabled(create_graph)
     try:
         ready = [node for node in root_nodes if node._deps == 0]
         while True:
@@ -161,7 +159,7 @@ def run_backward(
                 entry = node._in1 if k == 1 else node._in_more[k - 2]
                 g = grads[k]
     finally:
-        STATE.enabled = previous_mode
+        grad_mode.set_enabled(previous_mode)
 
     # Leaves last: their hooks see the total gradient, then it is added into `.grad`.
     for leaf, grad in leaf_grads.items():

@@ -36,7 +36,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from tinygrad_lr.arguments import broadcast_mismatch_message
-from tinygrad_lr.autograd import versions
+from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
 
 FREED_MESSAGE = (
@@ -269,7 +269,7 @@ class Function:
             else:
                 arrays.append(arg)
             entries.append(None)
-        if not record or not STATE.enabled:
+        if not record or not (grad_mode.everywhere or STATE.enabled):
             return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
         node = _new(Node)
         node._function = cls
@@ -301,7 +301,7 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
         a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
     else:
         a, in0 = first, None
-    if in0 is None or not STATE.enabled:
+    if in0 is None or not (grad_mode.everywhere or STATE.enabled):
         return Value._make_const(cls.forward(_NO_GRAPH, a))
     node = _new(Node)
     node._function = cls
@@ -345,7 +345,7 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
         b, in1 = second._data, (second._grad_fn or second) if second._requires_grad else None
     else:
         b, in1 = second, None
-    if (in0 is None and in1 is None) or not STATE.enabled:
+    if (in0 is None and in1 is None) or not (grad_mode.everywhere or STATE.enabled):
         return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
     node = _new(Node)
     node._function = cls

@@ -15,10 +15,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradState(threading.local):
-    enabled: bool = True
+    enabled: bool = True  # read it freely; change it only through set_enabled
 
 
 STATE = _GradState()
+
+# Reading a thread-local costs about as much as a small op's bookkeeping step, and every recorded op
+# asks. So set_enabled also counts the threads that have grad mode off, and while none has,
+# `everywhere` says so in one cheap read: `everywhere or STATE.enabled` is this thread's mode.
+_lock = threading.Lock()
+_threads_off = 0
+everywhere = True
+
+
+def set_enabled(mode: bool) -> bool:
+    """Set this thread's grad mode; returns the previous one."""
+    global _threads_off, everywhere
+    previous = STATE.enabled
+    if mode != previous:
+        with _lock:
+            STATE.enabled = mode
+            _threads_off += -1 if mode else 1
+            everywhere = _threads_off == 0
+    return previous
 
 
 def is_grad_enabled() -> bool:
@@ -32,23 +51,21 @@ class _GradModeSwitch:
     _mode: bool
 
     def __enter__(self) -> None:
-        self._previous = STATE.enabled
-        STATE.enabled = self._mode
+        self._previous = set_enabled(self._mode)
 
     def __exit__(self, *exc_info: object) -> None:
-        STATE.enabled = self._previous
+        set_enabled(self._previous)
 
     def __call__(self, func: F) -> F:
         mode = self._mode
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            previous = STATE.enabled
-            STATE.enabled = mode
+            previous = set_enabled(mode)
             try:
                 return func(*args, **kwargs)
             finally:
-                STATE.enabled = previous
+                set_enabled(previous)
 
         return wrapper  # type: ignore[return-value]
 
@@ -70,16 +87,15 @@ class set_grad_enabled(_GradModeSwitch):
 
     def __init__(self, mode: bool) -> None:
         self._mode = bool(mode)
-        self._previous = STATE.enabled
-        STATE.enabled = self._mode
+        self._previous = set_enabled(self._mode)
 
     def __enter__(self) -> None:
-        STATE.enabled = self._mode
+        set_enabled(self._mode)
 
     def __exit__(self, *exc_info: object) -> None:
-        STATE.enabled = self._previous
+        set_enabled(self._previous)
 
     def __call__(self, func: F) -> F:
         # Used as a decorator, the mode applies only inside calls: undo the immediate switch of __init__.
-        STATE.enabled = self._previous
+        set_enabled(self._previous)
         return super().__call__(func)
