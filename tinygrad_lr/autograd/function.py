@@ -72,6 +72,7 @@ class Node:
         "_saved_roles",  # which saved values are the output or an input (see _saved_roles)
         "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
         "_uses",  # how many recorded ops took this node's output as an argument (counted by apply)
+        "_observed",  # True once a hook or retain_grad() needs this node's gradient: one check in the engine
         "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
         "_deps",
         "_grad_in",
@@ -90,6 +91,7 @@ class Node:
     _saved_roles: int  # set with _clock when something is saved
     _clock: int
     _uses: int
+    _observed: bool
     _visit: Any
     _deps: int
     _grad_in: Any
@@ -97,7 +99,6 @@ class Node:
     # Defaults, set on an instance only when used, so recording an op stays cheap.
     _pre_hooks: list[Any] | None = None
     _retained: weakref.ref[Any] | None = None
-    _observed = False  # True once a hook or retain_grad() needs this node's gradient: one check in the engine
 
     @property
     def _released(self) -> bool:
@@ -277,7 +278,7 @@ class Function:
         entries += (None, None)
         node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
         node._n_walk = max(i + 1 for i, entry in enumerate(entries) if entry is not None)
-        node.saved_tensors, node._visit, node._uses = (), None, 0
+        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
         raw = _run_forward(cls, node, arrays)
         for arg, entry in zip(args, entries):
             if entry is not None and entry is not arg:
@@ -306,7 +307,7 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
     node = _new(Node)
     node._function = cls
     node._n_in, node._n_walk, node._in0, node._in1 = 1, 1, in0, None
-    node.saved_tensors, node._visit, node._uses = (), None, 0
+    node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
     raw = cls.forward(node, a)
     if in0 is not first:  # a recorded input, not a leaf: one more consumer
         in0._uses += 1
@@ -350,7 +351,7 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
     node = _new(Node)
     node._function = cls
     node._n_in, node._n_walk, node._in0, node._in1 = 2, (1 if in1 is None else 2), in0, in1
-    node.saved_tensors, node._visit, node._uses = (), None, 0
+    node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
     try:
         raw = cls.forward(node, a, b)
     except ValueError as error:
