@@ -27,8 +27,6 @@ on and some argument requires grad; otherwise no graph is built at all.
 
 from __future__ import annotations
 
-import functools
-import operator
 import weakref
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -63,6 +61,7 @@ class Node:
         "_function",  # the Function subclass whose forward recorded this node (its backward is the rule)
         "_n_in",  # the number of arguments forward received
         "_n_walk",  # how many leading arguments the engine visits (those after them need no gradient)
+        "needs_input_grad",  # torch's ctx.needs_input_grad: for each argument, does the graph need its gradient?
         "_in0",
         "_in1",
         "_in_more",
@@ -82,6 +81,7 @@ class Node:
     _function: type[Function]
     _n_in: int
     _n_walk: int
+    needs_input_grad: tuple[bool, ...]
     _in0: Any
     _in1: Any
     _in_more: tuple[Any, ...]
@@ -111,16 +111,6 @@ class Node:
         if self._n_in > 2:
             return (self._in0, self._in1, *self._in_more)
         return (self._in0, self._in1)[: self._n_in]
-
-    @property
-    def needs_input_grad(self) -> tuple[bool, ...]:
-        """For each argument of forward: does the graph need its gradient?"""
-        n = self._n_in
-        if n == 2:
-            return (self._in0 is not None, self._in1 is not None)
-        if n == 1:
-            return (self._in0 is not None,)
-        return (self._in0 is not None, self._in1 is not None, *map(_is_recorded, self._in_more))
 
     def name(self) -> str:
         """torch's name for the node: the Function's name + "Backward" (`MulBackward`)."""
@@ -278,6 +268,7 @@ class Function:
         entries += (None, None)
         node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
         node._n_walk = max(i + 1 for i, entry in enumerate(entries) if entry is not None)
+        node.needs_input_grad = tuple([entry is not None for entry in entries[:n]])
         node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
         raw = _run_forward(cls, node, arrays)
         for arg, entry in zip(args, entries):
@@ -306,7 +297,7 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
         return Value._make_const(cls.forward(_NO_GRAPH, a))
     node = _new(Node)
     node._function = cls
-    node._n_in, node._n_walk, node._in0, node._in1 = 1, 1, in0, None
+    node._n_in, node._n_walk, node._in0, node._in1, node.needs_input_grad = 1, 1, in0, None, _NEEDS_FIRST
     node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
     raw = cls.forward(node, a)
     if in0 is not first:  # a recorded input, not a leaf: one more consumer
@@ -350,7 +341,11 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
         return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
     node = _new(Node)
     node._function = cls
-    node._n_in, node._n_walk, node._in0, node._in1 = 2, (1 if in1 is None else 2), in0, in1
+    node._n_in, node._in0, node._in1 = 2, in0, in1
+    if in1 is None:
+        node._n_walk, node.needs_input_grad = 1, _NEEDS_FIRST_OF_TWO
+    else:
+        node._n_walk, node.needs_input_grad = 2, _NEEDS_BOTH if in0 is not None else _NEEDS_SECOND_OF_TWO
     node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
     try:
         raw = cls.forward(node, a, b)
@@ -409,6 +404,9 @@ def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
 
 
 _new = object.__new__
+# needs_input_grad of one- and two-argument nodes: shared tuples, nothing to build per op
+_NEEDS_FIRST = (True,)
+_NEEDS_FIRST_OF_TWO, _NEEDS_SECOND_OF_TWO, _NEEDS_BOTH = (True, False), (False, True), (True, True)
 ROLE_BITS, ROLE_MASK = 4, 15  # per saved value: 0 neither, 1 the output, 2 + i argument i
 
 
@@ -431,7 +429,6 @@ def _saved_roles(saved: tuple[Any, ...], out: Any, arguments: Sequence[Any]) -> 
                     break
         shift += ROLE_BITS
     return roles
-_is_recorded = functools.partial(operator.is_not, None)  # e is not None, without a Python-level call
 
 
 def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
