@@ -52,6 +52,10 @@ class Node:
     """
 
     # Slots for what every recorded op sets; a __dict__ only for what some ops add (ctx.dim = ...).
+    # Everything `apply` and the engine read per op is a slot, set on every node, and every node is of
+    # this one class: CPython specialises an attribute read for one class at a time, and a property, a
+    # class default that an instance may shadow, or a mix of classes sends it down a slow generic lookup
+    # (measured on a chain of small ops: 2 % to 13 % each).
     #
     # `next_entries` is stored inline: `_in0` and `_in1` hold the entries of arguments 0 and 1 (None
     # past the last argument), `_in_more` a tuple of the rest (usually empty). A tuple per node would
