@@ -23,6 +23,8 @@ STATE = _GradState()
 # Reading a thread-local costs about as much as a small op's bookkeeping step, and every recorded op
 # asks. So set_enabled also counts the threads that have grad mode off, and while none has,
 # `everywhere` says so in one cheap read: `everywhere or STATE.enabled` is this thread's mode.
+# (A thread that ends with grad mode off stays counted: recording then reads the thread-local again,
+# correct and a few per cent slower.)
 _lock = threading.Lock()
 _threads_off = 0
 everywhere = True
