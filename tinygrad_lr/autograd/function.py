@@ -282,7 +282,9 @@ class Function:
         if node.saved_tensors:
             node._saved_roles = _saved_roles(node.saved_tensors, raw, arrays)
             node._clock = versions.clock
-        return _recorded_result(node, out)
+        node.out_shape = out.shape
+        node.out_dtype = out.dtype
+        return Value._make(out, node)
 
 
 # `apply` for one and two arguments, spelled out: this runs once per op, and for small arrays the
@@ -315,9 +317,9 @@ def apply_unary(cls: type[Function], first: Any) -> Value:
         else:
             node._saved_roles = _saved_roles(saved, raw, (a,))
         node._clock = versions.clock
-    node.out_shape = out.shape  # _recorded_result inlined, here and in apply_binary: the call costs ~2.5 %
+    node.out_shape = out.shape
     node.out_dtype = out.dtype
-    result = _new(Value)
+    result = _new(Value)  # Value._make inlined, here and in apply_binary: the call costs ~2.5 % of a small op
     result._data = out
     result._grad = None
     result._grad_fn = node
@@ -368,19 +370,6 @@ def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
         else:
             node._saved_roles = _saved_roles(saved, raw, (a, b))
         node._clock = versions.clock
-    node.out_shape = out.shape
-    node.out_dtype = out.dtype
-    result = _new(Value)
-    result._data = out
-    result._grad = None
-    result._grad_fn = node
-    result._requires_grad = True
-    result._hooks = None
-    return result
-
-
-def _recorded_result(node: Node, out: np.ndarray) -> Value:
-    """The Value an op returns when its node is recorded (Value._make, plus the output's shape on the node)."""
     node.out_shape = out.shape
     node.out_dtype = out.dtype
     result = _new(Value)
