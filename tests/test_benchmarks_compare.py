@@ -11,6 +11,9 @@ import pytest
 from benchmarks import compare
 
 REPO = Path(__file__).resolve().parent.parent
+needs_git_checkout = pytest.mark.skipif(
+    shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout"
+)
 
 
 def test_summary_gives_both_medians_and_the_change() -> None:
@@ -20,9 +23,8 @@ def test_summary_gives_both_medians_and_the_change() -> None:
     assert "change: -50.0% (faster)" in text
 
 
+@needs_git_checkout
 def test_compare_times_head_against_the_working_tree(capsys: pytest.CaptureFixture[str]) -> None:
-    if shutil.which("git") is None or not (REPO / ".git").exists():
-        pytest.skip("needs a git checkout")
     assert compare.main(["HEAD", "--rounds", "1", "--min-time", "0.01", "--blocks", "1"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("W2: tinygrad_lr at HEAD (old) against the working tree (new), 1 rounds")
@@ -31,8 +33,7 @@ def test_compare_times_head_against_the_working_tree(capsys: pytest.CaptureFixtu
     assert "tinygrad_lr_compare_" not in worktrees  # the temporary checkout is gone
 
 
+@needs_git_checkout
 def test_an_unknown_case_names_the_known_ones() -> None:
-    if shutil.which("git") is None or not (REPO / ".git").exists():
-        pytest.skip("needs a git checkout")
     with pytest.raises(SystemExit, match="no case 'W9'; the keys: W1 N=50 D=1"):
         compare.main(["HEAD", "--only", "W9", "--rounds", "1"])
