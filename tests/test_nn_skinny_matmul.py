@@ -12,6 +12,7 @@ from conftest import require_torch
 
 import tinygrad_lr as tg
 from tinygrad_lr import nn
+from tinygrad_lr.nn import skinny_matmul
 from tinygrad_lr.nn.skinny_matmul import MIN_ROWS, grad_t_times_rows, rows_times_weight_t
 
 FEATURES = [1, 2, 3, 4, 5, 7, 10, 12, 13]
@@ -97,3 +98,22 @@ def test_large_linear_regression_step_matches_torch(dtype: str, d: int) -> None:
     np.testing.assert_allclose(loss.item(), torch_loss.item(), rtol=tol, atol=tol)
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=tol, atol=tol)
     np.testing.assert_allclose(ours.bias.grad.numpy(), theirs.bias.grad.numpy(), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("d", [2, 5, 10])
+def test_many_chunks_with_a_bias_equal_the_plain_products(d: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny chunks, so both products go through many of them and a partial last one.
+    monkeypatch.setattr(skinny_matmul, "OUT_CHUNK_BYTES", 1000)
+    monkeypatch.setattr(skinny_matmul, "CHUNK_BYTES", 1000)
+    rng = np.random.default_rng(d)
+    n = 3 * MIN_ROWS + 7
+    x = rng.standard_normal((n, d))
+    w, b, g = rng.standard_normal((1, d)), rng.standard_normal(1), rng.standard_normal((n, 1))
+    np.testing.assert_allclose(rows_times_weight_t(x, w, b), x @ w.T + b, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grad_t_times_rows(g, x), g.T @ x, rtol=1e-12, atol=1e-10)
+    x[n - 10, 0] = np.inf  # in the last chunk: found there, and everything recomputed the plain way
+    with np.errstate(invalid="ignore"):
+        forward = rows_times_weight_t(x, w, b)
+        plain = x @ w.T + b
+    np.testing.assert_array_equal(np.isfinite(forward), np.isfinite(plain))
+    assert np.isfinite(forward[[n - 11, n - 9]]).all()

@@ -26,9 +26,7 @@ class Linear(Function):
     def forward(ctx: Any, x: Any, weight: Any, bias: Any) -> Any:
         out_features, in_features = weight.shape
         rows = x.reshape(-1, in_features) if x.ndim != 2 else x
-        out = rows_times_weight_t(rows, weight)
-        if bias is not None:
-            out += bias
+        out = rows_times_weight_t(rows, weight, bias)
         needs = ctx.needs_input_grad  # empty when no graph is recorded
         if needs:
             # Like torch's addmm, keep only what the wanted gradients use: W for dx, x for dW
@@ -65,10 +63,17 @@ class MSELoss(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
         if reduction != "none" and x.size > SQUARES_CHUNK and x.shape == y.shape and x.dtype.kind == "f":
-            # Many elements: no array of all the differences (backward recomputes them), so one large
-            # array fewer is alive and allocated per step.
+            # Many elements: a block at a time, no array of all the differences. When a gradient will be
+            # wanted, the block's 2 (x - y) / N is written out while the block is in cache: the gradient for
+            # g = 1 (a plain loss.backward()), which backward then hands on without reading x and y again.
+            count = x.size
+            ctx.scale = scale = 2.0 / count if reduction == "mean" else 2.0
             ctx.save_for_backward(x, y, None)
-            total, count = _blockwise_sum_of_squares(x.reshape(-1), y.reshape(-1)), x.size
+            unit_grad = scratch.empty(x.shape, np.result_type(x, y)) if ctx.needs_input_grad else None
+            total = _blockwise_sum_of_squares(
+                x.reshape(-1), y.reshape(-1), None if unit_grad is None else unit_grad.reshape(-1), scale
+            )
+            ctx.unit_grad = unit_grad
         else:
             diff = x - y
             ctx.save_for_backward(x, y, diff)
@@ -77,7 +82,7 @@ class MSELoss(Function):
                 return diff * diff
             flat = diff.reshape(-1)
             total, count = (np.dot(flat, flat) if flat.dtype.kind == "f" else (flat * flat).sum()), flat.size
-        ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
+            ctx.scale = 2.0 / count if reduction == "mean" and count else 2.0
         if reduction == "mean":
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.asarray(total / count if count else np.nan, dtype=total.dtype)
@@ -91,11 +96,13 @@ class MSELoss(Function):
             grad_x = (x - y) * (g * ctx.scale)  # recorded, so the gradient can itself be differentiated
         else:
             factor = g * ctx.scale if g.ndim else float(g) * ctx.scale  # a Python float is the cheap scalar
-            if diff is None:  # many elements: into the array the last step used (see nn/scratch.py)
+            if diff is not None:
+                grad_x = diff * factor
+            elif factor == ctx.scale and ctx.unit_grad is not None:
+                grad_x, ctx.unit_grad = ctx.unit_grad, None  # handed on once: from now on it is the caller's
+            else:  # many elements: into the array the last step used (see nn/scratch.py)
                 grad_x = np.subtract(x, y, out=scratch.empty(x.shape, np.result_type(x, y)))
                 grad_x *= factor
-            else:
-                grad_x = diff * factor
         grad_y = -grad_x if need_y else None
         return (grad_x if need_x else None), grad_y, None
 
@@ -103,12 +110,23 @@ class MSELoss(Function):
 SQUARES_CHUNK = 1 << 16  # elements per block of the sum of squares: a block's difference stays in cache
 
 
-def _blockwise_sum_of_squares(x: np.ndarray, y: np.ndarray) -> Any:
-    """sum((x - y)^2) for flat float arrays of one shape, a block at a time (a dot product each, BLAS)."""
+def _blockwise_sum_of_squares(
+    x: np.ndarray, y: np.ndarray, scaled_diff: np.ndarray | None = None, scale: float = 1.0
+) -> Any:
+    """sum((x - y)^2) for flat float arrays of one shape, a block at a time (a dot product each, BLAS).
+
+    With `scaled_diff` (flat, x's size), also writes scale (x - y) into it.
+    """
     total = np.zeros((), dtype=np.result_type(x, y))
     for start in range(0, x.size, SQUARES_CHUNK):
-        diff = x[start : start + SQUARES_CHUNK] - y[start : start + SQUARES_CHUNK]
+        stop = start + SQUARES_CHUNK
+        if scaled_diff is None:
+            diff = x[start:stop] - y[start:stop]
+        else:
+            diff = np.subtract(x[start:stop], y[start:stop], out=scaled_diff[start:stop])
         total += np.dot(diff, diff)
+        if scaled_diff is not None:
+            diff *= scale
     return total
 
 
