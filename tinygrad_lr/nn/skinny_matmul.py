@@ -59,7 +59,9 @@ def rows_times_weight_t(rows: np.ndarray, weight: np.ndarray, bias: np.ndarray |
             if bias is not None:
                 out_chunk += bias
             flat = out_chunk.reshape(-1)
-            finite = finite and bool(np.isfinite(np.dot(flat, flat)))
+            if not np.isfinite(np.dot(flat, flat)):
+                finite = False
+                break
     if not finite:  # a non-finite row may have leaked into its neighbour
         return _plain_product(rows, weight, bias)
     if m < n:
