@@ -120,12 +120,10 @@ def _blockwise_sum_of_squares(
     total = np.zeros((), dtype=np.result_type(x, y))
     for start in range(0, x.size, SQUARES_CHUNK):
         stop = start + SQUARES_CHUNK
-        if scaled_diff is None:
-            diff = x[start:stop] - y[start:stop]
-        else:
-            diff = np.subtract(x[start:stop], y[start:stop], out=scaled_diff[start:stop])
+        into = None if scaled_diff is None else scaled_diff[start:stop]  # None: a new array for the block
+        diff = np.subtract(x[start:stop], y[start:stop], out=into)
         total += np.dot(diff, diff)
-        if scaled_diff is not None:
+        if into is not None:
             diff *= scale
     return total
 
