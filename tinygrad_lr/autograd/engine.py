@@ -83,15 +83,21 @@ def run_backward(
     previous_mode = grad_mode.set_enabled(create_graph)
     try:
         ready = [node for node in root_nodes if node._deps == 0]
+        # the next node to run and its gradient, when the last one handed it its only gradient (see below)
+        follow: Any = None
+        follow_grad: Any = None
         while True:
-            if not ready:
-                if not waiting:
-                    break
-                ready, waiting = _recount_waiting(root_nodes, run)
-            node = ready.pop()
+            if follow is not None:
+                node, grad, follow = follow, follow_grad, None
+            else:
+                if not ready:
+                    if not waiting:
+                        break
+                    ready, waiting = _recount_waiting(root_nodes, run)
+                node = ready.pop()
+                grad = node._grad_in
+                node._grad_in = None
             n_in = node._n_in
-            grad = node._grad_in
-            node._grad_in = None
             if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
                 grads: Any = (None,) * n_in
             else:
@@ -138,12 +144,17 @@ def run_backward(
                             waiting -= 1
                     else:  # first reached: wait for the consumers apply counted
                         entry._visit = run
-                        entry._grad_in = g
                         remaining = entry._uses - 1
-                        if remaining == 0:
-                            ready.append(entry)
-                        else:
+                        if remaining:
+                            entry._grad_in = g
                             waiting += 1
+                        elif k + 1 == node._n_walk:
+                            # This node is its only consumer and the last entry: it runs next anyway (ready is a
+                            # stack), so skip the stack and the _grad_in slot (a chain's every step goes here).
+                            follow, follow_grad = entry, g
+                        else:
+                            entry._grad_in = g
+                            ready.append(entry)
                     entry._deps = remaining
                 elif g is not None:
                     data = entry._data
