@@ -239,3 +239,44 @@ def test_saved_roles_name_the_output_and_each_argument() -> None:
     a = tg.tensor([1.0, -2.0], requires_grad=True)
     node = Weighted.apply(a, tg.tensor([3.0, 4.0]), tg.tensor([0.5, 0.5])).grad_fn
     assert [node.saved_role(k) for k in range(5)] == [2, -1, None, 0, None]
+
+
+def test_apply_uses_the_forward_and_backward_the_class_has_when_called() -> None:
+    # One- and two-argument applies go through a recorder made when the class was created; it must still look the
+    # rules up on every call, so a subclass, or a forward replaced later, is what runs.
+    class Twice(Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return 2 * x
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            return 2 * grad
+
+    class Thrice(Twice):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return 3 * x
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            return 3 * grad
+
+    x = tg.tensor([1.0, 2.0], dtype=tg.float64, requires_grad=True)
+    Thrice.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+    Twice.backward = staticmethod(lambda ctx, grad: 5 * grad)  # type: ignore[method-assign]
+    x.grad = None
+    y = Twice.apply(x)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.detach().numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 5.0])
+
+
+def test_recorded_value_methods_are_named_and_state_their_math() -> None:
+    assert tg.Value.tanh.__name__ == "tanh" and tg.Value.__add__.__qualname__ == "Value.__add__"
+    assert "1 - tanh^2" in (tg.Value.tanh.__doc__ or "")
+    assert tg.Value.mul is tg.Value.__mul__ and tg.Value.negative is tg.Value.__neg__
+    x = tg.tensor([1.0, -2.0], requires_grad=True)
+    for y in (x + 1.0, 1.0 + x, x - 1, 1 - x, x * 2, 2 * x, x.mul(x), -x, abs(x), x.clone(), x.sigmoid()):
+        assert y.grad_fn is not None and y.dtype == tg.float32

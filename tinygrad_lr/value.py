@@ -16,7 +16,7 @@ import numbers
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -365,58 +365,38 @@ class Value:
     def cpu(self) -> Value:
         return self
 
-    def clone(self) -> Value:
-        return apply_unary(ops.Clone, self)
+    clone: ClassVar[Callable[[Value], Value]]  # recorded directly, as the operators below
 
     def contiguous(self) -> Value:
         return self
 
     # ----- arithmetic ----------------------------------------------------------------------
-    # The binary operators test the commonest case, a Value of the same dtype, inline before calling
-    # _same_kind: the saved call is ~3 % of a small op.
-    def __add__(self, other: Any) -> Value:
-        if type(other) is Value and other._data.dtype is self._data.dtype or _same_kind(self, other):
-            return apply_binary(ops.Add, self, other)
-        a, b = _pair(self, other)
-        return apply_binary(ops.Add, a, b)
+    # a + b, a - b and a * b, and the elementwise functions below, are functions that record their op
+    # themselves, made at the end of this module (function.binary_recorder / unary_recorder): a method
+    # calling the op's apply would cost one more Python call per op, ~3 % of a small op.
+    __add__: ClassVar[Callable[[Value, Any], Value]]
+    __sub__: ClassVar[Callable[[Value, Any], Value]]
+    __mul__: ClassVar[Callable[[Value, Any], Value]]
 
     def __radd__(self, other: Any) -> Value:
-        if _same_kind(self, other):
-            return apply_binary(ops.Add, other, self)
-        a, b = _pair(self, other)
-        return apply_binary(ops.Add, b, a)
-
-    def __sub__(self, other: Any) -> Value:
-        if type(other) is Value and other._data.dtype is self._data.dtype or _same_kind(self, other):
-            return apply_binary(ops.Sub, self, other)
-        a, b = _pair(self, other)
-        return apply_binary(ops.Sub, a, b)
+        a, b = _prepare_operands(self, other)
+        return ops.Add._record_binary(b, a)
 
     def __rsub__(self, other: Any) -> Value:
-        if _same_kind(self, other):
-            return apply_binary(ops.Sub, other, self)
-        a, b = _pair(self, other)
-        return apply_binary(ops.Sub, b, a)
-
-    def __mul__(self, other: Any) -> Value:
-        if type(other) is Value and other._data.dtype is self._data.dtype or _same_kind(self, other):
-            return apply_binary(ops.Mul, self, other)
-        a, b = _pair(self, other)
-        return apply_binary(ops.Mul, a, b)
+        a, b = _prepare_operands(self, other)
+        return ops.Sub._record_binary(b, a)
 
     def __rmul__(self, other: Any) -> Value:
-        if _same_kind(self, other):
-            return apply_binary(ops.Mul, other, self)
-        a, b = _pair(self, other)
-        return apply_binary(ops.Mul, b, a)
+        a, b = _prepare_operands(self, other)
+        return ops.Mul._record_binary(b, a)
 
     def __truediv__(self, other: Any) -> Value:
         a, b = _pair(self, other, floating=True)
-        return apply_binary(ops.Div, a, b)
+        return ops.Div._record_binary(a, b)
 
     def __rtruediv__(self, other: Any) -> Value:
         a, b = _pair(self, other, floating=True)
-        return apply_binary(ops.Div, b, a)
+        return ops.Div._record_binary(b, a)
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, numbers.Number) and not isinstance(other, bool):
@@ -430,14 +410,12 @@ class Value:
         a, b = _pair(self, other)
         return ops.Pow.apply(b, a)
 
-    def __neg__(self) -> Value:
-        return apply_unary(ops.Neg, self)
+    __neg__: ClassVar[Callable[[Value], Value]]
 
     def __pos__(self) -> Value:
         return self
 
-    def __abs__(self) -> Value:
-        return apply_unary(ops.Abs, self)
+    __abs__: ClassVar[Callable[[Value], Value]]
 
     def __matmul__(self, other: Any) -> Value:
         a, b = _pair(self, other)
@@ -455,17 +433,17 @@ class Value:
         a, b = _pair(self, other)
         return Value._make_const(np.remainder(_array_of(a), _array_of(b)))
 
-    add = __add__
-    sub = __sub__
-    subtract = __sub__
-    mul = __mul__
-    multiply = __mul__
+    add: ClassVar[Callable[[Value, Any], Value]]  # (aliases of the recorded operators: made with them)
+    sub: ClassVar[Callable[[Value, Any], Value]]
+    subtract: ClassVar[Callable[[Value, Any], Value]]
+    mul: ClassVar[Callable[[Value, Any], Value]]
+    multiply: ClassVar[Callable[[Value, Any], Value]]
     div = __truediv__
     divide = __truediv__
     pow = __pow__
-    neg = __neg__
-    negative = __neg__
-    abs = __abs__
+    neg: ClassVar[Callable[[Value], Value]]
+    negative: ClassVar[Callable[[Value], Value]]
+    abs: ClassVar[Callable[[Value], Value]]
     matmul = __matmul__
 
     def mm(self, other: Value) -> Value:
@@ -523,32 +501,16 @@ class Value:
         return Value._make_const(np.sign(self._data))
 
     # ----- elementwise functions -----------------------------------------------------------
-    def exp(self) -> Value:
-        return apply_unary(ops.Exp, self)
-
-    def log(self) -> Value:
-        return apply_unary(ops.Log, self)
-
-    def log1p(self) -> Value:
-        return apply_unary(ops.Log1p, self)
-
-    def sqrt(self) -> Value:
-        return apply_unary(ops.Sqrt, self)
-
-    def sin(self) -> Value:
-        return apply_unary(ops.Sin, self)
-
-    def cos(self) -> Value:
-        return apply_unary(ops.Cos, self)
-
-    def tanh(self) -> Value:
-        return apply_unary(ops.Tanh, self)
-
-    def sigmoid(self) -> Value:
-        return apply_unary(ops.Sigmoid, self)
-
-    def relu(self) -> Value:
-        return apply_unary(ops.Relu, self)
+    # (recorded directly, as the arithmetic operators: see the end of this module)
+    exp: ClassVar[Callable[[Value], Value]]
+    log: ClassVar[Callable[[Value], Value]]
+    log1p: ClassVar[Callable[[Value], Value]]
+    sqrt: ClassVar[Callable[[Value], Value]]
+    sin: ClassVar[Callable[[Value], Value]]
+    cos: ClassVar[Callable[[Value], Value]]
+    tanh: ClassVar[Callable[[Value], Value]]
+    sigmoid: ClassVar[Callable[[Value], Value]]
+    relu: ClassVar[Callable[[Value], Value]]
 
     def leaky_relu(self, negative_slope: builtins.float = 0.01) -> Value:
         return ops.LeakyRelu.apply(self, negative_slope)
@@ -635,7 +597,7 @@ class Value:
         if self._data.size == 0:
             ops.check_reduction_size("max", self._data.shape, arguments.dims(dim, self._data.ndim))
         if dim is None:
-            return apply_unary(ops.Max, self)
+            return ops.Max._record_unary(self)
         values = ops.MaxDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
         return MinMax(values, self.argmax(dim, keepdim))
 
@@ -1019,6 +981,14 @@ def _array_of(x: Any) -> Any:
     return x._data if isinstance(x, Value) else x
 
 
+def _prepare_operands(a: Value, b: Any) -> tuple[Any, Any]:
+    """The arguments of a binary operator of `a`: as they are if they need no preparation (see _same_kind),
+    else both Values of their promoted dtype."""
+    if _same_kind(a, b):
+        return a, b
+    return _pair(a, b)
+
+
 def _same_kind(a: Value, b: Any) -> bool:
     """Whether `b` needs no preparation next to `a`: a Value of the same dtype, or a Python float next to floats."""
     if type(b) is Value:
@@ -1139,4 +1109,30 @@ def _promote_all(tensors: Sequence[Any], name: str) -> list[Value]:
 
 from tinygrad_lr import ops  # noqa: E402  (ops build on Value)
 from tinygrad_lr.autograd import api as autograd_api  # noqa: E402  (the engine builds on Value too)
-from tinygrad_lr.autograd.function import apply_binary, apply_unary  # noqa: E402
+from tinygrad_lr.autograd.function import binary_recorder, unary_recorder  # noqa: E402
+
+
+def _install_recorded_methods() -> None:
+    """Make Value's operators and elementwise methods: each records its op without a further call."""
+
+    def install(name: str, method: Callable[..., Value], op: type) -> None:
+        method.__name__, method.__qualname__ = name, f"Value.{name}"
+        method.__doc__ = op.__doc__  # the op's math, e.g. "tanh a;  da = g (1 - tanh^2 a)."
+        setattr(Value, name, method)
+
+    for name, op in {"__add__": ops.Add, "__sub__": ops.Sub, "__mul__": ops.Mul}.items():
+        install(name, binary_recorder(op, _prepare_operands), op)
+    unary = {
+        "__neg__": ops.Neg, "__abs__": ops.Abs, "clone": ops.Clone, "exp": ops.Exp, "log": ops.Log,
+        "log1p": ops.Log1p, "sqrt": ops.Sqrt, "sin": ops.Sin, "cos": ops.Cos, "tanh": ops.Tanh,
+        "sigmoid": ops.Sigmoid, "relu": ops.Relu,
+    }  # fmt: skip
+    for name, op in unary.items():
+        install(name, unary_recorder(op), op)
+    aliases = {"add": "__add__", "sub": "__sub__", "subtract": "__sub__", "mul": "__mul__", "multiply": "__mul__",
+               "neg": "__neg__", "negative": "__neg__", "abs": "__abs__"}  # fmt: skip
+    for alias, name in aliases.items():
+        setattr(Value, alias, getattr(Value, name))
+
+
+_install_recorded_methods()

@@ -28,8 +28,8 @@ on and some argument requires grad; otherwise no graph is built at all.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, NoReturn
 
 import numpy as np
 
@@ -235,6 +235,15 @@ _NO_GRAPH = _NoGraphContext()
 class Function:
     """Base class of differentiable operations; see the module docstring for the contract."""
 
+    # `apply` for one and two arguments, made for each subclass (see unary_recorder below)
+    _record_unary: ClassVar[Callable[[Any], Value]]
+    _record_binary: ClassVar[Callable[[Any, Any], Value]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._record_unary = unary_recorder(cls)  # read from the class only, so never bound as a method
+        cls._record_binary = binary_recorder(cls)
+
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
@@ -248,9 +257,9 @@ class Function:
         """Run forward on the arguments' arrays and, if a gradient is needed, record the node."""
         n = len(args)
         if n == 2:
-            return apply_binary(cls, args[0], args[1])
+            return cls._record_binary(args[0], args[1])
         if n == 1:
-            return apply_unary(cls, args[0])
+            return cls._record_unary(args[0])
         arrays = []
         entries: list[Any] = []  # where each argument's gradient goes: its producer node, the leaf itself, or None
         record = False
@@ -287,98 +296,115 @@ class Function:
         return Value._make(out, node)
 
 
-# `apply` for one and two arguments, spelled out: this runs once per op, and for small arrays the
-# generic loop and star-calls cost more than the NumPy work itself. Value's operators call these
-# directly, which saves the dispatch through `apply` as well.
+# `apply` for one and two arguments, spelled out, as a function made for each Function subclass (it keeps
+# the class in a closure): this runs once per op, and for small arrays the generic loop, star-calls and even
+# one more Python call cost more than the NumPy work itself. `Function.apply` hands one and two arguments
+# to these, and Value's operators and elementwise methods *are* such functions (see the end of value.py).
 
 
-def apply_unary(cls: type[Function], first: Any) -> Value:
-    """`cls.apply(first)`."""
-    in0: Any  # where the argument's gradient goes: its producer node, the leaf itself, or None
-    if type(first) is Value or isinstance(first, Value):  # the exact-type test first: cheaper
-        a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
-    else:
-        a, in0 = first, None
-    if in0 is None or not (grad_mode.everywhere or STATE.enabled):
-        return Value._make_const(cls.forward(_NO_GRAPH, a))
-    node = _new(Node)
-    node._function = cls
-    node._n_in, node._n_walk, node._in0, node._in1, node.needs_input_grad = 1, 1, in0, None, _NEEDS_FIRST
-    node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
-    raw = cls.forward(node, a)
-    if in0 is not first:  # a recorded input, not a leaf: one more consumer
-        in0._uses += 1
-    out = raw if type(raw) is np.ndarray else np.asarray(raw)
-    saved = node.saved_tensors
-    if saved:
-        if len(saved) == 1:  # (the commonest case spelled out: a call and a loop cost ~3 % of a small op)
-            item = saved[0]
-            node._saved_roles = 1 if item is raw else 2 if item is a else 0
+def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
+    """A function doing `cls.apply(first)`."""
+
+    def record(first: Any) -> Value:
+        in0: Any  # where the argument's gradient goes: its producer node, the leaf itself, or None
+        if type(first) is Value or isinstance(first, Value):  # the exact-type test first: cheaper
+            a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
         else:
-            node._saved_roles = _saved_roles(saved, raw, (a,))
-        node._clock = versions.clock
-    node.out_shape = out.shape
-    node.out_dtype = out.dtype
-    result = _new(Value)  # Value._make inlined, here and in apply_binary: the call costs ~2.5 % of a small op
-    result._data = out
-    result._grad = None
-    result._grad_fn = node
-    result._requires_grad = True
-    result._hooks = None
-    return result
+            a, in0 = first, None
+        if in0 is None or not (grad_mode.everywhere or STATE.enabled):
+            return Value._make_const(cls.forward(_NO_GRAPH, a))
+        node = _new(Node)
+        node._function = cls
+        node._n_in, node._n_walk, node._in0, node._in1, node.needs_input_grad = 1, 1, in0, None, _NEEDS_FIRST
+        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        raw = cls.forward(node, a)
+        if in0 is not first:  # a recorded input, not a leaf: one more consumer
+            in0._uses += 1
+        out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        saved = node.saved_tensors
+        if saved:
+            if len(saved) == 1:  # (the commonest case spelled out: a call and a loop cost ~3 % of a small op)
+                item = saved[0]
+                node._saved_roles = 1 if item is raw else 2 if item is a else 0
+            else:
+                node._saved_roles = _saved_roles(saved, raw, (a,))
+            node._clock = versions.clock
+        node.out_shape = out.shape
+        node.out_dtype = out.dtype
+        result = _new(Value)  # Value._make inlined, here and below: the call costs ~2.5 % of a small op
+        result._data = out
+        result._grad = None
+        result._grad_fn = node
+        result._requires_grad = True
+        result._hooks = None
+        return result
+
+    return record
 
 
-def apply_binary(cls: type[Function], first: Any, second: Any) -> Value:
-    """`cls.apply(first, second)`."""
-    in0: Any
-    in1: Any
-    if type(first) is Value or isinstance(first, Value):
-        a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
-    else:
-        a, in0 = first, None
-    if type(second) is Value or isinstance(second, Value):
-        b, in1 = second._data, (second._grad_fn or second) if second._requires_grad else None
-    else:
-        b, in1 = second, None
-    if (in0 is None and in1 is None) or not (grad_mode.everywhere or STATE.enabled):
-        return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
-    node = _new(Node)
-    node._function = cls
-    node._n_in, node._in0, node._in1 = 2, in0, in1
-    if in1 is None:
-        node._n_walk, node.needs_input_grad = 1, _NEEDS_FIRST_OF_TWO
-    else:
-        node._n_walk, node.needs_input_grad = 2, _NEEDS_BOTH if in0 is not None else _NEEDS_SECOND_OF_TWO
-    node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
-    try:
-        raw = cls.forward(node, a, b)
-    except ValueError as error:
-        raise_broadcast_error(error, [a, b])
-        raise
-    if in0 is not None and in0 is not first:  # a recorded input, not a leaf: one more consumer
-        in0._uses += 1
-    if in1 is not None and in1 is not second:
-        in1._uses += 1
-    out = raw if type(raw) is np.ndarray else np.asarray(raw)
-    saved = node.saved_tensors
-    if saved:
-        if len(saved) == 2:  # (spelled out, as in apply_unary)
-            item, other = saved
-            node._saved_roles = (1 if item is raw else 2 if item is a else 3 if item is b else 0) | (
-                1 if other is raw else 2 if other is a else 3 if other is b else 0
-            ) << ROLE_BITS
+def binary_recorder(
+    cls: type[Function], prepare: Callable[[Value, Any], tuple[Any, Any]] | None = None
+) -> Callable[[Any, Any], Value]:
+    """A function doing `cls.apply(first, second)`.
+
+    With `prepare` it is an operator method of Value: unless `second` is a Value of first's dtype, the
+    arguments are first passed through `prepare(first, second)` (which promotes them to a common dtype).
+    """
+
+    def record(first: Any, second: Any) -> Value:
+        if prepare is not None and not (type(second) is Value and second._data.dtype is first._data.dtype):
+            first, second = prepare(first, second)
+        in0: Any
+        in1: Any
+        if type(first) is Value or isinstance(first, Value):
+            a, in0 = first._data, (first._grad_fn or first) if first._requires_grad else None
         else:
-            node._saved_roles = _saved_roles(saved, raw, (a, b))
-        node._clock = versions.clock
-    node.out_shape = out.shape
-    node.out_dtype = out.dtype
-    result = _new(Value)
-    result._data = out
-    result._grad = None
-    result._grad_fn = node
-    result._requires_grad = True
-    result._hooks = None
-    return result
+            a, in0 = first, None
+        if type(second) is Value or isinstance(second, Value):
+            b, in1 = second._data, (second._grad_fn or second) if second._requires_grad else None
+        else:
+            b, in1 = second, None
+        if (in0 is None and in1 is None) or not (grad_mode.everywhere or STATE.enabled):
+            return Value._make_const(_run_forward(cls, _NO_GRAPH, (a, b)))
+        node = _new(Node)
+        node._function = cls
+        node._n_in, node._in0, node._in1 = 2, in0, in1
+        if in1 is None:
+            node._n_walk, node.needs_input_grad = 1, _NEEDS_FIRST_OF_TWO
+        else:
+            node._n_walk, node.needs_input_grad = 2, _NEEDS_BOTH if in0 is not None else _NEEDS_SECOND_OF_TWO
+        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        try:
+            raw = cls.forward(node, a, b)
+        except ValueError as error:
+            raise_broadcast_error(error, [a, b])
+            raise
+        if in0 is not None and in0 is not first:  # a recorded input, not a leaf: one more consumer
+            in0._uses += 1
+        if in1 is not None and in1 is not second:
+            in1._uses += 1
+        out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        saved = node.saved_tensors
+        if saved:
+            if len(saved) == 2:  # (spelled out, as in unary_recorder)
+                item, other = saved
+                node._saved_roles = (1 if item is raw else 2 if item is a else 3 if item is b else 0) | (
+                    1 if other is raw else 2 if other is a else 3 if other is b else 0
+                ) << ROLE_BITS
+            else:
+                node._saved_roles = _saved_roles(saved, raw, (a, b))
+            node._clock = versions.clock
+        node.out_shape = out.shape
+        node.out_dtype = out.dtype
+        result = _new(Value)
+        result._data = out
+        result._grad = None
+        result._grad_fn = node
+        result._requires_grad = True
+        result._hooks = None
+        return result
+
+    return record
 
 
 def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
