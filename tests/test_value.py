@@ -349,6 +349,25 @@ def test_hook_returning_none_keeps_gradient_and_wrong_shape_raises() -> None:
         (y * 4).sum().backward()
 
 
+def test_hook_changing_the_dtype_raises_torchs_error() -> None:
+    # torch: "hook 'hk' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)", for a hook
+    # on a leaf and on an intermediate alike
+    def to_double(g: tg.Value) -> tg.Value:
+        return g.double()
+
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(to_double)
+    message = (
+        r"hook 'to_double' has changed the type of value \(was tinygrad_lr.FloatTensor got tinygrad_lr.DoubleTensor\)"
+    )
+    with pytest.raises(RuntimeError, match=message):
+        (x * 4).sum().backward()
+    y = (tg.tensor([1.0, 2.0], requires_grad=True) * 2).tanh()
+    y.register_hook(to_double)
+    with pytest.raises(RuntimeError, match=message):
+        y.sum().backward()
+
+
 def test_register_hook_needs_requires_grad() -> None:
     with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
         tg.tensor([1.0]).register_hook(lambda g: g)
