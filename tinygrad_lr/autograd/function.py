@@ -260,32 +260,29 @@ class Function:
             return cls._record_binary(args[0], args[1])
         if n == 1:
             return cls._record_unary(args[0])
-        arrays = []
-        entries: list[Any] = []  # where each argument's gradient goes: its producer node, the leaf itself, or None
-        record = False
-        for arg in args:
+        arrays = list(args)
+        entries: list[Any] = [None] * n  # where each argument's gradient goes: its producer node, the leaf, or None
+        needs = [False] * n
+        walk = 0  # how many leading arguments the engine visits: up to the last one that needs a gradient
+        for i, arg in enumerate(args):
             if isinstance(arg, Value):
-                arrays.append(arg._data)
+                arrays[i] = arg._data
                 if arg._requires_grad:
-                    entries.append(arg._grad_fn or arg)
-                    record = True
-                    continue
-            else:
-                arrays.append(arg)
-            entries.append(None)
-        if not record or not (grad_mode.everywhere or STATE.enabled):
+                    entries[i] = arg._grad_fn or arg
+                    needs[i] = True
+                    walk = i + 1
+        if not walk or not (grad_mode.everywhere or STATE.enabled):
             return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
-        node = _new(Node)
+        node = _new(Node)  # (n >= 3 here)
         node._function = cls
+        node._n_in, node._n_walk, node._in0, node._in1 = n, walk, entries[0], entries[1]
         node._in_more = tuple(entries[2:])
-        entries += (None, None)
-        node._n_in, node._in0, node._in1 = n, entries[0], entries[1]
-        node._n_walk = max(i + 1 for i, entry in enumerate(entries) if entry is not None)
-        node.needs_input_grad = tuple([entry is not None for entry in entries[:n]])
+        node.needs_input_grad = tuple(needs)
         node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
         raw = _run_forward(cls, node, arrays)
-        for arg, entry in zip(args, entries):
-            if entry is not None and entry is not arg:
+        for i in range(walk):
+            entry = entries[i]
+            if entry is not None and entry is not args[i]:  # a recorded input, not a leaf: one more consumer
                 entry._uses += 1
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         if node.saved_tensors:
