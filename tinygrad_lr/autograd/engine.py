@@ -79,11 +79,15 @@ def run_backward(
             root_nodes.append(entry)
     # How many nodes reached in this run still wait for consumers: when nothing is ready and some
     # still wait, the walk has stalled (see the module docstring).
-    waiting = sum(1 for node in root_nodes if node._deps)
+    ready, waiting = [], 0
+    for node in root_nodes:
+        if node._deps:
+            waiting += 1
+        else:
+            ready.append(node)
 
     previous_mode = grad_mode.set_enabled(create_graph)
     try:
-        ready = [node for node in root_nodes if node._deps == 0]
         # the next node to run and its gradient, when the last one handed it its only gradient (see below)
         follow: Any = None
         follow_grad: Any = None

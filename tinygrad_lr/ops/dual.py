@@ -6,6 +6,7 @@ see Values and these call the differentiable Value methods, recording the backwa
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -55,9 +56,17 @@ def mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
     return x.mean(axis=axes, keepdims=keepdims)
 
 
+SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to's ~2 us
+
+
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    """x expanded to `shape`: a Value's expand; for an array a read-only view, or a filled copy when small."""
     if is_value(x):
         return x.expand(shape)
+    if math.prod(shape) <= SMALL_BROADCAST:
+        out = np.empty(shape, dtype=x.dtype)
+        out[...] = x
+        return out
     return np.broadcast_to(x, shape)
 
 
