@@ -581,3 +581,18 @@ def test_bad_shape_arguments_raise_torch_error(name: str) -> None:
 def test_matmul_shape_mismatch_raises_torch_error_naming_both_sizes(shapes: Any) -> None:
     a, b = shapes
     _assert_same_error(lambda e: (e.zeros(a) if a else e.tensor(0.0)) @ (e.zeros(b) if b else e.tensor(0.0)))
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (40, 30)])  # below and above dual.SMALL_BROADCAST elements
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_sum_and_mean_backward_on_small_and_large_arrays_match_torch(shape: Any, reduction: str, dim: Any) -> None:
+    # The backward of a reduction expands the gradient: a filled copy for a few elements, a view for many.
+    data = np.random.default_rng(7).standard_normal(shape)
+    x, t = tg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    weights = np.arange(1.0, 1.0 + shape[0] * shape[1]).reshape(shape)
+    ours = getattr(x * tg.tensor(weights), reduction)(dim)
+    theirs = getattr(t * torch.tensor(weights), reduction)(dim)
+    (ours * ours).sum().backward()
+    (theirs * theirs).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
