@@ -1,4 +1,5 @@
-"""The reused gradient array of large MSE losses (nn/scratch.py): reused only when nobody else holds it."""
+"""Reused large arrays (nn/scratch.py): the gradient of large MSE losses and the output of a one-output Linear on
+many rows, reused only when nobody else holds them."""
 
 from __future__ import annotations
 
@@ -58,3 +59,27 @@ def test_autograd_grad_results_survive_later_steps() -> None:
     np.testing.assert_array_equal(first.numpy(), snapshot)
     expected = 2 * (w.detach().numpy() - 3.0 * target.numpy()) / ROWS
     np.testing.assert_allclose(later.numpy(), expected, rtol=1e-5, atol=1e-12)
+
+
+def test_linear_output_is_new_memory_while_the_last_one_is_held() -> None:
+    rng = np.random.default_rng(2)
+    x = tg.tensor(rng.standard_normal((ROWS, 10)).astype(np.float32))
+    model = nn.Linear(10, 1)
+    first = model(x)
+    snapshot = first.detach().numpy().copy()
+    with tg.no_grad():
+        model.weight.mul_(2.0)
+    second = model(x)  # the user still holds `first`: it must not be written into
+    np.testing.assert_array_equal(first.detach().numpy(), snapshot)
+    assert not np.shares_memory(first.detach().numpy(), second.detach().numpy())
+    view = second[:5]  # a view keeps the memory held too
+    address = second.detach().numpy().__array_interface__["data"][0]
+    del second
+    third = model(x)
+    assert third.detach().numpy().__array_interface__["data"][0] != address
+    address = third.detach().numpy().__array_interface__["data"][0]
+    del view, third
+    fourth = model(x)  # nothing holds the last output any more: its memory is used again
+    assert fourth.detach().numpy().__array_interface__["data"][0] == address
+    expected = x.numpy() @ model.weight.detach().numpy().T + model.bias.detach().numpy()
+    np.testing.assert_allclose(fourth.detach().numpy(), expected, rtol=1e-5, atol=1e-6)

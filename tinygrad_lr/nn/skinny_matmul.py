@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tinygrad_lr.nn import scratch
+
 MIN_ROWS = 4096  # below this the plain product is as fast and the rearrangement not worth its setup
 BLOCK_WIDTH = 20  # k D is at least this: the width at which OpenBLAS's matrix-matrix kernel runs near bandwidth
 MAX_FEATURES = 12  # wider rows already make BLAS's matrix-vector product fast
@@ -48,7 +50,7 @@ def rows_times_weight_t(rows: np.ndarray, weight: np.ndarray, bias: np.ndarray |
     blocks = np.zeros((k * d, k), dtype=dtype)
     for j in range(k):
         blocks[j * d : (j + 1) * d, j] = weight[0]
-    out = np.empty((n, 1), dtype=dtype)
+    out = scratch.empty((n, 1), dtype)
     grouped_rows, grouped_out = rows[:m].reshape(m // k, k * d), out[:m].reshape(m // k, k)
     chunk = max(1, OUT_CHUNK_BYTES // (k * out.itemsize))
     finite = True
