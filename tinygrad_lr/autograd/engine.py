@@ -105,6 +105,7 @@ def run_backward(
             n_in = node._n_in
             if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
                 grads: Any = (None,) * n_in
+                g = None
             else:
                 if node._observed:
                     grad = _run_node_hooks(node, grad, create_graph)
@@ -120,16 +121,17 @@ def run_backward(
                         node.saved_tensors = saved if retain_graph else FREED
                 else:
                     grads = node._function.backward(node, grad)
-                if type(grads) is not tuple:
-                    grads = (grads,)
-                if len(grads) != n_in:
-                    raise RuntimeError(
-                        f"function {node.name()} returned an incorrect number of gradients "
-                        f"(expected {n_in}, got {len(grads)})"
-                    )
+                if type(grads) is tuple:
+                    if len(grads) != n_in:
+                        raise _wrong_gradient_count(node, len(grads))
+                    g = grads[0]
+                elif n_in == 1:  # one argument's gradient, not in a tuple (torch takes both)
+                    g = grads
+                else:
+                    raise _wrong_gradient_count(node, 1)
             # Deliver grads[k] to node.next_entries[k], read from the node's slots (see Node) one at a
             # time: building the entries tuple and looping over it cost ~4 % of W2.
-            entry, g, k = node._in0, grads[0], 0
+            entry, k = node._in0, 0
             while True:
                 if entry is None:
                     pass
@@ -186,6 +188,12 @@ def run_backward(
                 capture[leaf] = grad
             continue
         _accumulate(leaf, grad, create_graph)
+
+
+def _wrong_gradient_count(node: Node, given: int) -> RuntimeError:
+    return RuntimeError(
+        f"function {node.name()} returned an incorrect number of gradients (expected {node._n_in}, got {given})"
+    )
 
 
 def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], int]:
