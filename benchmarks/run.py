@@ -1,6 +1,6 @@
 """Run the benchmark suite and write benchmarks/results/latest.md.
 
-    python -m benchmarks                      # everything, 7 rounds (several minutes)
+    python -m benchmarks                      # everything, 7 rounds (several minutes); or python benchmarks/run.py
     python -m benchmarks --quick              # 3 rounds, shorter blocks (a few minutes)
     python -m benchmarks --only W2 --engines tinygrad_lr,torch
     python -m benchmarks --deep               # also W3 at 10^6 steps for tinygrad_lr (slow)
@@ -23,10 +23,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from benchmarks import memory as memory_bench
-from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam
-from benchmarks.engines import ENGINES, is_available, limit_threads, version
-from benchmarks.harness import CaseResult, run_case
+if __package__ in (None, ""):  # run as a script, `python benchmarks/run.py`: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import memory as memory_bench  # noqa: E402
+from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam  # noqa: E402
+from benchmarks.engines import ENGINES, is_available, limit_threads, version  # noqa: E402
+from benchmarks.harness import CaseResult, run_case  # noqa: E402
 
 WORKLOADS: tuple[ModuleType, ...] = (w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam)
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
@@ -169,3 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(f"written to {args.output}", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":  # (worker processes import this module too)
+    raise SystemExit(main())

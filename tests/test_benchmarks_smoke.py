@@ -6,6 +6,9 @@ No timing is asserted; this only keeps benchmarks/ importable and its engines in
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -89,3 +92,12 @@ def test_engines_in_worker_processes_agree_and_get_a_time():
         outcome = result.engines[engine]
         assert outcome.status == "ok", (engine, outcome.note)
         assert len(outcome.rounds) == 2 and outcome.seconds is not None and outcome.seconds > 0
+
+
+def test_the_suite_runs_as_a_script_from_any_folder(tmp_path):
+    # `python benchmarks/run.py` is the other documented way to start the suite; --help stops before any timing.
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    done = subprocess.run([sys.executable, str(script), "--help"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "--only" in done.stdout and "--threads" in done.stdout
