@@ -179,6 +179,13 @@ def test_function_without_backward_says_so() -> None:
         NoBackward.apply(a).sum().backward()
 
 
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_applying_the_base_class_says_forward_is_missing(count: int) -> None:
+    a = tg.tensor([1.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="must define forward"):
+        Function.apply(*[a] * count)
+
+
 def test_saved_tensors_are_freed_after_backward() -> None:
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = Cube.apply(x)

@@ -404,6 +404,10 @@ def binary_recorder(
     return record
 
 
+Function._record_unary = unary_recorder(Function)  # (the base class too: its forward says what is missing)
+Function._record_binary = binary_recorder(Function)
+
+
 def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
     """`cls.forward(ctx, *arrays)`, with NumPy's broadcasting error put in torch's words."""
     try:
