@@ -36,7 +36,7 @@ def test_micrograd_readme_prints_micrograds_numbers(tmp_path):
     out = run_example("micrograd_readme.py", "--graph", str(tmp_path / "neuron.svg"))
     assert out.splitlines()[1:4] == ["24.7041", "138.8338", "645.5773"]
     assert "x1.grad = -1.5000, w1.grad = 1.0000, x2.grad = 0.5000, w2.grad = 0.0000, b.grad = 0.5000" in out
-    assert "step 1: o = TanhBackward" in out and "rule: tanh a;" in out
+    assert "step 1: o = TanhBackward0" in out and "rule: tanh a;" in out
     svg = (tmp_path / "neuron.svg").read_text()
     assert "x1*w1" in svg and "grad 0.5" in svg
 

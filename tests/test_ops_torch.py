@@ -153,6 +153,17 @@ def test_functional_activations_match_torch(name: str) -> None:
     assert_same(x.grad, tx.grad, 1e-12, f"{name} gradient")
 
 
+def test_functional_softplus_takes_torchs_beta_and_threshold() -> None:
+    data = np.array([-2.0, -0.5, 0.5, 3.0])
+    x, tx = tg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    out = tg.nn.functional.softplus(x, beta=2.0, threshold=2.0)
+    expected = torch.nn.functional.softplus(tx, beta=2.0, threshold=2.0)
+    assert_same(out, expected, 1e-12, "softplus")
+    out.sum().backward()
+    expected.sum().backward()
+    assert_same(x.grad, tx.grad, 1e-12, "softplus gradient")
+
+
 # ----- dtype promotion -----------------------------------------------------------------------
 def _operand(engine: Any, spec: Any) -> Any:
     """A Python scalar stays as it is; (dtype, shape) becomes a tensor of small positive values."""
@@ -596,3 +607,58 @@ def test_sum_and_mean_backward_on_small_and_large_arrays_match_torch(shape: Any,
     (ours * ours).sum().backward()
     (theirs * theirs).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+
+
+def _named_calls() -> list[tuple[str, Any]]:
+    """(label, f(lib, x, v, w, b, bx)): x (4, 3), v (3,), w (2, 3), b (2,) need grad; bx (2, 4, 3) too."""
+    def functional(lib: Any) -> Any:
+        return lib.nn.functional
+
+    return [
+        ("mul", lambda lib, x, *_: x * 2), ("add", lambda lib, x, *_: x + x), ("sub", lambda lib, x, *_: x - 1),
+        ("div", lambda lib, x, *_: x / 2), ("neg", lambda lib, x, *_: -x), ("abs", lambda lib, x, *_: x.abs()),
+        ("exp", lambda lib, x, *_: x.exp()), ("log", lambda lib, x, *_: x.abs().log()),
+        ("log1p", lambda lib, x, *_: x.abs().log1p()), ("sqrt", lambda lib, x, *_: x.abs().sqrt()),
+        ("sin", lambda lib, x, *_: x.sin()), ("cos", lambda lib, x, *_: x.cos()),
+        ("tanh", lambda lib, x, *_: x.tanh()), ("sigmoid", lambda lib, x, *_: x.sigmoid()),
+        ("relu", lambda lib, x, *_: x.relu()), ("leaky_relu", lambda lib, x, *_: functional(lib).leaky_relu(x)),
+        ("softplus", lambda lib, x, *_: functional(lib).softplus(x)),
+        ("softmax", lambda lib, x, *_: x.softmax(1)), ("log_softmax", lambda lib, x, *_: x.log_softmax(1)),
+        ("pow scalar", lambda lib, x, *_: x**2), ("pow tensor", lambda lib, x, *_: x.abs() ** x),
+        ("sum", lambda lib, x, *_: x.sum()), ("sum dim", lambda lib, x, *_: x.sum(0)),
+        ("mean", lambda lib, x, *_: x.mean()), ("mean dim", lambda lib, x, *_: x.mean(1)),
+        ("max", lambda lib, x, *_: x.max()), ("max dim", lambda lib, x, *_: x.max(0)[0]),
+        ("amax", lambda lib, x, *_: x.amax()), ("var", lambda lib, x, *_: x.var()),
+        ("clamp numbers", lambda lib, x, *_: x.clamp(min=0.0)),
+        ("clamp tensors", lambda lib, x, v, *_: x.clamp(min=v)),
+        ("reshape", lambda lib, x, *_: x.reshape(12)), ("view", lambda lib, x, *_: x.view(2, 6)),
+        ("permute", lambda lib, x, *_: x.permute(1, 0)), ("T", lambda lib, x, *_: x.T),
+        ("expand", lambda lib, x, v, *_: v.expand(4, 3)), ("cat", lambda lib, x, *_: lib.cat([x, x])),
+        ("where", lambda lib, x, *_: lib.where(x > 0, x, x * 2)),
+        ("maximum", lambda lib, x, *_: lib.maximum(x, x * 2)), ("clone", lambda lib, x, *_: x.clone()),
+        ("to float32", lambda lib, x, *_: x.to(lib.float32)),
+        ("select", lambda lib, x, *_: x[0]), ("select column", lambda lib, x, *_: x[:, 1]),
+        ("slice", lambda lib, x, *_: x[1:]), ("gather", lambda lib, x, *_: x[[0, 2]]),
+        ("mask", lambda lib, x, *_: x[x > 0]),
+        ("mm", lambda lib, x, v, w, *_: x @ w.T), ("dot", lambda lib, x, v, *_: v @ v),
+        ("mv", lambda lib, x, v, *_: x @ v), ("vm", lambda lib, x, v, w, *_: v @ w.T),
+        ("batched", lambda lib, x, v, w, b, bx: bx @ bx.transpose(1, 2)),
+        ("linear", lambda lib, x, v, w, b, bx: functional(lib).linear(x, w, b)),
+        ("linear without bias", lambda lib, x, v, w, b, bx: functional(lib).linear(x, w)),
+        ("linear on 3-d input", lambda lib, x, v, w, b, bx: functional(lib).linear(bx, w, b)),
+        ("mse_loss", lambda lib, x, *_: functional(lib).mse_loss(x, x.detach() * 0.5)),
+        # (with a reduction, our BCE losses end in a mean or sum node of their own; torch's loss node reduces)
+        ("binary_cross_entropy", lambda lib, x, *_: functional(lib).binary_cross_entropy(
+            x.sigmoid(), x.detach() * 0, reduction="none")),
+        ("bce_with_logits", lambda lib, x, *_: functional(lib).binary_cross_entropy_with_logits(
+            x, x.detach() * 0, reduction="none")),
+    ]
+
+
+@pytest.mark.parametrize(("label", "call"), _named_calls(), ids=[label for label, _ in _named_calls()])
+def test_grad_fn_names_match_torch(label: str, call: Any) -> None:
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal(shape) for shape in ((4, 3), (3,), (2, 3), (2,), (2, 4, 3))]
+    ours = call(tg, *[tg.tensor(a, requires_grad=True) for a in arrays])
+    theirs = call(torch, *[torch.tensor(a, requires_grad=True) for a in arrays])
+    assert ours.grad_fn.name() == theirs.grad_fn.name()

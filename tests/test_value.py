@@ -142,13 +142,13 @@ def test_requires_grad_flags_and_errors_match_torch() -> None:
     )
 
 
-def test_grad_fn_is_named_like_torchs_without_the_trailing_digit() -> None:
+def test_grad_fn_is_named_like_torchs() -> None:
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     assert tg.tensor(1.0).grad_fn is None and x.grad_fn is None
-    assert (x * 2).grad_fn.name() == "MulBackward" and repr((x * 2).grad_fn) == "<MulBackward>"
-    assert (x + x).grad_fn.name() == "AddBackward"
-    assert x.sum().grad_fn.name() == "SumBackward"
-    assert (x @ x).grad_fn.name() == "MatMulBackward"
+    assert (x * 2).grad_fn.name() == "MulBackward0" and repr((x * 2).grad_fn) == "<MulBackward0>"
+    assert (x + x).grad_fn.name() == "AddBackward0"
+    assert x.sum().grad_fn.name() == "SumBackward0"
+    assert (x @ x).grad_fn.name() == "DotBackward0"
 
 
 def test_is_leaf_follows_torch() -> None:
@@ -232,7 +232,7 @@ def test_format_spec_on_many_elements_raises_like_torch() -> None:
 def test_repr_examples_from_the_issue() -> None:
     assert repr(tg.tensor([1.0, 2.0], requires_grad=True)) == "Value([1., 2.], requires_grad=True)"
     a = tg.tensor(1.5, requires_grad=True)
-    assert repr(a * 2) == "Value(3., grad_fn=<MulBackward>)"
+    assert repr(a * 2) == "Value(3., grad_fn=<MulBackward0>)"
     assert repr(tg.tensor(0.123456)) == "Value(0.1235)"
     assert str(tg.tensor([1, 2])) == "Value([1, 2])"
     assert repr(tg.tensor([1.0, 2.0], dtype=tg.float64)) == "Value([1., 2.], dtype=float64)"

@@ -50,8 +50,8 @@ def test_graph_has_torchviz_colours_labels_and_input_to_consumer_edges():
     assert labels["output0"].startswith("()\nvalue ")
     assert f"value {float(loss):.4g}" in labels["output0"]
     ops = {labels[i].split("\n")[0]: i for i in nodes if i.startswith("op")}
-    assert set(ops) == {"MeanBackward", "PowScalarBackward", "SubBackward", "AddBackward", "MatMulBackward",
-                        "PermuteBackward"}
+    assert set(ops) == {"MeanBackward0", "PowBackward0", "SubBackward0", "AddBackward0", "MmBackward0",
+                        "PermuteBackward0"}
     assert all(colours[i] == "lightgrey" for i in ops.values())
     leaves = {labels[i].split("\n")[0]: i for i in nodes if i.startswith("leaf")}
     assert set(leaves) == {"weight", "bias"}
@@ -63,11 +63,11 @@ def test_graph_has_torchviz_colours_labels_and_input_to_consumer_edges():
     assert f"grad [{bias.grad.item():.4g}]" in labels[leaves["bias"]]
 
     edges = set(_edges(graph))
-    assert (ops["MeanBackward"], "output0") in edges
-    assert (leaves["weight"], ops["PermuteBackward"]) in edges
-    assert (ops["PermuteBackward"], ops["MatMulBackward"]) in edges
-    assert (leaves["bias"], ops["AddBackward"]) in edges
-    assert (ops["AddBackward"], ops["SubBackward"]) in edges
+    assert (ops["MeanBackward0"], "output0") in edges
+    assert (leaves["weight"], ops["PermuteBackward0"]) in edges
+    assert (ops["PermuteBackward0"], ops["MmBackward0"]) in edges
+    assert (leaves["bias"], ops["AddBackward0"]) in edges
+    assert (ops["AddBackward0"], ops["SubBackward0"]) in edges
     assert len(edges) == 8
 
 
@@ -103,7 +103,7 @@ def test_tuple_of_outputs_and_shared_nodes_are_drawn_once():
     graph = draw_graph((h + 1.0, h * 2.0), params={"a": a})
     nodes = _nodes(graph)
     assert "output0" in nodes and "output1" in nodes
-    assert sum(1 for label, _ in nodes.values() if label.startswith("MulBackward")) == 2  # h and h * 2
+    assert sum(1 for label, _ in nodes.values() if label.startswith("MulBackward0")) == 2  # h and h * 2
     assert sum(1 for i in nodes if i.startswith("leaf")) == 1
 
 
@@ -127,9 +127,9 @@ def test_named_non_leaf_and_retained_values_show_their_values():
     e.backward()
     labels = [label for label, _ in _nodes(draw_graph(e, params={"a": a, "b": b, "d": d, "note": "not a Value"})
                                            ).values()]
-    mul = next(label for label in labels if label.startswith("MulBackward"))
+    mul = next(label for label in labels if label.startswith("MulBackward0"))
     assert "data -8" in mul and "grad 0" in mul  # retained: relu'(0) is 0 in torch's convention
-    add = next(label for label in labels if label.startswith("AddBackward"))
+    add = next(label for label in labels if label.startswith("AddBackward0"))
     assert "-> d ()" in add and "data 0" in add
 
 
@@ -170,8 +170,8 @@ def test_deep_graphs_are_walked_without_recursion():
         text = explain_backward(y)
     finally:
         sys.setrecursionlimit(limit)
-    assert sum(1 for line in graph.body if "AddBackward" in line) == 3000
-    assert "step 3000: AddBackward" in text
+    assert sum(1 for line in graph.body if "AddBackward0" in line) == 3000
+    assert "step 3000: AddBackward0" in text
 
 
 def test_show_saved_draws_orange_saved_values_and_attributes():
@@ -204,7 +204,7 @@ def test_render_png_and_svg_with_dot(tmp_path):
     assert png.name == "graph.png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = render_graph(graph, tmp_path / "graph.svg")
     text = svg.read_text()
-    assert "<svg" in text and "weight" in text and "MatMulBackward" in text
+    assert "<svg" in text and "weight" in text and "MmBackward0" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.png", "graph.svg"]  # no stray source files
 
 
@@ -229,13 +229,13 @@ def test_explain_backward_narrates_each_step_with_rule_and_numbers():
     text = explain_backward(loss, params={"a": a, "b": b, "c": c, "loss": loss})
     lines = text.splitlines()
     assert lines[0] == "How loss.backward() computes its gradients, step by step"
-    assert "loss = -3, computed by AddBackward" in text
-    step1 = lines.index("step 1: loss = AddBackward  (output shape ())")
+    assert "loss = -3, computed by AddBackward0" in text
+    step1 = lines.index("step 1: loss = AddBackward0  (output shape ())")
     assert lines[step1 + 1] == "    rule: a + b;  da = g, db = g."
     assert lines[step1 + 2] == "    gradient in: dloss/dloss = 1"
-    assert lines[step1 + 3] == "    input 0 -> op MulBackward: sends 1"
+    assert lines[step1 + 3] == "    input 0 -> op MulBackward0: sends 1"
     assert lines[step1 + 4] == "    input 1 -> a (): sends 1"
-    step2 = lines.index("step 2: c = MulBackward  (output shape ())")
+    step2 = lines.index("step 2: c = MulBackward0  (output shape ())")
     assert lines[step2 + 1] == "    rule: a * b;  da = g * b, db = g * a."
     assert lines[step2 + 3] == "    input 0 -> a (): sends -2"
     assert lines[step2 + 4] == "    input 1 -> b (): sends 3"

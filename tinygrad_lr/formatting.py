@@ -1,4 +1,4 @@
-"""torch-like printing: `Value([1., 2.], requires_grad=True)`, `Value(0.1235, grad_fn=<MulBackward>)`.
+"""torch-like printing: `Value([1., 2.], requires_grad=True)`, `Value(0.1235, grad_fn=<MulBackward0>)`.
 
 Floats follow torch's `_Formatter`: looking only at the nonzero finite elements (by absolute
 value), integral data prints as `1.`, otherwise 4 decimals; scientific notation (`1.0000e+05`)

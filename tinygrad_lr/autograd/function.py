@@ -117,8 +117,14 @@ class Node:
         return (self._in0, self._in1)[: self._n_in]
 
     def name(self) -> str:
-        """torch's name for the node: the Function's name + "Backward" (`MulBackward`)."""
-        return f"{self._function.__name__}Backward"
+        """torch's name for the node (`grad_fn.name()`): a built-in op's `torch_name` (`MulBackward0`), or for a
+        user's Function its class name + "Backward" (`CubeBackward`), as torch names custom Function nodes."""
+        named = self._function.__dict__.get("torch_name")  # the class's own: a subclass of an op is a user's
+        if named is None:
+            return f"{self._function.__name__}Backward"
+        if isinstance(named, staticmethod):
+            named = named.__func__
+        return named if isinstance(named, str) else named(self)
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
@@ -234,6 +240,10 @@ _NO_GRAPH = _NoGraphContext()
 
 class Function:
     """Base class of differentiable operations; see the module docstring for the contract."""
+
+    # torch's name for the op's node, as `grad_fn.name()` shows it: a string ("MulBackward0") or, where it
+    # depends on the arguments, a function of the node (see Node.name). None for a user's Function.
+    torch_name: ClassVar[Any] = None
 
     # `apply` for one and two arguments, made for each subclass (see unary_recorder below)
     _record_unary: ClassVar[Callable[[Any], Value]]

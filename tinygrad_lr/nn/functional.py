@@ -118,6 +118,11 @@ def tanh(input: Value) -> Value:  # noqa: A002
     return require_value(input, "tanh", "input", 1).tanh()
 
 
+def softplus(input: Value, beta: float = 1.0, threshold: float = 20.0) -> Value:  # noqa: A002
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (torch's F.softplus)."""
+    return require_value(input, "softplus", "input", 1).softplus(beta, threshold)
+
+
 def sigmoid(input: Value) -> Value:  # noqa: A002
     """1 / (1 + e^-x);  derivative s (1 - s)."""
     return require_value(input, "sigmoid", "input", 1).sigmoid()

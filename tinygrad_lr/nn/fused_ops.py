@@ -23,6 +23,13 @@ class Linear(Function):
     """
 
     @staticmethod
+    def torch_name(ctx: Any) -> str:
+        # torch: addmm (with a bias) or mm on 2-d input, a reshape of it around other inputs
+        if len(ctx.x_shape) != 2:
+            return "ViewBackward0"
+        return "AddmmBackward0" if ctx.has_bias else "MmBackward0"
+
+    @staticmethod
     def forward(ctx: Any, x: Any, weight: Any, bias: Any) -> Any:
         out_features, in_features = weight.shape
         rows = x.reshape(-1, in_features) if x.ndim != 2 else x
@@ -32,7 +39,7 @@ class Linear(Function):
             # Like torch's addmm, keep only what the wanted gradients use: W for dx, x for dW
             # (so changing W in place after forward only matters when dx is needed).
             ctx.save_for_backward(x if needs[1] else None, weight if needs[0] else None)
-            ctx.x_shape, ctx.weight_shape = x.shape, weight.shape
+            ctx.x_shape, ctx.weight_shape, ctx.has_bias = x.shape, weight.shape, bias is not None
         return out.reshape(x.shape[:-1] + (out_features,)) if x.ndim != 2 else out
 
     @staticmethod
@@ -59,6 +66,8 @@ class MSELoss(Function):
 
     dx = 2 (x - y) g / N (one pass), dy = -dx; without the 1/N for 'sum' and 'none'.
     """
+
+    torch_name = "MseLossBackward0"
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
@@ -141,6 +150,8 @@ class BinaryCrossEntropy(Function):
     dp = g (p - t) / max(p (1 - p), 1e-12),  dt = g (max(log(1 - p), -100) - max(log p, -100))  (torch's rules).
     """
 
+    torch_name = "BinaryCrossEntropyBackward0"
+
     @staticmethod
     def forward(ctx: Any, p: Any, t: Any) -> Any:
         if p.size and (np.nanmin(p) < 0 or np.nanmax(p) > 1):
@@ -175,6 +186,8 @@ class BCEWithLogits(Function):
 
     dz = g ((1 + (pw - 1) t) sigmoid(z) - pw t),  dt = g (-z + (pw - 1) softplus(-z)),  dpw = g t softplus(-z).
     """
+
+    torch_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
     def forward(ctx: Any, z: Any, t: Any, pos_weight: Any) -> Any:

@@ -65,6 +65,8 @@ def register(
 class _HookPoint(Function):
     """Identity; its node is where a backward hook sees the gradient flowing through (torch's BackwardHookFunction)."""
 
+    torch_name = "BackwardHookFunctionBackward"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         return a

@@ -13,6 +13,8 @@ from tinygrad_lr.ops import dual
 class Tanh(Function):
     """tanh a;  da = g (1 - tanh^2 a)."""
 
+    torch_name = "TanhBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.tanh(a)
@@ -27,6 +29,8 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     """s = 1 / (1 + e^-a), computed without overflow;  da = g s (1 - s)."""
+
+    torch_name = "SigmoidBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -43,6 +47,8 @@ class Sigmoid(Function):
 class Relu(Function):
     """max(a, 0);  da = g where a > 0 (0 at a == 0, as torch)."""
 
+    torch_name = "ReluBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         out = np.maximum(a, 0)
@@ -58,6 +64,8 @@ class Relu(Function):
 class LeakyRelu(Function):
     """a if a > 0 else slope * a;  da = g or slope * g."""
 
+    torch_name = "LeakyReluBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, slope: float) -> Any:
         ctx.save_for_backward(a)
@@ -72,6 +80,8 @@ class LeakyRelu(Function):
 
 class Softplus(Function):
     """log(1 + e^(beta a)) / beta, or a where beta a > threshold;  da = g sigmoid(beta a) (g past the threshold)."""
+
+    torch_name = "SoftplusBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, beta: float, threshold: float) -> Any:
@@ -92,6 +102,8 @@ class Softplus(Function):
 class Softmax(Function):
     """s = e^a / sum(e^a) along dim (shifted by the max, so +-1000 is fine);  da = s (g - sum(g s))."""
 
+    torch_name = "SoftmaxBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
         axes = _softmax_axes(a, dim)
@@ -110,6 +122,8 @@ class Softmax(Function):
 
 class LogSoftmax(Function):
     """a - logsumexp(a) along dim, stable for large inputs;  da = g - softmax(a) sum(g)."""
+
+    torch_name = "LogSoftmaxBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:

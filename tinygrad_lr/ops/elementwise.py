@@ -16,6 +16,8 @@ from tinygrad_lr.ops import dual
 class Add(Function):
     """a + b;  da = g, db = g."""
 
+    torch_name = "AddBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         return a + b
@@ -28,6 +30,8 @@ class Add(Function):
 class Sub(Function):
     """a - b;  da = g, db = -g."""
 
+    torch_name = "SubBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         return a - b
@@ -39,6 +43,8 @@ class Sub(Function):
 
 class Mul(Function):
     """a * b;  da = g * b, db = g * a."""
+
+    torch_name = "MulBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -55,6 +61,8 @@ class Mul(Function):
 
 class Div(Function):
     """a / b;  da = g / b, db = -g * a / b^2."""
+
+    torch_name = "DivBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -73,6 +81,8 @@ class Div(Function):
 class Neg(Function):
     """-a;  da = -g."""
 
+    torch_name = "NegBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         return -a
@@ -84,6 +94,8 @@ class Neg(Function):
 
 class PowScalar(Function):
     """a ** c for a constant exponent c;  da = g * c * a^(c-1)  (0 when c == 0, as in torch)."""
+
+    torch_name = "PowBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, c: float) -> Any:
@@ -117,6 +129,8 @@ class Pow(Function):
 
     The two exceptions are torch's: they replace the 0 * inf = nan that the formulas give at a == 0.
     """
+
+    torch_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -156,6 +170,8 @@ def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class Abs(Function):
     """|a|;  da = g * sign(a), with sign(0) = 0."""
 
+    torch_name = "AbsBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(np.sign(a))
@@ -169,6 +185,8 @@ class Abs(Function):
 
 class Exp(Function):
     """e^a;  da = g * e^a."""
+
+    torch_name = "ExpBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -185,6 +203,8 @@ class Exp(Function):
 class Log(Function):
     """ln a;  da = g / a."""
 
+    torch_name = "LogBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -199,6 +219,8 @@ class Log(Function):
 class Log1p(Function):
     """ln(1 + a), accurate for small a;  da = g / (1 + a)."""
 
+    torch_name = "Log1PBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -212,6 +234,8 @@ class Log1p(Function):
 
 class Sqrt(Function):
     """sqrt(a);  da = g / (2 sqrt(a))."""
+
+    torch_name = "SqrtBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -228,6 +252,8 @@ class Sqrt(Function):
 class Sin(Function):
     """sin a;  da = g cos a."""
 
+    torch_name = "SinBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
@@ -241,6 +267,8 @@ class Sin(Function):
 
 class Cos(Function):
     """cos a;  da = -g sin a."""
+
+    torch_name = "CosBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -260,6 +288,10 @@ class Clamp(Function):
     """
 
     @staticmethod
+    def torch_name(ctx: Any) -> str:
+        return "ClampBackward0" if ctx.tensor_bounds else "ClampBackward1"  # torch: bounds as tensors or numbers
+
+    @staticmethod
     def forward(ctx: Any, a: Any, lo: Any, hi: Any) -> Any:
         out = a
         inside = np.ones(a.shape, dtype=bool)
@@ -270,6 +302,7 @@ class Clamp(Function):
             out = np.minimum(out, hi)
             inside = inside & (a <= hi)
         ctx.save_for_backward(inside)
+        ctx.tensor_bounds = isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray)
         needs = ctx.needs_input_grad
         if needs and needs[1]:
             ctx.below = (a < lo) & (lo < hi) if hi is not None else a < lo
@@ -294,6 +327,8 @@ class Maximum(Function):
     A NaN on either side makes both sides receive the full gradient, as in torch.
     """
 
+    torch_name = "MaximumBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         out = np.maximum(a, b)
@@ -309,6 +344,8 @@ class Maximum(Function):
 
 class Minimum(Function):
     """min(a, b) elementwise; the gradient goes to the smaller input, half to each on ties (as torch)."""
+
+    torch_name = "MinimumBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -332,6 +369,8 @@ def _tie_shares(a: Any, b: Any, a_loses: Any, b_loses: Any, dtype: np.dtype) -> 
 class Where(Function):
     """condition ? a : b;  da = g where condition, db = g elsewhere."""
 
+    torch_name = "WhereBackward0"
+
     @staticmethod
     def forward(ctx: Any, condition: Any, a: Any, b: Any) -> Any:
         ctx.condition = condition
@@ -347,6 +386,8 @@ class Where(Function):
 class Cast(Function):
     """a converted to another float dtype; the engine casts the gradient back to a's dtype."""
 
+    torch_name = "ToCopyBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, dtype: Any) -> Any:
         return a.astype(dtype)
@@ -358,6 +399,8 @@ class Cast(Function):
 
 class Clone(Function):
     """A copy of a in new memory;  da = g."""
+
+    torch_name = "CloneBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:

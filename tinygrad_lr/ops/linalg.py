@@ -45,6 +45,12 @@ class MatMul(Function):
     """
 
     @staticmethod
+    def torch_name(ctx: Any) -> str:
+        # the op torch's matmul dispatches to for these operand dims (its batched products end in a reshape)
+        kinds = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
+        return kinds.get(ctx.ndims, "UnsafeViewBackward0")
+
+    @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != (b.shape[0] if b.ndim == 1 else b.shape[-2]):
             raise _matmul_error(a, b)
@@ -53,6 +59,7 @@ class MatMul(Function):
         except ValueError:  # batch dims that do not broadcast
             raise _matmul_error(a, b) from None
         ctx.save_for_backward(a, b)
+        ctx.ndims = (a.ndim, b.ndim)
         return out
 
     @staticmethod

@@ -20,6 +20,10 @@ class Sum(Function):
     """sum of a over axes;  da = g broadcast back to a's shape."""
 
     @staticmethod
+    def torch_name(ctx: Any) -> str:
+        return "SumBackward0" if ctx.axes is None else "SumBackward1"  # torch: x.sum() and x.sum(dim)
+
+    @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         ctx.shape, ctx.axes = a.shape, axes
         return a.sum(axis=axes, keepdims=keepdim)
@@ -32,6 +36,10 @@ class Sum(Function):
 
 class Mean(Function):
     """mean of a over axes (N elements);  da = g / N broadcast back."""
+
+    @staticmethod
+    def torch_name(ctx: Any) -> str:
+        return "MeanBackward0" if ctx.axes is None else "MeanBackward1"
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
@@ -47,6 +55,8 @@ class Mean(Function):
 
 class Var(Function):
     """sum((a - mean)^2) / (N - correction);  da = g * 2 (a - mean) / (N - correction)."""
+
+    torch_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
@@ -68,6 +78,8 @@ class Var(Function):
 class Amax(Function):
     """max of a over axes;  da = g shared evenly by the elements equal to the max (as torch.amax)."""
 
+    torch_name = "AmaxBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         check_reduction_size("amax", a.shape, axes)
@@ -88,6 +100,8 @@ class Max(Function):
 
     Unlike amax, a NaN wins: the max is NaN and the NaNs share the gradient (torch's rule).
     """
+
+    torch_name = "MaxBackward1"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -137,6 +151,8 @@ def _even_shares(winners: np.ndarray, axes: tuple[int, ...] | None, dtype: np.dt
 
 class MaxDim(Function):
     """max of a along one axis, as torch.max(dim);  da = g at the first maximal position only."""
+
+    torch_name = "MaxBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: int, keepdim: bool) -> Any:

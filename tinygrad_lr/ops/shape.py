@@ -13,6 +13,8 @@ from tinygrad_lr.ops import dual
 class Reshape(Function):
     """a viewed with a new shape;  da = g reshaped back."""
 
+    torch_name = "ViewBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, shape: tuple[int, ...]) -> Any:
         ctx.shape = a.shape
@@ -26,6 +28,8 @@ class Reshape(Function):
 class Permute(Function):
     """a with its axes reordered;  da = g with the inverse order."""
 
+    torch_name = "PermuteBackward0"
+
     @staticmethod
     def forward(ctx: Any, a: Any, order: tuple[int, ...]) -> Any:
         ctx.inverse = tuple(np.argsort(order))
@@ -38,6 +42,8 @@ class Permute(Function):
 
 class Expand(Function):
     """a broadcast to a larger shape (a view, no copy);  da = g summed back (done by the engine)."""
+
+    torch_name = "ExpandBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, shape: tuple[int, ...]) -> Any:
@@ -70,6 +76,15 @@ class Index(Function):
     """a[index] (slices, integer arrays, boolean masks);  da = g scattered back, repeats accumulating."""
 
     @staticmethod
+    def torch_name(ctx: Any) -> str:
+        # torch: an integer picks (select), slices alone cut (slice), anything else gathers (index)
+        parts = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
+        integers = [isinstance(p, int | np.integer) and not isinstance(p, bool | np.bool_) for p in parts]
+        if all(i or p is None or p is Ellipsis or isinstance(p, slice) for i, p in zip(integers, parts)):
+            return "SelectBackward0" if any(integers) else "SliceBackward0"
+        return "IndexBackward0"
+
+    @staticmethod
     def forward(ctx: Any, a: Any, index: Any) -> Any:
         ctx.shape, ctx.index = a.shape, index
         try:
@@ -89,6 +104,8 @@ class IndexPut(Function):
 
     What `x[index] = v` records when x or v needs a gradient (see Value.__setitem__).
     """
+
+    torch_name = "IndexPutBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any, v: Any, index: Any) -> Any:
@@ -145,6 +162,8 @@ def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarra
 class IndexAdd(Function):
     """zeros(shape) with g added at index: the adjoint of indexing;  dg = grad[index]."""
 
+    torch_name = "IndexAddBackward0"
+
     @staticmethod
     def forward(ctx: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
         ctx.index = index
@@ -157,6 +176,8 @@ class IndexAdd(Function):
 
 class Cat(Function):
     """Inputs joined along `axis`;  each input's gradient is its slice of g."""
+
+    torch_name = "CatBackward0"
 
     @staticmethod
     def forward(ctx: Any, axis: int, *arrays: Any) -> Any:

@@ -6,7 +6,7 @@
     render_graph(graph, "loss.png")          # needs Graphviz's `dot`; graph.source is plain text
 
 What is drawn (edges run from an input to the op that consumed it, as torchviz draws them):
-- grey boxes: recorded ops, named by their node (`MulBackward`, `MatMulBackward`, ...);
+- grey boxes: recorded ops, named by their node (`MulBackward0`, `MmBackward0`, ...);
 - light blue boxes: leaf Values that require grad, with their name from `params`, shape, data and `.grad`;
 - green boxes: the outputs, with their values;
 - orange boxes (`show_saved=True`): what each op saved for its backward.
