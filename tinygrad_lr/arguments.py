@@ -35,6 +35,11 @@ def torch_dtype_name(dtype: np.dtype) -> str:
     return names.get(np.dtype(dtype).name, str(dtype))
 
 
+def tensor_type_name(dtype: np.dtype) -> str:
+    """torch's type name of a tensor of this dtype, with our module: `tinygrad_lr.FloatTensor` for float32."""
+    return f"tinygrad_lr.{torch_dtype_name(dtype)}Tensor"
+
+
 def single_dim(dim: Any, ndim: int) -> int:
     """One `dim` argument as an axis in [0, ndim), negative counting from the end (a 0-d Value takes 0 and -1)."""
     dim = int(dim)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.arguments import torch_dtype_name
+from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.function import FREED, Node
 
@@ -233,11 +233,6 @@ def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], i
     return ready, len(waiting) + newly_reached - len(ready)  # every newly reached node waits for one
 
 
-def _tensor_type(value: Value) -> str:
-    """torch's name for a tensor's type in hook errors: tinygrad_lr.FloatTensor for float32."""
-    return f"tinygrad_lr.{torch_dtype_name(value._data.dtype)}Tensor"
-
-
 def _cast(grad: Any, dtype: np.dtype) -> Any:
     return grad.to(dtype) if isinstance(grad, Value) else grad.astype(dtype)
 
@@ -288,7 +283,7 @@ def _apply_hooks(hooks: list[Any], grad: Any, create_graph: bool) -> Any:
             if result._data.dtype != current._data.dtype:
                 raise RuntimeError(
                     f"hook '{name}' has changed the type of value "
-                    f"(was {_tensor_type(current)} got {_tensor_type(result)})"
+                    f"(was {tensor_type_name(current._data.dtype)} got {tensor_type_name(result._data.dtype)})"
                 )
             current = result
     return current if as_value or create_graph else current._data

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
+from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.value import Value
@@ -27,10 +28,6 @@ DUPLICATE_PARAMS_WARNING = (
     "optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; "
     "see github.com/pytorch/pytorch/issues/40967 for more information"
 )
-
-_TENSOR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                      "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
 
 class _RequiredParameter:
     """Marks a hyperparameter that every parameter group must set itself."""
@@ -45,7 +42,7 @@ required = _RequiredParameter()
 def typename(obj: Any) -> str:
     """torch.typename: `tinygrad_lr.FloatTensor` for a float32 Value, `float` for a float, `module.Class` otherwise."""
     if isinstance(obj, Value):
-        return f"tinygrad_lr.{_TENSOR_TYPE_NAMES.get(obj.dtype.name, obj.dtype.name)}Tensor"
+        return tensor_type_name(obj.dtype)
     cls = type(obj)
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
