@@ -19,12 +19,6 @@ from tinygrad_lr.creation import (
     linspace,
     ones,
     ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -99,7 +93,27 @@ from tinygrad_lr.functional import (
     unsqueeze,
     var,
 )
-from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
+from tinygrad_lr.random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from tinygrad_lr.random.factories import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)
 from tinygrad_lr.serialization import load, save
 from tinygrad_lr.value import Size, Value, cat, stack, where
 
@@ -120,4 +134,5 @@ __all__ = [
     "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sum",
     "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
     "data", "load", "optim", "save", "utils",
+    "bernoulli", "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state",
 ]

@@ -919,19 +919,42 @@ class Value:
         new = source.to(dtype) if isinstance(source, Value) else Value._make_const(np.asarray(source, dtype=dtype))
         return self._record_inplace(lambda before: where(nowhere, before, new), source)
 
-    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
-        from tinygrad_lr.random import default_generator
+    # Random fills and draws: torch's CPU streams, defined with the generator (tinygrad_lr.random.factories).
+    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
 
-        self._check_inplace()
-        self._data[...] = default_generator.uniform(a, b, self._data.shape)
-        return self
+        return factories.uniform_(self, a, b, generator=generator)
 
-    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Value:
-        from tinygrad_lr.random import default_generator
+    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
 
-        self._check_inplace()
-        self._data[...] = default_generator.normal(mean, std, self._data.shape)
-        return self
+        return factories.normal_(self, mean, std, generator=generator)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
+
+        return factories.bernoulli_(self, p, generator=generator)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
+
+        return factories.bernoulli(self, p, generator=generator)
+
+    def random_(self, from_: Any = None, to: Any = None, *, generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
+
+        return factories.random_(self, from_, to, generator=generator)
+
+    def exponential_(self, lambd: builtins.float = 1.0, *, generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
+
+        return factories.exponential_(self, lambd, generator=generator)
+
+    def multinomial(self, num_samples: builtins.int, replacement: builtins.bool = False, *,
+                    generator: Any = None) -> Value:
+        from tinygrad_lr.random import factories
+
+        return factories.multinomial(self, num_samples, replacement, generator=generator)
 
 
 class _UntrackedData(Value):

@@ -26,7 +26,7 @@ from tinygrad_lr.nn.loss_functions import (
     nll_loss,
     smooth_l1_loss,
 )
-from tinygrad_lr.random import default_generator
+from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
 
 __all__ = [
@@ -162,7 +162,8 @@ def log_softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtyp
 def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool = False) -> Value:  # noqa: A002
     """During training, zero each element with probability p and scale the rest by 1 / (1 - p); else identity.
 
-    The mask comes from the global generator, so `manual_seed` makes it repeat.
+    The mask is torch's: 1 where a float64 uniform from the global generator is below 1 - p, drawn in memory
+    order, divided by 1 - p in the input's dtype; after the same `manual_seed` it zeroes what torch zeroes.
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -173,7 +174,8 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     data = input._data
     if p == 1.0:
         mask = np.zeros(data.shape, dtype=data.dtype)
-    else:
-        keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
-        mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
+    else:  # torch: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
+        mask = np.empty_like(data)  # same memory layout, so the draws land where torch's do
+        kernels.fill(mask, kernels.bernoulli_scalar(default_generator, data.size, 1.0 - p))
+        mask /= data.dtype.type(1.0 - p)
     return _maybe_in_place(input, lambda x: x * Value._make_const(mask), inplace)

@@ -1,0 +1,44 @@
+"""The global random generator behind every random factory and initializer (torch.random's API).
+
+Draws are torch's CPU streams bit for bit: after `manual_seed(s)`, `rand`, `randn`, `randint`, `randperm`,
+`bernoulli`, `multinomial`, `nn.init`, Dropout's masks, `random_split` and DataLoader shuffling give the
+numbers torch gives (see `generator` for MT19937 and `kernels` for each distribution). Like torch, the global
+generator starts from a seed drawn from the operating system, so unseeded runs differ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinygrad_lr.random.generator import Generator, fresh_seed
+
+default_generator = Generator()
+default_generator.manual_seed(fresh_seed())
+
+
+def manual_seed(seed: Any) -> Generator:
+    """Seed the global generator; returns it, as torch does. Floats are truncated to int as in torch."""
+    return default_generator.manual_seed(int(seed))
+
+
+def seed() -> int:
+    """Seed the global generator from the operating system's entropy; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    """The seed the global generator was last seeded with."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state() -> Any:
+    """The global generator's state as a uint8 tensor (torch's 5056-byte layout)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state: Any) -> None:
+    """Restore the global generator's state from `get_rng_state()`."""
+    default_generator.set_state(new_state)
+
+
+__all__ = ["Generator", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "seed", "set_rng_state"]
