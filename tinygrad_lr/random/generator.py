@@ -49,6 +49,35 @@ def _seed_as_uint64(seed: Any, method: str) -> int:
     return seed % 2**64
 
 
+_CUDA_MISSING = (
+    "Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two shared libraries: a "
+    "CPU library and a CUDA library; this error has occurred because you are trying to use some CUDA functionality, "
+    "but the CUDA library has not been loaded by the dynamic linker for some reason.  The CUDA library MUST be "
+    "loaded, EVEN IF you don't directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic library dependencies if you "
+    "don't depend on any of their symbols.  You can check if this has occurred by using ldd on your binary to see if "
+    "there is a dependency on *_cuda.so library."
+)
+_DEVICE_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, "
+                 "meta, hpu, mtia, privateuseone")
+
+
+def _check_cpu(device: Any) -> None:
+    """Only CPU generators exist here; other devices fail with torch's messages on a CPU-only build."""
+    if isinstance(device, int) and not isinstance(device, bool):
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    kind = str(getattr(device, "type", device)).split(":")[0]
+    if kind == "cpu":
+        return
+    if kind == "cuda":
+        raise RuntimeError(_CUDA_MISSING)
+    if kind == "mps":
+        raise RuntimeError("Cannot execute getNewGenerator() without MPS backend.")
+    if kind in _DEVICE_TYPES.split(", "):
+        raise RuntimeError(f"{kind.upper()} device type not an accelerator.")
+    raise RuntimeError(f"Expected one of {_DEVICE_TYPES} device type at start of device string: {device}")
+
+
 def fresh_seed() -> int:
     """A non-deterministic 64-bit seed from the operating system, as torch's `seed()` draws one."""
     return int.from_bytes(np.random.SeedSequence().generate_state(2, np.uint32).tobytes(), "little")
@@ -62,8 +91,7 @@ class Generator:
     """
 
     def __init__(self, device: Any = "cpu") -> None:
-        if str(device) != "cpu":
-            raise RuntimeError("Cannot access accelerator device when none is available.")
+        _check_cpu(device)
         self._bits = np.random.MT19937()
         self.manual_seed(_DEFAULT_SEED)
 
