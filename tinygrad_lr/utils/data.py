@@ -157,16 +157,29 @@ def default_collate(batch: list[Any]) -> Any:
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, Mapping):
-        return {key: default_collate([d[key] for d in batch]) for key in elem}
+        collated = {key: default_collate([d[key] for d in batch]) for key in elem}
+        return _same_container(elem, collated)
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a namedtuple keeps its type
+        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
     if isinstance(elem, Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        fields = [default_collate(list(field)) for field in zip(*batch)]
+        return fields if isinstance(elem, tuple) else _same_container(elem, fields)
     raise TypeError(
         "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
         f"found {type(elem)}"
     )
+
+
+def _same_container(elem: Any, collated: Any) -> Any:
+    """`collated` in the container type of the samples (an OrderedDict stays one), as torch tries to;
+    a plain dict or list when that type cannot be built from one."""
+    try:
+        return type(elem)(collated)
+    except TypeError:
+        return collated
 
 
 def default_convert(sample: Any) -> Any:
