@@ -62,12 +62,14 @@ def fma64(a: Any, b: Any, c: Any) -> np.ndarray:
 
 def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     """a * b + c in float32 with one rounding (inputs are float32 values)."""
-    a, b, c = (np.asarray(v, dtype=np.float64) for v in (a, b, c))
-    product = a * b  # exact: 24 + 24 bits fit in 53
-    total, error = _two_sum(product, c)
-    # a float32 halfway point has the 29 float64 bits below float32's last bit equal to 1000...0
+    product = np.multiply(a, b, dtype=np.float64)  # exact: 24 + 24 bits fit in 53
+    total = np.asarray(np.add(product, c, dtype=np.float64))
+    # a float32 halfway point has the 29 float64 bits below float32's last bit equal to 1000...0; only there
+    # can the float64 rounding have decided the float32 one, and then the exact remainder decides instead
     halfway = (total.view(np.int64) & 0x1FFFFFFF) == 0x10000000
-    ambiguous = halfway & (error != 0)
-    if ambiguous.any():
-        total = np.where(ambiguous, np.nextafter(total, np.where(error > 0, np.inf, -np.inf)), total)
+    if halfway.any():
+        product, addend = np.broadcast_arrays(product, np.asarray(c, dtype=np.float64))
+        ties = total[halfway]
+        _, error = _two_sum(product[halfway], addend[halfway])
+        total[halfway] = np.where(error != 0, np.nextafter(ties, np.where(error > 0, np.inf, -np.inf)), ties)
     return np.asarray(total.astype(np.float32))

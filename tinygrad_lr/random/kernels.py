@@ -62,7 +62,9 @@ def fill(target: np.ndarray, values: np.ndarray) -> None:
 
 def uniform_float(generator: Generator, n: int) -> np.ndarray:
     """n float32 uniforms in [0, 1): 24 bits of one word each."""
-    return ((generator.random(n) & _FLOAT_MASK).astype(np.float32) * np.float32(2.0**-24)).astype(np.float32)
+    values = (generator.random(n) & _FLOAT_MASK).astype(np.float32)
+    values *= np.float32(2.0**-24)  # exact: a power of two
+    return values
 
 
 def uniform_double(generator: Generator, n: int) -> np.ndarray:
@@ -91,7 +93,11 @@ def uniform(generator: Generator, n: int, low: float, high: float, dtype: np.dty
             f"to={number(high)} and from={number(low)} which result in to-from to exceed the limit"
         )
     if _opmath(dtype) == np.float64:
-        values = fma64(uniform_double(generator, n), high - low, low)
+        values = uniform_double(generator, n)
+        if (low, high) != (0.0, 1.0):
+            values = fma64(values, high - low, low)
+    elif low == 0.0 and high == 1.0:  # fma(u, 1, 0) = u: rand() skips the arithmetic
+        values = uniform_float(generator, n)
     else:
         start, stop = np.float32(low), np.float32(high)
         values = fma32(uniform_float(generator, n), stop - start, start)
