@@ -39,6 +39,11 @@ DRAWS: dict[str, Draw] = {
     "normal tensor mean": lambda m: m.normal(m.arange(5.0), 2.0),
     "randn_like": lambda m: m.randn_like(m.zeros(3, 4)),
     "rand_like": lambda m: m.rand_like(m.zeros(3, 4, dtype=m.float64)),
+    "randn_like transposed": lambda m: m.randn_like(m.zeros(8, 4).t()),
+    "rand_like transposed": lambda m: m.rand_like(m.zeros(5, 3).t()),
+    "bernoulli transposed p": lambda m: m.bernoulli(m.rand(6, 4).t()),
+    "bernoulli_ into a transposed tensor": lambda m: m.zeros(6, 4).t().bernoulli_(m.rand(4, 6)),
+    "dropout of a transposed tensor": lambda m: m.nn.functional.dropout(m.ones(5, 7).t(), 0.4),
     "randint": lambda m: m.randint(0, 10, (6,)),
     "randint high only": lambda m: m.randint(7, (3, 4)),
     "randint 64-bit range": lambda m: m.randint(-(2**40), 2**40, (50,)),
@@ -255,3 +260,11 @@ def test_scalar_normal_cache_is_used_by_the_next_call(torch: Any) -> None:
     ours = tg.randn(2).numpy()
     np.testing.assert_array_equal(ours, theirs)
     assert math.isfinite(float(ours[0]))
+
+
+def test_fork_rng_restores_the_global_stream(torch: Any) -> None:
+    for m in (torch, tg):
+        m.manual_seed(4)
+        with m.random.fork_rng():
+            m.rand(100)
+    np.testing.assert_array_equal(tg.rand(3).numpy(), torch.rand(3).numpy())

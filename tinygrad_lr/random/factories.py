@@ -81,22 +81,28 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, r
     return _finish(values.astype(dtypes.int64 if dtype is None else np.dtype(dtype)), requires_grad)
 
 
+def _empty_like(input: Value, dtype: Any, requires_grad: bool) -> Value:  # noqa: A002 - torch's name
+    """An uninitialised tensor with `input`'s memory layout, as torch's `empty_like` (so fills land as torch's)."""
+    out = Value._make_const(np.empty_like(input._data, dtype=input.dtype if dtype is None else np.dtype(dtype)))
+    return out.requires_grad_(True) if requires_grad else out
+
+
 def rand_like(input: Value, *, dtype: Any = None, requires_grad: bool = False,  # noqa: A002 - torch's name
               generator: Generator | None = None) -> Value:
-    return rand(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return uniform_(_empty_like(input, dtype, False), generator=generator).requires_grad_(requires_grad)
 
 
 def randn_like(input: Value, *, dtype: Any = None, requires_grad: bool = False,  # noqa: A002 - torch's name
                generator: Generator | None = None) -> Value:
-    return randn(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return normal_(_empty_like(input, dtype, False), generator=generator).requires_grad_(requires_grad)
 
 
 def randint_like(input: Value, low: int, high: Any = None, *, dtype: Any = None,  # noqa: A002 - torch's name
                  requires_grad: bool = False, generator: Generator | None = None) -> Value:
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
-                   requires_grad=requires_grad)
+    out = _empty_like(input, dtype, False)
+    return random_(out, low, high, generator=generator).requires_grad_(requires_grad)
 
 
 # -- in-place fills (the Tensor methods call these) --------------------------------------------------------
@@ -193,7 +199,7 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
 def bernoulli(input: Value, p: float | None = None, *,  # noqa: A002 - torch's name
               generator: Generator | None = None) -> Value:
     """0/1 samples, 1 with probability `input` (element-wise) or `p`; the dtype of `input`."""
-    out = Value._make_const(np.empty(input.shape, dtype=input.dtype))
+    out = Value._make_const(np.empty(input.shape, dtype=input.dtype))  # contiguous, whatever input's layout
     return bernoulli_(out, input if p is None else p, generator=generator)
 
 
