@@ -268,3 +268,27 @@ def test_fork_rng_restores_the_global_stream(torch: Any) -> None:
         with m.random.fork_rng():
             m.rand(100)
     np.testing.assert_array_equal(tg.rand(3).numpy(), torch.rand(3).numpy())
+
+
+def _seeded_training(m: Any) -> list[float]:
+    """A tutorial-style run: seed, synthetic data, an MLP with Dropout, shuffled mini-batches, SGD."""
+    m.manual_seed(0)
+    x = m.randn(64, 3)
+    y = x @ m.tensor([[1.5], [-2.0], [0.5]]) + 0.1 * m.randn(64, 1)
+    model = m.nn.Sequential(m.nn.Linear(3, 16), m.nn.ReLU(), m.nn.Dropout(0.2), m.nn.Linear(16, 1))
+    optimizer = m.optim.SGD(model.parameters(), lr=0.05)
+    loader = m.utils.data.DataLoader(m.utils.data.TensorDataset(x, y), batch_size=16, shuffle=True)
+    losses = []
+    for _ in range(3):
+        for xb, yb in loader:
+            loss = m.nn.functional.mse_loss(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    return losses
+
+
+def test_seeded_training_run_gives_torchs_losses(torch: Any) -> None:
+    """Same initial weights, same data, same dropout masks, same batch order: the losses agree to rounding."""
+    np.testing.assert_allclose(_seeded_training(tg), _seeded_training(torch), rtol=1e-5)
