@@ -302,3 +302,25 @@ def test_seed_lesson_draws_print_the_lessons_numbers() -> None:
     layer = tg.nn.Linear(1, 1)
     assert (round(layer.weight.item(), 2), round(layer.bias.item(), 2)) == (0.35, -0.34)
     assert str(layer(x).detach().numpy()) == "[[-0.32104054]\n [-0.19719592]\n [-0.68869597]]"
+
+
+def test_random_sizes_bounds_and_moments_equal_torch(torch: Any) -> None:
+    """Sizes around the 16-value switch and the tail block, bounds and moments of every magnitude."""
+    rng = np.random.default_rng(2026)
+    for _ in range(60):
+        seed = int(rng.integers(0, 2**63))
+        size = int(rng.choice([1, 2, 15, 16, 17, 31, 33, 200, 1001]))
+        dtype = str(rng.choice(["float32", "float64"]))
+        mean = float(rng.normal() * 10.0 ** rng.integers(-3, 4))
+        std = float(abs(rng.normal()) * 10.0 ** rng.integers(-3, 3))
+        low = float(rng.normal() * 10.0 ** rng.integers(-3, 4))
+        high = low + float(abs(rng.normal()) * 10.0 ** rng.integers(-3, 4))
+        results = []
+        for m in (torch, tg):
+            m.manual_seed(seed)
+            kind = getattr(m, dtype)
+            results.append([m.empty(size, dtype=kind).normal_(mean, std).numpy(),
+                            m.empty(size, dtype=kind).uniform_(low, high).numpy(),
+                            m.randn(size, dtype=kind).numpy()])
+        for ours, theirs in zip(results[1], results[0]):
+            np.testing.assert_array_equal(ours, theirs)

@@ -62,7 +62,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, req
     return _finish(values.reshape(shape), requires_grad)
 
 
-def randint(low: int, high: Any = None, size: Any = None, *, generator: Generator | None = None, dtype: Any = None,
+def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Generator | None = None, dtype: Any = None,
             requires_grad: bool = False, device: Any = None) -> Value:
     """Integers drawn uniformly from [low, high) (`randint(high, size)` starts at 0); int64 by default."""
     if size is None:
