@@ -1,4 +1,5 @@
-"""Datasets and mini-batch loading (torch.utils.data's API): `TensorDataset`, `DataLoader`, `random_split`.
+"""Datasets and mini-batch loading (torch.utils.data's API): `TensorDataset`, `Subset`, `ConcatDataset`,
+`IterableDataset`, `DataLoader`, `random_split`, `default_collate`, and the samplers (from `samplers`).
 
 Any object with `__len__` and `__getitem__` is a dataset. Batches are fetched one at a time, so a dataset
 backed by a `np.memmap` larger than memory streams from disk: only the rows of the current batch are read.
