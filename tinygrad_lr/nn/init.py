@@ -65,13 +65,13 @@ def _calculate_correct_fan(tensor: Value, mode: str) -> int:
 def uniform_(tensor: Value, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Value:
     """Fill with draws from U(a, b)."""
     with no_grad():
-        return factories.uniform_(tensor, a, b, generator=generator)
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Value, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Value:
     """Fill with draws from N(mean, std^2)."""
     with no_grad():
-        return factories.normal_(tensor, mean, std, generator=generator)
+        return tensor.normal_(mean, std, generator=generator)
 
 
 def trunc_normal_(
@@ -92,11 +92,10 @@ def trunc_normal_(
     data = tensor._data
     if mass > 0.3:
         low, high = data.dtype.type(a), data.dtype.type(b)
-        result = factories.normal_(tensor.detach().clone(), mean, std, generator=generator)._data
+        result = factories.normal_sample(tensor, mean, std, generator)
         while ((result < low) | (result > high)).any():
             outside = (result < low) | (result > high)
-            redraw = np.empty_like(result)
-            factories.normal_(Value._make_const(redraw), mean, std, generator=generator)
+            redraw = factories.normal_sample(Value._make_const(np.empty_like(result)), mean, std, generator)
             result = np.where(outside, redraw, result)
         mark_modified(data)
         data[...] = result
@@ -123,16 +122,16 @@ def _trunc_normal_by_uniform_proposals(
         scaled = (x - dtype.type(mean)) / dtype.type(std)
         return (scaled * scaled) * dtype.type(-0.5) - dtype.type(log_peak)
 
-    def accept_draws() -> np.ndarray:
-        buffer = factories.uniform_(Value._make_const(np.empty(tensor.shape, dtype=dtype)), generator=generator)
-        with np.errstate(divide="ignore"):
-            return np.log(buffer._data)
+    scratch = Value._make_const(np.empty(tensor.shape, dtype=dtype))
 
-    result = factories.uniform_(tensor.detach().clone(), a, b, generator=generator)._data
+    def accept_draws() -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.log(factories.uniform_sample(scratch, 0.0, 1.0, generator))
+
+    result = factories.uniform_sample(tensor, a, b, generator)
     pending = accept_draws() > log_density(result)
     while pending.any():
-        candidates = factories.uniform_(Value._make_const(np.empty(tensor.shape, dtype=dtype)), a, b,
-                                        generator=generator)._data
+        candidates = factories.uniform_sample(scratch, a, b, generator)
         result = np.where(pending, candidates, result)
         pending = np.where(pending, accept_draws() > log_density(candidates), pending)
     mark_modified(tensor._data)
@@ -151,8 +150,7 @@ def orthogonal_(tensor: Value, gain: float = 1, generator: Generator | None = No
         return tensor
     rows = tensor.shape[0]
     cols = tensor._data.size // rows
-    flat = factories.normal_(Value._make_const(np.empty((rows, cols), dtype=tensor.dtype)), 0, 1,
-                             generator=generator)._data
+    flat = factories.normal_sample(Value._make_const(np.empty((rows, cols), dtype=tensor.dtype)), 0, 1, generator)
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

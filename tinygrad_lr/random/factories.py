@@ -105,66 +105,87 @@ def randint_like(input: Value, low: int, high: Any = None, *, dtype: Any = None,
     return random_(out, low, high, generator=generator).requires_grad_(requires_grad)
 
 
-# -- in-place fills (the Tensor methods call these) --------------------------------------------------------
-def _fill(tensor: Value, values: np.ndarray) -> Value:
-    """Write samples into `tensor` in memory order (torch's rule for in-place ops on leaves applies)."""
+# -- in-place fills: each `*_sample` gives the new values laid out like the tensor's memory, the Tensor methods
+# write them in (torch's rules for in-place ops apply there)
+def _laid_out(target: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`values` (in draw order) placed as torch's fill would place them in `target`'s memory."""
+    out = np.empty_like(target, dtype=values.dtype)
+    kernels.fill(out, values)
+    return out
+
+
+def _fill(tensor: Value, sample: np.ndarray) -> Value:
     tensor._check_inplace()
-    kernels.fill(tensor._data, values)
+    np.copyto(tensor._data, sample, casting="unsafe")
     return tensor
 
 
-def uniform_(tensor: Value, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None) -> Value:
-    """Fill with samples of U[a, b)."""
-    values = kernels.uniform(_source(generator), tensor._data.size, float(a), float(b), tensor._data.dtype)
-    return _fill(tensor, values)
+def uniform_sample(tensor: Value, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> np.ndarray:
+    """Samples of U[a, b) for every element of `tensor`."""
+    data = tensor._data
+    return _laid_out(data, kernels.uniform(_source(generator), data.size, float(a), float(b), data.dtype))
 
 
-def normal_(tensor: Value, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Value:
-    """Fill with samples of N(mean, std^2)."""
+def normal_sample(tensor: Value, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
+                  ) -> np.ndarray:
+    """Samples of N(mean, std^2) for every element of `tensor` (torch's path depends on its contiguity)."""
     data = tensor._data
     values = kernels.normal(_source(generator), data.size, float(mean), float(std), data.dtype,
                             contiguous=data.flags.c_contiguous)
-    return _fill(tensor, values)
+    return _laid_out(data, values)
 
 
-def bernoulli_(tensor: Value, p: Any = 0.5, *, generator: Generator | None = None) -> Value:
-    """Fill with 1 where a draw succeeds with probability p (a number or a tensor broadcast to this one)."""
+def bernoulli_sample(tensor: Value, p: Any = 0.5, generator: Generator | None = None) -> np.ndarray:
+    """1 where a draw succeeds with probability p (a number, or a tensor broadcast to `tensor`), else 0."""
     data = tensor._data
     if isinstance(p, Value):
         probs = np.broadcast_to(p._data, data.shape)
-        draws = kernels.bernoulli_tensor(_source(generator), _in_fill_order(probs, data))
+        in_draw_order = np.ascontiguousarray(probs.transpose(kernels.memory_order_axes(data))).reshape(-1)
+        draws = kernels.bernoulli_tensor(_source(generator), in_draw_order)
     else:
         draws = kernels.bernoulli_scalar(_source(generator), data.size, float(p))
-    return _fill(tensor, draws.astype(data.dtype))
+    return _laid_out(data, draws.astype(data.dtype))
 
 
-def random_(tensor: Value, from_: int | None = None, to: int | None = None, *,
-            generator: Generator | None = None) -> Value:
-    """Fill with integers: [from, to), [0, from) with one bound, else [0, 2^mantissa] or [0, max] of the dtype."""
+def random_sample(tensor: Value, from_: int | None = None, to: int | None = None,
+                  generator: Generator | None = None) -> np.ndarray:
+    """Integers in [from, to), [0, from) with one bound, else [0, 2^mantissa] or [0, max] of the dtype."""
     data = tensor._data
     if from_ is None:
         values = kernels.random_full(_source(generator), data.size, data.dtype)
     else:
         low, high = (0, from_) if to is None else (from_, to)
         values = kernels.random_from_to(_source(generator), data.size, int(low), int(high), data.dtype)
-    return _fill(tensor, values)
+    return _laid_out(data, values)
 
 
-def exponential_(tensor: Value, lambd: float = 1.0, *, generator: Generator | None = None) -> Value:
-    """Fill with samples of Exp(lambd) (density lambd e^(-lambd x))."""
+def exponential_sample(tensor: Value, lambd: float = 1.0, generator: Generator | None = None) -> np.ndarray:
+    """Samples of Exp(lambd) (density lambd e^(-lambd x)) for every element of `tensor`."""
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={kernels.number(lambd)}")
     data = tensor._data
-    values = kernels.exponential(_source(generator), data.size, float(lambd))
-    return _fill(tensor, values.astype(data.dtype))
+    return _laid_out(data, kernels.exponential(_source(generator), data.size, float(lambd)).astype(data.dtype))
 
 
-def _in_fill_order(values: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """`values` (shaped like `target`) flattened in the order `kernels.fill` writes `target`."""
-    if target.flags.c_contiguous:
-        return np.ascontiguousarray(values).reshape(-1)
-    axes = sorted(range(target.ndim), key=lambda axis: -abs(target.strides[axis]))
-    return np.ascontiguousarray(values.transpose(axes)).reshape(-1)
+def uniform_(tensor: Value, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None) -> Value:
+    return _fill(tensor, uniform_sample(tensor, a, b, generator))
+
+
+def normal_(tensor: Value, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Value:
+    return _fill(tensor, normal_sample(tensor, mean, std, generator))
+
+
+def bernoulli_(tensor: Value, p: Any = 0.5, *, generator: Generator | None = None) -> Value:
+    return _fill(tensor, bernoulli_sample(tensor, p, generator))
+
+
+def random_(tensor: Value, from_: int | None = None, to: int | None = None, *,
+            generator: Generator | None = None) -> Value:
+    return _fill(tensor, random_sample(tensor, from_, to, generator))
+
+
+def exponential_(tensor: Value, lambd: float = 1.0, *, generator: Generator | None = None) -> Value:
+    return _fill(tensor, exponential_sample(tensor, lambd, generator))
 
 
 # -- torch.normal, torch.bernoulli, torch.multinomial -------------------------------------------------------

@@ -53,13 +53,17 @@ def _glibc(function: Any, values: np.ndarray) -> np.ndarray:
     return flat.reshape(values.shape)
 
 
+def memory_order_axes(target: np.ndarray) -> list[int]:
+    """`target`'s axes from the largest stride to the smallest: transposed so, it is read in memory order."""
+    return sorted(range(target.ndim), key=lambda axis: -abs(target.strides[axis]))
+
+
 def fill(target: np.ndarray, values: np.ndarray) -> None:
     """Write `values` into `target` in memory order (the order torch's TensorIterator visits elements)."""
     if target.flags.c_contiguous:
         target.reshape(-1)[...] = values
         return
-    axes = sorted(range(target.ndim), key=lambda axis: -abs(target.strides[axis]))
-    view = target.transpose(axes)
+    view = target.transpose(memory_order_axes(target))
     view[...] = values.reshape(view.shape)
 
 
