@@ -103,8 +103,10 @@ class Generator:
         """Restart the stream from `seed` (torch keeps all 64 bits for `initial_seed`, MT19937 uses the low 32)."""
         self._seed = _seed_as_uint64(seed, "manual_seed")
         self._bits.state = {"bit_generator": "MT19937", "state": {"key": _init_genrand(self._seed), "pos": 624}}
-        self._next_double_normal: float | None = None
-        self._next_float_normal: float | None = None
+        # the cached second normal of a Box-Muller pair (torch's next_double_normal_sample; the float one is
+        # part of torch's state but unused by its CPU kernels)
+        self.next_double_normal: float | None = None
+        self.next_float_normal: float | None = None
         self._just_seeded = True  # torch reports next=0 (not 624) until the first draw
         return self
 
@@ -140,7 +142,7 @@ class Generator:
         state = self._bits.state["state"]
         pos = int(state["pos"])
         next_word = 0 if self._just_seeded else pos
-        double_normal, float_normal = self._next_double_normal, self._next_float_normal
+        double_normal, float_normal = self.next_double_normal, self.next_float_normal
         return b"".join((
             _HEADER.pack(self._seed, 625 - pos, 1, next_word),
             np.asarray(state["key"], dtype="<u8").tobytes(),
@@ -171,8 +173,8 @@ class Generator:
         pos = _STATE_WORDS if left == 1 else int(next_word)
         self._seed = seed
         self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
-        self._next_double_normal = normal_y if normal_valid else None
-        self._next_float_normal = float_normal if float_valid else None
+        self.next_double_normal = normal_y if normal_valid else None
+        self.next_float_normal = float_normal if float_valid else None
         self._just_seeded = left == 1 and next_word == 0
         return self
 

@@ -180,9 +180,9 @@ def _normal_one_at_a_time(generator: Generator, n: int, mean: float, std: float)
     """torch's `normal_distribution<double>`: pairs from (u1, u2), the sine half kept for the next call."""
     standard = np.empty(n, dtype=np.float64)
     start = 0
-    if n and generator._next_double_normal is not None:
-        standard[0] = generator._next_double_normal
-        generator._next_double_normal = None
+    if n and generator.next_double_normal is not None:
+        standard[0] = generator.next_double_normal
+        generator.next_double_normal = None
         start = 1
     pairs = (n - start + 1) // 2
     if pairs:
@@ -194,7 +194,7 @@ def _normal_one_at_a_time(generator: Generator, n: int, mean: float, std: float)
         both[1::2] = radius * _glibc(math.sin, theta)
         standard[start:] = both[: n - start]
         if (n - start) % 2:
-            generator._next_double_normal = float(both[-1])
+            generator.next_double_normal = float(both[-1])
     return fma64(standard, std, mean)
 
 
