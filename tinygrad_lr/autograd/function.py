@@ -36,6 +36,7 @@ import numpy as np
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.value import Value
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -465,6 +466,3 @@ def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
             message = broadcast_mismatch_message(first, second)
             if message is not None:
                 raise RuntimeError(message) from None
-
-
-from tinygrad_lr.value import Value  # noqa: E402  (Value's operators need Function first)
