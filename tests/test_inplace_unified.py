@@ -28,12 +28,12 @@ def _grad_after_data_change(lib: Any, functional: Any, change: Callable[[Any, An
 @pytest.mark.parametrize(
     "change",
     [
-        lambda F, d: F.relu(d, inplace=True),
-        lambda F, d: d.mul_(2),
-        lambda F, d: d.add_(1.0),
-        lambda F, d: d.fill_(3.0),
-        lambda F, d: d.relu_(),
-        lambda F, d: d.exp_(),
+        lambda f, d: f.relu(d, inplace=True),
+        lambda f, d: d.mul_(2),
+        lambda f, d: d.add_(1.0),
+        lambda f, d: d.fill_(3.0),
+        lambda f, d: d.relu_(),
+        lambda f, d: d.exp_(),
     ],
     ids=["F.relu(inplace)", "mul_", "add_", "fill_", "relu_", "exp_"],
 )
