@@ -8,10 +8,11 @@ from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
 from tinygrad_lr.ops.shape import ShapeMethods
+from tinygrad_lr.ops.variants import InplaceVariants
 
 
 class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
-    CompareMethods,
+    CompareMethods, InplaceVariants,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""

@@ -1,7 +1,8 @@
 """Write the type stubs of the op table's functions: `python -m tinygrad_lr.ops.stubs` (tests check they are
 current). Value's methods need none (type checkers see the rows through value.py's `_Methods`); the functions
-of `tinygrad_lr` and `nn.functional` are made at import, so `functions.pyi` and `functional.pyi` declare them,
-each pointing at its row (`exp = _Methods.exp`): "go to definition" reaches the op in one hop."""
+of `tinygrad_lr` and `nn.functional`, and the in-place variants, are made at import, so `functions.pyi`,
+`functional.pyi` and `variants.pyi` declare them, each naming its row (`exp = _Methods.exp`): "go to
+definition" reaches the op in one hop."""
 
 from __future__ import annotations
 
@@ -52,6 +53,18 @@ def functional_stub() -> str:
     return "\n".join(lines) + "\n"
 
 
+def variants_stub() -> str:
+    """variants.pyi: the in-place variants of the rows, with the method's arguments."""
+    lines = [HEADER, "import builtins", "from typing import Any", "", "from tinygrad_lr.value import Value", ""]
+    lines.append("class InplaceVariants:")
+    for entry in sorted((e for e in ENTRIES.values() if e.row.inplace), key=lambda e: str(e.row.inplace)):
+        parameters = list(inspect.signature(entry.method).parameters.values())[1:]
+        arguments = ", ".join(["self", *(_parameter(p) for p in parameters)])
+        lines.append(f"    # {entry.row.inplace}: the row Value.{entry.name}, in place")
+        lines.append(f"    def {entry.row.inplace}({arguments}) -> Value: ...")
+    return "\n".join(lines) + "\n"
+
+
 def _all(names: Mapping[str, object]) -> str:
     return "\n__all__ = [\n" + "".join(f"    {name!r},\n" for name in sorted(names)) + "]\n"
 
@@ -62,7 +75,11 @@ def _parameter(p: inspect.Parameter) -> str:
 
 
 def stubs() -> dict[Path, str]:
-    return {HERE / "functions.pyi": functions_stub(), HERE / "functional.pyi": functional_stub()}
+    return {
+        HERE / "functions.pyi": functions_stub(),
+        HERE / "functional.pyi": functional_stub(),
+        HERE / "variants.pyi": variants_stub(),
+    }
 
 
 def main() -> None:
