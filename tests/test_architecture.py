@@ -193,8 +193,13 @@ def test_the_generated_stubs_are_current() -> None:
 
 def _declared_names(tree: ast.Module) -> set[str]:
     """The names a module declares at its top level or in a class body: defs, classes, assignments (rows,
-    aliases), imports, and the strings of `__all__`. Uses (x.exp()) and local variables are not declarations."""
+    aliases), imports, the strings of `__all__`, and the names a row gives (inplace="exp_", function="clip").
+    Uses (x.exp()) and local variables are not declarations."""
     names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("function", "inplace", "functional"):
+            strings = [c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)]
+            names.update(v.removesuffix("(inplace)") for v in strings if isinstance(v, str))
 
     def visit(body: list[ast.stmt]) -> None:
         for node in body:

@@ -68,7 +68,7 @@ class Entry:
     def public_names(self) -> tuple[str, ...]:
         """Every name it is reachable by: Value methods, the tinygrad_lr function, the in-place and F names."""
         names = [self.name, *self.aliases, *self.functions]
-        names += [n for n in (self.row.inplace, self.row.functional) if n]
+        names += [n.removesuffix("(inplace)") for n in (self.row.inplace, self.row.functional) if n]
         return tuple(dict.fromkeys(names))
 
     @property
