@@ -48,7 +48,7 @@ from tinygrad_lr.dtypes import (
     short,
     uint8,
 )
-from tinygrad_lr.ops import functions
+from tinygrad_lr.ops import functions as _functions
 from tinygrad_lr.ops.functions import *  # noqa: F403 - abs, exp, sum, cat, where, ...: made from the op table
 from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
 from tinygrad_lr.serialization import load, save
@@ -67,5 +67,5 @@ __all__ = [
     "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randint", "randn", "randn_like", "randperm",
     "save", "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros",
     "zeros_like",
-    *functions.__all__,
+    *_functions.__all__,
 ]  # fmt: skip

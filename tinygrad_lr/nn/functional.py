@@ -1,6 +1,7 @@
 """`tinygrad_lr.nn.functional` (import as F): layers and losses as plain functions, with torch's signatures.
 
-Layers (`linear`, activations, `dropout`) live here; the losses are in `loss_functions` and re-exported.
+`linear` and `dropout` live here; the activations (`relu`, `softmax`, ...) are rows of the op table
+(`tinygrad_lr/ops/activation.py`); the losses are in `loss_functions`. All are re-exported here.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tinygrad_lr.nn.loss_functions import (
     nll_loss,
     smooth_l1_loss,
 )
-from tinygrad_lr.ops import functional
+from tinygrad_lr.ops import functional as _functional
 from tinygrad_lr.ops import inplace as inplace_ops
 from tinygrad_lr.ops.functional import *  # noqa: F403 - relu, sigmoid, softmax, ...: made from the op table
 from tinygrad_lr.random import default_generator
@@ -29,7 +30,7 @@ from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "huber_loss", "l1_loss",
     "linear", "mse_loss", "nll_loss", "smooth_l1_loss",
-    *functional.__all__,
+    *_functional.__all__,
 ]  # fmt: skip
 
 _C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
