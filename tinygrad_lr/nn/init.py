@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from tinygrad_lr.autograd.grad_mode import no_grad
-from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr.ops import inplace
 from tinygrad_lr.random import factories
 from tinygrad_lr.random.generator import Generator
 from tinygrad_lr.value import Value
@@ -97,7 +97,7 @@ def trunc_normal_(
             outside = (result < low) | (result > high)
             redraw = factories.normal_sample(Value._make_const(np.empty_like(result)), mean, std, generator)
             result = np.where(outside, redraw, result)
-        mark_modified(data)
+        inplace.note_modified(tensor)
         data[...] = result
         return tensor
     return _trunc_normal_by_uniform_proposals(tensor, mean, std, a, b, generator)
@@ -134,7 +134,7 @@ def _trunc_normal_by_uniform_proposals(
         candidates = factories.uniform_sample(scratch, a, b, generator)
         result = np.where(pending, candidates, result)
         pending = np.where(pending, accept_draws() > log_density(candidates), pending)
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data[...] = result
     return tensor
 
@@ -157,14 +157,14 @@ def orthogonal_(tensor: Value, gain: float = 1, generator: Generator | None = No
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data[...] = (q * gain).reshape(tensor.shape).astype(tensor.dtype)
     return tensor
 
 
 def constant_(tensor: Value, val: float) -> Value:
     """Fill with `val`."""
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data.fill(val)
     return tensor
 
@@ -238,6 +238,6 @@ def eye_(tensor: Value) -> Value:
     """Fill a 2-D Value with the identity matrix."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data[...] = np.eye(*tensor._data.shape, dtype=tensor._data.dtype)
     return tensor

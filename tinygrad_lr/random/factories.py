@@ -89,12 +89,12 @@ def _empty_like(input: Value, dtype: Any, requires_grad: bool) -> Value:  # noqa
 
 def rand_like(input: Value, *, dtype: Any = None, requires_grad: bool = False,  # noqa: A002 - torch's name
               generator: Generator | None = None) -> Value:
-    return uniform_(_empty_like(input, dtype, False), generator=generator).requires_grad_(requires_grad)
+    return _empty_like(input, dtype, False).uniform_(generator=generator).requires_grad_(requires_grad)
 
 
 def randn_like(input: Value, *, dtype: Any = None, requires_grad: bool = False,  # noqa: A002 - torch's name
                generator: Generator | None = None) -> Value:
-    return normal_(_empty_like(input, dtype, False), generator=generator).requires_grad_(requires_grad)
+    return _empty_like(input, dtype, False).normal_(generator=generator).requires_grad_(requires_grad)
 
 
 def randint_like(input: Value, low: int, high: Any = None, *, dtype: Any = None,  # noqa: A002 - torch's name
@@ -102,22 +102,16 @@ def randint_like(input: Value, low: int, high: Any = None, *, dtype: Any = None,
     if high is None:
         low, high = 0, low
     out = _empty_like(input, dtype, False)
-    return random_(out, low, high, generator=generator).requires_grad_(requires_grad)
+    return out.random_(low, high, generator=generator).requires_grad_(requires_grad)
 
 
-# -- in-place fills: each `*_sample` gives the new values laid out like the tensor's memory, the Tensor methods
-# write them in (torch's rules for in-place ops apply there)
+# -- in-place fills: each `*_sample` gives the new values laid out like the tensor's memory; the Tensor methods
+# (ops/random.py) write them in, with torch's rules for in-place ops
 def _laid_out(target: np.ndarray, values: np.ndarray) -> np.ndarray:
     """`values` (in draw order) placed as torch's fill would place them in `target`'s memory."""
     out = np.empty_like(target, dtype=values.dtype)
     kernels.fill(out, values)
     return out
-
-
-def _fill(tensor: Value, sample: np.ndarray) -> Value:
-    tensor._check_inplace()
-    np.copyto(tensor._data, sample, casting="unsafe")
-    return tensor
 
 
 def uniform_sample(tensor: Value, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> np.ndarray:
@@ -167,27 +161,6 @@ def exponential_sample(tensor: Value, lambd: float = 1.0, generator: Generator |
     return _laid_out(data, kernels.exponential(_source(generator), data.size, float(lambd)).astype(data.dtype))
 
 
-def uniform_(tensor: Value, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None) -> Value:
-    return _fill(tensor, uniform_sample(tensor, a, b, generator))
-
-
-def normal_(tensor: Value, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None) -> Value:
-    return _fill(tensor, normal_sample(tensor, mean, std, generator))
-
-
-def bernoulli_(tensor: Value, p: Any = 0.5, *, generator: Generator | None = None) -> Value:
-    return _fill(tensor, bernoulli_sample(tensor, p, generator))
-
-
-def random_(tensor: Value, from_: int | None = None, to: int | None = None, *,
-            generator: Generator | None = None) -> Value:
-    return _fill(tensor, random_sample(tensor, from_, to, generator))
-
-
-def exponential_(tensor: Value, lambd: float = 1.0, *, generator: Generator | None = None) -> Value:
-    return _fill(tensor, exponential_sample(tensor, lambd, generator))
-
-
 # -- torch.normal, torch.bernoulli, torch.multinomial -------------------------------------------------------
 def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
            dtype: Any = None, requires_grad: bool = False) -> Value:
@@ -221,7 +194,7 @@ def bernoulli(input: Value, p: float | None = None, *,  # noqa: A002 - torch's n
               generator: Generator | None = None) -> Value:
     """0/1 samples, 1 with probability `input` (element-wise) or `p`; the dtype of `input`."""
     out = Value._make_const(np.empty(input.shape, dtype=input.dtype))  # contiguous, whatever input's layout
-    return bernoulli_(out, input if p is None else p, generator=generator)
+    return out.bernoulli_(input if p is None else p, generator=generator)
 
 
 def multinomial(input: Value, num_samples: int, replacement: builtins.bool = False, *,  # noqa: A002

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.ops.shape import stack
 from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.random.generator import Generator
 from tinygrad_lr.utils.samplers import (
@@ -29,7 +30,7 @@ from tinygrad_lr.utils.samplers import (
     draw_int64_seed,
     is_positive_int,
 )
-from tinygrad_lr.value import Value, as_array, stack
+from tinygrad_lr.value import Value, as_array
 
 Index = slice | np.ndarray
 
