@@ -160,6 +160,8 @@ def test_default_collate_equals_torch(batch: list[Any]) -> None:
     lambda m: m.utils.data.random_split(range(5), [2, 2]),
     lambda m: m.utils.data.default_collate([object(), object()]),
     lambda m: m.utils.data.default_collate([[1, 2], [3]]),
+    lambda m: setattr(m.utils.data.DataLoader(_rows(m)), "batch_size", 5),
+    lambda m: setattr(m.utils.data.DataLoader(_rows(m)), "sampler", None),
 ])
 def test_errors_match_torch(call: Callable[[Any], Any]) -> None:
     torch = require_torch()

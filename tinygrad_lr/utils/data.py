@@ -307,6 +307,12 @@ class DataLoader:
         self.worker_init_fn = worker_init_fn
         self.prefetch_factor = prefetch_factor
         self.persistent_workers = persistent_workers
+        self._initialized = True
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr in _FIXED_AFTER_INIT and getattr(self, "_initialized", False):
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(attr, value)
 
     @property
     def _auto_collation(self) -> bool:
@@ -364,6 +370,9 @@ class DataLoader:
             if self.drop_last and len(batch) < self.batch_size:
                 return
             yield collate(batch)
+
+
+_FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
 
 
 def _check_loader_options(num_workers: int, timeout: float, prefetch_factor: int | None,
