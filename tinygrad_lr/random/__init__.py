@@ -4,6 +4,11 @@ Draws are torch's CPU streams bit for bit: after `manual_seed(s)`, `rand`, `rand
 `bernoulli`, `multinomial`, `nn.init`, Dropout's masks, `random_split` and DataLoader shuffling give the
 numbers torch gives (see `generator` for MT19937 and `kernels` for each distribution). Like torch, the global
 generator starts from a seed drawn from the operating system, so unseeded runs differ.
+
+Where torch's numbers depend on the machine, these are those of torch's x86-64 build (checked against torch
+2.13 on Linux): `normal_` of 16+ float32 values follows its AVX2 kernel (an ARM build computes them with the C
+library's float log/sin/cos instead), and float64 normals use the C library's log/sin/cos through `math`, the
+same functions torch calls on the same machine.
 """
 
 from __future__ import annotations
