@@ -12,12 +12,15 @@
 3. Each gradient is summed back to its input's shape here, in one place (un-broadcasting), so
    no op's backward rule has to think about broadcasting.
 4. Leaves collect their total gradient last: their hooks run, then it is added into `.grad`.
+5. Several threads may run backward at once, even through one graph (with retain_graph): a walk's
+   bookkeeping is its own, and adding into `.grad` is atomic.
 
 Every walk uses an explicit stack, so a 10^6-op chain needs no deeper Python stack than a 1-op one.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -270,22 +273,29 @@ def _cast(grad: Any, dtype: np.dtype) -> Any:
     return grad.to(dtype) if isinstance(grad, Value) else grad.astype(dtype)
 
 
+# Adding into `.grad` is a read-modify-write (and NumPy lets go of the GIL while it adds large arrays): two
+# threads whose backward reaches one leaf would lose updates. One lock for every accumulation, taken once per
+# leaf per backward.
+_ACCUMULATE_LOCK = threading.Lock()
+
+
 def _accumulate(leaf: Value, grad: Any, create_graph: bool) -> None:
-    """Add `grad` into `leaf.grad`, in place after the first time (as torch's AccumulateGrad)."""
-    if create_graph:
-        grad = grad if isinstance(grad, Value) else Value._make_const(grad)
-        leaf._grad = grad if leaf._grad is None else leaf._grad + grad
-        return
-    if isinstance(grad, Value):
-        grad = grad._data
-    existing = leaf._grad
-    if existing is None:
-        # Copy: the incoming array may be shared with other gradients or be a read-only view.
-        leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
-    elif existing._grad_fn is None and existing._data.flags.writeable:
-        np.add(existing._data, grad, out=existing._data, casting="unsafe")
-    else:
-        leaf._grad = Value._make_const(existing._data + grad)
+    """Add `grad` into `leaf.grad`, in place after the first time (as torch's AccumulateGrad); atomic."""
+    with _ACCUMULATE_LOCK:
+        if create_graph:
+            grad = grad if isinstance(grad, Value) else Value._make_const(grad)
+            leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+            return
+        if isinstance(grad, Value):
+            grad = grad._data
+        existing = leaf._grad
+        if existing is None:
+            # Copy: the incoming array may be shared with other gradients or be a read-only view.
+            leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
+        elif existing._grad_fn is None and existing._data.flags.writeable:
+            np.add(existing._data, grad, out=existing._data, casting="unsafe")
+        else:
+            leaf._grad = Value._make_const(existing._data + grad)
 
 
 def _run_node_hooks(node: Node, grad: Any, create_graph: bool) -> Any:
