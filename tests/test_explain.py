@@ -64,6 +64,8 @@ def test_constants_are_named_by_params_or_shown():
     assert "    input 0: constant X (needs no gradient)" in str(named).splitlines()
     shown = explain_backward(loss)
     assert shown.steps[1].inputs[0].target == "constant [[1, 2], [3, 4]]  shape (2, 2)"
+    f = tl.tensor(4.0, requires_grad=True)
+    assert explain_backward(10.0 / f).steps[0].inputs[0].target == "constant 10"  # a Python number
 
 
 def test_text_aligns_what_each_input_receives():

@@ -392,12 +392,12 @@ def _fold_runs(steps: Sequence[BackwardStep]) -> list[tuple[int, int, int]]:
 
 
 def _saved_argument(node: Node, index: int) -> Any:
-    """The array forward received as argument `index`, if the op saved it (else None)."""
+    """The array or number forward received as argument `index`, if the op saved it (else None)."""
     saved = node.saved_tensors
     if not isinstance(saved, tuple):  # FREED
         return None
     for k, item in enumerate(saved):
-        if isinstance(item, np.ndarray) and node.saved_role(k) == index:
+        if isinstance(item, np.ndarray | np.generic | int | float) and node.saved_role(k) == index:
             return item
     return None
 
