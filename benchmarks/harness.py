@@ -144,6 +144,7 @@ class LocalEngine:
 
 
 Engine = Any  # LocalEngine, or benchmarks.workers.WorkerEngine (the same methods, in another process)
+EngineStarter = Callable[[str, Case], Engine]
 
 
 def run_case(
@@ -155,12 +156,12 @@ def run_case(
     min_seconds: float,
     reference: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
-    isolate: tuple[str, int | None] | None = None,
+    start: EngineStarter | None = None,
 ) -> CaseResult:
     """Check agreement, then time the agreeing engines; see the module docstring.
 
-    `isolate=(module name, threads)` runs each engine in a worker process of its own (see
-    benchmarks/workers.py), built from `runners` as that module defines them; None runs them all here.
+    `start(engine name, case)` builds each engine: `benchmarks.workers.isolated(...)` puts each in a worker process
+    of its own; None builds them here from `runners`.
     """
     results: dict[str, EngineResult] = {}
     built: dict[str, Engine] = {}
@@ -174,7 +175,7 @@ def run_case(
             continue
         engine: Engine | None = None
         try:
-            engine = _start(name, case, runners, isolate)
+            engine = start(name, case) if start is not None else LocalEngine(runners[name](case))
             snapshots[name] = engine.check(case.check_calls)
         except UnsupportedCaseError as reason:
             results[name] = EngineResult("unsupported", note=str(reason))
@@ -220,15 +221,6 @@ def run_case(
         results[name].seconds = statistics.median(results[name].rounds) if results[name].rounds else None
     gc.collect()
     return CaseResult(case, results, reference_name)
-
-
-def _start(name: str, case: Case, runners: dict[str, RunnerFactory], isolate: tuple[str, int | None] | None) -> Engine:
-    if isolate is None:
-        return LocalEngine(runners[name](case))
-    from benchmarks.workers import WorkerEngine
-
-    module_name, threads = isolate
-    return WorkerEngine(module_name, name, case, threads)
 
 
 def _calibrate(runner: Runner, min_seconds: float) -> int:

@@ -21,7 +21,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from benchmarks.engines import limit_threads
-from benchmarks.harness import Case, EngineCrashedError, LocalEngine, UnsupportedCaseError
+from benchmarks.harness import Case, EngineCrashedError, EngineStarter, LocalEngine, UnsupportedCaseError
+
+
+def isolated(module_name: str, threads: int | None) -> EngineStarter:
+    """`run_case`'s `start`: each engine in a worker process, built from `module_name`'s RUNNERS."""
+    return lambda engine, case: WorkerEngine(module_name, engine, case, threads)
 
 
 class WorkerEngine:

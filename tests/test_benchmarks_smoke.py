@@ -16,6 +16,7 @@ import pytest
 from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam
 from benchmarks.engines import is_available
 from benchmarks.harness import compare, run_case
+from benchmarks.workers import isolated
 
 ENGINES = ("tinygrad_lr", "numpy")
 
@@ -87,7 +88,7 @@ def test_engines_in_worker_processes_agree_and_get_a_time():
     module, params = TOY_CASES["W2"]
     case = _toy(module, **params)
     result = run_case(case, module.RUNNERS, ENGINES, is_available, rounds=2, min_seconds=1e-4, log=lambda _: None,
-                      isolate=(module.__name__, 1))
+                      start=isolated(module.__name__, 1))
     for engine in ENGINES:
         outcome = result.engines[engine]
         assert outcome.status == "ok", (engine, outcome.note)

@@ -6,7 +6,7 @@
     x.grad          # Value([2., 4., 6.])
 """
 
-from tinygrad_lr import autograd, data, nn, optim, utils
+from tinygrad_lr import autograd, nn, optim, preprocessing, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
@@ -119,5 +119,5 @@ __all__ = [
     "rand_like", "randint", "randn", "randn_like", "randperm", "relu", "reshape", "seed", "set_default_dtype",
     "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sum",
     "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
-    "data", "load", "optim", "save", "utils",
+    "load", "optim", "preprocessing", "save", "utils",
 ]

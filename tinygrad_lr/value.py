@@ -22,6 +22,7 @@ import numpy as np
 
 from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.autograd.hooks import RemovableHandle, register
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.formatting import format_value
 
@@ -86,7 +87,7 @@ class Value:
     _grad: Value | None
     _grad_fn: Any
     _requires_grad: bool
-    _hooks: list[Callable[[Value], Any]] | None
+    _hooks: dict[int, Callable[[Value], Any]] | None
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         array = as_array(data, dtype)
@@ -189,19 +190,15 @@ class Value:
         self._grad_fn._retained = weakref.ref(self)
         self._grad_fn._observed = True
 
-    def register_hook(self, hook: Callable[[Value], Value | None]) -> Any:
+    def register_hook(self, hook: Callable[[Value], Value | None]) -> RemovableHandle:
         """Call `hook(grad)` when this Value's gradient is computed; a returned Value replaces the gradient."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
-            self._grad_fn.register_hook(hook)
-            hooks = self._grad_fn._pre_hooks
-        else:
-            if self._hooks is None:
-                self._hooks = []
-            self._hooks.append(hook)
-            hooks = self._hooks
-        return _RemovableHandle(hooks, hook)
+            return self._grad_fn.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = {}
+        return register(self._hooks, hook)
 
     def backward(
         self,
@@ -964,16 +961,6 @@ class MinMax(tuple):
     @property
     def indices(self) -> Value:
         return self[1]
-
-
-class _RemovableHandle:
-    def __init__(self, hooks: list[Any], hook: Any) -> None:
-        self._hooks = hooks
-        self._hook = hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
 
 
 # ----- helpers that prepare arguments ---------------------------------------------------------

@@ -36,6 +36,7 @@ import numpy as np
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.autograd.hooks import RemovableHandle, register
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -101,7 +102,7 @@ class Node:
     _grad_in: Any
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
-    _pre_hooks: list[Any] | None = None
+    _pre_hooks: dict[int, Any] | None = None
     _retained: weakref.ref[Any] | None = None
 
     @property
@@ -177,12 +178,12 @@ class Node:
             (None if e is None else e if isinstance(e, Node) else AccumulateGrad(e), 0) for e in self.next_entries
         )
 
-    def register_hook(self, hook: Any) -> None:
+    def register_hook(self, hook: Any) -> RemovableHandle:
         """Run `hook(grad)` on the gradient of this node's output before its backward runs."""
         if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(hook)
+            self._pre_hooks = {}
         self._observed = True
+        return register(self._pre_hooks, hook)
 
 
 class _FreedSavedTensors:

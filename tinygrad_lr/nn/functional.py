@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.arguments import torch_dtype_name
+from tinygrad_lr.arguments import c_type_name, not_a_tensor, torch_dtype_name
 from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn import fused_ops
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -35,16 +34,15 @@ __all__ = [
     "tanh",
 ]
 
-_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
-
-
 def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # noqa: A002 - torch's name
     """input @ weight.T + bias for input (*, in_features), weight (out, in), bias (out,): one fused op.
 
     d input = g weight,  d weight = g^T input,  d bias = g summed over the batch.
     """
-    require_value(input, "linear", "input", 1)
-    require_value(weight, "linear", "weight", 2)
+    if not isinstance(input, Value):
+        raise not_a_tensor("linear", "input", 1, input)
+    if not isinstance(weight, Value):
+        raise not_a_tensor("linear", "weight", 2, weight)
     x_data, w_data = input._data, weight._data
     if x_data.ndim == 0 or w_data.ndim != 2:
         raise RuntimeError(
@@ -54,8 +52,7 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
         if bias is None:
             raise RuntimeError(
                 "expected m1 and m2 to have the same dtype, but got: "
-                f"{_C_TYPE_NAMES.get(x_data.dtype.name, x_data.dtype.name)} != "
-                f"{_C_TYPE_NAMES.get(w_data.dtype.name, w_data.dtype.name)}"
+                f"{c_type_name(x_data.dtype)} != {c_type_name(w_data.dtype)}"
             )
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {torch_dtype_name(x_data.dtype)} and "
@@ -68,7 +65,8 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
             f"{w_data.shape[1]}x{w_data.shape[0]})"
         )
     if bias is not None:
-        require_value(bias, "linear", "bias", 3)
+        if not isinstance(bias, Value):
+            raise not_a_tensor("linear", "bias", 3, bias)
         if bias._data.shape not in ((w_data.shape[0],), (1,), ()):
             raise RuntimeError(
                 f"bias of shape {list(bias.shape)} does not match the {w_data.shape[0]} output features of weight "
@@ -77,7 +75,7 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
     return fused_ops.Linear.apply(input, weight, bias)
 
 
-def _check_inplace(input: Value, inplace: bool) -> None:
+def _refuse_leaf_inplace(input: Value, inplace: bool) -> None:
     if inplace and input._requires_grad and STATE.enabled and input._grad_fn is None:
         raise RuntimeError(LEAF_INPLACE_MESSAGE)
 
@@ -101,31 +99,39 @@ def _maybe_in_place(input: Value, compute: Callable[[Value], Value], inplace: bo
 
 def relu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
     """max(x, 0);  derivative 1 where x > 0, else 0."""
-    require_value(input, "relu", "input", 1)
-    _check_inplace(input, inplace)
+    if not isinstance(input, Value):
+        raise not_a_tensor("relu", "input", 1, input)
+    _refuse_leaf_inplace(input, inplace)
     return _maybe_in_place(input, Value.relu, inplace)
 
 
 def leaky_relu(input: Value, negative_slope: float = 0.01, inplace: bool = False) -> Value:  # noqa: A002
     """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
-    require_value(input, "leaky_relu", "input", 1)
-    _check_inplace(input, inplace)
+    if not isinstance(input, Value):
+        raise not_a_tensor("leaky_relu", "input", 1, input)
+    _refuse_leaf_inplace(input, inplace)
     return _maybe_in_place(input, lambda x: x.leaky_relu(negative_slope), inplace)
 
 
 def tanh(input: Value) -> Value:  # noqa: A002
     """tanh(x);  derivative 1 - tanh(x)^2."""
-    return require_value(input, "tanh", "input", 1).tanh()
+    if not isinstance(input, Value):
+        raise not_a_tensor("tanh", "input", 1, input)
+    return input.tanh()
 
 
 def softplus(input: Value, beta: float = 1.0, threshold: float = 20.0) -> Value:  # noqa: A002
     """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (torch's F.softplus)."""
-    return require_value(input, "softplus", "input", 1).softplus(beta, threshold)
+    if not isinstance(input, Value):
+        raise not_a_tensor("softplus", "input", 1, input)
+    return input.softplus(beta, threshold)
 
 
 def sigmoid(input: Value) -> Value:  # noqa: A002
     """1 / (1 + e^-x);  derivative s (1 - s)."""
-    return require_value(input, "sigmoid", "input", 1).sigmoid()
+    if not isinstance(input, Value):
+        raise not_a_tensor("sigmoid", "input", 1, input)
+    return input.sigmoid()
 
 
 def _softmax_arguments(
@@ -133,7 +139,8 @@ def _softmax_arguments(
 ) -> tuple[Value, int]:
     """What softmax and log_softmax share: the type check, torch's implicit dim (with its deprecation warning,
     `stacklevel` frames above the public function) and the cast to `dtype` before the op."""
-    require_value(input, function, "input", 1)
+    if not isinstance(input, Value):
+        raise not_a_tensor(function, "input", 1, input)
     if dim is None:
         warnings.warn(
             f"Implicit dimension choice for {function} has been deprecated. "
@@ -166,8 +173,9 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    require_value(input, "dropout", "input", 1)
-    _check_inplace(input, inplace)
+    if not isinstance(input, Value):
+        raise not_a_tensor("dropout", "input", 1, input)
+    _refuse_leaf_inplace(input, inplace)
     if not training or p == 0.0:
         return input
     data = input._data

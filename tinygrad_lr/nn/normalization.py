@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
+from tinygrad_lr.arguments import not_a_tensor
 from tinygrad_lr.autograd.grad_mode import no_grad
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Size, Value
@@ -92,7 +92,8 @@ class BatchNorm1d(Module):
         _reset_affine(self)
 
     def forward(self, input: Value) -> Value:  # noqa: A002 - torch's name
-        require_value(input, "batch_norm", "input", 1)
+        if not isinstance(input, Value):
+            raise not_a_tensor("batch_norm", "input", 1, input)
         if input.ndim not in (2, 3):
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
         if input.shape[1] != self.num_features:
@@ -172,7 +173,8 @@ class LayerNorm(Module):
         _reset_affine(self)
 
     def forward(self, input: Value) -> Value:  # noqa: A002
-        require_value(input, "layer_norm", "input", 1)
+        if not isinstance(input, Value):
+            raise not_a_tensor("layer_norm", "input", 1, input)
         n = len(self.normalized_shape)
         if tuple(input.shape[input.ndim - n :]) != self.normalized_shape or input.ndim < n:
             raise RuntimeError(

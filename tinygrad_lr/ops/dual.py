@@ -84,12 +84,6 @@ def where(mask: np.ndarray, a: Any, b: Any) -> Any:
     return np.where(mask, a, b)
 
 
-def zeros_like_shape(x: Any, shape: tuple[int, ...]) -> Any:
-    dtype = x._data.dtype if is_value(x) else x.dtype
-    zeros = np.zeros(shape, dtype=dtype)
-    return Value._make_const(zeros) if is_value(x) else zeros
-
-
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
     """The shape a reduction over `axes` has with keepdim=True."""
     if axes is None:
