@@ -13,9 +13,8 @@ For each case:
 
 Each timed block starts with half a block of untimed units (when a block has more than one). An engine has sat
 idle while the others took their turns, and on the development machines the first units after such a pause run
-slower for a while even when the work only reads memory: a pure 40 MB read took 2.8 ms instead of 1.5 ms right
-after a pause of 0.5 s, and a W1 N=1e6 epoch needed about 80 ms to reach its usual speed. A training loop does
-not pause between its steps, so the timed units are the ones after the warm-up.
+slower for a while even when the work only reads memory ("Warm-up before each block" in docs/performance.md). A
+training loop does not pause between its steps, so the timed units are the ones after the warm-up.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
     return x.mean(axis=axes, keepdims=keepdims)
 
 
-SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to's ~2 us
+SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
