@@ -1,8 +1,13 @@
-"""In-place ops inside a graph, recorded as torch records them: the memory changes in place and the Value's
-grad_fn becomes the op's node. Each case runs the same code with torch and compares values and gradients."""
+"""In-place ops, as torch has them.
+
+In a graph they are recorded as torch records them: the memory changes in place and the Value's grad_fn becomes the
+op's node (each case runs the same code with torch and compares values and gradients). And backward refuses arrays
+that were changed in place after an op saved them (autograd/versions.py), as torch does.
+"""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +16,8 @@ import pytest
 from conftest import require_torch
 
 import tinygrad_lr as tg
+from tinygrad_lr import nn
+from tinygrad_lr.autograd import versions
 from tinygrad_lr.nn import functional as F
 
 MODIFIED = "modified by an inplace operation"
@@ -194,3 +201,81 @@ def test_item_assignment_into_a_leaf_that_requires_grad_is_refused() -> None:
     with tg.no_grad():
         w[0] = 5.0
     assert w.tolist() == [5.0, 2.0]
+
+
+# ----- saved arrays changed in place (version counters) ---------------------------------------------------------
+def test_changing_a_saved_output_in_place_makes_backward_raise() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x.sigmoid()  # Sigmoid saves its output
+    with tg.no_grad():
+        y.mul_(2)
+    with pytest.raises(RuntimeError, match=MODIFIED) as error:
+        y.sum().backward()
+    assert "SigmoidBackward0" in str(error.value) and "[float32 [2]]" in str(error.value)
+
+
+def test_changing_a_saved_input_through_a_view_is_caught() -> None:
+    w = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    loss = (w.T * 3.0 * w.T).sum()  # Mul saves the transposed view of w
+    with tg.no_grad():
+        w[0, 0] = 10.0
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_optimizer_step_between_two_backwards_of_a_retained_graph_as_torch(layers: int) -> None:
+    """One Linear on a plain input saves no weight (dx is not needed): torch allows the second backward.
+    Two layers: the second layer's weight is saved for the hidden layer's gradient: torch refuses."""
+    torch = require_torch()
+    outcomes = []
+    for lib in (tg, torch):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(*[lib.nn.Linear(2, 2) for _ in range(layers)])
+        optimizer = lib.optim.SGD(model.parameters(), lr=0.1)
+        loss = (model(lib.tensor([[1.0, 2.0]])) ** 2).sum()
+        loss.backward(retain_graph=True)
+        optimizer.step()
+        try:
+            loss.backward()
+            outcomes.append("allowed")
+        except RuntimeError as error:
+            assert MODIFIED in str(error)
+            outcomes.append("refused")
+    assert outcomes == ["allowed", "allowed"] if layers == 1 else ["refused", "refused"]
+
+
+def test_changes_before_the_forward_pass_and_through_data_are_allowed() -> None:
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    with tg.no_grad():
+        w.add_(1.0)  # before the op records: fine
+    loss = (w * w).sum()
+    loss.backward(retain_graph=True)
+    w.data -= 0.5  # `.data` is torch's escape hatch: not tracked
+    loss.backward()
+    np.testing.assert_allclose(w.grad.numpy(), [2 * 2 + 2 * 1.5, 2 * 3 + 2 * 2.5])
+
+
+def test_ops_that_save_nothing_do_not_care() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 1.0
+    with tg.no_grad():
+        x.mul_(3)  # Add saved nothing: its gradient does not depend on x's value
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_training_loop_keeps_working_and_the_table_forgets_freed_arrays() -> None:
+    model = nn.Linear(3, 1)
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.01)
+    x, y = tg.randn(8, 3), tg.randn(8, 1)
+    for _ in range(5):
+        loss = nn.functional.mse_loss(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert versions.CHANGES  # the parameters were changed in place
+    tracked = len(versions.CHANGES)
+    del model, optimizer, loss
+    gc.collect()
+    assert len(versions.CHANGES) <= tracked - 2  # weight and bias left with their arrays
