@@ -23,6 +23,8 @@ from benchmarks.engines import is_available
 from benchmarks.harness import compare, run_case
 from benchmarks.workers import isolated
 
+pytestmark = pytest.mark.slow  # worker processes, a git worktree, whole workloads
+
 ENGINES = ("tinygrad_lr", "numpy")
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import require_dot
 
+pytestmark = pytest.mark.slow  # each example and README snippet in a fresh Python process
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 

@@ -111,6 +111,7 @@ def compare_second_order_with_torch(case: OpCase, sample: Sample, dtype: Any, rn
 SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
 
 
+@pytest.mark.slow  # every op's second derivative: ~2-4 s in all
 @pytest.mark.parametrize("case", SECOND_ORDER_CASES, ids=str)
 @settings(max_examples=max(MAX_EXAMPLES // 2, 5), deadline=None)
 @given(data=st.data())
