@@ -1,8 +1,8 @@
-"""How Value methods and `nn` read shape, dim, dtype and tensor arguments the way torch does, and torch's words
-when they are wrong.
+"""How Value methods and `nn` read shape, dim and dtype arguments the way torch does, and torch's words when they
+are wrong.
 
-Plain functions of shapes, dtypes and Python values: nothing here imports Value or knows about graphs (callers
-check `isinstance(x, Value)` themselves and raise `not_a_tensor(...)`).
+Plain functions of shapes, dtypes and Python values: nothing here knows about Values or graphs (the check that an
+argument is a Value, `require_value`, lives with Value).
 """
 
 from __future__ import annotations
@@ -126,10 +126,3 @@ def check_broadcast(first: tuple[int, ...], second: tuple[int, ...]) -> None:
     message = broadcast_mismatch_message(first, second)
     if message is not None:
         raise RuntimeError(message)
-
-
-def not_a_tensor(function: str, name: str, position: int, given: Any) -> TypeError:
-    """torch's TypeError for an argument that should be a Tensor: `relu(): argument 'input' (position 1) must be
-    Tensor, not list`."""
-    given_type = type(given).__name__
-    return TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {given_type}")

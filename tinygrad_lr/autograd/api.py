@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.arguments import as_tuple
-from tinygrad_lr.autograd.engine import run_backward
+from tinygrad_lr.autograd.engine import _accumulate, run_backward
+from tinygrad_lr.value import Value
 
 
 def _seed_gradients(outputs: Sequence[Value], grad_outputs: Sequence[Any], create_graph: bool) -> list[Any]:
@@ -74,8 +75,6 @@ def backward(
     targets = as_tuple(inputs)
     capture = {_capture_key(t): None for t in targets}
     run_backward(entries, seeds, retain_graph, create_graph, capture)
-    from tinygrad_lr.autograd.engine import _accumulate
-
     for t in targets:
         g = capture[_capture_key(t)]
         if g is not None:
@@ -128,6 +127,3 @@ def grad(
         else:
             results.append(Value._make_const(np.array(g, dtype=t._data.dtype, copy=True)))
     return tuple(results)
-
-
-from tinygrad_lr.value import Value  # noqa: E402

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.arguments import as_tuple
+from tinygrad_lr.autograd.api import grad
+from tinygrad_lr.value import Value
 
 
 class GradcheckError(RuntimeError):
@@ -144,7 +146,3 @@ def gradgradcheck(
         rtol=rtol,
         raise_exception=raise_exception,
     )
-
-
-from tinygrad_lr.autograd.api import grad  # noqa: E402
-from tinygrad_lr.value import Value  # noqa: E402

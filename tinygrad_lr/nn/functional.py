@@ -1,19 +1,14 @@
 """`tinygrad_lr.nn.functional` (import as F): layers and losses as plain functions, with torch's signatures.
 
-Layers (`linear`, activations, `dropout`) live here; the losses are in `loss_functions` and re-exported.
+`linear` and `dropout` live here; the activations (`relu`, `softmax`, ...) are rows of the op table
+(`tinygrad_lr/ops/activation.py`); the losses are in `loss_functions`. All are re-exported here.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-from tinygrad_lr.arguments import c_type_name, not_a_tensor, torch_dtype_name
-from tinygrad_lr.autograd.grad_mode import STATE
-from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr.arguments import c_type_name, torch_dtype_name
 from tinygrad_lr.nn import fused_ops
 from tinygrad_lr.nn.loss_functions import (
     binary_cross_entropy,
@@ -25,24 +20,25 @@ from tinygrad_lr.nn.loss_functions import (
     nll_loss,
     smooth_l1_loss,
 )
+from tinygrad_lr.ops import functional as _functional
+from tinygrad_lr.ops import inplace as inplace_ops
+from tinygrad_lr.ops.functional import *  # noqa: F403 - relu, sigmoid, softmax, ...: made from the op table
 from tinygrad_lr.random import default_generator
-from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
+from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, require_value
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "huber_loss", "l1_loss",
-    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "smooth_l1_loss", "softmax",
-    "tanh",
-]
+    "linear", "mse_loss", "nll_loss", "smooth_l1_loss",
+    *_functional.__all__,
+]  # fmt: skip
 
 def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # noqa: A002 - torch's name
     """input @ weight.T + bias for input (*, in_features), weight (out, in), bias (out,): one fused op.
 
     d input = g weight,  d weight = g^T input,  d bias = g summed over the batch.
     """
-    if not isinstance(input, Value):
-        raise not_a_tensor("linear", "input", 1, input)
-    if not isinstance(weight, Value):
-        raise not_a_tensor("linear", "weight", 2, weight)
+    require_value(input, "linear", "input", 1)
+    require_value(weight, "linear", "weight", 2)
     x_data, w_data = input._data, weight._data
     if x_data.ndim == 0 or w_data.ndim != 2:
         raise RuntimeError(
@@ -65,105 +61,13 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
             f"{w_data.shape[1]}x{w_data.shape[0]})"
         )
     if bias is not None:
-        if not isinstance(bias, Value):
-            raise not_a_tensor("linear", "bias", 3, bias)
+        require_value(bias, "linear", "bias", 3)
         if bias._data.shape not in ((w_data.shape[0],), (1,), ()):
             raise RuntimeError(
                 f"bias of shape {list(bias.shape)} does not match the {w_data.shape[0]} output features of weight "
                 f"{list(weight.shape)}"
             )
     return fused_ops.Linear.apply(input, weight, bias)
-
-
-def _refuse_leaf_inplace(input: Value, inplace: bool) -> None:
-    if inplace and input._requires_grad and STATE.enabled and input._grad_fn is None:
-        raise RuntimeError(LEAF_INPLACE_MESSAGE)
-
-
-def _maybe_in_place(input: Value, compute: Callable[[Value], Value], inplace: bool) -> Value:  # noqa: A002
-    """torch's `inplace=True`: the result goes into input's memory (recorded in the graph if input is in one).
-
-    A view inside a graph gets a new node instead (same values and gradients as torch's in-place op).
-    """
-    if not inplace:
-        return compute(input)
-    if input._requires_grad and STATE.enabled:
-        if input._data.base is not None:
-            return compute(input)
-        return input._record_inplace(compute, None)
-    result = compute(input)
-    np.copyto(input._data, result._data, casting="unsafe")
-    mark_modified(input._data)
-    return input
-
-
-def relu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
-    """max(x, 0);  derivative 1 where x > 0, else 0."""
-    if not isinstance(input, Value):
-        raise not_a_tensor("relu", "input", 1, input)
-    _refuse_leaf_inplace(input, inplace)
-    return _maybe_in_place(input, Value.relu, inplace)
-
-
-def leaky_relu(input: Value, negative_slope: float = 0.01, inplace: bool = False) -> Value:  # noqa: A002
-    """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
-    if not isinstance(input, Value):
-        raise not_a_tensor("leaky_relu", "input", 1, input)
-    _refuse_leaf_inplace(input, inplace)
-    return _maybe_in_place(input, lambda x: x.leaky_relu(negative_slope), inplace)
-
-
-def tanh(input: Value) -> Value:  # noqa: A002
-    """tanh(x);  derivative 1 - tanh(x)^2."""
-    if not isinstance(input, Value):
-        raise not_a_tensor("tanh", "input", 1, input)
-    return input.tanh()
-
-
-def softplus(input: Value, beta: float = 1.0, threshold: float = 20.0) -> Value:  # noqa: A002
-    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (torch's F.softplus)."""
-    if not isinstance(input, Value):
-        raise not_a_tensor("softplus", "input", 1, input)
-    return input.softplus(beta, threshold)
-
-
-def sigmoid(input: Value) -> Value:  # noqa: A002
-    """1 / (1 + e^-x);  derivative s (1 - s)."""
-    if not isinstance(input, Value):
-        raise not_a_tensor("sigmoid", "input", 1, input)
-    return input.sigmoid()
-
-
-def _softmax_arguments(
-    function: str, input: Any, dim: int | None, stacklevel: int, dtype: Any  # noqa: A002
-) -> tuple[Value, int]:
-    """What softmax and log_softmax share: the type check, torch's implicit dim (with its deprecation warning,
-    `stacklevel` frames above the public function) and the cast to `dtype` before the op."""
-    if not isinstance(input, Value):
-        raise not_a_tensor(function, "input", 1, input)
-    if dim is None:
-        warnings.warn(
-            f"Implicit dimension choice for {function} has been deprecated. "
-            "Change the call to include dim=X as an argument.",
-            UserWarning,
-            stacklevel=stacklevel,
-        )
-        dim = 0 if input.ndim in (0, 1, 3) else 1
-    if dtype is not None:
-        input = input.to(dtype)
-    return input, dim
-
-
-def softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
-    """e^x_i / sum_j e^x_j along `dim` (shifted by the max, so large inputs are fine);  d x = s (g - sum(g s))."""
-    input, dim = _softmax_arguments("softmax", input, dim, _stacklevel, dtype)
-    return input.softmax(dim)
-
-
-def log_softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
-    """x - logsumexp(x) along `dim`, computed stably;  d x = g - softmax(x) sum(g)."""
-    input, dim = _softmax_arguments("log_softmax", input, dim, _stacklevel, dtype)
-    return input.log_softmax(dim)
 
 
 def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool = False) -> Value:  # noqa: A002
@@ -173,9 +77,9 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not isinstance(input, Value):
-        raise not_a_tensor("dropout", "input", 1, input)
-    _refuse_leaf_inplace(input, inplace)
+    require_value(input, "dropout", "input", 1)
+    if inplace and inplace_ops.records(input) and input._grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE_MESSAGE)  # checked first, as torch does, even when nothing changes
     if not training or p == 0.0:
         return input
     data = input._data
@@ -184,4 +88,5 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     else:
         keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
         mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
-    return _maybe_in_place(input, lambda x: x * Value._make_const(mask), inplace)
+    compute = lambda x: x * Value._make_const(mask)  # noqa: E731
+    return inplace_ops.apply_in_place(input, compute) if inplace else compute(input)

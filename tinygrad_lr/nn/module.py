@@ -9,44 +9,25 @@ registries. Each registered entry is also kept in the instance `__dict__`, so re
 from __future__ import annotations
 
 import contextlib
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.autograd.grad_mode import no_grad
-from tinygrad_lr.autograd.hooks import RemovableHandle, register
-from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn import hooks
 from tinygrad_lr.nn.parameter import Parameter
-from tinygrad_lr.value import Size, Value
+from tinygrad_lr.nn.state_dict import load_state_dict
+from tinygrad_lr.value import RemovableHandle, Value, add_hook
 
 HOOK_REGISTRIES = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
 HOOK_FLAGS = ("_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs", "_forward_hooks_always_called")
 
 
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What `load_state_dict` returns: the keys it could not match (both empty when everything matched)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-    __str__ = __repr__
-
-
 def _type_name(value: Any) -> str:
     """How torch names a value's type in assignment errors ('torch.FloatTensor' becomes 'Value')."""
     return "Value" if isinstance(value, Value) else type(value).__name__
-
-
-def _quoted(keys: list[str]) -> str:
-    return ", ".join(f'"{k}"' for k in keys)
 
 
 def _add_indent(text: str, spaces: int) -> str:
@@ -113,7 +94,7 @@ class Module:
     ) -> RemovableHandle:
         """Call `hook(module, args)` before forward (`hook(module, args, kwargs)` with `with_kwargs`); a returned
         value replaces the arguments (with `with_kwargs`: a tuple `(args, kwargs)`)."""
-        handle = register(self._forward_pre_hooks, hook, prepend, (self._forward_pre_hooks_with_kwargs,))
+        handle = add_hook(self._forward_pre_hooks, hook, prepend, (self._forward_pre_hooks_with_kwargs,))
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs.add(handle.id)
         return handle
@@ -124,7 +105,7 @@ class Module:
         """Call `hook(module, args, output)` after forward (`hook(module, args, kwargs, output)` with
         `with_kwargs`); a returned value replaces the output. `always_call`: also when forward raised."""
         flags = (self._forward_hooks_with_kwargs, self._forward_hooks_always_called)
-        handle = register(self._forward_hooks, hook, prepend, flags)
+        handle = add_hook(self._forward_hooks, hook, prepend, flags)
         if with_kwargs:
             self._forward_hooks_with_kwargs.add(handle.id)
         if always_call:
@@ -134,12 +115,12 @@ class Module:
     def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_output)` when the gradient of the module's output is known; a returned tuple
         replaces grad_output."""
-        return register(self._backward_pre_hooks, hook, prepend)
+        return add_hook(self._backward_pre_hooks, hook, prepend)
 
     def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_input, grad_output)` when the gradients of the module's inputs are known
         (grad_input[i] = d loss / d args[i], None where no gradient is needed); a returned tuple replaces them."""
-        return register(self._backward_hooks, hook, prepend)
+        return add_hook(self._backward_hooks, hook, prepend)
 
     def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """`__call__` when hooks are registered, in torch's order: pre-hooks, backward hook points on the inputs,
@@ -527,83 +508,10 @@ class Module:
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False) -> Any:
         """Copy values from `state_dict` into the parameters and buffers in place (casting to their dtype).
 
-        Returns `_IncompatibleKeys(missing_keys, unexpected_keys)`. Raises RuntimeError with torch's text on
-        missing or unexpected keys when `strict`, and on a shape mismatch always. Values may be Values, NumPy
-        arrays or anything NumPy can read as an array (a torch state dict works as it is).
+        Returns `(missing_keys, unexpected_keys)`; raises torch's RuntimeError on missing or unexpected keys when
+        `strict`, and on a shape mismatch always (see nn/state_dict.py).
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing: list[str] = []
-        unexpected: list[str] = []
-        errors: list[str] = []
-        stack: list[tuple[Module, str]] = [(self, "")]
-        while stack:
-            module, prefix = stack.pop()
-            module._load_own_state(state_dict, prefix, assign, missing, unexpected, errors)
-            children = [(child, f"{prefix}{name}.") for name, child in module._modules.items() if child is not None]
-            stack.extend(reversed(children))
-        if strict:
-            if unexpected:
-                errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}. ")
-            if missing:
-                errors.insert(0, f"Missing key(s) in state_dict: {_quoted(missing)}. ")
-        if errors:
-            raise RuntimeError(
-                "Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(errors))
-            )
-        return _IncompatibleKeys(missing, unexpected)
-
-    def _load_own_state(
-        self,
-        state_dict: Mapping[str, Any],
-        prefix: str,
-        assign: bool,
-        missing: list[str],
-        unexpected: list[str],
-        errors: list[str],
-    ) -> None:
-        local: list[tuple[str, Value]] = [(n, p) for n, p in self._parameters.items() if p is not None]
-        local += [
-            (n, b) for n, b in self._buffers.items() if b is not None and n not in self._non_persistent_buffers_set
-        ]
-        for name, target in local:
-            key = prefix + name
-            if key not in state_dict:
-                missing.append(key)
-                continue
-            source = state_dict[key]
-            if isinstance(source, Value):
-                array = source._data
-            elif isinstance(source, np.ndarray) or hasattr(source, "__array__"):
-                array = np.asarray(source)
-            else:
-                errors.append(
-                    f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object from '
-                    f"checkpoint but received {type(source)}"
-                )
-                continue
-            if target._data.ndim == 0 and array.ndim == 1 and array.shape[0] == 1:
-                array = array[0]  # torch accepts a 1-element checkpoint value for a 0-d parameter
-            if array.shape != target._data.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {Size(array.shape)!r} from checkpoint, "
-                    f"the shape in current model is {Size(target._data.shape)!r}."
-                )
-                continue
-            if assign:
-                target._data = array  # share the checkpoint's memory, as torch's assign=True does
-            else:
-                with no_grad():
-                    np.copyto(target._data, array, casting="unsafe")
-                mark_modified(target._data)
-        # torch reports unexpected keys whatever `strict` is: a dotted key must name a child module,
-        # a plain one a parameter or buffer of this module
-        own = {name for name, _ in local}
-        for key in state_dict:
-            if key.startswith(prefix):
-                parts = key[len(prefix) :].split(".", 1)
-                if (parts[0] not in self._modules) if len(parts) > 1 else (parts[0] not in own):
-                    unexpected.append(key)
+        return load_state_dict(self, state_dict, strict, assign)
 
     # ----- printing ------------------------------------------------------------------------
     def _get_name(self) -> str:

@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.arguments import not_a_tensor
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
-from tinygrad_lr.value import Size, Value
+from tinygrad_lr.value import Size, Value, require_value
 
 
 def _float_dtype(dtype: Any, device: Any) -> np.dtype:
@@ -92,8 +91,7 @@ class BatchNorm1d(Module):
         _reset_affine(self)
 
     def forward(self, input: Value) -> Value:  # noqa: A002 - torch's name
-        if not isinstance(input, Value):
-            raise not_a_tensor("batch_norm", "input", 1, input)
+        require_value(input, "batch_norm", "input", 1)
         if input.ndim not in (2, 3):
             raise ValueError(f"expected 2D or 3D input (got {input.ndim}D input)")
         if input.shape[1] != self.num_features:
@@ -173,8 +171,7 @@ class LayerNorm(Module):
         _reset_affine(self)
 
     def forward(self, input: Value) -> Value:  # noqa: A002
-        if not isinstance(input, Value):
-            raise not_a_tensor("layer_norm", "input", 1, input)
+        require_value(input, "layer_norm", "input", 1)
         n = len(self.normalized_shape)
         if tuple(input.shape[input.ndim - n :]) != self.normalized_shape or input.ndim < n:
             raise RuntimeError(
