@@ -6,7 +6,7 @@
     x.grad          # Value([2., 4., 6.])
 """
 
-from tinygrad_lr import autograd, data, nn, optim, utils
+from tinygrad_lr import autograd, nn, optim, preprocessing, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
@@ -61,11 +61,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
-    "concatenate", "data", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16",
-    "float32", "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int",
-    "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn",
-    "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randint", "randn", "randn_like", "randperm",
-    "save", "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros",
-    "zeros_like",
+    "concatenate", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16", "float32",
+    "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16",
+    "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",
+    "ones_like", "optim", "preprocessing", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "save",
+    "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros", "zeros_like",
     *_functions.__all__,
 ]  # fmt: skip

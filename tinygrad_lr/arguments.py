@@ -1,6 +1,8 @@
-"""How Value methods read shape, dim and dtype arguments the way torch does, and torch's words when they are wrong.
+"""How Value methods and `nn` read shape, dim and dtype arguments the way torch does, and torch's words when they
+are wrong.
 
-Plain functions of shapes and dtypes: nothing here knows about Values or graphs.
+Plain functions of shapes, dtypes and Python values: nothing here knows about Values or graphs (the check that an
+argument is a Value, `require_value`, lives with Value).
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ def torch_dtype_name(dtype: np.dtype) -> str:
     """The name torch uses for a dtype in its messages (Float, Double, Long, ...)."""
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
              "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+    return names.get(np.dtype(dtype).name, str(dtype))
+
+
+def c_type_name(dtype: np.dtype) -> str:
+    """The C++ scalar type torch names in some kernel messages (`double`, `long int`, ...): linear's dtype clash."""
+    names = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+             "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
     return names.get(np.dtype(dtype).name, str(dtype))
 
 
@@ -71,6 +80,13 @@ def variance_correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased else 0.0
 
 
+def as_tuple(x: Any) -> tuple[Any, ...]:
+    """One or several arguments as a tuple: a list or tuple as its items, None as none, anything else as itself."""
+    if x is None:
+        return ()
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
 def shape_arg(args: tuple[Any, ...]) -> tuple[int, ...]:
     """A shape given as `f(2, 3)` or `f((2, 3))`, as a tuple of ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
@@ -103,3 +119,10 @@ def broadcast_mismatch_message(first: tuple[int, ...], second: tuple[int, ...]) 
                 f"dimension {ndim - offset}"
             )
     return None
+
+
+def check_broadcast(first: tuple[int, ...], second: tuple[int, ...]) -> None:
+    """Raise torch's RuntimeError if the two shapes do not broadcast."""
+    message = broadcast_mismatch_message(first, second)
+    if message is not None:
+        raise RuntimeError(message)

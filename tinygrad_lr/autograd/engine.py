@@ -303,11 +303,11 @@ def _run_node_hooks(node: Node, grad: Any, create_graph: bool) -> Any:
     return grad
 
 
-def _apply_hooks(hooks: list[Any], grad: Any, create_graph: bool) -> Any:
+def _apply_hooks(hooks: dict[int, Any], grad: Any, create_graph: bool) -> Any:
     """Call each hook with the gradient as a Value; a hook that returns a Value replaces it."""
     as_value = isinstance(grad, Value)
     current = grad if as_value else Value._make_const(grad)
-    for hook in hooks:
+    for hook in list(hooks.values()):  # a hook may remove itself
         result = hook(current)
         if result is not None:
             if not isinstance(result, Value):

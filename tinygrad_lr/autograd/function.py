@@ -36,7 +36,7 @@ import numpy as np
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import RemovableHandle, Value, add_hook
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -56,7 +56,7 @@ class Node:
     # Everything `apply` and the engine read per op is a slot, set on every node, and every node is of
     # this one class: CPython specialises an attribute read for one class at a time, and a property, a
     # class default that an instance may shadow, or a mix of classes sends it down a slow generic lookup
-    # (measured on a chain of small ops: 2 % to 13 % each).
+    # (each such read measurably slows a chain of small ops: docs/performance.md).
     #
     # `next_entries` is stored inline: `_in0` and `_in1` hold the entries of arguments 0 and 1 (None
     # past the last argument), `_in_more` a tuple of the rest (usually empty). A tuple per node would
@@ -96,7 +96,7 @@ class Node:
     _observed: bool
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
-    _pre_hooks: list[Any] | None = None
+    _pre_hooks: dict[int, Any] | None = None
     _retained: weakref.ref[Any] | None = None
 
     @property
@@ -172,12 +172,12 @@ class Node:
             (None if e is None else e if isinstance(e, Node) else AccumulateGrad(e), 0) for e in self.next_entries
         )
 
-    def register_hook(self, hook: Any) -> None:
+    def register_hook(self, hook: Any) -> RemovableHandle:
         """Run `hook(grad)` on the gradient of this node's output before its backward runs."""
         if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(hook)
+            self._pre_hooks = {}
         self._observed = True
+        return add_hook(self._pre_hooks, hook)
 
 
 def new_node(cls: type[Function], entries: Sequence[Any], needs: tuple[bool, ...], walk: int) -> Node:
@@ -334,7 +334,7 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         saved = node.saved_tensors
         if saved:
-            if len(saved) == 1:  # (the commonest case spelled out: a call and a loop cost ~3 % of a small op)
+            if len(saved) == 1:  # (the commonest case spelled out: a call and a loop cost a small op measurably)
                 item = saved[0]
                 node._saved_roles = 1 if item is raw else 2 if item is a else 0
             else:
@@ -342,7 +342,7 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
             node._clock = versions.clock
         node.out_shape = out.shape
         node.out_dtype = out.dtype
-        result = _new(Value)  # Value._make inlined, here and below: the call costs ~2.5 % of a small op
+        result = _new(Value)  # Value._make inlined, here and below: one Python call less per op
         result._data = out
         result._grad = None
         result._grad_fn = node

@@ -58,7 +58,7 @@ def mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
     return x.mean(axis=axes, keepdims=keepdims)
 
 
-SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to's ~2 us
+SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
@@ -84,12 +84,6 @@ def where(mask: np.ndarray, a: Any, b: Any) -> Any:
 
         return value_where(mask, a, b)
     return np.where(mask, a, b)
-
-
-def zeros_like_shape(x: Any, shape: tuple[int, ...]) -> Any:
-    dtype = x._data.dtype if is_value(x) else x.dtype
-    zeros = np.zeros(shape, dtype=dtype)
-    return Value._make_const(zeros) if is_value(x) else zeros
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
