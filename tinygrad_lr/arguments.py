@@ -103,3 +103,21 @@ def broadcast_mismatch_message(first: tuple[int, ...], second: tuple[int, ...]) 
                 f"dimension {ndim - offset}"
             )
     return None
+
+
+def checkpoint_array(source: Any, where: str) -> np.ndarray:
+    """A state-dict value from elsewhere (a torch tensor, a NumPy or array-like object) as a NumPy array.
+
+    A tensor that requires grad is detached first (torch copies checkpoint values under no_grad too); a dtype
+    NumPy cannot hold (torch's bfloat16) raises a TypeError naming `where` and the fix.
+    """
+    if getattr(source, "requires_grad", False) and hasattr(source, "detach"):
+        source = source.detach()
+    try:
+        return np.asarray(source)
+    except (TypeError, ValueError, RuntimeError) as error:
+        dtype = getattr(source, "dtype", type(source).__name__)
+        raise TypeError(
+            f"{where} is a {dtype} value that NumPy cannot hold ({error}); convert the state dict first, "
+            "e.g. {k: v.float() for k, v in state_dict.items()}"
+        ) from None
