@@ -31,7 +31,8 @@ def inplace_cast_error(result: np.dtype, target: np.dtype) -> RuntimeError:
 def torch_dtype_name(dtype: np.dtype) -> str:
     """The name torch uses for a dtype in its messages (Float, Double, Long, ...)."""
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "uint16": "UInt16",
+             "uint32": "UInt32", "uint64": "UInt64"}
     return names.get(np.dtype(dtype).name, str(dtype))
 
 

@@ -55,8 +55,7 @@ def from_numpy(array: np.ndarray) -> Value:
     """A Value sharing `array`'s memory (no copy; changes show on both sides)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Value._make_const(as_array(array) if array.dtype.kind in "iu" and array.dtype != np.int64 else array) \
-        if array.dtype.kind in "biuf" else Value(array)
+    return Value._make_const(array) if array.dtype.kind in "biuf" else Value(array)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
