@@ -122,3 +122,17 @@ def checkpoint_array(source: Any, where: str) -> np.ndarray:
             f"{where} is a {dtype} value that NumPy cannot hold ({error}); convert the state dict first, "
             "e.g. {k: v.float() for k, v in state_dict.items()}"
         ) from None
+
+
+def read_only_error(array: np.ndarray) -> RuntimeError:
+    """The error for an in-place op on memory NumPy marks read-only: an expanded view (torch's words), or an array
+    made non-writable by its owner (torch would write into it anyway: undefined behaviour)."""
+    if any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape)):
+        return RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+    return RuntimeError(
+        "cannot change this Value in place: its memory is a read-only NumPy array (shared by from_numpy or "
+        "as_tensor from an array with writeable=False). Make a writable copy first: x = x.clone()"
+    )

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.arguments import torch_dtype_name
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, _tensor_argument
 
 
 def _v(x: Any) -> Value:
@@ -86,7 +86,7 @@ def minimum(a: Any, b: Any) -> Value:
 
 
 def matmul(a: Any, b: Any) -> Value:
-    return _v(a) @ b
+    return _v(_tensor_argument(a, "matmul", "input", 1)) @ _tensor_argument(b, "matmul", "other", 2)
 
 
 def sum(x: Any, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Value:  # noqa: A001

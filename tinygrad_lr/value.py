@@ -416,10 +416,14 @@ class Value:
     __abs__: ClassVar[Callable[[Value], Value]]
 
     def __matmul__(self, other: Any) -> Value:
+        if not isinstance(other, (Value, np.ndarray)):
+            return NotImplemented  # Python then raises torch's TypeError: unsupported operand type(s) for @
         a, b = _pair(self, other)
         return ops.MatMul.apply(a, b)
 
     def __rmatmul__(self, other: Any) -> Value:
+        if not isinstance(other, (Value, np.ndarray)):
+            return NotImplemented
         a, b = _pair(self, other)
         return ops.MatMul.apply(b, a)
 
@@ -442,10 +446,11 @@ class Value:
     neg: ClassVar[Callable[[Value], Value]]
     negative: ClassVar[Callable[[Value], Value]]
     abs: ClassVar[Callable[[Value], Value]]
-    matmul = __matmul__
+    def matmul(self, other: Any) -> Value:
+        return self @ _tensor_argument(other, "matmul", "other", 1)
 
     def mm(self, other: Value) -> Value:
-        return self @ other
+        return self @ _tensor_argument(other, "mm", "mat2", 1)
 
     # ----- comparisons (no gradient) -------------------------------------------------------
     def _compare(self, other: Any, ufunc: Any) -> Value:
@@ -779,8 +784,7 @@ class Value:
         if STATE.enabled and (self._requires_grad or _requires_grad(value)):
             self._record_inplace(lambda before: ops.IndexPut.apply(before, value, index), value)
             return
-        if self._tracks_versions:
-            mark_modified(self._data)
+        self._check_inplace()
         self._data[index] = _array_of(value)
 
     # ----- in-place ------------------------------------------------------------------------
@@ -795,6 +799,8 @@ class Value:
                 "in-place operations on a Value that is part of a graph are not supported: use the "
                 "out-of-place form (x = x + y) instead"
             )
+        if not self._data.flags.writeable:
+            raise arguments.read_only_error(self._data)
         if self._tracks_versions:
             mark_modified(self._data)
 
@@ -992,6 +998,13 @@ def _same_kind(a: Value, b: Any) -> bool:
     if type(b) is Value:
         return b._data.dtype is a._data.dtype
     return type(b) is float and a._data.dtype.kind == "f"
+
+
+def _tensor_argument(x: Any, function: str, name: str, position: int) -> Any:
+    """`x` if it is a Value or an array, else torch's TypeError for a function argument that must be a tensor."""
+    if not isinstance(x, (Value, np.ndarray)):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
 
 
 def _requires_grad(x: Any) -> bool:

@@ -26,7 +26,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         ctx.shape, ctx.axes = a.shape, axes
-        return a.sum(axis=axes, keepdims=keepdim)
+        return dual.array_sum(a, axes, keepdim)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -44,7 +44,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         ctx.shape, ctx.axes = a.shape, axes
-        return a.mean(axis=axes, keepdims=keepdim)
+        return dual.array_mean(a, axes, keepdim)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -63,7 +63,7 @@ class Var(Function):
         ctx.save_for_backward(a)
         denominator = max(_count(a.shape, axes) - correction, 0)
         ctx.axes, ctx.shape, ctx.denominator = axes, a.shape, denominator  # ctx keeps nothing without a graph
-        centered = a - a.mean(axis=axes, keepdims=True)
+        centered = a - dual.array_mean(a, axes, True)
         with np.errstate(divide="ignore", invalid="ignore"):
             return (centered * centered).sum(axis=axes, keepdims=keepdim) / denominator
 
