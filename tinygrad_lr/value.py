@@ -12,6 +12,7 @@ the `Function`s in `tinygrad_lr.ops`, where each op's forward and backward live 
 from __future__ import annotations
 
 import builtins
+import math
 import numbers
 import warnings
 import weakref
@@ -591,7 +592,9 @@ class Value:
     def std(
         self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
     ) -> Value:
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """Standard deviation: sqrt(var); its gradient is 0 where it is 0 (a constant row), as in torch."""
+        axes = arguments.dims(dim, self._data.ndim)
+        return ops.Std.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
 
     def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The largest element; with `dim`, a (values, indices) pair as torch.max(dim) returns."""
@@ -629,12 +632,17 @@ class Value:
     def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return _arg_reduce(np.argmin, self._data, dim, keepdim)
 
-    def norm(self, p: builtins.float = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        if p == 2:
-            return (self * self).sum(dim, keepdim).sqrt()
-        if p == 1:
-            return self.abs().sum(dim, keepdim)
-        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+    def norm(self, p: Any = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        """The p-norm over `dim`: (sum |x|^p)^(1/p); max |x| for p = inf, min |x| for -inf, the number of non-zero
+        elements for 0. A zero vector's gradient is 0, as in torch."""
+        if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+        p = 2.0 if p == "fro" else builtins.float(p)
+        if p == math.inf:
+            return self.abs().amax(dim, keepdim)
+        if p == -math.inf:
+            return self.abs().amin(dim, keepdim)
+        return ops.Norm.apply(self, p, arguments.dims(dim, self._data.ndim), keepdim)
 
     # ----- shape ---------------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Value:

@@ -24,7 +24,7 @@ from tinygrad_lr.ops.elementwise import (
     Where,
 )
 from tinygrad_lr.ops.linalg import MatMul
-from tinygrad_lr.ops.reduce import Amax, Max, MaxDim, Mean, Sum, Var, check_reduction_size
+from tinygrad_lr.ops.reduce import Amax, Max, MaxDim, Mean, Norm, Std, Sum, Var, check_reduction_size
 from tinygrad_lr.ops.shape import Cat, Expand, Index, IndexAdd, IndexPut, Permute, Reshape
 
 __all__ = [
@@ -32,5 +32,5 @@ __all__ = [
     "IndexPut", "LeakyRelu", "Log", "Log1p", "LogSoftmax", "MatMul", "Max", "MaxDim", "Maximum", "Mean", "Minimum",
     "Mul", "Neg",
     "Permute", "Pow", "PowScalar", "Relu", "Reshape", "Sigmoid", "Sin", "Softmax", "Softplus", "Sqrt", "Sub", "Sum",
-    "Tanh", "Var", "Where", "check_reduction_size",
+    "Tanh", "Var", "Std", "Norm", "Where", "check_reduction_size",
 ]
