@@ -136,3 +136,8 @@ def read_only_error(array: np.ndarray) -> RuntimeError:
         "cannot change this Value in place: its memory is a read-only NumPy array (shared by from_numpy or "
         "as_tensor from an array with writeable=False). Make a writable copy first: x = x.clone()"
     )
+
+
+def float_kernel_error(kernel: str, dtype: np.dtype) -> NotImplementedError:
+    """torch's error for an op whose CPU kernel exists for floats only (softplus, softmax, ... of integers)."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{torch_dtype_name(dtype)}\'')

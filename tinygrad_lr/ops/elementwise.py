@@ -283,12 +283,12 @@ class ElementwiseMethods:
 
     __abs__ = unary(Abs, function="abs", inplace="abs_")
     abs = __abs__
-    exp = unary(Exp, inplace="exp_")
-    log = unary(Log, inplace="log_")
-    log1p = unary(Log1p, inplace="log1p_")
-    sqrt = unary(Sqrt, inplace="sqrt_")
-    sin = unary(Sin, inplace="sin_")
-    cos = unary(Cos, inplace="cos_")
+    exp = unary(Exp, inplace="exp_", floating=True)
+    log = unary(Log, inplace="log_", floating=True)
+    log1p = unary(Log1p, inplace="log1p_", floating=True)
+    sqrt = unary(Sqrt, inplace="sqrt_", floating=True)
+    sin = unary(Sin, inplace="sin_", floating=True)
+    cos = unary(Cos, inplace="cos_", floating=True)
     clone = unary(Clone)
     maximum = binary(Maximum)
     minimum = binary(Minimum)

@@ -82,6 +82,8 @@ def apply_in_place(target: Value, compute: Callable[[Value], Value]) -> Value:
             return compute(target)
         return record(target, compute, None)
     result = compute(target)
+    if not np.can_cast(result._data.dtype, target._data.dtype, casting="same_kind"):
+        raise arguments.inplace_cast_error(result._data.dtype, target._data.dtype)  # exp_ of an int tensor
     note_modified(target)
     np.copyto(target._data, result._data, casting="unsafe")
     return target

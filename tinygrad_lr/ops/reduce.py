@@ -289,6 +289,7 @@ class ReduceMethods:
         self: Any, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
     ) -> Value:
         """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
+        _require_float_variance(self._data)
         axes = arguments.dims(dim, self._data.ndim)
         return Var.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
 
@@ -297,6 +298,7 @@ class ReduceMethods:
         self: Any, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
     ) -> Value:
         """Standard deviation: sqrt(var); its gradient is 0 where it is 0 (a constant row), as in torch."""
+        _require_float_variance(self._data)
         axes = arguments.dims(dim, self._data.ndim)
         return Std.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
 
@@ -348,12 +350,22 @@ class ReduceMethods:
         elements for 0. A zero vector's gradient is 0, as in torch."""
         if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                f"{arguments.torch_dtype_name(self._data.dtype)}"
+            )
         p = 2.0 if p == "fro" else builtins.float(p)
         if p == math.inf:
             return self.abs().amax(dim, keepdim)
         if p == -math.inf:
             return self.abs().amin(dim, keepdim)
         return Norm.apply(self, p, arguments.dims(dim, self._data.ndim), keepdim)
+
+
+def _require_float_variance(data: np.ndarray) -> None:
+    if data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
 
 
 def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
