@@ -5,6 +5,7 @@ Plain functions of shapes and dtypes: nothing here knows about Values or graphs.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -141,3 +142,21 @@ def read_only_error(array: np.ndarray) -> RuntimeError:
 def float_kernel_error(kernel: str, dtype: np.dtype) -> NotImplementedError:
     """torch's error for an op whose CPU kernel exists for floats only (softplus, softmax, ... of integers)."""
     return NotImplementedError(f'"{kernel}" not implemented for \'{torch_dtype_name(dtype)}\'')
+
+
+DEVICE_TYPES = (
+    "cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, "
+    "mtia, privateuseone"
+)
+
+
+def check_device(device: str) -> None:
+    """torch's errors for a string that is not a device ('float64', 'banana'); a device other than the CPU is
+    refused too, as tinygrad_lr computes with NumPy on the CPU only."""
+    match = re.fullmatch(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?", device)
+    if match is None:
+        raise RuntimeError(f"Invalid device string: '{device}'")
+    if match.group(1) not in DEVICE_TYPES.split(", "):
+        raise RuntimeError(f"Expected one of {DEVICE_TYPES} device type at start of device string: {device}")
+    if match.group(1) != "cpu":
+        raise RuntimeError(f"tinygrad_lr computes on the CPU only (NumPy): device '{device}' is not available")
