@@ -6,6 +6,8 @@
     x.grad          # Value([2., 4., 6.])
 """
 
+import warnings as _warnings
+
 from tinygrad_lr import autograd, nn, optim, preprocessing, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
@@ -53,6 +55,11 @@ from tinygrad_lr.ops.functions import *  # noqa: F403 - abs, exp, sum, cat, wher
 from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
 from tinygrad_lr.serialization import load, save
 from tinygrad_lr.value import Size, Value
+
+# torch computes inf and nan silently; NumPy warns ("overflow encountered in exp", "divide by zero ..."). Silence
+# NumPy's floating-point RuntimeWarnings raised by ufunc calls in this package's own modules only: the user's
+# NumPy code keeps its warnings, and no op pays for an np.errstate block.
+_warnings.filterwarnings("ignore", r".* encountered in ", RuntimeWarning, r"tinygrad_lr(\.|$)")
 
 Tensor = Value
 concat = concatenate = cat  # noqa: F405

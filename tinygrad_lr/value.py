@@ -69,9 +69,7 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
         dtype = np.dtype(dtype)
         if array.dtype != dtype:
             array = array.astype(dtype)
-    elif kind in "iu" and array.dtype != np.int64:
-        array = array.astype(np.int64)
-    return array
+    return array  # NumPy's integer dtypes (int16, uint8, uint32, ...) are kept, as torch keeps them
 
 
 

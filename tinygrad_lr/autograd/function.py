@@ -33,6 +33,7 @@ from typing import Any, ClassVar, NoReturn
 
 import numpy as np
 
+from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
@@ -313,8 +314,12 @@ class Function:
 # to these, and Value's operators and elementwise methods *are* such functions (their rows: see ops/table.py).
 
 
-def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
-    """A function doing `cls.apply(first)`."""
+def unary_recorder(cls: type[Function], floating: bool = False) -> Callable[[Any], Value]:
+    """A function doing `cls.apply(first)`.
+
+    With `floating` (an op defined on real numbers: exp, sqrt, sigmoid, ...), integer and bool input is cast
+    to the default float dtype first, as torch promotes it. Such input never requires grad, so only the
+    branch without a graph looks at the dtype: the recorded path costs nothing more."""
 
     def record(first: Any) -> Value:
         in0: Any  # where the argument's gradient goes: its producer node, the leaf itself, or None
@@ -323,6 +328,8 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
         else:
             a, in0 = first, None
         if in0 is None or not (grad_mode.everywhere or STATE.enabled):
+            if floating and (type(a) is not np.ndarray or a.dtype.kind != "f"):
+                a = dtypes.as_float(a)
             return Value._make_const(cls.forward(_NO_GRAPH, a))
         node = _new(Node)
         node._function = cls
