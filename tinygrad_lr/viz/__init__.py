@@ -6,6 +6,7 @@ The graph tools only read the graph that ops record; they never change how backw
 
 from tinygrad_lr.viz.explain import explain_backward
 from tinygrad_lr.viz.graph import GraphvizNotFoundError, draw_graph, render_graph, save_source
+from tinygrad_lr.viz.study import record
 from tinygrad_lr.viz.training import TrainingRecord, TrainingRun, record_training, training_page
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "TrainingRun",
     "draw_graph",
     "explain_backward",
+    "record",
     "record_training",
     "render_graph",
     "save_source",
