@@ -168,6 +168,10 @@ def test_boxes_and_edges_carry_the_step_numbers_of_backward_and_explain_backward
     assert [by_step[k][1] for k in sorted(by_step)] == engine_order
     narrated = re.findall(r"^step (\d+): (?:\w+ = )?(\w+)", text, re.M)
     assert [(int(k), name) for k, name in narrated] == [(k, by_step[k][1]) for k in sorted(by_step)]
+    after = _labels(draw_graph(loss, params={"a": a, "b": b}))  # freed: the order from the graph's structure
+    assert {i: re.search(r"backward step (\d+)$", t).group(1) for i, t in after.items() if "backward step" in t} == {
+        node_id: str(k) for k, (node_id, _) in by_step.items()
+    }
     for _source, target, attrs in _edges(graph):  # an edge carries the step of the op its gradient goes through
         if target.startswith("op"):
             step = next(k for k, (node_id, _) in by_step.items() if node_id == target)

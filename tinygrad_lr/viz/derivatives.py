@@ -92,23 +92,27 @@ NUMBERS: dict[str, Numbers] = {
     "Cos": lambda node, x, out: (-np.sin(x[0]),),
     "Tanh": lambda node, x, out: (1 - out * out,),
     "Sigmoid": lambda node, x, out: (out * (1 - out),),
-    "Relu": lambda node, x, out: ((x[0] > 0).astype(out.dtype),),
+    "Relu": lambda node, x, out: ((x[0] > 0).astype(np.float64),),
     "MSELoss": _mse,
 }
 
 
+NEEDS_OUTPUT = {"Exp", "Sqrt", "Tanh", "Sigmoid"}  # rules written with the op's output
+
+
 def numbers(node: Node, inputs: Sequence[Any], output: Any) -> tuple[Any, ...] | None:
-    """The local derivative for each input, as arrays, from the op's input values and output (None where one is
-    not known, or for ops whose derivative is not elementwise)."""
+    """The local derivative for each input, as arrays, from the op's input values and output (None when a value it
+    needs is not known, or for ops whose derivative is not elementwise)."""
     rule = NUMBERS.get(node._function.__name__)
-    if rule is None or output is None:
+    if rule is None or (output is None and node._function.__name__ in NEEDS_OUTPUT):
         return None
     needed = 2 if node._function.__name__ in ("Add", "Sub", "Mul", "Div", "MSELoss") else 1
     if any(value is None for value in inputs[:needed]):
         return None
     arrays = [np.asarray(value, dtype=np.float64) for value in inputs[:needed]]
     with np.errstate(all="ignore"):
-        return tuple(np.asarray(local) for local in rule(node, arrays, np.asarray(output, dtype=np.float64)))
+        out = None if output is None else np.asarray(output, dtype=np.float64)
+        return tuple(np.asarray(local) for local in rule(node, arrays, out))
 
 
 def _num(x: Any) -> str:

@@ -117,8 +117,8 @@ def to_digraph(model: GraphModel, rankdir: str = "TB", legend: bool = True) -> B
             cluster.attr(label=name, style="rounded,dashed", color="slategray", fontname="monospace")
             for box, attrs in members:
                 cluster.node(box.id, "\n".join(box.lines), **attrs)
-    for edge in model.edges:
-        graph.edge(edge.source, edge.target, **edge.attrs)
+    for k, edge in enumerate(model.edges):
+        graph.edge(edge.source, edge.target, **edge.attrs, id=f"edge{k}")
     if model.notes:
         graph.node("note", "\n".join(model.notes), shape="note", fillcolor="lightyellow", id="note")
     if legend:

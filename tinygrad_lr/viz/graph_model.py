@@ -90,6 +90,10 @@ class Options:
     max_elements: int = 6
     expand: bool = False
     max_nodes: int = 500
+    order: list[Node] | None = None  # the backward schedule, when the caller has it (the stepper)
+    # gradients to show instead of the stored `.grad`s: Node -> dout/d(its output), leaf or output Value -> its
+    # gradient (the stepper shows what one backward computes, from the engine's observer)
+    gradients: dict[Any, Any] | None = None
 
 
 def build_model(outputs: tuple[Value, ...], options: Options) -> GraphModel:
@@ -127,8 +131,7 @@ class _Builder:
     # ----- the walk -----------------------------------------------------------------------------------
     def build(self, outputs: tuple[Value, ...]) -> GraphModel:
         ops, consumers = self._walk(outputs)
-        roots = [out._grad_fn for out in outputs if out._grad_fn is not None]
-        order = backward_order(roots)
+        order = self.o.order if self.o.order is not None else backward_order(outputs)
         self.step_of = {node: k for k, node in enumerate(order, start=1)}
         self.backward_ran = any(node._released for node in ops) or any(
             (rec := study_record(node)) is not None and rec.output._grad is not None for node in ops
@@ -294,40 +297,22 @@ class _Builder:
             name = self._name_of(leaf)
             lines = [name] if name else []
             lines.append(self._shape_dtype(leaf._data))
-            lines += self._value_lines(leaf._data, leaf._grad._data if leaf._grad is not None else None, True)
+            grad = self._stored_or_given(leaf, leaf._grad)
+            lines += self._value_lines(leaf._data, grad, True)
             attrs = {"fillcolor": LEAF_COLOR}
-            attrs.update(gradient_flag(leaf._grad._data if leaf._grad is not None else None)[1])
+            attrs.update(gradient_flag(grad)[1])
             self._add(Box(leaf_id, "leaf", lines, attrs, cluster=_cluster_of(name)))
         return self.ids[leaf]
 
-    def _argument(self, node: Node, i: int) -> Any:
-        """The value of argument i of `node` when known: from study mode, the leaf itself, what the op saved, or
-        (for a recorded input) the value its producer kept. None when the graph does not reference it."""
-        record = study_record(node)
-        if record is not None and i < len(record.arguments) and record.arguments[i] is not None:
-            return record.arguments[i]
-        entry = node.next_entries[i] if i < node._n_in else None
-        if isinstance(entry, Value):
-            return entry
-        if isinstance(entry, Node):
-            producer = _known_output(entry)
-            if producer is not None:
-                return producer
-        if not node._released and node.saved_tensors:
-            for k, saved in enumerate(node.saved_tensors):
-                if saved is not None and node.saved_role(k) == i:
-                    return saved
-        return None
-
     def _add_no_grad_input(self, node: Node, i: int, target: str) -> None:
-        value = self._argument(node, i)
+        value = argument_value(node, i)
         if value is None:
             return
         key: Any = value if isinstance(value, Value) else ("const", id(node), i)
         if key not in self.ids:
             data = np.asarray(value._data if isinstance(value, Value) else value)
             name = self._name_of(value) if isinstance(value, Value) else ""
-            if name or (isinstance(value, Value) and data.size > 1):
+            if name or data.size > 1:  # data such as X and y; a single number is a constant
                 box_id = self._next_id("input")
                 lines = [name] if name else []
                 lines += [self._shape_dtype(data), "no grad (requires_grad=False)"]
@@ -366,10 +351,12 @@ class _Builder:
         lines = [node.name()]
         out_text = self._shape_dtype(np.empty(0, node.out_dtype), node.out_shape)
         lines.append(f"-> {named[0]} {out_text}" if named is not None else f"-> {out_text}")
-        grad = None
+        grad = self._stored_or_given(node, None if value is None else value._grad)
         if value is not None and id(value) not in self.output_value_ids:  # an output's box shows it already
-            grad = value._grad._data if value._grad is not None else None
-            lines += self._value_lines(value._data, grad, value.retains_grad or study_record(node) is not None)
+            with_grad = value.retains_grad or study_record(node) is not None or self.o.gradients is not None
+            lines += self._value_lines(value._data, grad, with_grad)
+        elif self.o.gradients is not None and self.o.show_grad:
+            lines.append(self._grad_line(grad))
         lines += self._derivative_lines(node, value)
         if self.o.show_saved:
             attributes = getattr(node, "__dict__", {})
@@ -393,13 +380,13 @@ class _Builder:
             local = derivatives.numbers(node, inputs, value._data)
         lines = []
         for i, text in enumerate(words):
-            if local is not None and i < len(local) and node.next_entries[i] is not None:
+            if local is not None and i < len(local) and node.next_entries[i] is not None and not _is_number(text):
                 text += f" = {summarize(local[i], self.o.max_elements)}"
             lines.append(text)
         return lines
 
     def _argument_data(self, node: Node, i: int) -> Any:
-        value = self._argument(node, i)
+        value = argument_value(node, i)
         if value is None:
             return None
         return value._data if isinstance(value, Value) else np.asarray(value)
@@ -481,16 +468,24 @@ class _Builder:
     def _shape_dtype(self, data: np.ndarray, shape: tuple[int, ...] | None = None) -> str:
         return f"{shape_text(data.shape if shape is None else shape)} {data.dtype}"
 
+    def _stored_or_given(self, key: Any, stored: Value | None) -> Any:
+        """The gradient to show for a node or Value: the one given in options.gradients, else the stored one."""
+        if self.o.gradients is not None:
+            return self.o.gradients.get(key)
+        return None if stored is None else stored._data
+
     def _value_lines(self, data: Any, grad: Any, with_grad: bool) -> list[str]:
         lines = []
         if self.o.show_data:
             lines.append(f"data {summarize(data, self.o.max_elements, norm=True)}")
         if self.o.show_grad and with_grad:
-            if grad is None:
-                lines.append(f"grad {NO_GRAD}")
-            else:
-                lines.append(f"grad {summarize(grad, self.o.max_elements, norm=True)}{gradient_flag(grad)[0]}")
+            lines.append(self._grad_line(grad))
         return lines
+
+    def _grad_line(self, grad: Any) -> str:
+        if grad is None:
+            return f"grad {NO_GRAD}"
+        return f"grad {summarize(grad, self.o.max_elements, norm=True)}{gradient_flag(grad)[0]}"
 
     def _output_lines(self, out: Value) -> list[str]:
         name = self._name_of(out)
@@ -499,12 +494,12 @@ class _Builder:
         if self.o.show_data:
             lines.append(f"value {summarize(out._data, self.o.max_elements, norm=True)}")
         if self.o.show_grad:
-            grad = out._grad._data if out._grad is not None else None
+            grad = self._stored_or_given(out, out._grad)
             kept = _known_output(out._grad_fn) if out._grad_fn is not None else None
-            if grad is None and kept is not None and kept._grad is not None:  # (g += x in study mode: see study.py)
-                grad = kept._grad._data
-            if grad is not None:
-                lines.append(f"grad {summarize(grad, self.o.max_elements, norm=True)}")
+            if grad is None and kept is not None and kept._grad is not None and self.o.gradients is None:
+                grad = kept._grad._data  # (g += x in study mode: see study.py)
+            if grad is not None or self.o.gradients is not None:
+                lines.append(self._grad_line(grad))
             elif out._grad_fn is not None and self.backward_ran and out._data.size == 1:
                 lines.append("grad 1 (backward's seed: dout/dout)")
             else:
@@ -512,6 +507,47 @@ class _Builder:
         if not out._requires_grad:
             lines.append("(requires_grad=False: no graph)")
         return lines
+
+
+def argument_value(node: Node, i: int) -> Any:
+    """The value of argument i of `node` when known: from study mode, the leaf itself, what the op saved, or
+    (for a recorded input) the value its producer kept. None when the graph does not reference it."""
+    record = study_record(node)
+    if record is not None and i < len(record.arguments) and record.arguments[i] is not None:
+        return record.arguments[i]
+    entry = node.next_entries[i] if i < node._n_in else None
+    if isinstance(entry, Value):
+        return entry
+    if isinstance(entry, Node):
+        producer = _known_output(entry)
+        if producer is not None:
+            return producer
+    if not node._released and node.saved_tensors:
+        for k, saved in enumerate(node.saved_tensors):
+            if saved is not None and node.saved_role(k) == i:
+                return saved
+    return None
+
+
+def output_value(node: Node) -> Any:
+    """The op's output array when known: kept (study mode, `retain_grad()`) or saved by the op for backward."""
+    kept = _known_output(node)
+    if kept is not None:
+        return kept._data
+    if not node._released and node.saved_tensors:
+        for k, saved in enumerate(node.saved_tensors):
+            if saved is not None and node.saved_role(k) == -1:
+                return saved
+    return None
+
+
+def _is_number(words: str) -> bool:
+    """Whether a derivative in words is already a number (`d/da = 1`): its value would repeat it."""
+    try:
+        float(words.rsplit("= ", 1)[-1])
+    except ValueError:
+        return False
+    return True
 
 
 def _known_output(node: Node) -> Value | None:
