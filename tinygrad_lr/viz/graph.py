@@ -5,16 +5,8 @@
     graph = draw_graph(loss, params=dict(model.named_parameters()))
     render_graph(graph, "loss.png")          # needs Graphviz's `dot`; graph.source is plain text
 
-What is drawn (edges run from an input to the op that consumed it, as torchviz draws them):
-- grey boxes: recorded ops, named by their node (`MulBackward0`, `MmBackward0`, ...);
-- light blue boxes: leaf Values that require grad, with their name from `params`, shape, data and `.grad`;
-- green boxes: the outputs, with their values;
-- orange boxes (`show_saved=True`): what each op saved for its backward.
-Intermediate results are not stored in the graph (only the ops are); name one in `params`, or call
-`retain_grad()` on it before backward, to see its value (and gradient) on its op's box.
-
-The walk is iterative (breadth-first from the outputs), so a graph a million ops deep draws without
-recursion, and node ids are numbered in that order, so the same graph always gives the same source text.
+What is drawn is decided in `graph_model.py` (boxes for outputs, ops, leaves, no-grad inputs, constants, saved
+values, folded runs; edges labelled with backward's steps); this module writes it as DOT and renders it.
 """
 
 from __future__ import annotations
