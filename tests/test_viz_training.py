@@ -10,7 +10,7 @@ from browser import Browser, assert_offline
 
 import tinygrad_lr as tl
 from tinygrad_lr import nn
-from tinygrad_lr.viz import record_training, training_page
+from tinygrad_lr.viz import record_training, training_page, training_plot
 
 
 def _line_data(n=40, seed=0):
@@ -140,3 +140,15 @@ def test_the_offline_check_catches_a_page_that_loads_something(tmp_path, browser
     page = browser.open(page_path)
     with pytest.raises(AssertionError, match="127.0.0.1:9"):
         assert_offline(page)
+
+
+def test_training_plot_draws_the_record_with_matplotlib(tmp_path):
+    pytest.importorskip("matplotlib")
+    x, y = _line_data()
+    record = record_training(x, y, learning_rates=(0.01, 1.5), epochs=20)
+    png = training_plot(record, tmp_path / "training.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = training_plot(record, tmp_path / "training.svg", learning_rate=0.01).read_text()
+    assert "lr = 1.5 (diverges)" in svg and "fit, lr = 0.01" in svg
+    with pytest.raises(ValueError, match="learning_rate 0.5 was not trained; the record has 0.01, 1.5"):
+        training_plot(record, tmp_path / "t.png", learning_rate=0.5)

@@ -9,7 +9,7 @@ from tinygrad_lr.viz.explain import explain_backward
 from tinygrad_lr.viz.graph import GraphvizNotFoundError, draw_graph, render_graph, save_source
 from tinygrad_lr.viz.stepper import backward_stepper
 from tinygrad_lr.viz.study import record
-from tinygrad_lr.viz.training import TrainingRecord, TrainingRun, record_training, training_page
+from tinygrad_lr.viz.training import TrainingRecord, TrainingRun, record_training, training_page, training_plot
 
 __all__ = [
     "GraphvizNotFoundError",
@@ -23,4 +23,5 @@ __all__ = [
     "render_graph",
     "save_source",
     "training_page",
+    "training_plot",
 ]

@@ -27,7 +27,7 @@ import numpy as np
 
 from tinygrad_lr.viz.page import asset, html_page, write_text
 
-__all__ = ["TrainingRecord", "TrainingRun", "record_training", "training_page"]
+__all__ = ["TrainingRecord", "TrainingRun", "record_training", "training_page", "training_plot"]
 
 DEFAULT_LEARNING_RATES = (0.001, 0.01, 0.1, 0.5, 1.5)
 GRID_POINTS = 60  # x positions at which each epoch's prediction is drawn
@@ -175,6 +175,55 @@ def write_training_page(
     body = asset("training.html")
     page = html_page(title, body, asset("common.css") + asset("training.css"), asset("training.js"), data)
     return write_text(path, page)
+
+
+def training_plot(record: TrainingRecord, path: str | os.PathLike[str], *, learning_rate: float | None = None) -> Path:
+    """A static picture of a `record_training` result (PNG, SVG or PDF by the suffix), drawn with matplotlib (an
+    optional dependency: `pip install tinygrad_lr[plot]`): left, the data and the fitted line (or curve) at a few
+    epochs of one learning rate (`learning_rate`, default the first that does not diverge); right, every rate's
+    loss per epoch on a log scale, diverging ones dashed."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(
+            "training_plot draws with matplotlib, which is not installed: pip install matplotlib "
+            "(or pip install tinygrad_lr[plot]); training_page needs nothing but a browser"
+        ) from None
+    runs = record.runs
+    if learning_rate is None:
+        chosen = next((run for run in runs if not run.diverged), runs[0])
+    else:
+        found = [run for run in runs if run.learning_rate == learning_rate]
+        if not found:
+            rates = ", ".join(str(run.learning_rate) for run in runs)
+            raise ValueError(f"learning_rate {learning_rate} was not trained; the record has {rates}")
+        chosen = found[0]
+    figure = Figure(figsize=(11, 4.2), layout="constrained")
+    fit, losses = figure.subplots(1, 2)
+    fit.scatter(record.x, record.y, s=12, alpha=0.6, label="data")
+    last = len(chosen.curves) - 1
+    for k in sorted({0, last // 10, last // 3, last}):
+        fit.plot(record.grid, chosen.curves[k], label=f"epoch {k}", alpha=0.4 + 0.6 * k / max(last, 1))
+    low, high = float(record.y.min()), float(record.y.max())
+    pad = 0.15 * ((high - low) or 1.0)
+    fit.set_ylim(low - pad, high + pad)
+    fit.set(title=f"fit, lr = {chosen.learning_rate}", xlabel="x", ylabel="y")
+    fit.legend(fontsize=8)
+    with np.errstate(invalid="ignore"):
+        for run in runs:
+            values = np.asarray(run.losses, dtype=np.float64)
+            style = "--" if run.diverged else "-"
+            label = f"lr = {run.learning_rate}" + (" (diverges)" if run.diverged else "")
+            losses.plot(np.arange(values.size), values, style, label=label)
+    losses.set_yscale("log")
+    losses.set(title="loss per epoch", xlabel="epoch", ylabel="loss")
+    losses.legend(fontsize=8)
+    path = Path(path)
+    try:
+        figure.savefig(path)
+    except OSError as error:
+        raise OSError(error.errno, f"can't write {str(path)!r}: {error.strerror or error}") from None
+    return path
 
 
 def _train_one(
