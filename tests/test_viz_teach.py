@@ -286,6 +286,17 @@ def test_a_chain_of_a_hundred_thousand_ops_is_folded_and_renders(tmp_path):
     assert "MulBackward0 x 100,000" in svg
 
 
+def test_a_folded_run_with_a_leaf_per_op_draws_a_few_leaves_and_counts_the_rest():
+    weights = [tl.tensor(1.0, requires_grad=True) for _ in range(600)]
+    z = tl.tensor(1.0, requires_grad=True)
+    for w in weights:
+        z = z * w
+    labels = _labels(draw_graph(z))
+    assert labels["fold_op0"].startswith("MulBackward0 x 600")
+    assert sum(1 for node_id in labels if node_id.startswith("leaf")) == 3
+    assert labels["fold_op0_leaves"] == "598 more leaves (folded)"
+
+
 def test_a_wide_graph_over_max_nodes_draws_the_ops_nearest_the_output_and_says_so():
     leaves = [tl.tensor(float(k), requires_grad=True) for k in range(30)]
     total = leaves[0].exp()

@@ -127,6 +127,7 @@ class _Builder:
         self.counts: dict[str, int] = {}
         self.output_value_ids: set[int] = set()
         self.backward_ran = False
+        self.fold_leaves: dict[str, int] = {}  # fold box id -> leaves drawn or counted for its run
 
     # ----- the walk -----------------------------------------------------------------------------------
     def build(self, outputs: tuple[Value, ...]) -> GraphModel:
@@ -164,7 +165,7 @@ class _Builder:
             label = f"x {count:,}" if count > 1 else ""
             self.edges.append(Edge(source, target, {"label": label} if label else {}))
         node_ids = {node: self._unit(node, fold_of) for node in ops if node in drawn}
-        leaf_ids = {key: value for key, value in self.ids.items() if isinstance(key, Value)}
+        leaf_ids = {key: box for key, box in self.ids.items() if isinstance(key, Value) and box.startswith("leaf")}
         return GraphModel(self.boxes, self.edges, self.notes, order, node_ids, leaf_ids, output_ids)
 
     def _walk(self, outputs: tuple[Value, ...]) -> tuple[list[Node], dict[Node, int]]:
@@ -278,8 +279,12 @@ class _Builder:
                 if entry not in drawn:
                     continue
                 source = self._unit(entry, fold_of)
+            elif node in fold_of and entry not in self.ids and self.fold_leaves.get(unit, 0) >= FOLD_MIN_RUN:
+                source = self._folded_leaf(unit)  # a run's many leaves (z = z * w[i]): one box counts the rest
             else:
                 source = self._leaf_id(entry)
+                if node in fold_of:
+                    self.fold_leaves[unit] = self.fold_leaves.get(unit, 0) + 1
             if source == unit:
                 continue  # inside a folded run
             if node in fold_of:
@@ -289,6 +294,13 @@ class _Builder:
             self.edges.append(Edge(source, to, attrs))
         if self.o.show_saved and node not in fold_of:
             self._add_saved(node, unit)
+
+    def _folded_leaf(self, unit: str) -> str:
+        box_id = f"{unit}_leaves"
+        count = self.fold_leaves[unit] = self.fold_leaves[unit] + 1
+        self._add(Box(box_id, "fold", [f"{count - FOLD_MIN_RUN:,} more leaves (folded)"],
+                      {"fillcolor": LEAF_COLOR, "style": "filled,dashed"}))
+        return box_id
 
     def _leaf_id(self, leaf: Value) -> str:
         if leaf not in self.ids:
