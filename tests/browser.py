@@ -161,9 +161,11 @@ class Page:
         self.url = url
 
     def evaluate(self, expression: str) -> Any:
-        """The value of a JavaScript expression in the page (JSON-serializable values only)."""
+        """The value of a JavaScript expression in the page (JSON-serializable values only); a Promise is awaited."""
         result = self.browser.send(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=self.session
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
         )
         if "exceptionDetails" in result:
             raise RuntimeError(f"JavaScript error: {result['exceptionDetails']}")

@@ -54,6 +54,8 @@ def test_screenshots_differ_and_the_last_step_shows_every_parameters_gradient(tm
         assert f"{name}\tgrad {grad}" in texts[2]
         assert grad not in texts[0]
     assert texts[0].count("grad —") == 4
+    # a matrix product's rule is a map, not a number: written as what it sends, with the engine's result
+    assert f"input 1 -> 0.weight: W gets gᵀ @ x: sends {grads['0.weight']}" in texts[2]
 
 
 def test_the_page_steps_through_the_engines_steps_in_explain_backwards_order(tmp_path, browser):

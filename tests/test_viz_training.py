@@ -120,6 +120,18 @@ def test_in_chromium_the_slider_moves_the_line(tmp_path, browser):
     assert page.console_errors == []
 
 
+def test_in_chromium_play_runs_through_the_epochs(tmp_path, browser):
+    x, y = _line_data()
+    page = browser.open(training_page(x, y, tmp_path / "line.html", learning_rates=(0.05,), epochs=10))
+    page.evaluate("document.getElementById('play').click()")
+    page.evaluate(  # wait (at most 30 s) until the play button is back: it stops by itself at the last epoch
+        """new Promise(done => { const t = setInterval(() => { if (!document.getElementById('play')
+            .textContent.includes('pause')) { clearInterval(t); done(); } }, 50); setTimeout(done, 30000); })"""
+    )
+    assert page.evaluate("document.getElementById('status').textContent").startswith("epoch 10 of 10")
+    assert page.evaluate("document.getElementById('play').textContent") == "\u25b6 play"
+
+
 def test_in_chromium_the_diverging_rate_is_flagged(tmp_path, browser):
     x, y = _line_data()
     path = training_page(x, y, tmp_path / "line.html", learning_rates=(0.01, 1.5), epochs=50)

@@ -79,11 +79,11 @@ def _mse(node: Node, x: Sequence[Any], out: Any) -> tuple[Any, ...]:
 
 
 NUMBERS: dict[str, Numbers] = {
-    "Add": lambda node, x, out: (np.ones_like(x[0]), np.ones_like(x[1])),
-    "Sub": lambda node, x, out: (np.ones_like(x[0]), -np.ones_like(x[1])),
+    "Add": lambda node, x, out: (np.float64(1), np.float64(1)),  # (each element: 1, whatever the shapes)
+    "Sub": lambda node, x, out: (np.float64(1), np.float64(-1)),
     "Mul": lambda node, x, out: (x[1], x[0]),
     "Div": lambda node, x, out: (1 / x[1], -x[0] / x[1] ** 2),
-    "Neg": lambda node, x, out: (-np.ones_like(x[0]),),
+    "Neg": lambda node, x, out: (np.float64(-1),),
     "PowScalar": _pow_scalar,
     "Exp": lambda node, x, out: (out,),
     "Log": lambda node, x, out: (1 / x[0],),
@@ -106,7 +106,8 @@ def numbers(node: Node, inputs: Sequence[Any], output: Any) -> tuple[Any, ...] |
     rule = NUMBERS.get(node._function.__name__)
     if rule is None or (output is None and node._function.__name__ in NEEDS_OUTPUT):
         return None
-    needed = 2 if node._function.__name__ in ("Add", "Sub", "Mul", "Div", "MSELoss") else 1
+    name = node._function.__name__
+    needed = 0 if name in ("Add", "Sub", "Neg") else 2 if name in ("Mul", "Div", "MSELoss") else 1
     if any(value is None for value in inputs[:needed]):
         return None
     arrays = [np.asarray(value, dtype=np.float64) for value in inputs[:needed]]

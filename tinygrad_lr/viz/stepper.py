@@ -132,10 +132,11 @@ class _Narrator:
                 if sent.target is not None and sent.grad is not None:
                     self.arrivals.setdefault(sent.target, []).append((step.index, sent.index))
         self.totals = {id(total.leaf): total for total in trace.leaves}
+        self.step_index = {step.node: step.index for step in trace}
 
     # ----- when each box's gradient is known ------------------------------------------------------------
     def box_states(self) -> dict[str, dict[str, Any]]:
-        """box id -> the step from which its gradient line shows the final value, and that line's text."""
+        """box id -> {"known": the step from which the box's gradient line shows its value (None: never)}."""
         states: dict[str, dict[str, Any]] = {}
         for step in self.trace:
             box = self.model.node_ids.get(step.node)
@@ -144,12 +145,12 @@ class _Narrator:
             arrived = [c.step for c in step.contributions]
             known = max([1, *arrived])  # step 0 shows no gradient, not even the seed
             previous = states.get(box)  # a folded run: known once all of its ops are
-            states[box] = {"known": max(known, previous["known"]) if previous else known, "step": step.index}
+            states[box] = {"known": max(known, previous["known"]) if previous else known}
         for leaf, box in self.model.leaf_ids.items():
             arrivals = self.arrivals.get(leaf)
-            states[box] = {"known": arrivals[-1][0] if arrivals else None, "step": None}
+            states[box] = {"known": arrivals[-1][0] if arrivals else None}
         for k, out in enumerate(self.outputs):  # the seed is there from step 1 (step 0: before backward)
-            states[f"output{k}"] = {"known": 1 if out._grad_fn is not None else None, "step": None}
+            states[f"output{k}"] = {"known": 1 if out._grad_fn is not None else None}
         return states
 
     def edge_steps(self) -> dict[str, int]:
@@ -227,7 +228,8 @@ class _Narrator:
             )
         else:
             rule = words[sent.index] if sent.index < len(words) else words[0]
-            line = f"input {sent.index} -> {target}: {rule} = {self._values(returned)}"
+            rule = f"g x ({rule})" if rule.startswith("d/d") else rule  # in words: the values it needs are not kept
+            line = f"input {sent.index} -> {target}: {rule}: sends {self._values(returned)}"
         lines = [line]
         if returned.shape != sent.grad.shape:
             lines.append(
@@ -266,8 +268,8 @@ class _Narrator:
 
     def _target_text(self, target: Any) -> str:
         if isinstance(target, Node):
-            step = self.trace.step_of(target)
-            return f"{self._op_short(target)} (step {step.index})" if step is not None else self._op_short(target)
+            index = self.step_index.get(target)
+            return f"{self._op_short(target)} (step {index})" if index is not None else self._op_short(target)
         return self._leaf_text(target)
 
     def _leaf_text(self, leaf: Value) -> str:
