@@ -352,3 +352,17 @@ def test_in_jupyter_without_dot_the_graph_shows_its_source_and_the_install_hint(
     assert list(bundle) == ["text/plain"]
     assert bundle["text/plain"].startswith(graph.source)
     assert "`dot` is not on PATH" in bundle["text/plain"] and "apt-get install graphviz" in bundle["text/plain"]
+
+
+def test_every_op_in_the_derivative_tables_is_a_real_function():
+    """The tables are keyed by Function class name: a renamed op would silently fall back to its docstring."""
+    import tinygrad_lr.nn  # noqa: F401  (the fused Linear and MSELoss)
+    from tinygrad_lr.autograd.function import Function
+    from tinygrad_lr.viz import derivatives
+
+    names, stack = set(), [Function]
+    while stack:
+        cls = stack.pop()
+        names.add(cls.__name__)
+        stack.extend(cls.__subclasses__())
+    assert set(derivatives.WORDS) | set(derivatives.NUMBERS) | {"PowScalar"} <= names

@@ -32,7 +32,8 @@ from tinygrad_lr.value import Value
 
 __all__ = ["StudyRecord", "record", "study_record"]
 
-ELEMENTWISE_MODULE = "tinygrad_lr.ops.elementwise"
+# the modules of arithmetic and elementwise ops: a number given to one of them is an operand
+OPERAND_MODULES = {"tinygrad_lr.ops.arithmetic", "tinygrad_lr.ops.elementwise"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _keep(result: Value, arguments: tuple[Any, ...]) -> None:
     node._observed = True
     # A Python number is an operand of arithmetic (the 10.0 of `10.0 / f`, the 2 of `x ** 2`); for other ops it is
     # an option (a dim, an index), which the node's own attributes describe.
-    numbers_are_operands = node._function.__module__ == ELEMENTWISE_MODULE
+    numbers_are_operands = node._function.__module__ in OPERAND_MODULES
     kept = tuple(
         a
         if isinstance(a, (Value, np.ndarray, np.generic))
