@@ -168,7 +168,7 @@ def test_deep_graphs_are_walked_without_recursion():
     sys.setrecursionlimit(200)
     try:
         graph = draw_graph(y, max_nodes=5000)
-        text = explain_backward(y)
+        text = str(explain_backward(y, max_steps=None))  # every step, unfolded
     finally:
         sys.setrecursionlimit(limit)
     assert sum(1 for line in graph.body if "AddBackward0" in line) == 3000
@@ -227,20 +227,21 @@ def test_explain_backward_narrates_each_step_with_rule_and_numbers():
     b = tl.tensor(-2.0, dtype=tl.float64, requires_grad=True)
     c = a * b
     loss = c + a
-    text = explain_backward(loss, params={"a": a, "b": b, "c": c, "loss": loss})
+    text = str(explain_backward(loss, params={"a": a, "b": b, "c": c, "loss": loss}))
     lines = text.splitlines()
     assert lines[0] == "How loss.backward() computes its gradients, step by step"
     assert "loss = -3, computed by AddBackward0" in text
     step1 = lines.index("step 1: loss = AddBackward0  (output shape ())")
     assert lines[step1 + 1] == "    rule: a + b;  da = g, db = g."
     assert lines[step1 + 2] == "    gradient in: dloss/dloss = 1"
-    assert lines[step1 + 3] == "    input 0 -> op MulBackward0: sends 1"
-    assert lines[step1 + 4] == "    input 1 -> a (): sends 1"
+    assert lines[step1 + 3] == "    input 0 -> op MulBackward0: sends 1 x 1 = 1"  # gradient in x local derivative
+    assert lines[step1 + 4] == "    input 1 -> a ():            sends 1 x 1 = 1"
     step2 = lines.index("step 2: c = MulBackward0  (output shape ())")
     assert lines[step2 + 1] == "    rule: a * b;  da = g * b, db = g * a."
-    assert lines[step2 + 3] == "    input 0 -> a (): sends -2"
-    assert lines[step2 + 4] == "    input 1 -> b (): sends 3"
-    assert "    a (): dloss/d(leaf) = -1" in lines  # 1 + b: both paths summed
+    assert lines[step2 + 3] == "    input 0 -> a (): sends 1 x (-2) = -2"
+    assert lines[step2 + 4] == "    input 1 -> b (): sends 1 x 3 = 3"
+    leaf_a = lines.index("    a (): dloss/d(leaf) = -1")  # 1 + b: both paths summed ...
+    assert lines[leaf_a + 1] == "        = 1 (from step 1) + (-2) (from step 2)"  # ... and shown
     assert "    b (): dloss/d(leaf) = 3" in lines
     loss.backward()
     assert a.grad.item() == -1.0 and b.grad.item() == 3.0
@@ -250,7 +251,7 @@ def test_explain_backward_mentions_unbroadcasting():
     w = tl.tensor([[1.0, 2.0]], requires_grad=True)
     b = tl.tensor([0.5], requires_grad=True)
     loss = (tl.ones(4, 2) * w + b).sum()
-    text = explain_backward(loss, params={"w": w, "b": b})
+    text = str(explain_backward(loss, params={"w": w, "b": b}))
     expected = "w (1, 2): sends [[4, 4]]  shape (1, 2)  (summed from (4, 2) to the input's shape (1, 2): un-broadcast)"
     assert expected in text
     assert "b (1,): dloss/d(leaf) = [8]  shape (1,)" in text
@@ -266,7 +267,7 @@ def test_explain_backward_matches_the_engine_and_changes_nothing():
     loss = ((h @ w2).sigmoid() * h.sum(dim=1, keepdim=True)).mean()
     w1.grad = tl.ones(3, 4, dtype=tl.float64)
     totals = {id(total.leaf): total.grad for total in observe_backward(loss).leaves}
-    text = explain_backward(loss)
+    text = str(explain_backward(loss))
     assert w1.grad.numpy().tolist() == np.ones((3, 4)).tolist()  # untouched
     assert w2.grad is None and h.grad is None
     assert ".grad already holds mean 1, min 1, max 1, backward() would add" in text
@@ -294,7 +295,7 @@ def test_explain_backward_narrates_the_engines_order_of_ops_and_leaves():
     leaf_order = []
     b.register_hook(lambda g: leaf_order.append("b"))
     a.register_hook(lambda g: leaf_order.append("a"))
-    text = explain_backward(loss, params={"a": a, "b": b})
+    text = str(explain_backward(loss, params={"a": a, "b": b}))
     loss.backward()
     narrated_ops = re.findall(r"^step \d+: (?:\w+ = )?(\w+)  \(output shape", text, re.M)
     assert len(engine_ops) == 11 and narrated_ops == engine_ops
@@ -320,7 +321,7 @@ def test_explain_backward_after_backward_needs_retain_graph():
     a = tl.tensor([1.0, 2.0], requires_grad=True)
     loss = (a * a).sum()
     loss.backward(retain_graph=True)
-    assert "[2, 4]" in explain_backward(loss)
+    assert "[2, 4]" in str(explain_backward(loss))
     loss.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         explain_backward(loss)
@@ -330,14 +331,14 @@ def test_explain_backward_bad_inputs():
     a = tl.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="only for scalar outputs"):
         explain_backward(a * 2)
-    assert "sends [3, 4]" in explain_backward(a * 2, gradient=[1.5, 2.0])
+    assert "sends [3, 4]" in str(explain_backward(a * 2, gradient=[1.5, 2.0]))
     with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of torch.Size\(\[3\]\)"):
         explain_backward(a * 2, gradient=[1.0, 2.0, 3.0])
     with pytest.raises(RuntimeError, match="does not require grad"):
         explain_backward(tl.tensor(1.0))
     with pytest.raises(TypeError, match="takes a Value"):
         explain_backward(3.0)
-    assert "is a leaf" in explain_backward(tl.tensor(1.0, requires_grad=True))
+    assert "is a leaf" in str(explain_backward(tl.tensor(1.0, requires_grad=True)))
 
 
 def test_explain_backward_points_out_hooks_it_does_not_run():
@@ -346,7 +347,7 @@ def test_explain_backward_points_out_hooks_it_does_not_run():
     a.register_hook(lambda g: calls.append("leaf") or g * 2)
     b = a * 3
     b.register_hook(lambda g: calls.append("node"))
-    text = explain_backward(b * 1.0, params={"a": a, "b": b})
+    text = str(explain_backward(b * 1.0, params={"a": a, "b": b}))
     assert calls == []
     assert "a hook is registered here" in text
     assert "a (): dloss/d(leaf) = 3 (before this leaf's hooks" in text

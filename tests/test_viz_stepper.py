@@ -64,7 +64,7 @@ def test_the_page_steps_through_the_engines_steps_in_explain_backwards_order(tmp
     c = a * b
     loss = (c.exp() + c.sin() * a).tanh().sum()
     path = backward_stepper(loss, tmp_path / "steps.html", params={"a": a, "b": b})
-    narrated = re.findall(r"^step (\d+): (\w+)", explain_backward(loss), re.M)
+    narrated = re.findall(r"^step (\d+): (\w+)", str(explain_backward(loss)), re.M)
     page = browser.open(path)
     titles = []
     for k in range(1, len(narrated) + 1):

@@ -148,7 +148,7 @@ def test_boxes_and_edges_carry_the_step_numbers_of_backward_and_explain_backward
     f = c.exp() + c.sin() * a
     loss = (f.tanh() + c.sigmoid() - b.relu()).sum()
     graph = draw_graph(loss, params={"a": a, "b": b})
-    text = explain_backward(loss)
+    text = str(explain_backward(loss))
     engine_order = []
     nodes, stack = [], [loss.grad_fn]
     while stack:

@@ -82,6 +82,7 @@ class BackwardTrace:
 
     steps: list[BackwardStep]
     leaves: list[LeafTotal]
+    _by_node: dict[int, BackwardStep] | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[BackwardStep]:
         return iter(self.steps)
@@ -94,10 +95,9 @@ class BackwardTrace:
 
     def step_of(self, node: Node) -> BackwardStep | None:
         """The step that ran `node` (None if this backward did not reach it)."""
-        for step in self.steps:
-            if step.node is node:
-                return step
-        return None
+        if self._by_node is None:
+            self._by_node = {id(step.node): step for step in self.steps}
+        return self._by_node.get(id(node))
 
 
 def observe_backward(outputs: Value | Sequence[Value], gradient: Any = None) -> BackwardTrace:
