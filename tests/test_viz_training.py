@@ -164,3 +164,27 @@ def test_training_plot_draws_the_record_with_matplotlib(tmp_path):
     assert "lr = 1.5 (diverges)" in svg and "fit, lr = 0.01" in svg
     with pytest.raises(ValueError, match="learning_rate 0.5 was not trained; the record has 0.01, 1.5"):
         training_plot(record, tmp_path / "t.png", learning_rate=0.5)
+
+
+def test_default_rates_are_multiples_of_the_critical_rate_whatever_the_scale_of_x(tmp_path):
+    x, y = _line_data()
+    for scale in (1.0, 100.0):
+        record = record_training(x * scale, y, epochs=100)
+        critical = record.critical_learning_rate
+        rates = [run.learning_rate for run in record.runs]
+        assert rates == [float(f"{m * critical:.2g}") for m in (0.01, 0.1, 0.5, 0.9, 1.1)]
+        assert [run.diverged for run in record.runs] == [False, False, False, False, True]
+    custom = record_training(x, y, model_fn=lambda: nn.Linear(1, 1), epochs=1)
+    assert [run.learning_rate for run in custom.runs] == [0.001, 0.01, 0.1, 0.5, 1.5]
+    page = training_page(x * 100, y, tmp_path / "p.html", epochs=5).read_text()
+    assert '"curvatureRatio":' in page
+
+
+def test_in_chromium_badly_scaled_data_gets_the_advice_to_standardize(tmp_path, browser):
+    x, y = _line_data()
+    about = "document.getElementById('about').textContent"
+    page = browser.open(training_page(x * 100, y, tmp_path / "raw.html", epochs=5))
+    assert "converges only for lr < " in page.evaluate(about) and "standardizing" in page.evaluate(about)
+    centred = (x - x.mean()) / x.std()
+    page = browser.open(training_page(centred, y, tmp_path / "standard.html", epochs=5))
+    assert "standardizing" not in page.evaluate(about)

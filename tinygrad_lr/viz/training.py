@@ -29,7 +29,10 @@ from tinygrad_lr.viz.page import asset, html_page, write_text
 
 __all__ = ["TrainingRecord", "TrainingRun", "record_training", "training_page", "training_plot"]
 
-DEFAULT_LEARNING_RATES = (0.001, 0.01, 0.1, 0.5, 1.5)
+DEFAULT_LEARNING_RATES = (0.001, 0.01, 0.1, 0.5, 1.5)  # for a model of your own (model_fn, loss_fn or optimizer_fn)
+# for the default line + MSE + SGD: these multiples of the rate above which it diverges (crawls, converges,
+# converges fast, oscillates towards the fit, diverges), whatever the scale of the data
+CRITICAL_MULTIPLES = (0.01, 0.1, 0.5, 0.9, 1.1)
 GRID_POINTS = 60  # x positions at which each epoch's prediction is drawn
 MAX_DRAWN_POINTS = 1000  # data points drawn in the cloud (an even subsample beyond)
 BLOW_UP = 1e8  # a loss this many times the initial loss has exploded: stop training that rate
@@ -70,7 +73,7 @@ def record_training(
     y: Any,
     *,
     model_fn: Callable[[], Any] | None = None,
-    learning_rates: Sequence[float] = DEFAULT_LEARNING_RATES,
+    learning_rates: Sequence[float] | None = None,
     epochs: int = 100,
     loss_fn: Any = None,
     optimizer_fn: Callable[[Iterable[Any], float], Any] | None = None,
@@ -80,7 +83,10 @@ def record_training(
 
     `x` and `y` hold one value per sample (shape (n,) or (n, 1); Values, arrays or lists). `model_fn()` makes a
     model mapping (n, 1) inputs to (n, 1) predictions (default `nn.Linear(1, 1)`); `loss_fn(prediction, target)`
-    defaults to `nn.MSELoss()`; `optimizer_fn(parameters, lr)` to `optim.SGD(parameters, lr=lr)`.
+    defaults to `nn.MSELoss()`; `optimizer_fn(parameters, lr)` to `optim.SGD(parameters, lr=lr)`. Without
+    `learning_rates`: for the default line, MSE and SGD, 0.01, 0.1, 0.5, 0.9 and 1.1 times the rate above which
+    gradient descent diverges on this data (so the page shows crawling, converging and diverging whatever the
+    scale of x); for a model of your own, DEFAULT_LEARNING_RATES.
     """
     from tinygrad_lr import nn, optim
 
@@ -89,11 +95,17 @@ def record_training(
         raise ValueError(f"x and y must hold one value per sample each, got {x_values.size} x and {y_values.size} y")
     if x_values.size == 0:
         raise ValueError("training_page needs at least one sample, got empty x and y")
-    if not learning_rates:
+    if learning_rates is not None and not learning_rates:
         raise ValueError("learning_rates must name at least one learning rate")
     if not (isinstance(epochs, int) and epochs >= 1):
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     default_setup = model_fn is None and loss_fn is None and optimizer_fn is None
+    critical = _critical_learning_rate(x_values) if default_setup else None
+    if learning_rates is None:
+        if critical is None:
+            learning_rates = DEFAULT_LEARNING_RATES
+        else:  # 2 significant digits: 1.1 x stays above the limit, 0.9 x below
+            learning_rates = tuple(float(f"{m * critical:.2g}") for m in CRITICAL_MULTIPLES)
     model_fn = model_fn or (lambda: nn.Linear(1, 1))
     loss_fn = loss_fn or nn.MSELoss()
     optimizer_fn = optimizer_fn or (lambda parameters, lr: optim.SGD(parameters, lr=lr))
@@ -104,7 +116,6 @@ def record_training(
         _train_one(float(lr), x_values, y_values, grid, model_fn, loss_fn, optimizer_fn, epochs, seed)
         for lr in learning_rates
     ]
-    critical = _critical_learning_rate(x_values) if default_setup else None
     return TrainingRecord(x_values, y_values, grid, epochs, runs, critical)
 
 
@@ -114,7 +125,7 @@ def training_page(
     path: str | os.PathLike[str],
     *,
     model_fn: Callable[[], Any] | None = None,
-    learning_rates: Sequence[float] = DEFAULT_LEARNING_RATES,
+    learning_rates: Sequence[float] | None = None,
     epochs: int = 100,
     loss_fn: Any = None,
     optimizer_fn: Callable[[Iterable[Any], float], Any] | None = None,
@@ -161,6 +172,7 @@ def write_training_page(
         "grid": _rounded(record.grid),
         "epochs": record.epochs,
         "criticalRate": record.critical_learning_rate,
+        "curvatureRatio": _curvature_ratio(record.x) if record.critical_learning_rate is not None else None,
         "runs": [
             {
                 "lr": run.learning_rate,
@@ -279,10 +291,20 @@ def _parameter_values(model: Any) -> dict[str, Any]:
     return values
 
 
+def _line_hessian_eigenvalues(x: np.ndarray) -> np.ndarray:
+    """Eigenvalues of the Hessian of mean((w x + b - y)^2) in (w, b): 2 [[mean x^2, mean x], [mean x, 1]]."""
+    return np.linalg.eigvalsh(2.0 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]]))
+
+
 def _critical_learning_rate(x: np.ndarray) -> float:
-    """2 / lambda_max of the Hessian of mean((w x + b - y)^2) in (w, b): SGD on it diverges above this rate."""
-    hessian = 2.0 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
-    return float(2.0 / np.linalg.eigvalsh(hessian).max())
+    """2 / lambda_max of the line's Hessian: gradient descent on it diverges above this rate."""
+    return float(2.0 / _line_hessian_eigenvalues(x).max())
+
+
+def _curvature_ratio(x: np.ndarray) -> float:
+    """lambda_max / lambda_min: how many times slower the flattest direction learns at the largest stable rate."""
+    low, high = _line_hessian_eigenvalues(x)
+    return float(high / low) if low > 0 else float("inf")
 
 
 def _one_feature(values: Any, name: str) -> np.ndarray:

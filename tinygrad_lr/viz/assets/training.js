@@ -101,6 +101,11 @@
   if (D.criticalRate !== null) {
     about += ` For this data, gradient descent on this loss converges only for lr < ${fmt(D.criticalRate)} ` +
       "(2 / the largest curvature of the loss); above it every step overshoots more than the last.";
+    if (D.curvatureRatio === null || D.curvatureRatio > 100) {
+      about += ` The loss is ${D.curvatureRatio === null ? "infinitely" : fmt(D.curvatureRatio) + " times"} more ` +
+        "curved in one direction than in another, so at any stable rate the flat direction crawls: centring and " +
+        "scaling x (standardizing) makes the two alike and training fast.";
+    }
   }
   el("about").textContent = about;
   const rates = el("rates");
