@@ -305,7 +305,10 @@ class Function:
             node._clock = versions.clock
         node.out_shape = out.shape
         node.out_dtype = out.dtype
-        return Value._make(out, node)
+        result = Value._make(out, node)
+        if study_hook is not None:
+            study_hook(result, args)
+        return result
 
 
 # `apply` for one and two arguments, spelled out, as a function made for each Function subclass (it keeps
@@ -355,6 +358,8 @@ def unary_recorder(cls: type[Function], floating: bool = False) -> Callable[[Any
         result._grad_fn = node
         result._requires_grad = True
         result._hooks = None
+        if study_hook is not None:
+            study_hook(result, (first,))
         return result
 
     return record
@@ -420,6 +425,8 @@ def binary_recorder(
         result._grad_fn = node
         result._requires_grad = True
         result._hooks = None
+        if study_hook is not None:
+            study_hook(result, (first, second))
         return result
 
     return record
@@ -439,6 +446,11 @@ def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
 
 
 _new = object.__new__
+
+# Study mode (`with tinygrad_lr.viz.record():`): while set, called with each recorded op's output Value and the
+# arguments it was given, so the drawing can keep every intermediate value and gradient. Off, it costs one global
+# read per recorded op.
+study_hook: Callable[[Value, tuple[Any, ...]], None] | None = None
 # needs_input_grad of one- and two-argument nodes: shared tuples, nothing to build per op
 _NEEDS_FIRST = (True,)
 _NEEDS_FIRST_OF_TWO, _NEEDS_SECOND_OF_TWO, _NEEDS_BOTH = (True, False), (False, True), (True, True)
