@@ -121,7 +121,8 @@ P = collections.namedtuple("P", "a b")
 
 @pytest.mark.parametrize("batch", [
     [(1, 2.0), (3, 4.0)], [{"x": 1.5, "y": 2}, {"x": 2.5, "y": 3}], [1, 2, 3], [1.0, 2.5], [True, False],
-    ["a", "b"], [np.float32(1), np.float32(2)], [np.int32(1), np.int32(5)], [np.ones(2), np.zeros(2)], [[1, 2], [3, 4]], [P(1, 2.0), P(3, 4.0)],
+    ["a", "b"], [np.float32(1), np.float32(2)], [np.int32(1), np.int32(5)], [np.ones(2), np.zeros(2)],
+    [[1, 2], [3, 4]], [P(1, 2.0), P(3, 4.0)],
     [(np.ones(2), {"k": 1}), (np.zeros(2), {"k": 2})],
     [collections.OrderedDict(b=1, a=2.0), collections.OrderedDict(b=3, a=4.0)],
 ])
