@@ -177,3 +177,58 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
         keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
         mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
     return _maybe_in_place(input, lambda x: x * Value._make_const(mask), inplace)
+
+
+# ----- the rest of torch.nn.functional, each in its own module ----------------------------------------------------
+from tinygrad_lr.nn.activation_functions import (  # noqa: E402
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    rrelu,
+    selu,
+    silu,
+    softmin,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+)
+from tinygrad_lr.nn.distance import cosine_similarity, normalize, pairwise_distance  # noqa: E402
+from tinygrad_lr.nn.dropout import alpha_dropout  # noqa: E402
+from tinygrad_lr.nn.embedding_losses import (  # noqa: E402
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
+from tinygrad_lr.nn.likelihood_losses import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: E402
+from tinygrad_lr.nn.linear import bilinear  # noqa: E402
+from tinygrad_lr.nn.normalization import batch_norm, layer_norm, rms_norm  # noqa: E402
+from tinygrad_lr.nn.padding import pad  # noqa: E402
+from tinygrad_lr.nn.sparse import embedding, one_hot  # noqa: E402
+
+
+def relu_(input: Value) -> Value:  # noqa: A002
+    """relu in place: max(x, 0) written into x."""
+    return relu(input, inplace=True)
+
+
+__all__ += [
+    "alpha_dropout", "batch_norm", "bilinear", "celu", "cosine_embedding_loss", "cosine_similarity", "elu",
+    "embedding", "gaussian_nll_loss", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "hinge_embedding_loss", "kl_div", "layer_norm", "logsigmoid", "margin_ranking_loss", "mish",
+    "multilabel_soft_margin_loss", "normalize", "one_hot", "pad", "pairwise_distance", "poisson_nll_loss", "prelu",
+    "relu6", "relu_", "rms_norm", "rrelu", "selu", "silu", "soft_margin_loss", "softmin", "softshrink", "softsign",
+    "tanhshrink", "threshold", "triplet_margin_loss",
+]
