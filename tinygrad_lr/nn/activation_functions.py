@@ -114,11 +114,10 @@ def softsign(input: Value) -> Value:  # noqa: A002
 
 def softmin(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
     """softmax(-x) along `dim`."""
-    from tinygrad_lr.nn.functional import softmax
+    from tinygrad_lr.nn.functional import _softmax_arguments
 
-    if dtype is not None:
-        input = input.to(dtype)
-    return softmax(-input, dim, _stacklevel=_stacklevel + 1)
+    input, dim = _softmax_arguments("softmin", input, dim, _stacklevel + 1, dtype)
+    return (-input).softmax(dim)
 
 
 def hardsigmoid(input: Value, inplace: bool = False) -> Value:  # noqa: A002
@@ -185,6 +184,11 @@ def prelu(input: Value, weight: Value) -> Value:  # noqa: A002
     require_value(weight, "prelu", "weight", 2)
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_C_NAMES.get(input._data.dtype.name, input._data.dtype.name)} "
+            f"and {_C_NAMES.get(weight._data.dtype.name, weight._data.dtype.name)}"
+        )
     count = weight._data.size
     if count != 1:
         channels = input._data.shape[1] if input.ndim >= 2 else (input._data.shape[0] if input.ndim == 1 else 1)
