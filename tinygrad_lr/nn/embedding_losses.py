@@ -8,10 +8,13 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.autograd.grad_mode import is_grad_enabled
 from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.activation_functions import logsigmoid
 from tinygrad_lr.nn.distance import pairwise_distance
-from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction
+from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction, broadcast_shape
+from tinygrad_lr.ops import dual
 from tinygrad_lr.value import Value, where
 
 EPSILON = 1e-12  # cosine_embedding_loss: added to the squared norms
@@ -59,13 +62,44 @@ def hinge_embedding_loss(
     return _reduce(output_margin + output_self, reduction)
 
 
+class SoftMarginLoss(Function):
+    """log(1 + e^(-y x)) elementwise, then the reduction;  dx = -y e^(-y x) / (1 + e^(-y x)) g (/ N for 'mean').
+    Not differentiable in y (torch's kernel is not either)."""
+
+    torch_name = "SoftMarginLossBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
+        ctx.save_for_backward(x, y)
+        ctx.reduction = reduction
+        loss = np.log1p(np.exp(-y * x))
+        if reduction == "mean":
+            return np.asarray(loss.mean(), dtype=loss.dtype)
+        return np.asarray(loss.sum(), dtype=loss.dtype) if reduction == "sum" else loss
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        z = dual.exp(-y * x)
+        slope = -y * z / (z + 1)
+        if ctx.reduction == "mean":
+            slope = slope / (x._data if dual.is_value(x) else x).size
+        return g * slope, None, None
+
+
 def soft_margin_loss(
     input: Value, target: Value, size_average: Any = None, reduce: Any = None, reduction: str = "mean",  # noqa: A002
 ) -> Value:
     """log(1 + exp(-target input)), the two-class logistic loss for targets +-1."""
     reduction = _resolve_reduction(reduction, size_average, reduce)
     _require_values("soft_margin_loss", input, target)
-    return _reduce((-target * input).exp().log1p(), reduction)
+    broadcast_shape(tuple(input.shape), tuple(target.shape))
+    if target.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            "The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input "
+            "cannot have requires_grad True."
+        )
+    return SoftMarginLoss.apply(input, target, reduction)
 
 
 def cosine_embedding_loss(

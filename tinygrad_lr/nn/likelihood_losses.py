@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction
+from tinygrad_lr.ops import dual
 from tinygrad_lr.value import Value, where
 
 KL_MEAN_WARNING = (
@@ -20,11 +22,29 @@ KL_MEAN_WARNING = (
 )
 
 
+class XlogX(Function):
+    """x log x, 0 where x == 0 (torch's xlogy(x, x));  dx = g (log x + 1), and nan at x == 0 as in torch (there
+    xlogy's two partial derivatives are 0 and 0/0)."""
+
+    torch_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(x == 0, 0, x * np.log(x)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        zero = (x._data if dual.is_value(x) else x) == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = dual.log(x) + 1
+        return dual.where(zero, g * np.nan, g * slope)
+
+
 def _xlogx(x: Value) -> Value:
-    """x log x with 0 where x == 0 (torch's xlogy(x, x)), finite gradients at 0."""
-    zero = x._data == 0
-    safe = where(zero, Value._make_const(np.ones_like(x._data)), x)
-    return x * safe.log()
+    return XlogX.apply(x)
 
 
 def kl_div(
