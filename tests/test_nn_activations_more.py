@@ -102,7 +102,7 @@ def test_prelu_with_one_and_with_per_channel_slopes_matches_torch(torch: Any) ->
                           ((2, 3, 2, 2), [0.5, 1.5, -1.0]), ((), [0.2])]:
         x = inputs((39,), np.float64)[: int(np.prod(shape))].reshape(shape) if shape else np.array(-1.5)
 
-        def run_prelu(lib: Any) -> list[np.ndarray]:
+        def run_prelu(lib: Any, x: np.ndarray = x, slopes: list = slopes) -> list[np.ndarray]:
             a = lib.tensor(x, requires_grad=True)
             w = lib.tensor(slopes, dtype=lib.float64, requires_grad=True)
             y = lib.nn.functional.prelu(a, w)
@@ -218,7 +218,7 @@ ERRORS = [
     lambda lib: lib.nn.functional.celu(lib.ones(2), 0.0),
     lambda lib: lib.nn.Hardtanh(2, 1),
     *[
-        (lambda name: lambda lib: getattr(lib.nn.functional, name)("a"))(name)
+        lambda lib, name=name: getattr(lib.nn.functional, name)("a")
         for name in ["silu", "mish", "logsigmoid", "hardswish", "hardsigmoid", "hardtanh", "relu6", "elu", "selu",
                      "celu", "gelu", "softshrink", "hardshrink", "rrelu"]
     ],

@@ -207,13 +207,16 @@ class RMSNorm(Module):
 
 
 # ----- the functions (nn.functional.batch_norm, layer_norm, rms_norm) ------------------------------------------------
-def _check_normalized_shape(input: Value, normalized_shape: tuple[int, ...]) -> tuple[int, ...]:  # noqa: A002
-    """The axes of the trailing `normalized_shape`, or torch's error when input does not end in it."""
+def _check_normalized_shape(
+    input: Value, normalized_shape: tuple[int, ...], separator: str = ", "  # noqa: A002
+) -> tuple[int, ...]:
+    """The axes of the trailing `normalized_shape`, or torch's error when input does not end in it (torch's
+    rms_norm writes the shape as [*4], its layer_norm as [*, 4]: `separator`)."""
     n = len(normalized_shape)
     if input.ndim < n or tuple(input.shape[input.ndim - n :]) != normalized_shape:
         raise RuntimeError(
             f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
-            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}"
+            f"[*{separator}{', '.join(str(s) for s in normalized_shape)}], but got input of size{list(input.shape)}"
         )
     return tuple(range(input.ndim - n, input.ndim))
 
@@ -250,7 +253,7 @@ def rms_norm(
 ) -> Value:
     """x / sqrt(mean(x^2) + eps) * weight over the trailing `normalized_shape` (eps None: the dtype's epsilon)."""
     require_value(input, "rms_norm", "input", 1)
-    axes = _check_normalized_shape(input, _as_shape(normalized_shape))
+    axes = _check_normalized_shape(input, _as_shape(normalized_shape), separator="")
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     out = input * ((input * input).mean(dim=axes, keepdim=True) + eps).rsqrt()

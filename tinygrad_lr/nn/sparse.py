@@ -89,7 +89,8 @@ def embedding(
     if indices.dtype not in (np.int64, np.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but "
-            f"got {tensor_type_name(indices.dtype)} instead (while checking arguments for embedding)"
+            f"got {tensor_type_name(indices.dtype).replace('tinygrad_lr.', 'torch.')} instead (while checking "
+            "arguments for embedding)"
         )
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
