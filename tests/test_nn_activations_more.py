@@ -148,10 +148,18 @@ def test_inplace_forms_match_torch(name: str, torch: Any) -> None:
     assert ours[2] == theirs[2]
 
 
-def test_relu_underscore_works_in_place_like_torch(torch: Any) -> None:
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("relu_", ()), ("elu_", (0.5,)), ("selu_", ()), ("celu_", (2.0,)), ("hardtanh_", (-0.5, 0.5)),
+     ("leaky_relu_", (0.2,)), ("rrelu_", (0.1, 0.2)), ("threshold_", (0.5, -3.0))],
+)
+def test_underscore_forms_work_in_place_like_torch(name: str, args: tuple, torch: Any) -> None:
+    results = []
     for lib in (tg, torch):
-        a = lib.tensor([-1.0, 2.0])
-        assert lib.nn.functional.relu_(a) is a and a.tolist() == [0.0, 2.0]
+        a = lib.tensor([-1.0, 0.25, 2.0], dtype=lib.float64)
+        assert getattr(lib.nn.functional, name)(a, *args) is a
+        results.append(a.tolist())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
 
 
 MODULES = [

@@ -165,6 +165,9 @@ def threshold(input: Value, threshold: float, value: float, inplace: bool = Fals
     return _in_place(input, lambda x: ops.Threshold.apply(x, threshold, value), inplace)
 
 
+_threshold = threshold  # (threshold_'s argument `threshold` hides the function)
+
+
 def glu(input: Value, dim: int = -1) -> Value:  # noqa: A002
     """The gated linear unit: a sigmoid(b), where a and b are the two halves of x along `dim`."""
     if not isinstance(input, Value):
@@ -216,3 +219,34 @@ def rrelu(
     else:
         slopes = data.dtype.type((lower + upper) / 2)
     return _in_place(input, lambda x: ops.Rrelu.apply(x, slopes), inplace)
+
+
+# ----- the in-place forms torch names with a trailing underscore ----------------------------------------------------
+def elu_(input: Value, alpha: float = 1.0) -> Value:  # noqa: A002
+    """elu written into input."""
+    return elu(input, alpha, inplace=True)
+
+
+def selu_(input: Value) -> Value:  # noqa: A002
+    """selu written into input."""
+    return selu(input, inplace=True)
+
+
+def celu_(input: Value, alpha: float = 1.0) -> Value:  # noqa: A002
+    """celu written into input."""
+    return celu(input, alpha, inplace=True)
+
+
+def hardtanh_(input: Value, min_val: float = -1.0, max_val: float = 1.0) -> Value:  # noqa: A002
+    """hardtanh written into input."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def rrelu_(input: Value, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Value:  # noqa: A002
+    """rrelu written into input."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def threshold_(input: Value, threshold: float, value: float) -> Value:  # noqa: A002
+    """threshold written into input."""
+    return _threshold(input, threshold, value, inplace=True)

@@ -182,25 +182,31 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
 # ----- the rest of torch.nn.functional, each in its own module ----------------------------------------------------
 from tinygrad_lr.nn.activation_functions import (  # noqa: E402
     celu,
+    celu_,
     elu,
+    elu_,
     gelu,
     glu,
     hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
+    hardtanh_,
     logsigmoid,
     mish,
     prelu,
     relu6,
     rrelu,
+    rrelu_,
     selu,
+    selu_,
     silu,
     softmin,
     softshrink,
     softsign,
     tanhshrink,
     threshold,
+    threshold_,
 )
 from tinygrad_lr.nn.distance import cosine_similarity, normalize, pairwise_distance  # noqa: E402
 from tinygrad_lr.nn.dropout import alpha_dropout  # noqa: E402
@@ -224,6 +230,11 @@ def relu_(input: Value) -> Value:  # noqa: A002
     return relu(input, inplace=True)
 
 
+def leaky_relu_(input: Value, negative_slope: float = 0.01) -> Value:  # noqa: A002
+    """leaky_relu written into input."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
 __all__ += [
     "alpha_dropout", "batch_norm", "bilinear", "celu", "cosine_embedding_loss", "cosine_similarity", "elu",
     "embedding", "gaussian_nll_loss", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
@@ -231,4 +242,5 @@ __all__ += [
     "multilabel_soft_margin_loss", "normalize", "one_hot", "pad", "pairwise_distance", "poisson_nll_loss", "prelu",
     "relu6", "relu_", "rms_norm", "rrelu", "selu", "silu", "soft_margin_loss", "softmin", "softshrink", "softsign",
     "tanhshrink", "threshold", "triplet_margin_loss",
+    "celu_", "elu_", "hardtanh_", "leaky_relu_", "rrelu_", "selu_", "threshold_",
 ]
