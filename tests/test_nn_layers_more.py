@@ -277,3 +277,29 @@ def test_errors_match_torch(call: Any, torch: Any) -> None:
 def test_pad_modes_other_than_constant_say_so() -> None:
     with pytest.raises(NotImplementedError, match="mode='constant' only"):
         tg.nn.functional.pad(tg.ones(2, 2, 2), (1, 1), mode="reflect")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "inputs"),
+    [("Bilinear", (3, 4, 2), [(5, 3), (5, 4)]), ("RMSNorm", ((2, 4),), [(3, 2, 4)]),
+     ("Embedding", (6, 3), None), ("Unflatten", (1, (2, 3)), [(4, 6)])],
+)
+def test_module_forward_and_parameter_gradients_match_torch(name: str, args: tuple, inputs: list | None,
+                                                            torch: Any) -> None:
+    ours, theirs = getattr(tg.nn, name)(*args).double(), getattr(torch.nn, name)(*args).double()
+    with torch.no_grad():  # the same parameters in both (torch's init draws are compared elsewhere)
+        for p in theirs.parameters():
+            p.copy_(torch.tensor(randn(tuple(p.shape), seed=7)))
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    if inputs is None:
+        a, b = [tg.tensor([[0, 5], [2, 2]])], [torch.tensor([[0, 5], [2, 2]])]
+    else:
+        arrays = [randn(shape, seed=i) for i, shape in enumerate(inputs)]
+        a, b = [tg.tensor(x) for x in arrays], [torch.tensor(x) for x in arrays]
+    out_a, out_b = ours(*a), theirs(*b)
+    np.testing.assert_allclose(out_a.detach().numpy(), out_b.detach().numpy(), rtol=1e-12, atol=1e-12)
+    if list(theirs.parameters()):
+        (out_a**2).sum().backward()
+        (out_b**2).sum().backward()
+        for (n, p), q in zip(ours.named_parameters(), theirs.parameters()):
+            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-12, atol=1e-12, err_msg=n)
