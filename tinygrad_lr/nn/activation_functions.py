@@ -194,7 +194,9 @@ def prelu(input: Value, weight: Value) -> Value:  # noqa: A002
         )
     count = weight._data.size
     if count != 1:
-        channels = input._data.shape[1] if input.ndim >= 2 else (input._data.shape[0] if input.ndim == 1 else 1)
+        if input.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input._data.shape[1] if input.ndim >= 2 else 1
         if count != channels:
             raise RuntimeError(
                 "Mismatch of parameter numbers and input channel size. Found parameter numbers = "

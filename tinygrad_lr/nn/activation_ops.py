@@ -286,7 +286,7 @@ class Glu(Function):
 
 
 class Prelu(Function):
-    """a where a > 0, else w a, with w one slope or one per channel (dim 1);  da = g or w g,
+    """a where a > 0, else w a, with w one slope or one per channel (dim 1, for 2 or more dims);  da = g or w g,
     dw = sum of g a over the elements where a <= 0 (per channel)."""
 
     torch_name = "PreluKernelBackward0"
@@ -312,18 +312,17 @@ class Prelu(Function):
             if wdata.size == 1:
                 grad_weight = dual.sum(per_element, None, False).reshape(wdata.shape)
             else:
-                axes = tuple(i for i in range(data.ndim) if i != (1 if data.ndim >= 2 else 0))
+                axes = tuple(i for i in range(data.ndim) if i != 1)
                 grad_weight = dual.sum(per_element, axes, False).reshape(wdata.shape)
         return grad_a, grad_weight
 
 
 def _channel_view(weight: Any, ndim: int) -> Any:
-    """PReLU's weight shaped to broadcast along the channel dimension (1, or 0 for 1-d input)."""
+    """PReLU's weight shaped to broadcast along the channel dimension 1 (one slope: a scalar)."""
     size = _array(weight).size
     if size == 1:
-        return weight.reshape(()) if dual.is_value(weight) else weight.reshape(())
-    shape = (size,) + (1,) * (ndim - 2) if ndim >= 2 else (size,)
-    return weight.reshape(shape)
+        return weight.reshape(())
+    return weight.reshape((size,) + (1,) * (ndim - 2))
 
 
 class Rrelu(Function):

@@ -99,6 +99,8 @@ def soft_margin_loss(
             "The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input "
             "cannot have requires_grad True."
         )
+    if target.dtype != input.dtype and input._data.dtype.kind == "f":  # torch computes in the input's dtype
+        target = target.to(input.dtype)
     return SoftMarginLoss.apply(input, target, reduction)
 
 

@@ -21,8 +21,8 @@ def _widths(pad: Sequence[int], ndim: int) -> list[tuple[int, int]]:
 
 
 class ConstantPad(Function):
-    """out = input with `before`/`after` elements of `value` added (or removed, if negative) in each dimension;
-    d input = the part of g that lies over the input."""
+    """out = input cropped by the negative amounts, then widened by the positive ones with `value`, in each
+    dimension (torch's order);  d input = the part of g that lies over the input, 0 where it was cropped."""
 
     torch_name = "ConstantPadNdBackward0"
 
@@ -65,6 +65,6 @@ def pad(input: Value, pad: Sequence[int], mode: str = "constant", value: float |
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     widths = _widths(pad, input.ndim)
     for (before, after), size in zip(widths, input._data.shape):
-        if size + before + after < 0:
+        if size + min(before, 0) + min(after, 0) < 0:  # torch crops (narrows) first, then pads
             raise RuntimeError("narrow(): length must be non-negative.")
     return ConstantPad.apply(input, widths, 0.0 if value is None else value)
