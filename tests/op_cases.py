@@ -614,6 +614,7 @@ def draw_xlogx(data: Any) -> Sample:
 
 
 F_TG = tg.nn.functional
+SHRINK_KINKS = [lambda p: -p["lambd"], lambda p: p["lambd"]]
 
 NN_CASES: list[OpCase] = [
     _case("hardtanh", draw_activation([lambda p: p["min_val"], lambda p: p["max_val"]],
@@ -638,9 +639,9 @@ NN_CASES: list[OpCase] = [
           lambda t, a: t.nn.functional.hardsigmoid(a), second_order=False),
     _case("hardswish", draw_activation([-3.0, 3.0], scale=3.0), lambda a: F_TG.hardswish(a),
           lambda t, a: t.nn.functional.hardswish(a)),
-    _case("hardshrink", draw_activation([lambda p: -p["lambd"], lambda p: p["lambd"]], lambd=st.sampled_from([0.5, 1.0])),
+    _case("hardshrink", draw_activation(SHRINK_KINKS, lambd=st.sampled_from([0.5, 1.0])),
           lambda a, lambd: F_TG.hardshrink(a, lambd), lambda t, a, lambd: t.nn.functional.hardshrink(a, lambd)),
-    _case("softshrink", draw_activation([lambda p: -p["lambd"], lambda p: p["lambd"]], lambd=st.sampled_from([0.5, 1.0])),
+    _case("softshrink", draw_activation(SHRINK_KINKS, lambd=st.sampled_from([0.5, 1.0])),
           lambda a, lambd: F_TG.softshrink(a, lambd), lambda t, a, lambd: t.nn.functional.softshrink(a, lambd)),
     _case("threshold", draw_activation([lambda p: p["threshold"]], threshold=st.sampled_from([0.0, 0.5]),
                                        value=st.sampled_from([-1.0, 2.0])),
@@ -651,7 +652,8 @@ NN_CASES: list[OpCase] = [
           lambda t, a: t.nn.functional.rrelu(a, 0.1, 0.3)),
     _case("soft_margin_loss", draw_soft_margin,
           lambda a, target, reduction: F_TG.soft_margin_loss(a, tg.tensor(target), reduction=reduction),
-          lambda t, a, target, reduction: t.nn.functional.soft_margin_loss(a, t.from_numpy(target), reduction=reduction)),
+          lambda t, a, target, reduction: t.nn.functional.soft_margin_loss(a, t.from_numpy(target),
+                                                                           reduction=reduction)),
     _case("embedding", draw_embedding,
           lambda w, indices, **kw: F_TG.embedding(tg.tensor(indices), w, **kw),
           lambda t, w, indices, **kw: t.nn.functional.embedding(t.from_numpy(indices), w, **kw)),
