@@ -18,6 +18,16 @@ def scalar_state(value: float) -> Value:
     return counter
 
 
+def new_state(state: dict[str, Any], data: np.ndarray, *zeros: str, **scalars: float) -> None:
+    """Fill an empty per-parameter state in torch's key order: `step`, then the 0-d `scalars` (as `scalar_state`),
+    then a zero array like the parameter for each name in `zeros`."""
+    state["step"] = step_counter()
+    for key, value in scalars.items():
+        state[key] = scalar_state(value)
+    for key in zeros:
+        state[key] = Value._make_const(np.zeros_like(data))
+
+
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """start <- start + weight * (end - start), in place, in the two forms torch's `lerp_` uses: for weight
     below 0.5 from `start`, otherwise from `end` (`end - (end - start) * (1 - weight)`), so the rounding is

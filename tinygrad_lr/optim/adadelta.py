@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options
-from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter
+from tinygrad_lr.optim._shared import check_options, new_state
+from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad
 from tinygrad_lr.value import Value
 
 
@@ -58,9 +58,7 @@ class Adadelta(Optimizer):
         data = p._data
         state = self.state[p]
         if not state:
-            state["step"] = step_counter()
-            state["square_avg"] = Value._make_const(np.zeros_like(data))
-            state["acc_delta"] = Value._make_const(np.zeros_like(data))
+            new_state(state, data, "square_avg", "acc_delta")
         advance(state["step"])
         rho, eps = group["rho"], group["eps"]
         grad = regularized_grad(grad, data, group)

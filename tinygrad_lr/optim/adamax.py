@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options, lerp_
-from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter
+from tinygrad_lr.optim._shared import check_options, lerp_, new_state
+from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad
 from tinygrad_lr.value import Value
 
 
@@ -54,9 +54,7 @@ class Adamax(Optimizer):
         data = p._data
         state = self.state[p]
         if not state:
-            state["step"] = step_counter()
-            state["exp_avg"] = Value._make_const(np.zeros_like(data))
-            state["exp_inf"] = Value._make_const(np.zeros_like(data))
+            new_state(state, data, "exp_avg", "exp_inf")
         t = advance(state["step"])
         beta1, beta2 = group["betas"]
         grad = regularized_grad(grad, data, group)

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.optim._shared import check_options, scalar_state
-from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter
+from tinygrad_lr.optim._shared import check_options, new_state
+from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad
 from tinygrad_lr.value import Value
 
 
@@ -59,10 +59,7 @@ class ASGD(Optimizer):
         data = p._data
         state = self.state[p]
         if not state:
-            state["step"] = step_counter()
-            state["eta"] = scalar_state(group["lr"])
-            state["mu"] = scalar_state(1.0)
-            state["ax"] = Value._make_const(np.zeros_like(data))
+            new_state(state, data, "ax", eta=group["lr"], mu=1.0)
         lr, lambd = group["lr"], group["lambd"]
         t = advance(state["step"])
         grad = regularized_grad(grad, data, group)

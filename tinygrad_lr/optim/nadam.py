@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options, lerp_, scalar_state
-from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
+from tinygrad_lr.optim._shared import check_options, lerp_, new_state
+from tinygrad_lr.optim.optimizer import Optimizer, advance
 from tinygrad_lr.value import Value
 
 
@@ -63,10 +63,7 @@ class NAdam(Optimizer):
         data = p._data
         state = self.state[p]
         if not state:
-            state["step"] = step_counter()
-            state["mu_product"] = scalar_state(1.0)
-            state["exp_avg"] = Value._make_const(np.zeros_like(data))
-            state["exp_avg_sq"] = Value._make_const(np.zeros_like(data))
+            new_state(state, data, "exp_avg", "exp_avg_sq", mu_product=1.0)
         lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
         weight_decay, psi = group["weight_decay"], group["momentum_decay"]

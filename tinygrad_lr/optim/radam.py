@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options, lerp_
-from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
+from tinygrad_lr.optim._shared import check_options, lerp_, new_state
+from tinygrad_lr.optim.optimizer import Optimizer, advance
 from tinygrad_lr.value import Value
 
 
@@ -60,9 +60,7 @@ class RAdam(Optimizer):
         data = p._data
         state = self.state[p]
         if not state:
-            state["step"] = step_counter()
-            state["exp_avg"] = Value._make_const(np.zeros_like(data))
-            state["exp_avg_sq"] = Value._make_const(np.zeros_like(data))
+            new_state(state, data, "exp_avg", "exp_avg_sq")
         lr, weight_decay = group["lr"], group["weight_decay"]
         beta1, beta2 = group["betas"]
         if group["maximize"]:

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options
-from tinygrad_lr.optim.optimizer import Optimizer, advance, step_counter
+from tinygrad_lr.optim._shared import check_options, new_state
+from tinygrad_lr.optim.optimizer import Optimizer, advance
 from tinygrad_lr.value import Value
 
 
@@ -54,8 +54,7 @@ class Rprop(Optimizer):
         data = p._data
         state = self.state[p]
         if not state:
-            state["step"] = step_counter()
-            state["prev"] = Value._make_const(np.zeros_like(data))
+            new_state(state, data, "prev")
             state["step_size"] = Value._make_const(np.full_like(grad, group["lr"]))
         advance(state["step"])
         eta_minus, eta_plus = group["etas"]
