@@ -208,8 +208,9 @@ from tinygrad_lr.nn.activation_functions import (  # noqa: E402
     threshold,
     threshold_,
 )
+from tinygrad_lr.nn.alpha_dropout import alpha_dropout  # noqa: E402
+from tinygrad_lr.nn.bilinear import bilinear  # noqa: E402
 from tinygrad_lr.nn.distance import cosine_similarity, normalize, pairwise_distance  # noqa: E402
-from tinygrad_lr.nn.dropout import alpha_dropout  # noqa: E402
 from tinygrad_lr.nn.embedding_losses import (  # noqa: E402
     cosine_embedding_loss,
     hinge_embedding_loss,
@@ -219,7 +220,6 @@ from tinygrad_lr.nn.embedding_losses import (  # noqa: E402
     triplet_margin_loss,
 )
 from tinygrad_lr.nn.likelihood_losses import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: E402
-from tinygrad_lr.nn.linear import bilinear  # noqa: E402
 from tinygrad_lr.nn.normalization import batch_norm, layer_norm, rms_norm  # noqa: E402
 from tinygrad_lr.nn.padding import pad  # noqa: E402
 from tinygrad_lr.nn.sparse import embedding, one_hot  # noqa: E402

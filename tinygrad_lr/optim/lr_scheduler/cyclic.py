@@ -1,6 +1,5 @@
 """Learning-rate schedules that rise and fall in cycles: CyclicLR, OneCycleLR and CosineAnnealingWarmRestarts
-(each computes the lr from a closed form of the step number, as torch's do). Import them from
-`tinygrad_lr.optim.lr_scheduler`."""
+(each computes the lr from a closed form of the step number, as torch's do)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from functools import partial
 from types import FunctionType
 from typing import Any
 
-from tinygrad_lr.optim.lr_scheduler import LRScheduler, _check_optimizer
+from tinygrad_lr.optim.lr_scheduler.base import LRScheduler, _check_optimizer
 from tinygrad_lr.optim.optimizer import Optimizer
 
 MOMENTUM_ERROR = "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"

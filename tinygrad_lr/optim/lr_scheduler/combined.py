@@ -1,5 +1,5 @@
 """Schedules made of other schedules: SequentialLR (one after another at milestones) and ChainedScheduler
-(all at once, their factors multiplying). Import them from `tinygrad_lr.optim.lr_scheduler`."""
+(all at once, their factors multiplying)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from tinygrad_lr.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+from tinygrad_lr.optim.lr_scheduler.base import LRScheduler
+from tinygrad_lr.optim.lr_scheduler.plateau import ReduceLROnPlateau
 from tinygrad_lr.optim.optimizer import Optimizer
 
 
