@@ -26,6 +26,7 @@ import numpy as np
 from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.function import FREED, Node
+from tinygrad_lr.value import Value
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -287,6 +288,3 @@ def _apply_hooks(hooks: list[Any], grad: Any, create_graph: bool) -> Any:
                 )
             current = result
     return current if as_value or create_graph else current._data
-
-
-from tinygrad_lr.value import Value  # noqa: E402

@@ -36,6 +36,7 @@ import numpy as np
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.value import Value
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -185,6 +186,20 @@ class Node:
         self._observed = True
 
 
+def new_node(cls: type[Function], entries: Sequence[Any], needs: tuple[bool, ...], walk: int) -> Node:
+    """A Node for `cls` about to run forward, with every slot a recorded op sets (the one construction path;
+    the one- and two-argument recorders below inline it, and tests/test_architecture.py checks all of them)."""
+    node = _new(Node)
+    node._function = cls
+    node._n_in, node._n_walk = len(entries), walk
+    node._in0 = entries[0] if entries else None
+    node._in1 = entries[1] if len(entries) > 1 else None
+    node._in_more = tuple(entries[2:])
+    node.needs_input_grad = needs
+    node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+    return node
+
+
 class _FreedSavedTensors:
     """FREED, what `ctx.saved_tensors` holds once backward has freed it: unpacking, indexing or
     iterating it raises torch's error. (saved_tensors is a plain slot, not a property that raises
@@ -283,12 +298,7 @@ class Function:
                     walk = i + 1
         if not walk or not (grad_mode.everywhere or STATE.enabled):
             return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
-        node = _new(Node)  # (n >= 3 here)
-        node._function = cls
-        node._n_in, node._n_walk, node._in0, node._in1 = n, walk, entries[0], entries[1]
-        node._in_more = tuple(entries[2:])
-        node.needs_input_grad = tuple(needs)
-        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        node = new_node(cls, entries, tuple(needs), walk)
         raw = _run_forward(cls, node, arrays)
         for i in range(walk):
             entry = entries[i]
@@ -306,7 +316,7 @@ class Function:
 # `apply` for one and two arguments, spelled out, as a function made for each Function subclass (it keeps
 # the class in a closure): this runs once per op, and for small arrays the generic loop, star-calls and even
 # one more Python call cost more than the NumPy work itself. `Function.apply` hands one and two arguments
-# to these, and Value's operators and elementwise methods *are* such functions (see the end of value.py).
+# to these, and Value's operators and elementwise methods *are* such functions (their rows: see ops/table.py).
 
 
 def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
@@ -465,6 +475,3 @@ def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
             message = broadcast_mismatch_message(first, second)
             if message is not None:
                 raise RuntimeError(message) from None
-
-
-from tinygrad_lr.value import Value  # noqa: E402  (Value's operators need Function first)

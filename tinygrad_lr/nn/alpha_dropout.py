@@ -7,9 +7,8 @@ import math
 
 import numpy as np
 
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.random import default_generator
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, require_value
 
 # SELU's negative saturation value, -scale * alpha: alpha dropout sets dropped units to it (before the affine fix)
 ALPHA_PRIME = 1.7580993408473766

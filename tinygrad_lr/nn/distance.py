@@ -8,9 +8,8 @@ import numpy as np
 
 from tinygrad_lr.arguments import single_dim
 from tinygrad_lr.autograd.grad_mode import no_grad
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.module import Module
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, require_value
 
 
 def _norm(x: Value, p: float, dim: int, keepdim: bool) -> Value:

@@ -10,12 +10,11 @@ import numpy as np
 
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import is_grad_enabled
-from tinygrad_lr.nn._arguments import require_value
-from tinygrad_lr.nn.activation_functions import logsigmoid
 from tinygrad_lr.nn.distance import pairwise_distance
 from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction, broadcast_shape
-from tinygrad_lr.ops import dual
-from tinygrad_lr.value import Value, where
+from tinygrad_lr.ops import dual, elementwise
+from tinygrad_lr.ops.nn_activation import logsigmoid
+from tinygrad_lr.value import Value, require_value
 
 EPSILON = 1e-12  # cosine_embedding_loss: added to the squared norms
 
@@ -57,8 +56,8 @@ def hinge_embedding_loss(
     _require_values("hinge_embedding_loss", input, target)
     margin_clamp = (margin - input).clamp(min=0)
     zeros = _zeros(input)
-    output_margin = where((target != 1)._data, margin_clamp, zeros)
-    output_self = where((target != -1)._data, input, zeros)
+    output_margin = elementwise.where((target != 1)._data, margin_clamp, zeros)
+    output_self = elementwise.where((target != -1)._data, input, zeros)
     return _reduce(output_margin + output_self, reduction)
 
 
@@ -130,8 +129,8 @@ def cosine_embedding_loss(
     mag_square2 = (input2 * input2).sum(target_dim) + EPSILON
     cos = prod_sum / (mag_square1 * mag_square2).sqrt()
     zeros = _zeros(cos)
-    output_pos = where((target == 1)._data, 1 - cos, zeros)
-    output_neg = where((target == -1)._data, (cos - margin).clamp(min=0), zeros)
+    output_pos = elementwise.where((target == 1)._data, 1 - cos, zeros)
+    output_neg = elementwise.where((target == -1)._data, (cos - margin).clamp(min=0), zeros)
     return _reduce(output_pos + output_neg, reduction)
 
 

@@ -12,8 +12,8 @@ import numpy as np
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction
-from tinygrad_lr.ops import dual
-from tinygrad_lr.value import Value, where
+from tinygrad_lr.ops import dual, elementwise
+from tinygrad_lr.value import Value
 
 KL_MEAN_WARNING = (
     "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides "
@@ -137,5 +137,5 @@ def poisson_nll_loss(
         with np.errstate(divide="ignore", invalid="ignore"):
             stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
         small = target._data <= 1
-        loss = loss + where(small, Value._make_const(np.zeros_like(stirling._data)), stirling)
+        loss = loss + elementwise.where(small, Value._make_const(np.zeros_like(stirling._data)), stirling)
     return _reduce(loss, reduction)

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd.function import Function
-from tinygrad_lr.nn._arguments import require_value
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, require_value
 
 
 def _widths(pad: Sequence[int], ndim: int) -> list[tuple[int, int]]:

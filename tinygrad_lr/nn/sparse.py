@@ -11,11 +11,10 @@ from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn import init
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.ops import dual
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, require_value
 
 
 class EmbeddingLookup(Function):

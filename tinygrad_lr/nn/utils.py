@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd.grad_mode import no_grad
-from tinygrad_lr.value import Value, cat
+from tinygrad_lr.ops import shape
+from tinygrad_lr.value import Value
 
 
 def _gradients(parameters: Value | Iterable[Value]) -> list[Value]:
@@ -74,7 +75,7 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
 def parameters_to_vector(parameters: Iterable[Value]) -> Value:
     """All parameters flattened and concatenated into one 1-D Value, in order. Differentiable (a `cat` of
     `view(-1)`s): the gradient flows back to each parameter."""
-    return cat([param.view(-1) for param in parameters])
+    return shape.cat([param.view(-1) for param in parameters])
 
 
 def vector_to_parameters(vec: Value, parameters: Iterable[Value]) -> None:

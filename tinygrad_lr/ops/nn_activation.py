@@ -1,18 +1,25 @@
-"""The activation functions torch computes as one kernel each (so its gradients at the kinks and its grad_fn
-names are those of that kernel): each a `Function` with its derivative right below.
+"""The activations of `nn.functional` that torch computes as one kernel each (hardtanh, relu6, elu, selu,
+celu, gelu, silu, mish, logsigmoid, hardsigmoid, hardswish, hardshrink, softshrink, threshold, glu, prelu,
+rrelu): each a `Function` with its derivative right below (torch's gradient at the kinks, torch's grad_fn
+name), and at the end the rows of the op table that make `nn.functional.<name>` (see ops/table.py).
 
 Backward rules go through `dual` helpers, so they also run on Values under `create_graph=True`.
 """
 
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
+from tinygrad_lr.ops.table import entry, functional_only, unary
+from tinygrad_lr.random import default_generator
+from tinygrad_lr.value import Value, require_value
 
 SQRT1_2 = math.sqrt(0.5)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)  # the standard normal density at 0
@@ -277,7 +284,7 @@ class Glu(Function):
         if dual.is_value(a):
             x, y = a.split(half, ctx.dim)
             s = y.sigmoid()
-            from tinygrad_lr.value import cat
+            from tinygrad_lr.ops.shape import cat
 
             return cat([g * s, g * x * s * (1 - s)], ctx.dim), None
         x, y = np.split(a, 2, axis=ctx.dim)
@@ -341,3 +348,164 @@ class Rrelu(Function):
     def backward(ctx: Any, g: Any) -> Any:
         a = _array(ctx.saved_tensors[0])
         return dual.where(a > 0, g, g * ctx.slopes), None
+
+
+# ----- argument checks with torch's words --------------------------------------------------------------------------
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+_C_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}  # fmt: skip
+_FLOAT_MAX = {"float32": "3.40282e+38", "float64": "1.79769e+308", "float16": "65504"}
+
+
+def _c_name(dtype: np.dtype) -> str:
+    return _C_NAMES.get(dtype.name, dtype.name)
+
+
+def _floating(x: Value, kernel: str) -> None:
+    """torch's NotImplementedError for an activation kernel given an integer or boolean tensor."""
+    if x._data.dtype.kind not in "fc":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_c_name(x._data.dtype)}\'')
+
+
+def _check_lambd(x: Value, lambd: float) -> None:
+    if lambd < 0:
+        name = x._data.dtype.name
+        raise RuntimeError(
+            f"lambda must be in range [0, {_FLOAT_MAX.get(name, 'inf')}] for input dtype {_c_name(x._data.dtype)}, "
+            f"but found {lambd:g}"
+        )
+
+
+def _prelu_checks(x: Value, weight: Any) -> None:
+    require_value(weight, "prelu", "weight", 2)
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
+    if x._data.dtype != weight._data.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_c_name(x._data.dtype)} and {_c_name(weight._data.dtype)}"
+        )
+    count = weight._data.size
+    if count != 1:
+        if x.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = x._data.shape[1] if x.ndim >= 2 else 1
+        if count != channels:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                f"{count} and channel size = {channels}."
+            )
+
+
+def unary_row(op: type[Function], functional: str) -> Any:
+    """A row whose method takes no argument but the Value: nn.functional only (no tinygrad_lr function)."""
+    return unary(op, function=False, functional=functional)
+
+
+class NnActivationMethods:
+    """The op table's rows for these activations: each makes `nn.functional.<name>` (with `inplace=` where torch
+    has it) and a Value method of the same name; none is a function of `tinygrad_lr` itself."""
+
+    @entry(Hardtanh, function=False, functional="hardtanh(inplace)")
+    def hardtanh(self: Any, min_val: builtins.float = -1.0, max_val: builtins.float = 1.0) -> Value:
+        """clamp(x, min_val, max_val);  derivative 1 strictly between the bounds, 0 elsewhere (also at them)."""
+        if min_val > max_val:
+            raise ValueError("min_val cannot be greater than max_val")
+        return Hardtanh.apply(self, min_val, max_val)
+
+    @entry(Hardtanh, function=False, functional="relu6(inplace)")
+    def relu6(self: Any) -> Value:
+        """min(max(x, 0), 6) = hardtanh(x, 0, 6)."""
+        return Hardtanh.apply(self, 0.0, 6.0)
+
+    @entry(Elu, function=False, functional="elu(inplace)")
+    def elu(self: Any, alpha: builtins.float = 1.0) -> Value:
+        """x for x > 0, alpha (e^x - 1) otherwise;  derivative 1, or alpha e^x for x <= 0."""
+        _floating(self, "elu_cpu")
+        return Elu.apply(self, alpha, 1.0, 1.0, False)
+
+    @entry(Elu, function=False, functional="selu(inplace)")
+    def selu(self: Any) -> Value:
+        """scale * elu(x, alpha), alpha = 1.6732632423543772, scale = 1.0507009873554805 (self-normalising)."""
+        _floating(self, "elu_cpu")
+        return Elu.apply(self, SELU_ALPHA, SELU_SCALE, 1.0, False)
+
+    @entry(Elu, function=False, functional="celu(inplace)")
+    def celu(self: Any, alpha: builtins.float = 1.0) -> Value:
+        """max(0, x) + min(0, alpha (e^(x/alpha) - 1));  derivative 1, or e^(x/alpha) for x <= 0."""
+        if alpha == 0:
+            raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+        _floating(self, "elu_cpu")
+        return Elu.apply(self, alpha, 1.0, 1.0 / alpha, True)
+
+    @entry(Gelu, function=False, functional="gelu")
+    def gelu(self: Any, approximate: str = "none") -> Value:
+        """x Phi(x) with Phi the standard normal CDF; approximate='tanh' uses torch's tanh formula."""
+        if approximate not in ("none", "tanh"):
+            raise RuntimeError("approximate argument must be either none or tanh.")
+        _floating(self, "GeluKernelImpl")
+        return Gelu.apply(self, approximate)
+
+    silu = unary_row(Silu, "silu(inplace)")
+    mish = unary_row(Mish, "mish(inplace)")
+    hardsigmoid = unary_row(Hardsigmoid, "hardsigmoid(inplace)")
+    hardswish = unary_row(Hardswish, "hardswish(inplace)")
+
+    @entry(LogSigmoid, function=False)
+    def logsigmoid(self: Any) -> Value:
+        """log(sigmoid(x)), computed without overflow;  derivative sigmoid(-x)."""
+        return LogSigmoid.apply(self)
+
+    @entry(Shrink, function=False, functional="hardshrink")
+    def hardshrink(self: Any, lambd: builtins.float = 0.5) -> Value:
+        """x where |x| > lambd, else 0."""
+        return Shrink.apply(self, lambd, False)
+
+    @entry(Shrink, function=False, functional="softshrink")
+    def softshrink(self: Any, lambd: builtins.float = 0.5) -> Value:
+        """x - lambd above lambd, x + lambd below -lambd, else 0."""
+        _check_lambd(self, lambd)
+        return Shrink.apply(self, lambd, True)
+
+    @entry(Threshold, function=False, functional="threshold(inplace)")
+    def threshold(self: Any, threshold: builtins.float, value: builtins.float) -> Value:
+        """x where x > threshold, else value."""
+        return Threshold.apply(self, threshold, value)
+
+    @entry(Glu, function=False, functional="glu")
+    def glu(self: Any, dim: builtins.int = -1) -> Value:
+        """The gated linear unit: a sigmoid(b), where a and b are the two halves of x along `dim`."""
+        if self.ndim == 0:
+            raise RuntimeError("glu does not support scalars because halving size must be even")
+        axis = arguments.single_dim(dim, self.ndim)
+        size = self._data.shape[axis]
+        if size % 2:
+            raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size {size}")
+        return Glu.apply(self, axis)
+
+    @entry(Prelu, function=False, functional="prelu")
+    def prelu(self: Any, weight: Value) -> Value:
+        """x where x > 0, else weight x, with one learned slope or one per channel (dim 1)."""
+        _prelu_checks(self, weight)
+        return Prelu.apply(self, weight)
+
+    @entry(Rrelu, function=False, functional="rrelu(inplace)")
+    def rrelu(self: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Value:
+        """x where x > 0, else r x: r drawn uniformly from [lower, upper] per element when training, r = (lower +
+        upper) / 2 otherwise. (Plain `float`/`bool` annotations: no Value method of those names in this class.)"""
+        if lower > upper:
+            raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+        data = self._data
+        if training:
+            slopes = np.ones(data.shape, dtype=data.dtype)
+            negative = data <= 0
+            slopes[negative] = default_generator.uniform(lower, upper, (int(negative.sum()),))
+        else:
+            slopes = data.dtype.type((lower + upper) / 2)
+        return Rrelu.apply(self, slopes)
+
+
+@functional_only
+def logsigmoid(input: Value) -> Value:  # noqa: A002 - torch's name
+    """F.logsigmoid: log(sigmoid(x)) (torch names it log_sigmoid in its errors)."""
+    return require_value(input, "log_sigmoid", "input", 1).logsigmoid()
