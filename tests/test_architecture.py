@@ -263,9 +263,9 @@ class _Three(Function):
 
 VALUE_SLOTS = [s for s in Value.__slots__ if s != "__weakref__"]
 # Set when recorded; the others on use: _in_more (read only for three or more arguments), _saved_roles and _clock
-# (only when forward saved something), _deps and _grad_in (by the engine during backward).
+# (only when forward saved something).
 NODE_SLOTS = ["_function", "_n_in", "_n_walk", "needs_input_grad", "_in0", "_in1", "out_shape", "out_dtype",
-              "saved_tensors", "_uses", "_observed", "_visit"]  # fmt: skip
+              "saved_tensors", "_uses", "_observed"]  # fmt: skip
 
 
 def _constructions() -> dict[str, Value]:

@@ -77,9 +77,6 @@ class Node:
         "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
         "_uses",  # how many recorded ops took this node's output as an argument (counted by apply)
         "_observed",  # True once a hook or retain_grad() needs this node's gradient: one check in the engine
-        "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
-        "_deps",
-        "_grad_in",
         "__dict__",
         "__weakref__",
     )
@@ -97,9 +94,6 @@ class Node:
     _clock: int
     _uses: int
     _observed: bool
-    _visit: Any
-    _deps: int
-    _grad_in: Any
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
     _pre_hooks: list[Any] | None = None
@@ -196,7 +190,7 @@ def new_node(cls: type[Function], entries: Sequence[Any], needs: tuple[bool, ...
     node._in1 = entries[1] if len(entries) > 1 else None
     node._in_more = tuple(entries[2:])
     node.needs_input_grad = needs
-    node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+    node.saved_tensors, node._uses, node._observed = (), 0, False
     return node
 
 
@@ -333,7 +327,7 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
         node = _new(Node)
         node._function = cls
         node._n_in, node._n_walk, node._in0, node._in1, node.needs_input_grad = 1, 1, in0, None, _NEEDS_FIRST
-        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        node.saved_tensors, node._uses, node._observed = (), 0, False
         raw = cls.forward(node, a)
         if in0 is not first:  # a recorded input, not a leaf: one more consumer
             in0._uses += 1
@@ -390,7 +384,7 @@ def binary_recorder(
             node._n_walk, node.needs_input_grad = 1, _NEEDS_FIRST_OF_TWO
         else:
             node._n_walk, node.needs_input_grad = 2, _NEEDS_BOTH if in0 is not None else _NEEDS_SECOND_OF_TWO
-        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        node.saved_tensors, node._uses, node._observed = (), 0, False
         try:
             raw = cls.forward(node, a, b)
         except ValueError as error:
