@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
 from tinygrad_lr.nn import functional as F
 from tinygrad_lr.nn import init as nn_init
+from tinygrad_lr.nn.factory import layer_dtype
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Value
@@ -151,8 +151,7 @@ class PReLU(Module):
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
-        self.weight = Parameter(np.empty((num_parameters,), dtype=dtype))
+        self.weight = Parameter(np.empty((num_parameters,), dtype=layer_dtype(dtype, device)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import single_dim
 from tinygrad_lr.nn import functional as F
 from tinygrad_lr.nn import init
 from tinygrad_lr.nn.bilinear import bilinear
+from tinygrad_lr.nn.factory import layer_dtype
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Value
@@ -28,9 +28,7 @@ class Linear(Module):
         self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
     ) -> None:
         super().__init__()
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = layer_dtype(dtype, device)
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
@@ -141,9 +139,7 @@ class Bilinear(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = layer_dtype(dtype, device)
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features

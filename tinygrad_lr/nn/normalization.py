@@ -13,19 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn import init as nn_init
 from tinygrad_lr.nn._arguments import require_value
+from tinygrad_lr.nn.factory import layer_dtype
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Size, Value
-
-
-def _float_dtype(dtype: Any, device: Any) -> np.dtype:
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
-    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
 def _reset_affine(module: Module) -> None:
@@ -58,7 +52,7 @@ class BatchNorm1d(Module):
         bias: bool = True,
     ) -> None:
         super().__init__()
-        dtype = _float_dtype(dtype, device)
+        dtype = layer_dtype(dtype, device)
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
@@ -141,7 +135,7 @@ class LayerNorm(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        dtype = _float_dtype(dtype, device)
+        dtype = layer_dtype(dtype, device)
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape = tuple(int(s) for s in shape)
         self.eps = eps
@@ -183,7 +177,7 @@ class RMSNorm(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        dtype = _float_dtype(dtype, device)
+        dtype = layer_dtype(dtype, device)
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape = tuple(int(s) for s in shape)
         self.eps = eps

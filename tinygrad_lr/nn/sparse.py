@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn import init
+from tinygrad_lr.nn.factory import layer_dtype
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.ops import dual
@@ -144,8 +144,7 @@ class Embedding(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
+        dtype = layer_dtype(dtype, device)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         if padding_idx is not None:
@@ -156,7 +155,6 @@ class Embedding(Module):
         self.scale_grad_by_freq = scale_grad_by_freq
         self.sparse = sparse
         if _weight is None:
-            dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
             self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=dtype), requires_grad=not _freeze)
             self.reset_parameters()
         else:
