@@ -14,6 +14,7 @@ from tinygrad_lr.nn.factory import layer_dtype
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.ops import dual
+from tinygrad_lr.ops import shape as shape_ops
 from tinygrad_lr.value import Value, require_value
 
 
@@ -32,19 +33,21 @@ class EmbeddingLookup(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         flat = ctx.indices.reshape(-1)
-        dim = (g._data if dual.is_value(g) else g).shape[-1]
-        # one row per looked-up position: a (positions x rows) selection matrix, scaled and masked as torch does
-        selection = np.zeros((flat.size, ctx.num_weights), dtype=(g._data if dual.is_value(g) else g).dtype)
-        selection[np.arange(flat.size), flat] = 1
-        if ctx.scale_grad_by_freq:
-            counts = np.bincount(flat, minlength=ctx.num_weights)
-            selection /= np.maximum(counts, 1)
-        if ctx.padding_idx >= 0:
-            selection[:, ctx.padding_idx] = 0
-        g_rows = g.reshape(flat.size, dim)
+        array = g._data if dual.is_value(g) else g
+        g_rows = g.reshape(flat.size, array.shape[-1])
+        if ctx.scale_grad_by_freq or ctx.padding_idx >= 0:  # one factor per looked-up position
+            factor = np.ones(flat.size, dtype=array.dtype)
+            if ctx.scale_grad_by_freq:
+                factor /= np.bincount(flat, minlength=ctx.num_weights)[flat]
+            if ctx.padding_idx >= 0:
+                factor[flat == ctx.padding_idx] = 0
+            g_rows = g_rows * factor[:, None]
+        weight_shape = (ctx.num_weights, array.shape[-1])
         if dual.is_value(g_rows):
-            return Value._make_const(selection.T) @ g_rows, None, None, None
-        return selection.T @ g_rows, None, None, None
+            return shape_ops.IndexAdd.apply(g_rows, flat, weight_shape), None, None, None
+        out = np.zeros(weight_shape, dtype=array.dtype)
+        np.add.at(out, flat, g_rows)  # repeated indices accumulate
+        return out, None, None, None
 
 
 def _padding_index(padding_idx: int | None, num_embeddings: int) -> int:
