@@ -148,6 +148,14 @@ def test_inplace_forms_match_torch(name: str, torch: Any) -> None:
     assert ours[2] == theirs[2]
 
 
+def test_softmin_without_dim_warns_at_the_callers_line_like_softmax() -> None:
+    x = tg.ones(2, 3)
+    for call in (lambda: F.softmin(x), lambda: tg.nn.Softmin()(x)):
+        with pytest.warns(UserWarning, match="Implicit dimension choice for softmin") as caught:
+            call()
+        assert caught[0].filename == __file__
+
+
 @pytest.mark.parametrize(
     ("name", "args"),
     [("relu_", ()), ("elu_", (0.5,)), ("selu_", ()), ("celu_", (2.0,)), ("hardtanh_", (-0.5, 0.5)),

@@ -20,7 +20,7 @@ def softsign(input: Value) -> Value:  # noqa: A002 - torch's name
 
 def softmin(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
     """softmax(-x) along `dim`."""
-    input, dim = _softmax_arguments("softmin", input, dim, _stacklevel + 1, dtype)
+    input, dim = _softmax_arguments("softmin", input, dim, _stacklevel, dtype)
     return (-input).softmax(dim)
 
 
