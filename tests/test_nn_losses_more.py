@@ -228,3 +228,28 @@ ERRORS = [
 @pytest.mark.parametrize("call", ERRORS)
 def test_errors_match_torch(call: Any, torch: Any) -> None:
     assert_same_error(lambda: call(torch), lambda: call(tg))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x: lib.nn.functional.normalize(x),
+        lambda lib, x: lib.nn.functional.normalize(x, p=3.0),
+        lambda lib, x: lib.nn.functional.pairwise_distance(x, lib.zeros(2, 3, dtype=x.dtype), eps=0.0),
+        lambda lib, x: lib.nn.functional.pairwise_distance(x, lib.zeros(2, 3, dtype=x.dtype), p=3.0, eps=0.0),
+        lambda lib, x: lib.nn.functional.cosine_similarity(x, lib.ones(2, 3, dtype=x.dtype)),
+        lambda lib, x: lib.nn.functional.triplet_margin_loss(x, x, lib.ones(2, 3, dtype=x.dtype), eps=0.0),
+    ],
+)
+def test_a_zero_vector_gets_torchs_finite_gradient(call: Any, torch: Any) -> None:
+    """The norm's derivative is infinite at 0: torch's is 0 there, and so is ours (no NaN)."""
+
+    def run(lib: Any) -> np.ndarray:
+        x = lib.tensor([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], dtype=lib.float64, requires_grad=True)
+        out = call(lib, x)
+        (out * lib.tensor(np.linspace(1.0, 2.0, out.numel()).reshape(tuple(out.shape)))).sum().backward()
+        return x.grad.numpy()
+
+    ours = run(tg)
+    assert np.isfinite(ours).all()
+    np.testing.assert_allclose(ours, run(torch), rtol=1e-10)
