@@ -300,3 +300,33 @@ def test_the_new_schedules_are_in_lr_scheduler_all() -> None:
     for name in ["CosineAnnealingWarmRestarts", "MultiplicativeLR", "LinearLR", "ConstantLR", "PolynomialLR",
                  "OneCycleLR", "CyclicLR", "SequentialLR", "ChainedScheduler"]:
         assert name in lr_scheduler.__all__ and getattr(lr_scheduler, name).__doc__
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 3}),
+     ("OneCycleLR", {"max_lr": 0.5, "total_steps": 20}), ("LinearLR", {}), ("PolynomialLR", {"total_iters": 8}), ("CosineAnnealingWarmRestarts", {"T_0": 3}),
+     ("ConstantLR", {}), ("MultiplicativeLR", {"lr_lambda": lambda e: 0.9})],
+)
+def test_resuming_with_last_epoch_continues_like_torch(name: str, options: dict, torch: Any) -> None:
+    """A scheduler rebuilt with last_epoch=4 on an optimizer loaded from a checkpoint (which has initial_lr)."""
+
+    def run(lib: Any) -> list[list[float]]:
+        opt = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        sched = getattr(lib.optim.lr_scheduler, name)(opt, **options)
+        for _ in range(4):
+            opt.step()
+            sched.step()
+        resumed = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        resumed.load_state_dict(opt.state_dict())
+        sched = getattr(lib.optim.lr_scheduler, name)(resumed, last_epoch=4, **options)
+        seen = [sched.get_last_lr()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(5):
+                resumed.step()
+                sched.step()
+                seen.append(sched.get_last_lr())
+        return seen
+
+    assert run(tg) == run(torch)
