@@ -305,7 +305,8 @@ def test_the_new_schedules_are_in_lr_scheduler_all() -> None:
 @pytest.mark.parametrize(
     ("name", "options"),
     [("CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 3}),
-     ("OneCycleLR", {"max_lr": 0.5, "total_steps": 20}), ("LinearLR", {}), ("PolynomialLR", {"total_iters": 8}), ("CosineAnnealingWarmRestarts", {"T_0": 3}),
+     ("OneCycleLR", {"max_lr": 0.5, "total_steps": 20}), ("LinearLR", {}), ("PolynomialLR", {"total_iters": 8}),
+     ("CosineAnnealingWarmRestarts", {"T_0": 3}),
      ("ConstantLR", {}), ("MultiplicativeLR", {"lr_lambda": lambda e: 0.9})],
 )
 def test_resuming_with_last_epoch_continues_like_torch(name: str, options: dict, torch: Any) -> None:
