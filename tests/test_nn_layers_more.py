@@ -303,3 +303,38 @@ def test_module_forward_and_parameter_gradients_match_torch(name: str, args: tup
         (out_b**2).sum().backward()
         for (n, p), q in zip(ours.named_parameters(), theirs.parameters()):
             np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-12, atol=1e-12, err_msg=n)
+
+
+@pytest.mark.parametrize("optimizer", ["NAdam", "RAdam", "Adamax", "Adadelta", "ASGD", "Rprop"])
+def test_a_model_of_the_new_layers_trains_like_torch(optimizer: str, torch: Any) -> None:
+    """Embedding -> Linear -> GELU -> LayerNorm -> SiLU -> Linear -> RMSNorm -> ELU -> Linear, the same weights in
+    both, trained 12 steps with a new optimizer and a new schedule: the losses agree to rounding."""
+    rng = np.random.default_rng(0)
+    idx, y = rng.integers(0, 20, (16, 5)), rng.normal(size=(16, 1))
+
+    def build(lib: Any) -> Any:
+        nn = lib.nn
+        return nn.Sequential(nn.Embedding(20, 8), nn.Flatten(), nn.Linear(40, 16), nn.GELU(), nn.LayerNorm(16),
+                             nn.SiLU(), nn.Linear(16, 16), nn.RMSNorm(16), nn.ELU(), nn.Linear(16, 1)).double()
+
+    theirs = build(torch)
+    ours = build(tg)
+    ours.load_state_dict({k: v.detach().numpy().copy() for k, v in theirs.state_dict().items()})
+
+    def train(lib: Any, model: Any) -> list[float]:
+        opt = getattr(lib.optim, optimizer)(model.parameters(), lr=0.01)
+        sched = lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=12, cycle_momentum=False)
+        x, t = lib.tensor(idx), lib.tensor(y)
+        losses = []
+        for _ in range(12):
+            opt.zero_grad()
+            loss = lib.nn.functional.smooth_l1_loss(model(x), t)
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+        return losses
+
+    ours_losses, their_losses = train(tg, ours), train(torch, theirs)
+    np.testing.assert_allclose(ours_losses, their_losses, rtol=1e-10, atol=1e-12)
+    assert their_losses[-1] < their_losses[0]
