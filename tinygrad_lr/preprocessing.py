@@ -1,5 +1,5 @@
 """Preparing regression data: a seeded train/validation/test split, feature scalers, and mapping the weights a
-linear model learned on scaled data back to the original units. Also importable as `tinygrad_lr.data`.
+linear model learned on scaled data back to the original units.
 
 Every function accepts NumPy arrays or Values and returns the same kind it was given.
 """

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import check_broadcast
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import is_grad_enabled
 from tinygrad_lr.nn.distance import pairwise_distance
-from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction, broadcast_shape
+from tinygrad_lr.nn.loss_functions import _reduce, _require_values, _resolve_reduction
 from tinygrad_lr.ops import dual, elementwise
 from tinygrad_lr.ops.nn_activation import logsigmoid
 from tinygrad_lr.value import Value, require_value
@@ -92,7 +93,7 @@ def soft_margin_loss(
     """log(1 + exp(-target input)), the two-class logistic loss for targets +-1."""
     reduction = _resolve_reduction(reduction, size_average, reduce)
     _require_values("soft_margin_loss", input, target)
-    broadcast_shape(tuple(input.shape), tuple(target.shape))
+    check_broadcast(tuple(input.shape), tuple(target.shape))
     if target.requires_grad and is_grad_enabled():
         raise RuntimeError(
             "The function 'soft_margin_loss' is not differentiable with respect to argument 'target'. This input "
