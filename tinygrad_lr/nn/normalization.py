@@ -135,8 +135,7 @@ class LayerNorm(Module):
     ) -> None:
         super().__init__()
         dtype = layer_dtype(dtype, device)
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        self.normalized_shape = tuple(int(s) for s in shape)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
@@ -177,8 +176,7 @@ class RMSNorm(Module):
     ) -> None:
         super().__init__()
         dtype = layer_dtype(dtype, device)
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-        self.normalized_shape = tuple(int(s) for s in shape)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
