@@ -9,29 +9,12 @@ import numpy as np
 from tinygrad_lr.arguments import single_dim
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.nn.module import Module
-from tinygrad_lr.ops import elementwise
 from tinygrad_lr.value import Value, require_value
 
 
 def _norm(x: Value, p: float, dim: int, keepdim: bool) -> Value:
-    """The p-norm along `dim` (p = inf: the largest magnitude; p = 0: the count of non-zeros), with torch's
-    gradient 0 for an all-zero vector (the root's derivative is infinite there: the root is taken of 1 instead
-    and the result replaced by 0, so no 0 * inf reaches the gradient)."""
-    if p == float("inf"):
-        return x.abs().amax(dim, keepdim=keepdim)
-    if p == 0:
-        return (x != 0).to(x.dtype).sum(dim, keepdim=keepdim)
-    if p == 1:
-        return x.abs().sum(dim, keepdim=keepdim)
-    powered = (x * x) if p == 2 else x.abs() ** p
-    total = powered.sum(dim, keepdim=keepdim)
-    zero = total._data == 0
-    if not zero.any():
-        return total.sqrt() if p == 2 else total ** (1.0 / p)
-    ones = Value._make_const(np.ones_like(total._data))
-    safe = elementwise.where(zero, ones, total)
-    root = safe.sqrt() if p == 2 else safe ** (1.0 / p)
-    return elementwise.where(zero, ones * 0, root)
+    """The p-norm along `dim` (one op, with torch's gradient 0 for an all-zero vector)."""
+    return x.norm(p, dim, keepdim)
 
 
 def pairwise_distance(x1: Value, x2: Value, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Value:
