@@ -92,3 +92,42 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
         mask /= data.dtype.type(1.0 - p)
     compute = lambda x: x * Value._make_const(mask)  # noqa: E731
     return inplace_ops.apply_in_place(input, compute) if inplace else compute(input)
+
+
+# ----- the rest of torch.nn.functional, each in the module of its kind -----------------------------------------------
+from tinygrad_lr.nn.activation_functions import (  # noqa: E402
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    relu_,
+    rrelu_,
+    selu_,
+    softmin,
+    softsign,
+    tanhshrink,
+    threshold_,
+)
+from tinygrad_lr.nn.alpha_dropout import alpha_dropout  # noqa: E402
+from tinygrad_lr.nn.bilinear import bilinear  # noqa: E402
+from tinygrad_lr.nn.distance import cosine_similarity, normalize, pairwise_distance  # noqa: E402
+from tinygrad_lr.nn.embedding_losses import (  # noqa: E402
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
+from tinygrad_lr.nn.likelihood_losses import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: E402
+from tinygrad_lr.nn.normalization import batch_norm, layer_norm, rms_norm  # noqa: E402
+from tinygrad_lr.nn.padding import pad  # noqa: E402
+from tinygrad_lr.nn.sparse import embedding, one_hot  # noqa: E402
+
+__all__ += [
+    "alpha_dropout", "batch_norm", "bilinear", "celu_", "cosine_embedding_loss", "cosine_similarity", "elu_",
+    "embedding", "gaussian_nll_loss", "hardtanh_", "hinge_embedding_loss", "kl_div", "layer_norm", "leaky_relu_",
+    "margin_ranking_loss", "multilabel_soft_margin_loss", "normalize", "one_hot", "pad", "pairwise_distance",
+    "poisson_nll_loss", "relu_", "rms_norm", "rrelu_", "selu_", "soft_margin_loss", "softmin",
+    "softsign", "tanhshrink", "threshold_", "triplet_margin_loss",
+]
