@@ -213,9 +213,7 @@ class Value(_Methods):
         `gradient` is d(loss)/d(self) for a non-scalar self (vector-Jacobian product); the graph's
         saved arrays are freed afterwards unless `retain_graph=True`.
         """
-        from tinygrad_lr.autograd import api  # the engine builds on Value: backward is its one call upward
-
-        api.backward(self, gradient, retain_graph, create_graph, inputs)
+        (_autograd_backward or _load_autograd_backward())(self, gradient, retain_graph, create_graph, inputs)
 
 
     def detach(self) -> Value:
@@ -354,6 +352,18 @@ def init_leaf(v: Value, array: np.ndarray, requires_grad: bool = False) -> Value
 
 
 _new = object.__new__
+
+# `autograd.api.backward`, imported on the first `backward()` (the engine builds on Value: its one call upward).
+# Kept here after that: an import statement in the method would run Python's import machinery every call.
+_autograd_backward: Callable[..., None] | None = None
+
+
+def _load_autograd_backward() -> Callable[..., None]:
+    global _autograd_backward
+    from tinygrad_lr.autograd.api import backward
+
+    _autograd_backward = backward
+    return backward
 
 
 
