@@ -209,6 +209,12 @@ def _write(tmp_path: Path, name: str, text: str) -> str:
     return str(path)
 
 
+def _write_bytes(tmp_path: Path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
 BAD_FIT_INPUTS = [
     (lambda t: ["fit", str(t / "nope.csv"), "--target", "y"], r"nope\.csv: no such file"),
     (lambda t: ["fit", str(t), "--target", "y"], "is a directory, not a CSV file"),
@@ -233,6 +239,12 @@ BAD_FIT_INPUTS = [
     (lambda t: ["fit", _write(t, "d.csv", "a,b\n1,2\n2,3\n"), "--target", "b", "--features", "b"],
      r"--features: 'b' is the target"),
     (lambda t: ["fit", _write(t, "d.csv", ""), "--target", "b"], r"the file is empty"),
+    (lambda t: ["fit", _write(t, "d.csv", "a,b\n1,2\n2,3\n"), "--target", "b", "--features", "a", "a"],
+     r"--features: 'a' is listed twice"),
+    (lambda t: ["fit", _write_bytes(t, "d.csv", b"a,b\n\xff\xfe,1\n"), "--target", "b"],
+     r"d\.csv: not a text CSV file \(it is not UTF-8\)"),
+    (lambda t: ["fit", _write_bytes(t, "d.csv", b"a,b\n1,\x002\n"), "--target", "b"],
+     r"d\.csv: row 1 \(line 2\), column 'b': expected a number, found '\\x002'"),
     (lambda t: ["fit", str(ADVERTISING), "--target", "Sales", "--lr", "abc"],
      r"argument --lr: expected a number, got 'abc'"),
     (lambda t: ["fit", str(ADVERTISING), "--target", "Sales", "--val-fraction", "1"],

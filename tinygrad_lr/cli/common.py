@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
+
 PROG = "tinygrad-lr"
 USAGE_ERROR = 2  # bad input: a missing file, an unknown column, a value out of range ...
 DIVERGED = 1  # the input was valid, but training failed: the loss overflowed
@@ -153,6 +155,16 @@ def check_loss(loss: float, first_loss: float, epoch: int, lr: float, suggestion
     if math.isfinite(loss) and loss <= BLOW_UP * max(first_loss, 1e-300):
         return
     raise DivergedError(epoch, loss, lr, suggestion if suggestion is not None else lr / 10)
+
+
+def stable_learning_rate(Z: np.ndarray) -> float:  # noqa: N803  (Z: the scaled design matrix)
+    """Half the learning rate above which full-batch gradient descent on a linear model's MSE diverges.
+
+    The loss mean((Z w + b - y)^2) is quadratic with Hessian H = (2/n) A^T A, A = [Z, 1]; gradient descent
+    diverges once lr > 2 / lambda_max(H), so 1 / lambda_max(H) is safely inside.
+    """
+    design = np.column_stack([Z, np.ones(len(Z))])
+    return float(1.0 / np.linalg.eigvalsh(2.0 / len(Z) * design.T @ design).max())
 
 
 def gradient_norm(parameters: Iterable[Any]) -> float:

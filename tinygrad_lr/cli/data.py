@@ -42,6 +42,9 @@ def read_table(path: str, target: str, features: Sequence[str] | None) -> Table:
     """Read `path` as numbers: `features` (default: every column but `target`) and `target`, all finite."""
     if features is not None and target in features:
         raise CommandError(f"--features: {target!r} is the target; a column cannot predict itself")
+    repeated = sorted({name for name in features or [] if list(features or []).count(name) > 1})
+    if repeated:
+        raise CommandError(f"--features: {repeated[0]!r} is listed twice")
     table = _load(path, target, features)
     if not table.feature_names:
         raise CommandError(f"{path}: no feature columns besides the target {target!r}")

@@ -38,6 +38,7 @@ from tinygrad_lr.cli.common import (
     positive_int,
     prepare_out_dir,
     progress,
+    stable_learning_rate,
 )
 from tinygrad_lr.cli.data import load_bundled_advertising
 from tinygrad_lr.cli.outputs import write_loss_plot
@@ -165,7 +166,7 @@ def _train(
     optimizer = optim.SGD(model.parameters(), lr=lr)
     report_every = max(1, epochs // 10)
     losses: list[float] = []
-    suggestion = stable_learning_rate(Z)
+    suggestion = min(lr / 10, stable_learning_rate(Z))
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_loss
         for epoch, bar in progress(epochs, quiet, "demo"):
             optimizer.zero_grad()
@@ -190,16 +191,6 @@ def _train(
     verdict = convergence_verdict(gradient_norm(model.parameters()))
     final = _Snapshot(final.tag, f"{final.description}: {verdict}", final.graph, final.steps)
     return model, first, final, losses
-
-
-def stable_learning_rate(Z: np.ndarray) -> float:
-    """Half the rate above which full-batch gradient descent on this MSE diverges.
-
-    The loss mean((Z w + b - y)^2) is quadratic with Hessian H = (2/n) A^T A, A = [Z, 1]; gradient descent
-    diverges once lr > 2 / lambda_max(H), so 1 / lambda_max(H) is safely inside.
-    """
-    design = np.column_stack([Z, np.ones(len(Z))])
-    return float(1.0 / np.linalg.eigvalsh(2.0 / len(Z) * design.T @ design).max())
 
 
 def _print_comparison(

@@ -36,6 +36,7 @@ from tinygrad_lr.cli.common import (
     positive_float,
     positive_int,
     progress,
+    stable_learning_rate,
 )
 from tinygrad_lr.cli.data import check_trainable, read_table
 from tinygrad_lr.cli.outputs import write_fit_plot, write_graph
@@ -191,7 +192,9 @@ def _train(model: nn.Module, split: Split, args: argparse.Namespace, lr: float) 
                         generator=generator)
     loss_fn = nn.MSELoss()
     optimizer = _optimizer(args.optimizer, model.parameters(), lr, args.weight_decay)
-    suggestion = _suggested_lr(inputs.numpy(), lr) if args.model == "linear" and args.optimizer == "sgd" else None
+    suggestion = None  # a tenth of the rate; for SGD on a linear model, also below where it diverges
+    if args.model == "linear" and args.optimizer == "sgd":
+        suggestion = min(lr / 10, stable_learning_rate(inputs.numpy()))
     losses: list[float] = []
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_loss
         for epoch, bar in progress(args.epochs, args.quiet, "fit"):
@@ -207,13 +210,6 @@ def _train(model: nn.Module, split: Split, args: argparse.Namespace, lr: float) 
             if bar is not None:
                 bar.set_postfix(loss=f"{losses[-1]:.4g}", refresh=False)
     return losses
-
-
-def _suggested_lr(Z: np.ndarray, lr: float) -> float:
-    """For SGD on a linear model's MSE: 1 / lambda_max of the Hessian (2/n) A^T A, A = [Z, 1], half the rate at
-    which full-batch gradient descent starts to diverge (and at most a tenth of the rate that failed)."""
-    design = np.column_stack([Z, np.ones(len(Z))])
-    return min(lr / 10, float(1.0 / np.linalg.eigvalsh(2.0 / len(Z) * design.T @ design).max()))
 
 
 def _report(model: nn.Module, split: Split, args: argparse.Namespace, names: Sequence[str],
