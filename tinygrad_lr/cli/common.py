@@ -177,8 +177,9 @@ def gradient_norm(parameters: Iterable[Any]) -> float:
     return math.sqrt(total)
 
 
-def convergence_verdict(norm: float) -> str:
-    """'converged' only when the gradient norm says so."""
+def convergence_verdict(norm: float) -> tuple[bool, str]:
+    """Whether training converged and the sentence saying so: 'converged' only when the gradient norm says so."""
     if norm <= CONVERGED_GRADIENT_NORM:
-        return f"gradient norm {norm:.1e} <= {CONVERGED_GRADIENT_NORM:g}: converged"
-    return f"gradient norm {norm:.1e} > {CONVERGED_GRADIENT_NORM:g}: not converged yet; train longer (--epochs)"
+        return True, f"gradient norm {norm:.1e} <= {CONVERGED_GRADIENT_NORM:g}: converged"
+    return False, (f"gradient norm {norm:.1e} > {CONVERGED_GRADIENT_NORM:g}: not converged yet; train longer "
+                   "(--epochs)")

@@ -188,7 +188,7 @@ def _train(
         loss = loss_fn(model(inputs), targets)
     check_loss(loss.item(), losses[0], epochs + 1, lr, suggestion)  # the last step may have overflowed
     final = _see_backward(loss, model, "final", f"final weights (mse {loss.item():.6f})")
-    verdict = convergence_verdict(gradient_norm(model.parameters()))
+    _, verdict = convergence_verdict(gradient_norm(model.parameters()))
     final = _Snapshot(final.tag, f"{final.description}: {verdict}", final.graph, final.steps)
     return model, first, final, losses
 

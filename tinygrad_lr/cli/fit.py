@@ -220,7 +220,7 @@ def _report(model: nn.Module, split: Split, args: argparse.Namespace, names: Seq
     model.zero_grad()
     final = nn.MSELoss()(model(inputs), targets)
     final.backward()
-    verdict = convergence_verdict(gradient_norm(model.parameters()))
+    converged, verdict = convergence_verdict(gradient_norm(model.parameters()))
     print(f"training loss (scaled units) {losses[0]:.6g} at epoch 1 -> {final.item():.6g}; {verdict}")
     for part, X, y in (("training", split.X_train, split.y_train), ("validation", split.X_val, split.y_val)):
         if len(y):
@@ -229,7 +229,7 @@ def _report(model: nn.Module, split: Split, args: argparse.Namespace, names: Seq
             r2 = 1 - np.sum((y - predicted) ** 2) / np.sum((y - y.mean()) ** 2) if np.ptp(y) > 0 else float("nan")
             print(f"{part:<10} mse {mse:.6g}  R^2 {r2:.4f}  ({len(y)} rows, original units)")
     if args.model == "linear":
-        _compare_with_closed_form(model, split, args, names, verdict.endswith("converged"))
+        _compare_with_closed_form(model, split, args, names, converged)
     else:
         X, y = (split.X_val, split.y_val) if len(split.y_val) else (split.X_train, split.y_train)
         weight, bias = least_squares(split.X_train, split.y_train)
