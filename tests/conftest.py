@@ -44,6 +44,22 @@ def assert_same_error(theirs: Callable[[], Any], ours: Callable[[], Any], exact:
         assert str(got.value).startswith(str(expected.value))
 
 
+def graph_nodes(*outputs: Any) -> list[Any]:
+    """Every Node reachable from the outputs' grad_fns, each once (an iterative walk: deep graphs are fine)."""
+    from tinygrad_lr.autograd.function import Node
+
+    nodes: list[Any] = []
+    seen: set[int] = set()
+    stack = [out.grad_fn for out in outputs if out.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            nodes.append(node)
+            stack.extend(e for e in node.next_entries if isinstance(e, Node))
+    return nodes
+
+
 @pytest.fixture
 def torch() -> Any:
     return require_torch()

@@ -292,6 +292,46 @@ def draw_expand(data: Any) -> Sample:
     return Sample((real(rng_from(data), shape),), {"sizes": tuple(lead) + tuple(sizes)})
 
 
+def draw_mm(data: Any) -> Sample:
+    n, k, m = (data.draw(st.integers(1, 3), label=name) for name in "nkm")
+    rng = rng_from(data)
+    return Sample((real(rng, (n, k)), real(rng, (k, m))))
+
+
+def draw_norm(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    p = data.draw(st.sampled_from([1, 2, 3]), label="p")
+    dim = data.draw(st.one_of(st.none(), st.just(dim_of(data, len(shape)))), label="dim")
+    keepdim = data.draw(st.booleans(), label="keepdim")
+    return Sample((nonzero(rng_from(data), shape),), {"p": p, "dim": dim, "keepdim": keepdim})
+
+
+def draw_split(data: Any) -> Sample:
+    """A split size (the last piece may be shorter) or a list of section sizes, along any dim."""
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    dim = dim_of(data, len(shape))
+    size = shape[dim]
+    if data.draw(st.booleans(), label="sections"):
+        first = data.draw(st.integers(0, size), label="first section")
+        sections: Any = [first, size - first]
+    else:
+        sections = data.draw(st.integers(1, size), label="split size")
+    return Sample((real(rng_from(data), shape),), {"sections": sections, "dim": dim})
+
+
+def draw_chunk(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    chunks = data.draw(st.integers(1, 4), label="chunks")
+    return Sample((real(rng_from(data), shape),), {"chunks": chunks, "dim": dim_of(data, len(shape))})
+
+
+def draw_repeat(data: Any) -> Sample:
+    shape = data.draw(any_shape(max_side=2), label="shape")
+    lead = data.draw(st.lists(st.integers(1, 2), max_size=1), label="new leading repeats")
+    reps = data.draw(st.lists(st.integers(1, 3), min_size=len(shape), max_size=len(shape)), label="repeats")
+    return Sample((real(rng_from(data), shape),), {"sizes": tuple(lead) + tuple(reps)})
+
+
 def _slice_for(data: Any, size: int) -> slice:
     start = data.draw(st.one_of(st.none(), st.integers(-size, size)), label="start")
     stop = data.draw(st.one_of(st.none(), st.integers(-size - 1, size + 1)), label="stop")
@@ -475,6 +515,7 @@ OP_CASES: list[OpCase] = [
     _case("abs", unary(nonzero), lambda a: a.abs(), lambda t, a: a.abs()),
     _case("matmul", draw_matmul, lambda a, b: a @ b, lambda t, a, b: a @ b),
     _case("matmul_function", draw_matmul, lambda a, b: tg.matmul(a, b), lambda t, a, b: t.matmul(a, b)),
+    _case("mm", draw_mm, lambda a, b: a.mm(b), lambda t, a, b: a.mm(b)),
     # reductions
     _case("sum", draw_reduction(), lambda a, dim, keepdim: a.sum(dim, keepdim),
           lambda t, a, dim, keepdim: a.sum(dim, keepdim)),
@@ -490,6 +531,7 @@ OP_CASES: list[OpCase] = [
           lambda t, a, dim, keepdim: a.min(dim=dim, keepdim=keepdim)),
     _case("amax", draw_reduction(distinct), lambda a, dim, keepdim: a.amax(dim, keepdim),
           lambda t, a, dim, keepdim: a.amax(() if dim is None else dim, keepdim)),
+    _case("norm", draw_norm, lambda a, **kw: a.norm(**kw), lambda t, a, **kw: a.norm(**kw)),
     _case("amin", draw_reduction(distinct), lambda a, dim, keepdim: a.amin(dim, keepdim),
           lambda t, a, dim, keepdim: a.amin(() if dim is None else dim, keepdim)),
     # shape
@@ -502,6 +544,11 @@ OP_CASES: list[OpCase] = [
           lambda t, a, dim0, dim1: a.transpose(dim0, dim1)),
     _case("permute", draw_permute, lambda a, dims: a.permute(*dims), lambda t, a, dims: a.permute(dims)),
     _case("expand", draw_expand, lambda a, sizes: a.expand(*sizes), lambda t, a, sizes: a.expand(sizes)),
+    _case("t", unary(max_dims=2), lambda a: a.t(), lambda t, a: a.t()),
+    _case("repeat", draw_repeat, lambda a, sizes: a.repeat(*sizes), lambda t, a, sizes: a.repeat(sizes)),
+    _case("split", draw_split, lambda a, sections, dim: a.split(sections, dim),
+          lambda t, a, sections, dim: a.split(sections, dim)),
+    _case("chunk", draw_chunk, lambda a, **kw: a.chunk(**kw), lambda t, a, **kw: a.chunk(**kw)),
     # torch deprecates .T on other than 2 dims (a warning); it reverses the dims, as permute does
     _case("T", unary(min_dims=1), lambda a: a.T, lambda t, a: a.permute(*reversed(range(a.ndim)))),
     # indexing

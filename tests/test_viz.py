@@ -7,13 +7,13 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import require_dot
+from conftest import graph_nodes, require_dot
 
 import tinygrad_lr as tl
 from tinygrad_lr.autograd.function import Node
+from tinygrad_lr.autograd.observe import observe_backward
 from tinygrad_lr.viz import GraphvizNotFoundError, draw_graph, explain_backward, render_graph, save_source
 from tinygrad_lr.viz import graph as graph_module
-from tinygrad_lr.viz.explain import _Narrator
 
 
 def _nodes(graph):
@@ -264,16 +264,15 @@ def test_explain_backward_matches_the_engine_and_changes_nothing():
     h.retain_grad()
     loss = ((h @ w2).sigmoid() * h.sum(dim=1, keepdim=True)).mean()
     w1.grad = tl.ones(3, 4, dtype=tl.float64)
-    narrator = _Narrator({}, 6)
-    pending = narrator._walk(loss._grad_fn, np.ones(()), "loss")
+    totals = {id(total.leaf): total.grad for total in observe_backward(loss).leaves}
     text = explain_backward(loss)
     assert w1.grad.numpy().tolist() == np.ones((3, 4)).tolist()  # untouched
     assert w2.grad is None and h.grad is None
     assert ".grad already holds mean 1, min 1, max 1, backward() would add" in text
     w1.grad = None
     loss.backward()  # the saved values are still there
-    np.testing.assert_allclose(pending[w1], w1.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(pending[w2], w2.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(totals[id(w1)], w1.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(totals[id(w2)], w2.grad.numpy(), rtol=1e-12)
 
 
 def _branching_graph():
@@ -286,20 +285,10 @@ def _branching_graph():
     return loss, a, b
 
 
-def _all_nodes(loss):
-    nodes, stack = [], [loss.grad_fn]
-    while stack:
-        node = stack.pop()
-        if node not in nodes:
-            nodes.append(node)
-            stack.extend(e for e in node.next_entries if isinstance(e, Node))
-    return nodes
-
-
 def test_explain_backward_narrates_the_engines_order_of_ops_and_leaves():
     loss, a, b = _branching_graph()
     engine_ops = []
-    for node in _all_nodes(loss):
+    for node in graph_nodes(loss):
         node.register_hook(lambda g, node=node: engine_ops.append(node.name()))
     leaf_order = []
     b.register_hook(lambda g: leaf_order.append("b"))
@@ -312,12 +301,12 @@ def test_explain_backward_narrates_the_engines_order_of_ops_and_leaves():
     assert narrated_leaves == leaf_order == ["b", "a"]
 
 
-def test_explain_backward_leaves_the_engines_bookkeeping_slots_alone():
+def test_explain_backward_leaves_the_graph_alone():
     loss, a, b = _branching_graph()
     loss.backward(retain_graph=True)
-    nodes = _all_nodes(loss)
+    nodes = graph_nodes(loss)
     missing = object()
-    slots = ("_visit", "_deps", "_grad_in", "saved_tensors", "_released")
+    slots = (*Node.__slots__, "saved_tensors", "_released", "_pre_hooks", "_retained")
     before = [[getattr(node, slot, missing) for slot in slots] for node in nodes]
     grads = a.grad.numpy().copy(), b.grad.numpy().copy()
     explain_backward(loss)

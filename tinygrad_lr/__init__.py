@@ -48,76 +48,24 @@ from tinygrad_lr.dtypes import (
     short,
     uint8,
 )
-from tinygrad_lr.functional import (
-    abs,
-    add,
-    allclose,
-    amax,
-    amin,
-    argmax,
-    argmin,
-    chunk,
-    clamp,
-    clip,
-    cos,
-    div,
-    dot,
-    exp,
-    flatten,
-    isclose,
-    leaky_relu,
-    log,
-    log1p,
-    log_softmax,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    mm,
-    mul,
-    neg,
-    outer,
-    permute,
-    pow,
-    relu,
-    reshape,
-    sigmoid,
-    sin,
-    softmax,
-    softplus,
-    split,
-    sqrt,
-    square,
-    squeeze,
-    std,
-    sub,
-    sum,
-    tanh,
-    transpose,
-    unsqueeze,
-    var,
-)
+from tinygrad_lr.ops import functions as _functions
+from tinygrad_lr.ops.functions import *  # noqa: F403 - abs, exp, sum, cat, where, ...: made from the op table
 from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
 from tinygrad_lr.serialization import load, save
-from tinygrad_lr.value import Size, Value, cat, stack, where
+from tinygrad_lr.value import Size, Value
 
 Tensor = Value
-concat = concatenate = cat
+concat = concatenate = cat  # noqa: F405
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "add", "div", "mul", "neg", "pow", "square", "sub", "allclose", "dot", "isclose", "mm", "outer", "chunk", "split",
-    "Function", "Generator", "Size", "Tensor", "Value", "abs", "amax", "amin", "arange", "argmax", "argmin",
-    "as_tensor", "autograd", "bool", "cat", "clamp", "clip", "concat", "concatenate", "cos", "default_generator",
-    "double", "empty", "enable_grad", "exp", "eye", "flatten", "float", "float16", "float32", "float64",
-    "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16", "int32",
-    "int64", "is_grad_enabled", "leaky_relu", "linspace", "log", "log1p", "log_softmax", "long", "manual_seed",
-    "matmul", "max", "maximum", "mean", "min", "minimum", "nn", "no_grad", "ones", "ones_like", "permute", "rand",
-    "rand_like", "randint", "randn", "randn_like", "randperm", "relu", "reshape", "seed", "set_default_dtype",
-    "set_grad_enabled", "short", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "std", "sum",
-    "tanh", "tensor", "transpose", "uint8", "unsqueeze", "var", "where", "zeros", "zeros_like",
-    "data", "load", "optim", "save", "utils",
-]
+    "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
+    "concatenate", "data", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16",
+    "float32", "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int",
+    "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn",
+    "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randint", "randn", "randn_like", "randperm",
+    "save", "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros",
+    "zeros_like",
+    *_functions.__all__,
+]  # fmt: skip

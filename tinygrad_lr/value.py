@@ -1,29 +1,32 @@
-"""`Value`: a NumPy array that remembers how it was computed, so `backward()` can differentiate it.
+"""`Value`, the core: a NumPy array that remembers how it was computed, so `backward()` can differentiate it.
 
 A Value holds its array in `_data`, its accumulated gradient in `_grad` (a Value, or None), and,
 when it is the result of an op that needs a gradient, the node that made it in `_grad_fn`.
 Leaves (`grad_fn is None`) are the Values a user creates; only they keep `.grad` after backward
 (non-leaves do if asked with `retain_grad()`). A scalar is a 0-d Value.
 
-Operators and methods here only prepare arguments (Python numbers, dtype promotion) and call
-the `Function`s in `tinygrad_lr.ops`, where each op's forward and backward live side by side.
+This module is the bottom layer: the slots, construction, and the autograd and array attributes.
+It imports nothing of the engine or the ops. The ops (`+`, `exp`, `sum`, `reshape`, ...) are Value
+methods too, but each is declared next to its `Function` in `tinygrad_lr/ops/` and installed on
+this class by the op table (`tinygrad_lr/ops/table.py`); type checkers see them through `_Methods`.
 """
 
 from __future__ import annotations
 
-import builtins
-import numbers
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinygrad_lr import arguments, dtypes
-from tinygrad_lr.autograd.grad_mode import STATE
-from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr import dtypes
 from tinygrad_lr.formatting import format_value
+
+if TYPE_CHECKING:  # the op table's methods, for type checkers and "go to definition" (installed at import)
+    from tinygrad_lr.ops.methods import ValueMethods as _Methods
+else:
+    _Methods = object
 
 Shape = tuple[int, ...]
 
@@ -70,7 +73,8 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
-class Value:
+
+class Value(_Methods):
     """An n-dimensional array (0-d for a scalar) with reverse-mode automatic differentiation.
 
     `Value(data, dtype=None, requires_grad=False)` follows torch.tensor: float arrays keep their
@@ -81,6 +85,7 @@ class Value:
     __array_priority__ = 1000  # NumPy defers to Value's reflected operators
     __array_ufunc__ = None
     __hash__ = object.__hash__
+    _tracks_versions = True  # in-place changes are recorded for backward's check; not through `.data`
 
     _data: np.ndarray
     _grad: Value | None
@@ -92,18 +97,15 @@ class Value:
         array = as_array(data, dtype)
         if isinstance(data, Value) and array is data._data:
             array = array.copy()  # a new leaf never shares memory with the Value it was built from
-        self._data = array
-        self._grad = None
-        self._grad_fn = None
-        self._requires_grad = False
-        self._hooks = None
-        if requires_grad:
-            self.requires_grad_(True)
+        init_leaf(self, array, requires_grad)
 
+    # The two constructors below are `init_leaf` inlined: they run once per op (the no-graph path and the
+    # graph path), where a further call costs measurably. tests/test_layers.py checks every construction
+    # path sets every slot.
     @classmethod
     def _make(cls, array: np.ndarray, node: Any) -> Value:
         """A result of a recorded op (no checks: the engine's fast path)."""
-        v = object.__new__(Value)
+        v = _new(Value)
         v._data = array
         v._grad = None
         v._grad_fn = node
@@ -114,13 +116,14 @@ class Value:
     @classmethod
     def _make_const(cls, array: Any) -> Value:
         """A Value that needs no gradient, wrapping `array` without copying."""
-        v = object.__new__(Value)
+        v = _new(Value)
         v._data = array if type(array) is np.ndarray else np.asarray(array)
         v._grad = None
         v._grad_fn = None
         v._requires_grad = False
         v._hooks = None
         return v
+
 
     # ----- autograd attributes -------------------------------------------------------------
     @property
@@ -215,7 +218,10 @@ class Value:
         `gradient` is d(loss)/d(self) for a non-scalar self (vector-Jacobian product); the graph's
         saved arrays are freed afterwards unless `retain_graph=True`.
         """
-        autograd_api.backward(self, gradient, retain_graph, create_graph, inputs)
+        from tinygrad_lr.autograd import api  # the engine builds on Value: backward is its one call upward
+
+        api.backward(self, gradient, retain_graph, create_graph, inputs)
+
 
     def detach(self) -> Value:
         """A Value sharing this one's memory, cut off from the graph (a leaf with requires_grad=False)."""
@@ -326,612 +332,34 @@ class Value:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    # ----- dtype conversion ----------------------------------------------------------------
-    def to(self, *args: Any, **kwargs: Any) -> Value:
-        """Cast to a dtype (differentiable). Device arguments ('cpu') are accepted and ignored."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, Value):
-                dtype = a.dtype
-            elif not isinstance(a, str):
-                dtype = a
-        if dtype is None or np.dtype(dtype) == self._data.dtype:
-            return self
-        return ops.Cast.apply(self, np.dtype(dtype))
-
-    def type(self, dtype: Any = None) -> Any:
-        if dtype is None:
-            return f"tinygrad_lr.{self.dtype}"
-        return self.to(dtype)
-
-    def type_as(self, other: Value) -> Value:
-        return self.to(other.dtype)
-
-    def double(self) -> Value:
-        return self.to(dtypes.float64)
-
-    def float(self) -> Value:
-        return self.to(dtypes.float32)
-
-    def long(self) -> Value:
-        return self.to(dtypes.int64)
-
-    def int(self) -> Value:
-        return self.to(dtypes.int32)
-
-    def bool(self) -> Value:
-        return self.to(dtypes.bool)
+    def contiguous(self) -> Value:
+        return self
 
     def cpu(self) -> Value:
         return self
 
-    clone: ClassVar[Callable[[Value], Value]]  # recorded directly, as the operators below
 
-    def contiguous(self) -> Value:
-        return self
+def require_value(x: Any, function: str, name: str, position: int) -> Value:
+    """`x` itself if it is a Value, else torch's TypeError naming the argument and the type that was given."""
+    if not isinstance(x, Value):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
 
-    # ----- arithmetic ----------------------------------------------------------------------
-    # a + b, a - b and a * b, and the elementwise functions below, are functions that record their op
-    # themselves, made at the end of this module (function.binary_recorder / unary_recorder): a method
-    # calling the op's apply would cost one more Python call per op, ~3 % of a small op.
-    __add__: ClassVar[Callable[[Value, Any], Value]]
-    __sub__: ClassVar[Callable[[Value, Any], Value]]
-    __mul__: ClassVar[Callable[[Value, Any], Value]]
 
-    def __radd__(self, other: Any) -> Value:
-        a, b = _prepare_operands(self, other)
-        return ops.Add._record_binary(b, a)
+def init_leaf(v: Value, array: np.ndarray, requires_grad: bool = False) -> Value:
+    """Set every slot of a new leaf `v` (Value.__init__ and Parameter.__init__ share it)."""
+    v._data = array
+    v._grad = None
+    v._grad_fn = None
+    v._requires_grad = False
+    v._hooks = None
+    if requires_grad:
+        v.requires_grad_(True)
+    return v
 
-    def __rsub__(self, other: Any) -> Value:
-        a, b = _prepare_operands(self, other)
-        return ops.Sub._record_binary(b, a)
 
-    def __rmul__(self, other: Any) -> Value:
-        a, b = _prepare_operands(self, other)
-        return ops.Mul._record_binary(b, a)
+_new = object.__new__
 
-    def __truediv__(self, other: Any) -> Value:
-        a, b = _pair(self, other, floating=True)
-        return ops.Div._record_binary(a, b)
-
-    def __rtruediv__(self, other: Any) -> Value:
-        a, b = _pair(self, other, floating=True)
-        return ops.Div._record_binary(b, a)
-
-    def __pow__(self, other: Any) -> Value:
-        if isinstance(other, numbers.Number) and not isinstance(other, bool):
-            if self._data.dtype.kind != "f":  # torch: int ** 0.5 is the default float dtype, int ** 2 stays int
-                return ops.PowScalar.apply(self.to(dtypes.scalar_dtype(other, self._data.dtype)), other)
-            return ops.PowScalar.apply(self, other)
-        a, b = _pair(self, other)
-        return ops.Pow.apply(a, b)
-
-    def __rpow__(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return ops.Pow.apply(b, a)
-
-    __neg__: ClassVar[Callable[[Value], Value]]
-
-    def __pos__(self) -> Value:
-        return self
-
-    __abs__: ClassVar[Callable[[Value], Value]]
-
-    def __matmul__(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return ops.MatMul.apply(a, b)
-
-    def __rmatmul__(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return ops.MatMul.apply(b, a)
-
-    def __floordiv__(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return Value._make_const(np.floor_divide(_array_of(a), _array_of(b)))
-
-    def __mod__(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return Value._make_const(np.remainder(_array_of(a), _array_of(b)))
-
-    add: ClassVar[Callable[[Value, Any], Value]]  # (aliases of the recorded operators: made with them)
-    sub: ClassVar[Callable[[Value, Any], Value]]
-    subtract: ClassVar[Callable[[Value, Any], Value]]
-    mul: ClassVar[Callable[[Value, Any], Value]]
-    multiply: ClassVar[Callable[[Value, Any], Value]]
-    div = __truediv__
-    divide = __truediv__
-    pow = __pow__
-    neg: ClassVar[Callable[[Value], Value]]
-    negative: ClassVar[Callable[[Value], Value]]
-    abs: ClassVar[Callable[[Value], Value]]
-    matmul = __matmul__
-
-    def mm(self, other: Value) -> Value:
-        return self @ other
-
-    # ----- comparisons (no gradient) -------------------------------------------------------
-    def _compare(self, other: Any, ufunc: Any) -> Value:
-        a, b = _pair(self, other)
-        return Value._make_const(ufunc(_array_of(a), _array_of(b)))
-
-    def __lt__(self, other: Any) -> Value:
-        return self._compare(other, np.less)
-
-    def __le__(self, other: Any) -> Value:
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other: Any) -> Value:
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other: Any) -> Value:
-        return self._compare(other, np.greater_equal)
-
-    def __eq__(self, other: Any) -> Value:  # type: ignore[override]
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other: Any) -> Value:  # type: ignore[override]
-        return self._compare(other, np.not_equal)
-
-    def __invert__(self) -> Value:
-        return Value._make_const(np.invert(self._data))
-
-    def __and__(self, other: Any) -> Value:
-        return self._compare(other, np.bitwise_and)
-
-    def __or__(self, other: Any) -> Value:
-        return self._compare(other, np.bitwise_or)
-
-    lt = __lt__
-    le = __le__
-    gt = __gt__
-    ge = __ge__
-    eq = __eq__
-    ne = __ne__
-
-    def equal(self, other: Value) -> builtins.bool:
-        return self.shape == other.shape and bool(np.array_equal(self._data, _array_of(other)))
-
-    def allclose(self, other: Any, rtol: builtins.float = 1e-5, atol: builtins.float = 1e-8) -> builtins.bool:
-        return bool(np.allclose(self._data, _array_of(other), rtol=rtol, atol=atol))
-
-    def isnan(self) -> Value:
-        return Value._make_const(np.isnan(self._data))
-
-    def sign(self) -> Value:
-        return Value._make_const(np.sign(self._data))
-
-    # ----- elementwise functions -----------------------------------------------------------
-    # (recorded directly, as the arithmetic operators: see the end of this module)
-    exp: ClassVar[Callable[[Value], Value]]
-    log: ClassVar[Callable[[Value], Value]]
-    log1p: ClassVar[Callable[[Value], Value]]
-    sqrt: ClassVar[Callable[[Value], Value]]
-    sin: ClassVar[Callable[[Value], Value]]
-    cos: ClassVar[Callable[[Value], Value]]
-    tanh: ClassVar[Callable[[Value], Value]]
-    sigmoid: ClassVar[Callable[[Value], Value]]
-    relu: ClassVar[Callable[[Value], Value]]
-
-    def leaky_relu(self, negative_slope: builtins.float = 0.01) -> Value:
-        return ops.LeakyRelu.apply(self, negative_slope)
-
-    def softplus(self, beta: builtins.float = 1.0, threshold: builtins.float = 20.0) -> Value:
-        return ops.Softplus.apply(self, beta, threshold)
-
-    def square(self) -> Value:
-        return ops.PowScalar.apply(self, 2)
-
-    def rsqrt(self) -> Value:
-        return ops.PowScalar.apply(self, -0.5)
-
-    def reciprocal(self) -> Value:
-        return 1.0 / self
-
-    def clamp(self, min: Any = None, max: Any = None) -> Value:  # noqa: A002 - torch's names
-        """Limit to [min, max]; the gradient passes where min <= x <= max (torch's convention)."""
-        if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        # the result dtype is torch's result_type of all three (an int tensor clamped at 2.5 becomes float)
-        bounds = [b for b in (min, max) if b is not None]
-        target = dtypes.promote_tensors(
-            [(v._data.dtype, v._data.ndim) for v in (self, *bounds) if isinstance(v, Value)]
-        )
-        for b in bounds:
-            if not isinstance(b, Value):
-                target = dtypes.scalar_dtype(b, target)
-        lo, hi = (b.to(target) if isinstance(b, Value) else b for b in (min, max))
-        return ops.Clamp.apply(self.to(target), lo, hi)
-
-    clip = clamp
-
-    def maximum(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return ops.Maximum.apply(a, b)
-
-    def minimum(self, other: Any) -> Value:
-        a, b = _pair(self, other)
-        return ops.Minimum.apply(a, b)
-
-    def softmax(self, dim: builtins.int) -> Value:
-        return ops.Softmax.apply(self, arguments.single_dim(dim, self._data.ndim))
-
-    def log_softmax(self, dim: builtins.int) -> Value:
-        return ops.LogSoftmax.apply(self, arguments.single_dim(dim, self._data.ndim))
-
-    def where(self, condition: Any, other: Any) -> Value:
-        return where(condition, self, other)
-
-    # ----- reductions ----------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
-        """Sum over `dim` (all dims if None); integer and bool data sum as int64, as in torch."""
-        source = self.to(dtype) if dtype is not None else self
-        if source._data.dtype.kind in "biu":
-            source = source.to(dtypes.int64)
-        return ops.Sum.apply(source, arguments.dims(dim, self._data.ndim), keepdim)
-
-    def mean(self, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
-        source = self.to(dtype) if dtype is not None else self
-        if source._data.dtype.kind not in "f":
-            raise RuntimeError(
-                "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-                f"dtype. Got: {arguments.torch_dtype_name(source.dtype)}"
-            )
-        return ops.Mean.apply(source, arguments.dims(dim, self._data.ndim), keepdim)
-
-    def var(
-        self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
-    ) -> Value:
-        """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
-        axes = arguments.dims(dim, self._data.ndim)
-        return ops.Var.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
-
-    def std(
-        self, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
-    ) -> Value:
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
-
-    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        """The largest element; with `dim`, a (values, indices) pair as torch.max(dim) returns."""
-        if isinstance(dim, Value):
-            return self.maximum(dim)
-        if self._data.size == 0:
-            ops.check_reduction_size("max", self._data.shape, arguments.dims(dim, self._data.ndim))
-        if dim is None:
-            return ops.Max._record_unary(self)
-        values = ops.MaxDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
-        return MinMax(values, self.argmax(dim, keepdim))
-
-    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        """The smallest element; with `dim`, a (values, indices) pair as torch.min(dim) returns."""
-        if isinstance(dim, Value):
-            return self.minimum(dim)
-        if self._data.size == 0:
-            ops.check_reduction_size("min", self._data.shape, arguments.dims(dim, self._data.ndim))
-        if dim is None:
-            return -ops.Max.apply(-self)
-        values = -ops.MaxDim.apply(-self, arguments.single_dim(dim, self._data.ndim), keepdim)
-        return MinMax(values, self.argmin(dim, keepdim))
-
-    def amax(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        return ops.Amax.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
-
-    def amin(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        if self._data.size == 0:
-            ops.check_reduction_size("amin", self._data.shape, arguments.dims(dim, self._data.ndim))
-        return -ops.Amax.apply(-self, arguments.dims(dim, self._data.ndim), keepdim)
-
-    def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        return _arg_reduce(np.argmax, self._data, dim, keepdim)
-
-    def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        return _arg_reduce(np.argmin, self._data, dim, keepdim)
-
-    def norm(self, p: builtins.float = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        if p == 2:
-            return (self * self).sum(dim, keepdim).sqrt()
-        if p == 1:
-            return self.abs().sum(dim, keepdim)
-        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
-
-    # ----- shape ---------------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Value:
-        target = arguments.shape_arg(shape)
-        if target == self._data.shape:
-            return self
-        return ops.Reshape.apply(self, arguments.resolve_shape(target, self._data.size, self._data.shape))
-
-    view = reshape
-
-    def view_as(self, other: Value) -> Value:
-        return self.reshape(other.shape)
-
-    def reshape_as(self, other: Value) -> Value:
-        return self.reshape(other.shape)
-
-    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Value:
-        shape = self._data.shape
-        if not shape:
-            return self.reshape(1)
-        start = arguments.single_dim(start_dim, len(shape))
-        end = arguments.single_dim(end_dim, len(shape))
-        if start > end:
-            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-        merged = int(np.prod(shape[start : end + 1]))
-        return self.reshape(shape[:start] + (merged,) + shape[end + 1 :])
-
-    def squeeze(self, dim: Any = None) -> Value:
-        shape = self._data.shape
-        if dim is None:
-            return self.reshape(tuple(s for s in shape if s != 1))
-        requested = dim if isinstance(dim, (tuple, list)) else (dim,)
-        axes = {arguments.single_dim(d, max(len(shape), 1)) for d in requested}
-        return self.reshape(tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
-
-    def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Value, ...]:
-        """Pieces along `dim`: of `split_size` each (the last may be shorter), or of the listed sizes."""
-        axis = arguments.single_dim(dim, self._data.ndim)
-        size = self._data.shape[axis] if self._data.ndim else 1
-        if isinstance(split_size_or_sections, (list, tuple)):
-            sizes = [int(s) for s in split_size_or_sections]
-            if builtins.sum(sizes) != size or builtins.min(sizes, default=0) < 0:
-                raise RuntimeError(
-                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
-                    f"dimension {dim}), but got split_sizes={sizes}"
-                )
-        else:
-            step = int(split_size_or_sections)
-            if step < 0:
-                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
-            if step == 0 and size != 0:
-                raise RuntimeError(
-                    f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
-                )
-            sizes = [builtins.min(step, size - start) for start in range(0, size, step)] if size else [0]
-        pieces = []
-        start = 0
-        for length in sizes:
-            pieces.append(self[(slice(None),) * axis + (slice(start, start + length),)])
-            start += length
-        return tuple(pieces)
-
-    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Value, ...]:
-        """`chunks` pieces along `dim` of ceil(size / chunks) each (fewer when they run out), as torch.chunk."""
-        if chunks <= 0:
-            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        axis = arguments.single_dim(dim, self._data.ndim)
-        size = self._data.shape[axis] if self._data.ndim else 1
-        if size == 0:
-            return tuple(self.split(0, dim) * chunks)
-        return self.split(-(-size // chunks), dim)
-
-    def unsqueeze(self, dim: builtins.int) -> Value:
-        shape = self._data.shape
-        axis = arguments.single_dim(dim, len(shape) + 1)
-        return self.reshape(shape[:axis] + (1,) + shape[axis:])
-
-    def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Value:
-        ndim = self._data.ndim
-        order = list(range(ndim))
-        if ndim:
-            a, b = arguments.single_dim(dim0, ndim), arguments.single_dim(dim1, ndim)
-            order[a], order[b] = order[b], order[a]
-        return self.permute(*order)
-
-    swapaxes = transpose
-
-    def t(self) -> Value:
-        if self._data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
-        return self.permute(*reversed(range(self._data.ndim)))
-
-    @property
-    def T(self) -> Value:  # noqa: N802 - torch's name
-        return self.permute(*reversed(range(self._data.ndim)))
-
-    @property
-    def mT(self) -> Value:  # noqa: N802 - torch's name
-        return self.transpose(-2, -1)
-
-    def permute(self, *dims: Any) -> Value:
-        requested = arguments.shape_arg(dims)
-        if len(requested) != self._data.ndim:
-            raise RuntimeError(
-                f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
-                f"desired ordering of dimensions i.e. input.dim() = {self._data.ndim} is not equal to len(dims) = "
-                f"{len(requested)}"
-            )
-        order = tuple(arguments.single_dim(d, self._data.ndim) for d in requested)
-        if len(set(order)) < len(order):
-            raise RuntimeError("permute(): duplicate dims are not allowed.")
-        if order == tuple(range(self._data.ndim)):
-            return self
-        return ops.Permute.apply(self, order)
-
-    def expand(self, *sizes: Any) -> Value:
-        target = arguments.shape_arg(sizes)
-        shape = self._data.shape
-        lead = len(target) - len(shape)
-        if lead < 0:
-            raise RuntimeError(
-                f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
-                f"dimensions in the tensor ({len(shape)})"
-            )
-        resolved = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(target))
-        if resolved == shape:
-            return self
-        return ops.Expand.apply(self, resolved)
-
-    def expand_as(self, other: Value) -> Value:
-        return self.expand(other.shape)
-
-    def repeat(self, *sizes: Any) -> Value:
-        reps = arguments.shape_arg(sizes)
-        out = self.reshape((1,) * (len(reps) - self._data.ndim) + self._data.shape)
-        for axis, count in enumerate(reps):
-            if count != 1:
-                out = cat([out] * count, dim=axis)
-        return out
-
-    def __getitem__(self, index: Any) -> Value:
-        return ops.Index.apply(self, _normalize_index(index))
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        """`x[index] = value` in x's memory; recorded (IndexPut) when x or value needs a gradient, as in torch."""
-        index = _normalize_index(index)
-        if STATE.enabled and (self._requires_grad or _requires_grad(value)):
-            self._record_inplace(lambda before: ops.IndexPut.apply(before, value, index), value)
-            return
-        if self._tracks_versions:
-            mark_modified(self._data)
-        self._data[index] = _array_of(value)
-
-    # ----- in-place ------------------------------------------------------------------------
-    _tracks_versions = True  # in-place changes are recorded for backward's check; not through `.data`
-
-    def _check_inplace(self) -> None:
-        """torch's rule for in-place ops, and a note that this memory changed (see autograd/versions.py)."""
-        if self._requires_grad and STATE.enabled:
-            if self._grad_fn is None:
-                raise RuntimeError(LEAF_INPLACE_MESSAGE)
-            raise RuntimeError(
-                "in-place operations on a Value that is part of a graph are not supported: use the "
-                "out-of-place form (x = x + y) instead"
-            )
-        if self._tracks_versions:
-            mark_modified(self._data)
-
-    def _inplace(self, ufunc: Any, other: Any, outofplace: Callable[[Value, Any], Value]) -> Value:
-        """`self <op>= other` in this Value's memory; recorded in the graph when a gradient needs it."""
-        if STATE.enabled and (self._requires_grad or _requires_grad(other)):
-            return self._record_inplace(lambda before: outofplace(before, other), other)
-        self._check_inplace()
-        operand = _array_of(other)
-        try:
-            ufunc(self._data, operand, out=self._data, casting="same_kind")
-        except (TypeError, np._core._exceptions._UFuncOutputCastingError):  # type: ignore[attr-defined]
-            if isinstance(operand, (numbers.Number, np.generic)):
-                result = dtypes.scalar_dtype(operand, self._data.dtype)
-            else:
-                result = dtypes.promote_pair(self._data.dtype, np.asarray(operand).dtype)
-            raise arguments.inplace_cast_error(result, self._data.dtype) from None
-        except ValueError:
-            raise arguments.inplace_shape_error(self._data.shape, np.shape(operand)) from None
-        return self
-
-    def _record_inplace(self, compute: Callable[[Value], Value], operand: Any) -> Value:
-        """An in-place op inside a graph, as torch records it: the memory changes in place, and this Value's
-        `grad_fn` becomes the op's node, whose input is the value from before the change.
-
-        `compute(before)` builds the result out of place from a Value holding the old value.
-        """
-        if self._grad_fn is None and self._requires_grad:
-            raise RuntimeError(LEAF_INPLACE_MESSAGE)
-        memory = self._data
-        if memory.base is not None:
-            raise RuntimeError(
-                "in-place operations inside a graph on a Value that shares memory with another (a view from "
-                "reshape, transpose or indexing) are not supported: use the out-of-place form (x = x + y)"
-            )
-        # The op may save its input for backward, and this memory is about to change: it gets a copy
-        # (torch clones the original value for the same reason).
-        old = memory.copy()
-        before = Value._make_const(old) if self._grad_fn is None else Value._make(old, self._grad_fn)
-        result = compute(before)
-        if result._data.shape != memory.shape:
-            raise arguments.inplace_shape_error(memory.shape, np.shape(_array_of(operand)))
-        if result._data.dtype != memory.dtype:
-            if not np.can_cast(result._data.dtype, memory.dtype, casting="same_kind"):
-                raise arguments.inplace_cast_error(result._data.dtype, memory.dtype)
-            result = result.to(memory.dtype)
-        if self._tracks_versions:
-            mark_modified(memory)  # nodes that saved the old value now refuse to use it, as in torch
-        np.copyto(memory, result._data)
-        self._grad_fn = result._grad_fn
-        self._requires_grad = result._requires_grad
-        return self
-
-    def _augmented(self, other: Any, inplace: Callable[[Value, Any], Value], outofplace: Any) -> Value:
-        """`x += y`: in place like torch; a recorded view gets a new node instead (same gradients)."""
-        if self._requires_grad and STATE.enabled and self._grad_fn is not None and self._data.base is not None:
-            return outofplace(self, other)
-        return inplace(self, other)
-
-    def __iadd__(self, other: Any) -> Value:
-        return self._augmented(other, Value.add_, Value.__add__)
-
-    def __isub__(self, other: Any) -> Value:
-        return self._augmented(other, Value.sub_, Value.__sub__)
-
-    def __imul__(self, other: Any) -> Value:
-        return self._augmented(other, Value.mul_, Value.__mul__)
-
-    def __itruediv__(self, other: Any) -> Value:
-        return self._augmented(other, Value.div_, Value.__truediv__)
-
-    def add_(self, other: Any, alpha: builtins.float = 1) -> Value:
-        """self += alpha * other, in place."""
-        return self._inplace(np.add, _scaled(other, alpha), Value.__add__)
-
-    def sub_(self, other: Any, alpha: builtins.float = 1) -> Value:
-        """self -= alpha * other, in place."""
-        return self._inplace(np.subtract, _scaled(other, alpha), Value.__sub__)
-
-    def mul_(self, other: Any) -> Value:
-        return self._inplace(np.multiply, other, Value.__mul__)
-
-    def div_(self, other: Any) -> Value:
-        return self._inplace(np.divide, other, Value.__truediv__)
-
-    def zero_(self) -> Value:
-        """Set every element to 0, in place."""
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Value:
-        """Set every element to `value` (a number or a one-element Value), in place."""
-        if STATE.enabled and (self._requires_grad or _requires_grad(value)):
-            return self._overwrite_in_graph(value)
-        self._check_inplace()
-        self._data.fill(_array_of(value))
-        return self
-
-    def copy_(self, src: Any) -> Value:
-        """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape.
-
-        Inside a graph the copy is recorded: the gradient flows to `src` (none to the old value).
-        """
-        source = _array_of(src)
-        try:
-            broadcast = np.broadcast_to(source, self._data.shape)
-        except ValueError:
-            raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
-        if STATE.enabled and (self._requires_grad or _requires_grad(src)):
-            return self._overwrite_in_graph(src)
-        self._check_inplace()
-        np.copyto(self._data, broadcast, casting="unsafe")
-        return self
-
-    def _overwrite_in_graph(self, source: Any) -> Value:
-        """Every element replaced by `source` (broadcast, cast), recorded: the gradient flows to `source` only.
-
-        Written as where(nowhere, old, source), so the old value gets an exact zero gradient (not 0 * inf)."""
-        shape, dtype = self._data.shape, self._data.dtype
-        nowhere = Value._make_const(np.zeros(shape, dtype=bool))
-        new = source.to(dtype) if isinstance(source, Value) else Value._make_const(np.asarray(source, dtype=dtype))
-        return self._record_inplace(lambda before: where(nowhere, before, new), source)
-
-    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
-        from tinygrad_lr.random import default_generator
-
-        self._check_inplace()
-        self._data[...] = default_generator.uniform(a, b, self._data.shape)
-        return self
-
-    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Value:
-        from tinygrad_lr.random import default_generator
-
-        self._check_inplace()
-        self._data[...] = default_generator.normal(mean, std, self._data.shape)
-        return self
 
 
 class _UntrackedData(Value):
@@ -976,163 +404,3 @@ class _RemovableHandle:
             self._hooks.remove(self._hook)
 
 
-# ----- helpers that prepare arguments ---------------------------------------------------------
-def _array_of(x: Any) -> Any:
-    return x._data if isinstance(x, Value) else x
-
-
-def _prepare_operands(a: Value, b: Any) -> tuple[Any, Any]:
-    """The arguments of a binary operator of `a`: as they are if they need no preparation (see _same_kind),
-    else both Values of their promoted dtype."""
-    if _same_kind(a, b):
-        return a, b
-    return _pair(a, b)
-
-
-def _same_kind(a: Value, b: Any) -> bool:
-    """Whether `b` needs no preparation next to `a`: a Value of the same dtype, or a Python float next to floats."""
-    if type(b) is Value:
-        return b._data.dtype is a._data.dtype
-    return type(b) is float and a._data.dtype.kind == "f"
-
-
-def _requires_grad(x: Any) -> bool:
-    return isinstance(x, Value) and x._requires_grad
-
-
-def _scaled(other: Any, alpha: Any) -> Any:
-    """alpha * other for add_/sub_: a Value stays a Value (so its gradient is recorded), anything else an array."""
-    if alpha == 1:
-        return other
-    return other * alpha if isinstance(other, Value) else np.asarray(other) * alpha
-
-
-def _pair(a: Value, b: Any, floating: bool = False) -> tuple[Any, Any]:
-    """Make `b` an operand for `a`: Python numbers take a's dtype (torch's scalar rule), mixed dtypes promote."""
-    da = a._data.dtype
-    if (type(b) is float or type(b) is int) and da.kind == "f":
-        return a, b  # NumPy keeps a float array's dtype next to a Python number, as torch does
-    if isinstance(b, Value):
-        db = b._data.dtype
-        if db != da:
-            target = dtypes.promote_tensors([(da, a._data.ndim), (db, b._data.ndim)])
-            if floating and target.kind != "f":
-                target = dtypes.get_default_dtype()
-            return a.to(target), b.to(target)
-        if floating and da.kind != "f":
-            target = dtypes.get_default_dtype()
-            return a.to(target), b.to(target)
-        return a, b
-    if isinstance(b, (numbers.Number, np.generic)):
-        target = dtypes.scalar_dtype(b, da)
-        if floating and target.kind != "f":
-            target = dtypes.get_default_dtype()
-        if target != da:
-            a = a.to(target)
-        return a, np.asarray(b, dtype=target)
-    if isinstance(b, (np.ndarray, list, tuple)):
-        return _pair(a, Value(b), floating)
-    raise TypeError(f"unsupported operand type(s) for Value and {type(b).__name__}")
-
-
-def _normalize_index(index: Any) -> Any:
-    """Turn Values inside an index into arrays (bool masks and integer index tensors)."""
-    if isinstance(index, Value):
-        return index._data
-    if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, Value) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
-
-
-def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
-    if data.size == 0:
-        ops.check_reduction_size(fn.__name__, data.shape, arguments.dims(dim, data.ndim))
-    if dim is None:
-        result = np.asarray(fn(data), dtype=np.int64)
-        return Value._make_const(result.reshape((1,) * data.ndim) if keepdim else result)
-    axis = arguments.single_dim(dim, data.ndim)
-    if data.ndim == 0:
-        return Value._make_const(np.zeros((), dtype=np.int64))
-    return Value._make_const(fn(data, axis=axis, keepdims=keepdim).astype(np.int64))
-
-
-def where(condition: Any, input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
-    """Elementwise `input if condition else other`; gradients flow to the chosen side only."""
-    mask = np.asarray(_array_of(condition))
-    if mask.dtype != np.bool_:
-        raise RuntimeError(
-            "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{arguments.torch_dtype_name(mask.dtype)}"
-        )
-    if isinstance(input, Value):
-        a, b = _pair(input, other)
-    elif isinstance(other, Value):
-        b, a = _pair(other, input)
-    else:
-        a, b = Value(input), Value(other)
-        a, b = _pair(a, b)
-    return ops.Where.apply(mask, a, b)
-
-
-def cat(tensors: Sequence[Value], dim: int = 0) -> Value:
-    """Join along an existing dimension; each input's gradient is its slice of the output's."""
-    values = _promote_all(tensors, "cat")
-    return ops.Cat.apply(arguments.single_dim(dim, values[0]._data.ndim), *values)
-
-
-def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
-    """Join along a new dimension `dim`."""
-    values = _promote_all(tensors, "stack")
-    shapes = {v._data.shape for v in values}
-    if len(shapes) > 1:
-        first = values[0]
-        entry = next(i for i, v in enumerate(values) if v._data.shape != first._data.shape)
-        raise RuntimeError(
-            f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
-            f"{list(values[entry].shape)} at entry {entry}"
-        )
-    axis = arguments.single_dim(dim, values[0]._data.ndim + 1)
-    return cat([v.unsqueeze(axis) for v in values], dim=axis)
-
-
-def _promote_all(tensors: Sequence[Any], name: str) -> list[Value]:
-    if len(tensors) == 0:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
-    values = [t if isinstance(t, Value) else Value(t) for t in tensors]
-    target = values[0]._data.dtype
-    for v in values[1:]:
-        target = dtypes.promote_pair(target, v._data.dtype)
-    return [v.to(target) for v in values]
-
-
-from tinygrad_lr import ops  # noqa: E402  (ops build on Value)
-from tinygrad_lr.autograd import api as autograd_api  # noqa: E402  (the engine builds on Value too)
-from tinygrad_lr.autograd.function import binary_recorder, unary_recorder  # noqa: E402
-
-
-def _install_recorded_methods() -> None:
-    """Make Value's operators and elementwise methods: each records its op without a further call."""
-
-    def install(name: str, method: Callable[..., Value], op: type) -> None:
-        method.__name__, method.__qualname__ = name, f"Value.{name}"
-        method.__doc__ = op.__doc__  # the op's math, e.g. "tanh a;  da = g (1 - tanh^2 a)."
-        setattr(Value, name, method)
-
-    for name, op in {"__add__": ops.Add, "__sub__": ops.Sub, "__mul__": ops.Mul}.items():
-        install(name, binary_recorder(op, _prepare_operands), op)
-    unary = {
-        "__neg__": ops.Neg, "__abs__": ops.Abs, "clone": ops.Clone, "exp": ops.Exp, "log": ops.Log,
-        "log1p": ops.Log1p, "sqrt": ops.Sqrt, "sin": ops.Sin, "cos": ops.Cos, "tanh": ops.Tanh,
-        "sigmoid": ops.Sigmoid, "relu": ops.Relu,
-    }  # fmt: skip
-    for name, op in unary.items():
-        install(name, unary_recorder(op), op)
-    aliases = {"add": "__add__", "sub": "__sub__", "subtract": "__sub__", "mul": "__mul__", "multiply": "__mul__",
-               "neg": "__neg__", "negative": "__neg__", "abs": "__abs__"}  # fmt: skip
-    for alias, name in aliases.items():
-        setattr(Value, alias, getattr(Value, name))
-
-
-_install_recorded_methods()

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.autograd.engine import run_backward
+from tinygrad_lr.autograd.engine import _accumulate, run_backward
+from tinygrad_lr.value import Value
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
@@ -85,8 +86,6 @@ def backward(
     targets = _as_tuple(inputs)
     capture = {_capture_key(t): None for t in targets}
     run_backward(entries, seeds, retain_graph, create_graph, capture)
-    from tinygrad_lr.autograd.engine import _accumulate
-
     for t in targets:
         g = capture[_capture_key(t)]
         if g is not None:
@@ -139,6 +138,3 @@ def grad(
         else:
             results.append(Value._make_const(np.array(g, dtype=t._data.dtype, copy=True)))
     return tuple(results)
-
-
-from tinygrad_lr.value import Value  # noqa: E402

@@ -26,6 +26,7 @@ import numpy as np
 from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.function import FREED, Node
+from tinygrad_lr.value import Value
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -55,6 +56,7 @@ def run_backward(
     retain_graph: bool,
     create_graph: bool,
     capture: dict[Any, Any] | None = None,
+    observer: Any = None,
 ) -> None:
     """Propagate `root_grads` from `roots` (Nodes or leaf Values) through the graph.
 
@@ -62,29 +64,41 @@ def run_backward(
     `autograd.grad`), the total gradient reaching each key (a Node or a leaf Value) is stored in
     the dict instead and no `.grad` is touched.
 
-    Bookkeeping lives on the nodes themselves (`_visit` marks a node as reached in this run,
-    `_deps` counts its consumers still to deliver, `_grad_in` sums what they delivered): slot
-    reads are cheaper than dictionaries, and this loop runs once per recorded op.
+    With `observer` (see `tinygrad_lr.autograd.observe`), the walk runs as it always does but only
+    reports: `observer.step(node, grad, grads)` after each node's rule ran (`grads` as the rule
+    returned them), `observer.send(node, k, entry, g)` for each input it visits (`g` summed to the
+    input's shape and cast to its dtype), and `observer.leaves(leaf_grads)` at the end. It keeps the
+    graph, runs no hooks and writes no `.grad` (the caller passes retain_graph=True, create_graph=False).
+
+    The walk's bookkeeping is its own (local variables, not slots of the shared nodes), so two threads
+    may walk one graph at once. A node with one recorded consumer (most nodes) needs none: its only
+    delivery makes it ready. The others wait in `pending`, node -> [deliveries still to come, sum].
     """
-    run = object()  # a fresh mark: a node is reached in this run when node._visit is run
+    pending: dict[Node, list[Any]] = {}
+    ready: list[tuple[Node, Any]] = []  # (node, the total gradient of its output), run last-in first-out
     leaf_grads: dict[Any, Any] = {}
-    root_nodes = []
+    root_nodes: list[Node] = []
     for entry, grad in zip(roots, root_grads):
         if not isinstance(entry, Node):
             leaf_grads[entry] = leaf_grads[entry] + grad if entry in leaf_grads else grad
-        elif entry._visit is run:
-            entry._grad_in = entry._grad_in + grad
+        elif entry in pending:
+            pending[entry][1] = pending[entry][1] + grad
         else:
-            entry._visit, entry._deps, entry._grad_in = run, entry._uses, grad
+            pending[entry] = [entry._uses, grad]
             root_nodes.append(entry)
-    # How many nodes reached in this run still wait for consumers: when nothing is ready and some
-    # still wait, the walk has stalled (see the module docstring).
-    ready, waiting = [], 0
+    # How many nodes in `pending` still wait for consumers: when nothing is ready and some still wait,
+    # the walk has stalled (see the module docstring).
+    waiting = 0
     for node in root_nodes:
-        if node._deps:
+        seeded = pending[node]
+        if seeded[0]:
             waiting += 1
         else:
-            ready.append(node)
+            ready.append((node, seeded[1]))
+            seeded[1] = None
+    # A node with one consumer skips `pending`, unless it is also a root that waits there with its seed (a root
+    # consumed by another root's graph, once): then every node goes through `pending` (-1 matches no count).
+    single = -1 if len(root_nodes) > 1 and any(node._uses == 1 for node in root_nodes) else 1
 
     previous_mode = grad_mode.set_enabled(create_graph)
     try:
@@ -98,16 +112,14 @@ def run_backward(
                 if not ready:
                     if not waiting:
                         break
-                    ready, waiting = _recount_waiting(root_nodes, run)
-                node = ready.pop()
-                grad = node._grad_in
-                node._grad_in = None
+                    waiting = _recount_waiting(root_nodes, pending, ready, single)
+                node, grad = ready.pop()
             n_in = node._n_in
             if grad is None:  # nothing flowed here (e.g. an unused branch): just release the inputs
                 grads: Any = (None,) * n_in
                 g = None
             else:
-                if node._observed:
+                if node._observed and observer is None:
                     grad = _run_node_hooks(node, grad, create_graph)
                 if capture is not None and node in capture:
                     capture[node] = grad
@@ -129,8 +141,10 @@ def run_backward(
                     g = grads
                 else:
                     raise _wrong_gradient_count(node, 1)
+            if observer is not None:
+                observer.step(node, grad, grads)
             # Deliver grads[k] to node.next_entries[k], read from the node's slots (see Node) one at a
-            # time: building the entries tuple and looping over it cost ~4 % of W2.
+            # time rather than building the entries tuple and looping over it (see docs/performance.md).
             entry, k = node._in0, 0
             while True:
                 if entry is None:
@@ -141,28 +155,32 @@ def run_backward(
                             g = sum_to_shape(g, entry.out_shape)
                         if g.dtype is not entry.out_dtype and g.dtype != entry.out_dtype:
                             g = _cast(g, entry.out_dtype)
-                    if entry._visit is run:
-                        if g is not None:
-                            previous = entry._grad_in
-                            entry._grad_in = g if previous is None else previous + g
-                        remaining = entry._deps - 1
-                        if remaining == 0:
-                            ready.append(entry)
-                            waiting -= 1
-                    else:  # first reached: wait for the consumers apply counted
-                        entry._visit = run
-                        remaining = entry._uses - 1
-                        if remaining:
-                            entry._grad_in = g
-                            waiting += 1
-                        elif k + 1 == node._n_walk:
-                            # This node is its only consumer and the last entry: it runs next anyway (ready is a
-                            # stack), so skip the stack and the _grad_in slot (a chain's every step goes here).
+                    uses = entry._uses
+                    if uses == single:  # its only consumer: this delivery makes it ready
+                        if k + 1 == node._n_walk:
+                            # and this is the last entry: it runs next anyway (ready is a stack), so skip the stack
+                            # (a chain's every step goes here)
                             follow, follow_grad = entry, g
                         else:
-                            entry._grad_in = g
-                            ready.append(entry)
-                    entry._deps = remaining
+                            ready.append((entry, g))
+                    else:
+                        state = pending.get(entry)
+                        if state is None:  # first reached: wait for the consumers apply counted
+                            if uses > 1:
+                                pending[entry] = [uses - 1, g]
+                                waiting += 1
+                            else:  # (one consumer, while `single` sends every node here)
+                                pending[entry] = [0, None]
+                                ready.append((entry, g))
+                        else:
+                            if g is not None:
+                                previous = state[1]
+                                state[1] = g if previous is None else previous + g
+                            state[0] -= 1
+                            if state[0] == 0:
+                                ready.append((entry, state[1]))
+                                state[1] = None
+                                waiting -= 1
                 elif g is not None:
                     data = entry._data
                     if g.shape != data.shape:
@@ -171,6 +189,8 @@ def run_backward(
                         g = _cast(g, data.dtype)
                     previous = leaf_grads.get(entry)
                     leaf_grads[entry] = g if previous is None else previous + g
+                if observer is not None:
+                    observer.send(node, k, entry, g)
                 k += 1
                 if k == node._n_walk:
                     break
@@ -179,6 +199,9 @@ def run_backward(
     finally:
         grad_mode.set_enabled(previous_mode)
 
+    if observer is not None:
+        observer.leaves(leaf_grads)
+        return
     # Leaves last: their hooks see the total gradient, then it is added into `.grad`.
     for leaf, grad in leaf_grads.items():
         if leaf._hooks:
@@ -196,13 +219,15 @@ def _wrong_gradient_count(node: Node, given: int) -> RuntimeError:
     )
 
 
-def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], int]:
+def _recount_waiting(
+    root_nodes: list[Node], pending: dict[Node, list[Any]], ready: list[tuple[Node, Any]], single: int
+) -> int:
     """The walk stalled: recount, for the nodes not yet run, the consumers that can still deliver.
 
-    A node reached in this run has run when its count reached zero, and waits otherwise. Each
-    waiting node and everything reachable from it that has not run gets the number of edges into
-    it from nodes that have not run (the deliveries still to come). Returns those that need none,
-    and how many nodes still wait.
+    Every node this walk has reached has run, except those waiting in `pending` (count above zero); a
+    node missing from `pending` but delivered to has run too (it had one consumer). Each waiting node and
+    everything reachable from it that has not run gets the number of edges into it from nodes that have
+    not run (the deliveries still to come). Those that need none go to `ready`; returns how many still wait.
     """
     waiting = []
     seen = set()
@@ -212,25 +237,34 @@ def _recount_waiting(root_nodes: list[Node], run: object) -> tuple[list[Node], i
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if node._visit is run and node._deps > 0:
+        state = pending.get(node)
+        if state is not None and state[0] > 0:
             waiting.append(node)
             continue
-        stack.extend(e for e in node.next_entries if isinstance(e, Node) and e._visit is run)
+        stack.extend(e for e in node.next_entries if type(e) is Node)
     for node in waiting:
-        node._deps = 0
+        pending[node][0] = 0
     newly_reached = 0
     stack = list(waiting)
     while stack:  # count the edges out of every node that has not run
         node = stack.pop()
         for entry in node.next_entries:
-            if isinstance(entry, Node):
-                if entry._visit is not run:  # not reached before: it can only wait for nodes still to run
-                    entry._visit, entry._deps, entry._grad_in = run, 0, None
+            if type(entry) is Node:
+                if entry._uses == single and entry not in pending:
+                    stack.append(entry)  # its one consumer has not run: it is not reached yet, and needs no count
+                    continue
+                state = pending.get(entry)
+                if state is None:  # not reached before: it can only wait for nodes still to run
+                    state = pending[entry] = [0, None]
                     newly_reached += 1
                     stack.append(entry)
-                entry._deps += 1
-    ready = [node for node in waiting if node._deps == 0]
-    return ready, len(waiting) + newly_reached - len(ready)  # every newly reached node waits for one
+                state[0] += 1
+    for node in waiting:
+        state = pending[node]
+        if state[0] == 0:
+            ready.append((node, state[1]))
+            state[1] = None
+    return len(waiting) + newly_reached - len(ready)  # every newly reached node waits for one
 
 
 def _cast(grad: Any, dtype: np.dtype) -> Any:
@@ -287,6 +321,3 @@ def _apply_hooks(hooks: list[Any], grad: Any, create_graph: bool) -> Any:
                 )
             current = result
     return current if as_value or create_graph else current._data
-
-
-from tinygrad_lr.value import Value  # noqa: E402

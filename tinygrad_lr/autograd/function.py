@@ -36,6 +36,7 @@ import numpy as np
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
+from tinygrad_lr.value import Value
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -76,9 +77,6 @@ class Node:
         "_clock",  # the in-place-change clock when the node was recorded (see autograd/versions.py)
         "_uses",  # how many recorded ops took this node's output as an argument (counted by apply)
         "_observed",  # True once a hook or retain_grad() needs this node's gradient: one check in the engine
-        "_visit",  # the engine's bookkeeping during one backward run (see engine.run_backward)
-        "_deps",
-        "_grad_in",
         "__dict__",
         "__weakref__",
     )
@@ -96,9 +94,6 @@ class Node:
     _clock: int
     _uses: int
     _observed: bool
-    _visit: Any
-    _deps: int
-    _grad_in: Any
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
     _pre_hooks: list[Any] | None = None
@@ -183,6 +178,20 @@ class Node:
             self._pre_hooks = []
         self._pre_hooks.append(hook)
         self._observed = True
+
+
+def new_node(cls: type[Function], entries: Sequence[Any], needs: tuple[bool, ...], walk: int) -> Node:
+    """A Node for `cls` about to run forward, with every slot a recorded op sets (the one construction path;
+    the one- and two-argument recorders below inline it, and tests/test_architecture.py checks all of them)."""
+    node = _new(Node)
+    node._function = cls
+    node._n_in, node._n_walk = len(entries), walk
+    node._in0 = entries[0] if entries else None
+    node._in1 = entries[1] if len(entries) > 1 else None
+    node._in_more = tuple(entries[2:])
+    node.needs_input_grad = needs
+    node.saved_tensors, node._uses, node._observed = (), 0, False
+    return node
 
 
 class _FreedSavedTensors:
@@ -283,12 +292,7 @@ class Function:
                     walk = i + 1
         if not walk or not (grad_mode.everywhere or STATE.enabled):
             return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
-        node = _new(Node)  # (n >= 3 here)
-        node._function = cls
-        node._n_in, node._n_walk, node._in0, node._in1 = n, walk, entries[0], entries[1]
-        node._in_more = tuple(entries[2:])
-        node.needs_input_grad = tuple(needs)
-        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        node = new_node(cls, entries, tuple(needs), walk)
         raw = _run_forward(cls, node, arrays)
         for i in range(walk):
             entry = entries[i]
@@ -306,7 +310,7 @@ class Function:
 # `apply` for one and two arguments, spelled out, as a function made for each Function subclass (it keeps
 # the class in a closure): this runs once per op, and for small arrays the generic loop, star-calls and even
 # one more Python call cost more than the NumPy work itself. `Function.apply` hands one and two arguments
-# to these, and Value's operators and elementwise methods *are* such functions (see the end of value.py).
+# to these, and Value's operators and elementwise methods *are* such functions (their rows: see ops/table.py).
 
 
 def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
@@ -323,7 +327,7 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
         node = _new(Node)
         node._function = cls
         node._n_in, node._n_walk, node._in0, node._in1, node.needs_input_grad = 1, 1, in0, None, _NEEDS_FIRST
-        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        node.saved_tensors, node._uses, node._observed = (), 0, False
         raw = cls.forward(node, a)
         if in0 is not first:  # a recorded input, not a leaf: one more consumer
             in0._uses += 1
@@ -380,7 +384,7 @@ def binary_recorder(
             node._n_walk, node.needs_input_grad = 1, _NEEDS_FIRST_OF_TWO
         else:
             node._n_walk, node.needs_input_grad = 2, _NEEDS_BOTH if in0 is not None else _NEEDS_SECOND_OF_TWO
-        node.saved_tensors, node._visit, node._uses, node._observed = (), None, 0, False
+        node.saved_tensors, node._uses, node._observed = (), 0, False
         try:
             raw = cls.forward(node, a, b)
         except ValueError as error:
@@ -465,6 +469,3 @@ def raise_broadcast_error(error: ValueError, arrays: list[Any]) -> None:
             message = broadcast_mismatch_message(first, second)
             if message is not None:
                 raise RuntimeError(message) from None
-
-
-from tinygrad_lr.value import Value  # noqa: E402  (Value's operators need Function first)

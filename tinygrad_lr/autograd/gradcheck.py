@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.autograd.api import grad
+from tinygrad_lr.value import Value
+
 
 class GradcheckError(RuntimeError):
     """The analytical and numerical Jacobians disagree."""
@@ -146,7 +149,3 @@ def gradgradcheck(
         rtol=rtol,
         raise_exception=raise_exception,
     )
-
-
-from tinygrad_lr.autograd.api import grad  # noqa: E402
-from tinygrad_lr.value import Value  # noqa: E402

@@ -1,19 +1,14 @@
 """`tinygrad_lr.nn.functional` (import as F): layers and losses as plain functions, with torch's signatures.
 
-Layers (`linear`, activations, `dropout`) live here; the losses are in `loss_functions` and re-exported.
+`linear` and `dropout` live here; the activations (`relu`, `softmax`, ...) are rows of the op table
+(`tinygrad_lr/ops/activation.py`); the losses are in `loss_functions`. All are re-exported here.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
 from tinygrad_lr.arguments import torch_dtype_name
-from tinygrad_lr.autograd.grad_mode import STATE
-from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.nn import fused_ops
 from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.loss_functions import (
@@ -26,14 +21,17 @@ from tinygrad_lr.nn.loss_functions import (
     nll_loss,
     smooth_l1_loss,
 )
+from tinygrad_lr.ops import functional as _functional
+from tinygrad_lr.ops import inplace as inplace_ops
+from tinygrad_lr.ops.functional import *  # noqa: F403 - relu, sigmoid, softmax, ...: made from the op table
 from tinygrad_lr.random import default_generator
 from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "huber_loss", "l1_loss",
-    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "smooth_l1_loss", "softmax",
-    "tanh",
-]
+    "linear", "mse_loss", "nll_loss", "smooth_l1_loss",
+    *_functional.__all__,
+]  # fmt: skip
 
 _C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
 
@@ -77,88 +75,6 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
     return fused_ops.Linear.apply(input, weight, bias)
 
 
-def _check_inplace(input: Value, inplace: bool) -> None:
-    if inplace and input._requires_grad and STATE.enabled and input._grad_fn is None:
-        raise RuntimeError(LEAF_INPLACE_MESSAGE)
-
-
-def _maybe_in_place(input: Value, compute: Callable[[Value], Value], inplace: bool) -> Value:  # noqa: A002
-    """torch's `inplace=True`: the result goes into input's memory (recorded in the graph if input is in one).
-
-    A view inside a graph gets a new node instead (same values and gradients as torch's in-place op).
-    """
-    if not inplace:
-        return compute(input)
-    if input._requires_grad and STATE.enabled:
-        if input._data.base is not None:
-            return compute(input)
-        return input._record_inplace(compute, None)
-    result = compute(input)
-    np.copyto(input._data, result._data, casting="unsafe")
-    mark_modified(input._data)
-    return input
-
-
-def relu(input: Value, inplace: bool = False) -> Value:  # noqa: A002
-    """max(x, 0);  derivative 1 where x > 0, else 0."""
-    require_value(input, "relu", "input", 1)
-    _check_inplace(input, inplace)
-    return _maybe_in_place(input, Value.relu, inplace)
-
-
-def leaky_relu(input: Value, negative_slope: float = 0.01, inplace: bool = False) -> Value:  # noqa: A002
-    """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
-    require_value(input, "leaky_relu", "input", 1)
-    _check_inplace(input, inplace)
-    return _maybe_in_place(input, lambda x: x.leaky_relu(negative_slope), inplace)
-
-
-def tanh(input: Value) -> Value:  # noqa: A002
-    """tanh(x);  derivative 1 - tanh(x)^2."""
-    return require_value(input, "tanh", "input", 1).tanh()
-
-
-def softplus(input: Value, beta: float = 1.0, threshold: float = 20.0) -> Value:  # noqa: A002
-    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (torch's F.softplus)."""
-    return require_value(input, "softplus", "input", 1).softplus(beta, threshold)
-
-
-def sigmoid(input: Value) -> Value:  # noqa: A002
-    """1 / (1 + e^-x);  derivative s (1 - s)."""
-    return require_value(input, "sigmoid", "input", 1).sigmoid()
-
-
-def _softmax_arguments(
-    function: str, input: Any, dim: int | None, stacklevel: int, dtype: Any  # noqa: A002
-) -> tuple[Value, int]:
-    """What softmax and log_softmax share: the type check, torch's implicit dim (with its deprecation warning,
-    `stacklevel` frames above the public function) and the cast to `dtype` before the op."""
-    require_value(input, function, "input", 1)
-    if dim is None:
-        warnings.warn(
-            f"Implicit dimension choice for {function} has been deprecated. "
-            "Change the call to include dim=X as an argument.",
-            UserWarning,
-            stacklevel=stacklevel,
-        )
-        dim = 0 if input.ndim in (0, 1, 3) else 1
-    if dtype is not None:
-        input = input.to(dtype)
-    return input, dim
-
-
-def softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
-    """e^x_i / sum_j e^x_j along `dim` (shifted by the max, so large inputs are fine);  d x = s (g - sum(g s))."""
-    input, dim = _softmax_arguments("softmax", input, dim, _stacklevel, dtype)
-    return input.softmax(dim)
-
-
-def log_softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
-    """x - logsumexp(x) along `dim`, computed stably;  d x = g - softmax(x) sum(g)."""
-    input, dim = _softmax_arguments("log_softmax", input, dim, _stacklevel, dtype)
-    return input.log_softmax(dim)
-
-
 def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool = False) -> Value:  # noqa: A002
     """During training, zero each element with probability p and scale the rest by 1 / (1 - p); else identity.
 
@@ -167,7 +83,8 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     require_value(input, "dropout", "input", 1)
-    _check_inplace(input, inplace)
+    if inplace and inplace_ops.records(input) and input._grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE_MESSAGE)  # checked first, as torch does, even when nothing changes
     if not training or p == 0.0:
         return input
     data = input._data
@@ -176,4 +93,5 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     else:
         keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
         mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
-    return _maybe_in_place(input, lambda x: x * Value._make_const(mask), inplace)
+    compute = lambda x: x * Value._make_const(mask)  # noqa: E731
+    return inplace_ops.apply_in_place(input, compute) if inplace else compute(input)

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr.ops import inplace
 from tinygrad_lr.random import Generator, default_generator
 from tinygrad_lr.value import Value
 
@@ -65,21 +65,21 @@ def _source(generator: Generator | None) -> Generator:
 # These write into `_data` directly: initialising is never part of the graph (torch runs them under no_grad).
 def uniform_(tensor: Value, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Value:
     """Fill with draws from U(a, b)."""
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data[...] = _source(generator).uniform(a, b, tensor._data.shape)
     return tensor
 
 
 def normal_(tensor: Value, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Value:
     """Fill with draws from N(mean, std^2)."""
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data[...] = _source(generator).normal(mean, std, tensor._data.shape)
     return tensor
 
 
 def constant_(tensor: Value, val: float) -> Value:
     """Fill with `val`."""
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data.fill(val)
     return tensor
 
@@ -153,6 +153,6 @@ def eye_(tensor: Value) -> Value:
     """Fill a 2-D Value with the identity matrix."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    mark_modified(tensor._data)
+    inplace.note_modified(tensor)
     tensor._data[...] = np.eye(*tensor._data.shape, dtype=tensor._data.dtype)
     return tensor

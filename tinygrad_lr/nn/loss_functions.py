@@ -15,7 +15,9 @@ from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import torch_dtype_name
 from tinygrad_lr.nn import fused_ops
 from tinygrad_lr.nn._arguments import require_value
-from tinygrad_lr.value import Size, Value, where
+from tinygrad_lr.ops.elementwise import where
+from tinygrad_lr.promotion import promote_values
+from tinygrad_lr.value import Size, Value
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -95,15 +97,6 @@ def _check_regression(
     return _resolve_reduction(reduction, size_average, reduce)
 
 
-def _promote(a: Value, b: Value) -> tuple[Value, Value]:
-    """Cast both to torch's common dtype (a Python-visible step, so gradients flow back through the casts)."""
-    da, db = a._data.dtype, b._data.dtype
-    if da == db:
-        return a, b
-    target = dtypes.promote_tensors([(da, a._data.ndim), (db, b._data.ndim)])
-    return a.to(target), b.to(target)
-
-
 def _elementwise_weight(
     loss: Value, weight: Value | None, input: Value, reduction: str, mean_by_weight: bool  # noqa: A002
 ) -> Value:
@@ -133,7 +126,7 @@ def mse_loss(
     Warns, as torch does, when target's shape differs from input's, then broadcasts anyway.
     """
     reduction = _check_regression("mse_loss", input, target, reduction, size_average, reduce)
-    input, target = _promote(input, target)
+    input, target = promote_values(input, target)
     if weight is not None:
         diff = input - target
         return _elementwise_weight(diff * diff, weight, input, reduction, mean_by_weight=True)
@@ -150,7 +143,7 @@ def l1_loss(
 ) -> Value:
     """mean(|input - target|);  d input = sign(input - target) / N, with sign(0) = 0."""
     reduction = _check_regression("l1_loss", input, target, reduction, size_average, reduce)
-    input, target = _promote(input, target)
+    input, target = promote_values(input, target)
     return _elementwise_weight((input - target).abs(), weight, input, reduction, mean_by_weight=True)
 
 
@@ -168,7 +161,7 @@ def huber_loss(
     reduction = _check_regression("huber_loss", input, target, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    input, target = _promote(input, target)
+    input, target = promote_values(input, target)
     diff = input - target
     size = diff.abs()
     loss = where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
@@ -188,7 +181,7 @@ def smooth_l1_loss(
     reduction = _check_regression("smooth_l1_loss", input, target, reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    input, target = _promote(input, target)
+    input, target = promote_values(input, target)
     diff = input - target
     size = diff.abs()
     if beta == 0:
@@ -261,7 +254,7 @@ def binary_cross_entropy_with_logits(
             f"result type {torch_dtype_name(input.dtype)} can't be cast to the desired output type "
             f"{torch_dtype_name(target.dtype)}"
         )
-    input, target = _promote(input, target)
+    input, target = promote_values(input, target)
     if pos_weight is not None:
         broadcast_shape(pos_weight._data.shape, target._data.shape)
         if pos_weight.dtype != input.dtype:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.value import Value, as_array
+from tinygrad_lr.value import Value, as_array, init_leaf
 
 
 class Parameter(Value):
@@ -26,13 +26,7 @@ class Parameter(Value):
             array = data._data
         else:
             array = as_array(data)
-        self._data = array
-        self._grad = None
-        self._grad_fn = None
-        self._requires_grad = False
-        self._hooks = None
-        if requires_grad:
-            self.requires_grad_(True)
+        init_leaf(self, array, requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

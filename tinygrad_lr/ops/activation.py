@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
+import warnings
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
+from tinygrad_lr.ops.table import entry, functional_only, unary
+from tinygrad_lr.value import Value, require_value
 
 
 class Tanh(Function):
@@ -148,3 +153,64 @@ def _minus_max(a: np.ndarray, axes: tuple[int, ...] | None) -> np.ndarray:
 def _softmax_axes(a: np.ndarray, dim: int) -> tuple[int, ...] | None:
     """The axis softmax normalizes over; a 0-d input is its own (single-element) distribution."""
     return (dim,) if a.ndim else None
+
+
+class ActivationMethods:
+    """The op table's rows for activations and (log-)softmax (see ops/table.py)."""
+
+    tanh = unary(Tanh, inplace="tanh_", functional="tanh")
+    sigmoid = unary(Sigmoid, inplace="sigmoid_", functional="sigmoid")
+    relu = unary(Relu, inplace="relu_", functional="relu(inplace)")
+
+    @entry(LeakyRelu, inplace="leaky_relu_", functional="leaky_relu(inplace)")
+    def leaky_relu(self: Any, negative_slope: builtins.float = 0.01) -> Value:
+        """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
+        return LeakyRelu.apply(self, negative_slope)
+
+    @entry(Softplus, functional="softplus")
+    def softplus(self: Any, beta: builtins.float = 1.0, threshold: builtins.float = 20.0) -> Value:
+        """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (torch's F.softplus)."""
+        return Softplus.apply(self, beta, threshold)
+
+    @entry(Softmax)
+    def softmax(self: Any, dim: builtins.int) -> Value:
+        """e^x_i / sum_j e^x_j along `dim` (shifted by the max, so large inputs are fine)."""
+        return Softmax.apply(self, arguments.single_dim(dim, self._data.ndim))
+
+    @entry(LogSoftmax)
+    def log_softmax(self: Any, dim: builtins.int) -> Value:
+        """x - logsumexp(x) along `dim`, computed stably."""
+        return LogSoftmax.apply(self, arguments.single_dim(dim, self._data.ndim))
+
+
+def _softmax_arguments(
+    function: str, input: Any, dim: int | None, stacklevel: int, dtype: Any  # noqa: A002
+) -> tuple[Value, int]:
+    """What F.softmax and F.log_softmax share: the type check, torch's implicit dim (with its deprecation
+    warning, `stacklevel` frames above the public function) and the cast to `dtype` before the op."""
+    require_value(input, function, "input", 1)
+    if dim is None:
+        warnings.warn(
+            f"Implicit dimension choice for {function} has been deprecated. "
+            "Change the call to include dim=X as an argument.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+    if dtype is not None:
+        input = input.to(dtype)
+    return input, dim
+
+
+@functional_only
+def softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
+    """F.softmax: e^x_i / sum_j e^x_j along `dim`;  d x = s (g - sum(g s))."""
+    input, dim = _softmax_arguments("softmax", input, dim, _stacklevel, dtype)
+    return input.softmax(dim)
+
+
+@functional_only
+def log_softmax(input: Value, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Value:  # noqa: A002
+    """F.log_softmax: x - logsumexp(x) along `dim`;  d x = g - softmax(x) sum(g)."""
+    input, dim = _softmax_arguments("log_softmax", input, dim, _stacklevel, dtype)
+    return input.log_softmax(dim)

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.value import Value
+
 
 def is_value(x: Any) -> bool:
     return isinstance(x, Value)
@@ -78,7 +80,7 @@ def permute(x: Any, order: tuple[int, ...]) -> Any:
 
 def where(mask: np.ndarray, a: Any, b: Any) -> Any:
     if is_value(a) or is_value(b):
-        from tinygrad_lr.value import where as value_where
+        from tinygrad_lr.ops.elementwise import where as value_where  # where's own backward uses this module
 
         return value_where(mask, a, b)
     return np.where(mask, a, b)
@@ -95,6 +97,3 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
     if axes is None:
         return (1,) * len(shape)
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
-
-
-from tinygrad_lr.value import Value  # noqa: E402

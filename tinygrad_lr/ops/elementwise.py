@@ -1,170 +1,23 @@
-"""Elementwise arithmetic: each forward on NumPy arrays, its derivative right below it.
+"""Elementwise functions (exp, log, clamp, maximum, where, casts, ...): each forward on NumPy arrays, its
+derivative right below it, and their rows of the op table at the end.
 
 Broadcasting is not handled here: the engine sums every gradient back to its input's shape.
 """
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.function import Function
-from tinygrad_lr.ops import dual
-
-
-class Add(Function):
-    """a + b;  da = g, db = g."""
-
-    torch_name = "AddBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a + b
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return g, g
-
-
-class Sub(Function):
-    """a - b;  da = g, db = -g."""
-
-    torch_name = "SubBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a - b
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return g, (-g if ctx.needs_input_grad[1] else None)
-
-
-class Mul(Function):
-    """a * b;  da = g * b, db = g * a."""
-
-    torch_name = "MulBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        needs = ctx.needs_input_grad  # empty when no graph is recorded
-        if needs:  # like torch, keep a only for db and b only for da
-            ctx.save_for_backward(a if needs[1] else None, b if needs[0] else None)
-        return a * b
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        a, b = ctx.saved_tensors  # each saved only where the other factor's gradient is needed
-        return (None if b is None else g * b), (None if a is None else g * a)
-
-
-class Div(Function):
-    """a / b;  da = g / b, db = -g * a / b^2."""
-
-    torch_name = "DivBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        needs = ctx.needs_input_grad
-        if needs:  # a is only needed for db
-            ctx.save_for_backward(a if needs[1] else None, b)
-        return a / b
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return (g / b if need_a else None), (-g * a / (b * b) if need_b else None)
-
-
-class Neg(Function):
-    """-a;  da = -g."""
-
-    torch_name = "NegBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any) -> Any:
-        return -a
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return -g
-
-
-class PowScalar(Function):
-    """a ** c for a constant exponent c;  da = g * c * a^(c-1)  (0 when c == 0, as in torch)."""
-
-    torch_name = "PowBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, c: float) -> Any:
-        # a Python number is "weak" in NumPy's promotion (float32 ** 2.5 stays float32); np.float64(2.5) is not
-        c = c.item() if isinstance(c, np.generic) else c
-        if a.dtype.kind in "iu" and c < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        ctx.save_for_backward(a)
-        ctx.exponent = c
-        if c == 2:
-            return a * a
-        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 is inf and (-1) ** 0.5 nan, silently
-            return a**c
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        (a,) = ctx.saved_tensors
-        c = ctx.exponent
-        if c == 0:
-            return g * 0, None
-        if c == 2:
-            return g * 2 * a, None
-        if c == 1:
-            return g, None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return g * c * a ** (c - 1), None
-
-
-class Pow(Function):
-    """a ** b;  da = g * b * a^(b-1) (0 where b == 0),  db = g * a^b * log(a) (0 where a == 0 and b >= 0).
-
-    The two exceptions are torch's: they replace the 0 * inf = nan that the formulas give at a == 0.
-    """
-
-    torch_name = "PowBackward1"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> Any:
-        if np.asarray(a).dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu" and np.any(np.asarray(b) < 0):
-            return _integer_power(np.asarray(a), np.asarray(b))  # integers never need a gradient
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.power(a, b)
-        ctx.save_for_backward(a, b, out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        a, b, out = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        a_arr = a._data if dual.is_value(a) else a
-        b_arr = b._data if dual.is_value(b) else b
-        grad_a = grad_b = None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if need_a:
-                grad_a = g * b * a ** (b - 1)
-                zero_exponent = b_arr == 0
-                grad_a = dual.where(zero_exponent, 0.0, grad_a) if np.any(zero_exponent) else grad_a
-            if need_b:
-                grad_b = g * out * dual.log(a)
-                zero_base = (a_arr == 0) & (b_arr >= 0)
-                grad_b = dual.where(zero_base, 0.0, grad_b) if np.any(zero_base) else grad_b
-        return grad_a, grad_b
-
-
-def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Integer a ** b with negative exponents as torch computes them: 1 ** -n = 1, (-1) ** -n = +-1, else 0."""
-    positive = np.power(a, np.maximum(b, 0))
-    negative = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
-    return np.where(b < 0, negative, positive).astype(np.result_type(a, b), copy=False)
+from tinygrad_lr.ops import dual, inplace
+from tinygrad_lr.ops.table import binary, entry, function_only, unary
+from tinygrad_lr.promotion import array_of, pair_either
+from tinygrad_lr.random import default_generator
+from tinygrad_lr.value import Value
 
 
 class Abs(Function):
@@ -409,3 +262,134 @@ class Clone(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         return g
+
+
+def overwrite(target: Value, source: Any) -> Value:
+    """Every element replaced by `source` (broadcast, cast); inside a graph the gradient flows to `source` only.
+
+    Written as where(nowhere, old, source), so the old value gets an exact zero gradient (not 0 * inf)."""
+    if not inplace.records(target, source):
+        inplace.note_modified(target)
+        np.copyto(target._data, np.broadcast_to(array_of(source), target._data.shape), casting="unsafe")
+        return target
+    shape, dtype = target._data.shape, target._data.dtype
+    nowhere = Value._make_const(np.zeros(shape, dtype=bool))
+    new = source.to(dtype) if isinstance(source, Value) else Value._make_const(np.asarray(source, dtype=dtype))
+    return inplace.record(target, lambda before: where(nowhere, before, new), source)
+
+
+class ElementwiseMethods:
+    """The op table's rows for elementwise functions (see ops/table.py)."""
+
+    __abs__ = unary(Abs, function="abs", inplace="abs_")
+    abs = __abs__
+    exp = unary(Exp, inplace="exp_")
+    log = unary(Log, inplace="log_")
+    log1p = unary(Log1p, inplace="log1p_")
+    sqrt = unary(Sqrt, inplace="sqrt_")
+    sin = unary(Sin, inplace="sin_")
+    cos = unary(Cos, inplace="cos_")
+    clone = unary(Clone)
+    maximum = binary(Maximum)
+    minimum = binary(Minimum)
+
+    @entry(Clamp, function=("clamp", "clip"), inplace="clamp_")
+    def clamp(self: Any, min: Any = None, max: Any = None) -> Value:  # noqa: A002 - torch's names
+        """Limit to [min, max]; the gradient passes where min <= x <= max (torch's convention)."""
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        # the result dtype is torch's result_type of all three (an int tensor clamped at 2.5 becomes float)
+        bounds = [b for b in (min, max) if b is not None]
+        target = dtypes.promote_tensors(
+            [(v._data.dtype, v._data.ndim) for v in (self, *bounds) if isinstance(v, Value)]
+        )
+        for b in bounds:
+            if not isinstance(b, Value):
+                target = dtypes.scalar_dtype(b, target)
+        lo, hi = (b.to(target) if isinstance(b, Value) else b for b in (min, max))
+        return Clamp.apply(self.to(target), lo, hi)
+    clip = clamp
+
+    @entry(Where, function=False)  # tinygrad_lr.where(condition, input, other): below
+    def where(self: Any, condition: Any, other: Any) -> Value:
+        """self where condition, else other."""
+        return where(condition, self, other)
+
+    # ----- dtype conversion ----------------------------------------------------------------
+    @entry(Cast, function=False)
+    def to(self: Any, *args: Any, **kwargs: Any) -> Value:
+        """Cast to a dtype (differentiable). Device arguments ('cpu') are accepted and ignored."""
+        dtype = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, Value):
+                dtype = a.dtype
+            elif not isinstance(a, str):
+                dtype = a
+        if dtype is None or np.dtype(dtype) == self._data.dtype:
+            return self
+        return Cast.apply(self, np.dtype(dtype))
+
+    def type(self: Any, dtype: Any = None) -> Any:
+        if dtype is None:
+            return f"tinygrad_lr.{self.dtype}"
+        return self.to(dtype)
+
+    def type_as(self: Any, other: Value) -> Value:
+        return self.to(other.dtype)
+
+    def double(self: Any) -> Value:
+        return self.to(dtypes.float64)
+
+    def float(self: Any) -> Value:
+        return self.to(dtypes.float32)
+
+    def long(self: Any) -> Value:
+        return self.to(dtypes.int64)
+
+    def int(self: Any) -> Value:
+        return self.to(dtypes.int32)
+
+    def bool(self: Any) -> Value:
+        return self.to(dtypes.bool)
+
+    # ----- overwriting in place (recorded as a where: see overwrite) ------------------------
+    def zero_(self: Any) -> Value:
+        """Set every element to 0, in place."""
+        return self.fill_(0)
+
+    def fill_(self: Any, value: Any) -> Value:
+        """Set every element to `value` (a number or a one-element Value), in place."""
+        return overwrite(self, value)
+
+    def copy_(self: Any, src: Any) -> Value:
+        """Copy `src` into this Value's memory, casting to its dtype and broadcasting to its shape.
+
+        Inside a graph the copy is recorded: the gradient flows to `src` (none to the old value).
+        """
+        source = array_of(src)
+        try:
+            np.broadcast_to(source, self._data.shape)
+        except ValueError:
+            raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
+        return overwrite(self, src)
+
+    def uniform_(self: Any, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
+        """Fill with draws from U(a, b), in place (inside a graph: a new value, no gradient to the old one)."""
+        return overwrite(self, default_generator.uniform(a, b, self._data.shape).astype(self._data.dtype))
+
+    def normal_(self: Any, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Value:
+        """Fill with draws from N(mean, std^2), in place (inside a graph as uniform_)."""
+        return overwrite(self, default_generator.normal(mean, std, self._data.shape).astype(self._data.dtype))
+
+
+@function_only
+def where(condition: Any, input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
+    """Elementwise `input if condition else other`; gradients flow to the chosen side only."""
+    mask = np.asarray(array_of(condition))
+    if mask.dtype != np.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{arguments.torch_dtype_name(mask.dtype)}"
+        )
+    a, b = pair_either(input, other)
+    return Where.apply(mask, a, b)

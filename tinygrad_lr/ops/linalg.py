@@ -6,8 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.arguments import broadcast_mismatch_message
+from tinygrad_lr.arguments import broadcast_mismatch_message, torch_dtype_name
 from tinygrad_lr.autograd.function import Function
+from tinygrad_lr.ops.table import entry, function_only
+from tinygrad_lr.promotion import as_value, pair
+from tinygrad_lr.value import Value
 
 
 def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
@@ -88,3 +91,63 @@ class MatMul(Function):
         if need_b:
             grad_b = a.mT @ g
         return grad_a, grad_b
+
+
+class LinalgMethods:
+    """The op table's rows for matrix products (see ops/table.py)."""
+
+    @entry(MatMul, function=False)  # tinygrad_lr.matmul: below
+    def __matmul__(self: Any, other: Any) -> Value:
+        """The matrix product (batched, and 1-D as torch.matmul)."""
+        a, b = pair(self, other)
+        return MatMul.apply(a, b)
+    matmul = __matmul__
+
+    def __rmatmul__(self: Any, other: Any) -> Value:
+        a, b = pair(self, other)
+        return MatMul.apply(b, a)
+
+    @entry(MatMul, function=False)  # tinygrad_lr.mm checks its arguments: below
+    def mm(self: Any, other: Value) -> Value:
+        return mm(self, other)
+
+
+@function_only
+def matmul(input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
+    """The matrix product of two Values (1-D, 2-D or batched, as torch.matmul)."""
+    return as_value(input) @ other
+
+
+@function_only
+def mm(input: Any, mat2: Any) -> Value:  # noqa: A002 - torch's name
+    """The matrix product of two 2-D Values (torch.mm; `matmul` also takes 1-D and batched)."""
+    a, b = as_value(input), as_value(mat2)
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return a @ b  # MatMul names both sizes if they do not fit, in torch's words
+
+
+@function_only
+def dot(input: Any, tensor: Any) -> Value:  # noqa: A002
+    """sum_i a_i b_i of two 1-D Values of one length and dtype (torch.dot);  da = g b, db = g a."""
+    a, b = as_value(input), as_value(tensor)
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype != b.dtype:  # checked before the lengths, as torch does; MatMul reports unequal lengths
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {torch_dtype_name(a.dtype)} and "
+            f"{torch_dtype_name(b.dtype)}"
+        )
+    return a @ b
+
+
+@function_only
+def outer(input: Any, vec2: Any) -> Value:  # noqa: A002
+    """a_i b_j for 1-D a and b (torch.outer)."""
+    a, b = as_value(input), as_value(vec2)
+    for name, v in (("self", a), ("vec2", b)):
+        if v.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
+    return a.unsqueeze(1) * b.unsqueeze(0)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
+from tinygrad_lr.ops.elementwise import Maximum, Minimum
+from tinygrad_lr.ops.table import entry
+from tinygrad_lr.value import MinMax, Value
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
@@ -178,3 +183,101 @@ def _drop(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ..
     if axes is None:
         return ()
     return tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
+class ReduceMethods:
+    """The op table's rows for reductions (see ops/table.py): each turns dim/keepdim into the op's axes."""
+
+    @entry(Sum)
+    def sum(self: Any, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
+        """Sum over `dim` (all dims if None); integer and bool data sum as int64, as in torch."""
+        source = self.to(dtype) if dtype is not None else self
+        if source._data.dtype.kind in "biu":
+            source = source.to(dtypes.int64)
+        return Sum.apply(source, arguments.dims(dim, self._data.ndim), keepdim)
+
+    @entry(Mean)
+    def mean(self: Any, dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Value:
+        source = self.to(dtype) if dtype is not None else self
+        if source._data.dtype.kind not in "f":
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+                f"dtype. Got: {arguments.torch_dtype_name(source.dtype)}"
+            )
+        return Mean.apply(source, arguments.dims(dim, self._data.ndim), keepdim)
+
+    @entry(Var)
+    def var(
+        self: Any, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
+    ) -> Value:
+        """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
+        axes = arguments.dims(dim, self._data.ndim)
+        return Var.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
+
+    @entry(Var)
+    def std(
+        self: Any, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
+    ) -> Value:
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    @entry(Max, MaxDim, Maximum)
+    def max(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The largest element; with `dim`, a (values, indices) pair as torch.max(dim) returns."""
+        if isinstance(dim, Value):
+            return self.maximum(dim)
+        if self._data.size == 0:
+            check_reduction_size("max", self._data.shape, arguments.dims(dim, self._data.ndim))
+        if dim is None:
+            return Max._record_unary(self)
+        values = MaxDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
+        return MinMax(values, self.argmax(dim, keepdim))
+
+    @entry(Max, MaxDim, Minimum)
+    def min(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """The smallest element; with `dim`, a (values, indices) pair as torch.min(dim) returns."""
+        if isinstance(dim, Value):
+            return self.minimum(dim)
+        if self._data.size == 0:
+            check_reduction_size("min", self._data.shape, arguments.dims(dim, self._data.ndim))
+        if dim is None:
+            return -Max.apply(-self)
+        values = -MaxDim.apply(-self, arguments.single_dim(dim, self._data.ndim), keepdim)
+        return MinMax(values, self.argmin(dim, keepdim))
+
+    @entry(Amax)
+    def amax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        return Amax.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
+
+    @entry(Amax)
+    def amin(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        if self._data.size == 0:
+            check_reduction_size("amin", self._data.shape, arguments.dims(dim, self._data.ndim))
+        return -Amax.apply(-self, arguments.dims(dim, self._data.ndim), keepdim)
+
+    @entry()
+    def argmax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        return _arg_reduce(np.argmax, self._data, dim, keepdim)
+
+    @entry()
+    def argmin(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        return _arg_reduce(np.argmin, self._data, dim, keepdim)
+
+    @entry(Sum)
+    def norm(self: Any, p: builtins.float = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        if p == 2:
+            return (self * self).sum(dim, keepdim).sqrt()
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+
+def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:
+    if data.size == 0:
+        check_reduction_size(fn.__name__, data.shape, arguments.dims(dim, data.ndim))
+    if dim is None:
+        result = np.asarray(fn(data), dtype=np.int64)
+        return Value._make_const(result.reshape((1,) * data.ndim) if keepdim else result)
+    axis = arguments.single_dim(dim, data.ndim)
+    if data.ndim == 0:
+        return Value._make_const(np.zeros((), dtype=np.int64))
+    return Value._make_const(fn(data, axis=axis, keepdims=keepdim).astype(np.int64))

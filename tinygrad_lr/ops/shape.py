@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
-from tinygrad_lr.ops import dual
+from tinygrad_lr.ops import dual, inplace
+from tinygrad_lr.ops.table import entry, function_only
+from tinygrad_lr.promotion import array_of, promote_all
+from tinygrad_lr.value import Value
 
 
 class Reshape(Function):
@@ -212,3 +218,204 @@ def _cat_error(arrays: tuple[np.ndarray, ...], axis: int) -> RuntimeError:
                     f"for tensor number {i} in the list."
                 )
     return RuntimeError(f"cannot concatenate tensors of sizes {[list(a.shape) for a in arrays]} along dim {axis}")
+
+
+class ShapeMethods:
+    """The op table's rows for shapes, indexing and joining (see ops/table.py), with their argument checks."""
+
+    @entry(Reshape)
+    def reshape(self: Any, *shape: Any) -> Value:
+        target = arguments.shape_arg(shape)
+        if target == self._data.shape:
+            return self
+        return Reshape.apply(self, arguments.resolve_shape(target, self._data.size, self._data.shape))
+    view = reshape
+
+
+    def view_as(self: Any, other: Value) -> Value:
+        return self.reshape(other.shape)
+
+    def reshape_as(self: Any, other: Value) -> Value:
+        return self.reshape(other.shape)
+
+    @entry(Reshape)
+    def flatten(self: Any, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Value:
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        start = arguments.single_dim(start_dim, len(shape))
+        end = arguments.single_dim(end_dim, len(shape))
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        merged = int(np.prod(shape[start : end + 1]))
+        return self.reshape(shape[:start] + (merged,) + shape[end + 1 :])
+
+    @entry(Reshape)
+    def squeeze(self: Any, dim: Any = None) -> Value:
+        shape = self._data.shape
+        if dim is None:
+            return self.reshape(tuple(s for s in shape if s != 1))
+        requested = dim if isinstance(dim, (tuple, list)) else (dim,)
+        axes = {arguments.single_dim(d, max(len(shape), 1)) for d in requested}
+        return self.reshape(tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1)))
+
+    @entry(Index)
+    def split(self: Any, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Value, ...]:
+        """Pieces along `dim`: of `split_size` each (the last may be shorter), or of the listed sizes."""
+        axis = arguments.single_dim(dim, self._data.ndim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if isinstance(split_size_or_sections, (list, tuple)):
+            sizes = [int(s) for s in split_size_or_sections]
+            if builtins.sum(sizes) != size or builtins.min(sizes, default=0) < 0:
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
+                    f"dimension {dim}), but got split_sizes={sizes}"
+                )
+        else:
+            step = int(split_size_or_sections)
+            if step < 0:
+                raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+            if step == 0 and size != 0:
+                raise RuntimeError(
+                    f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
+                )
+            sizes = [builtins.min(step, size - start) for start in range(0, size, step)] if size else [0]
+        pieces = []
+        start = 0
+        for length in sizes:
+            pieces.append(self[(slice(None),) * axis + (slice(start, start + length),)])
+            start += length
+        return tuple(pieces)
+
+    @entry(Index)
+    def chunk(self: Any, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Value, ...]:
+        """`chunks` pieces along `dim` of ceil(size / chunks) each (fewer when they run out), as torch.chunk."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        axis = arguments.single_dim(dim, self._data.ndim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if size == 0:
+            return tuple(self.split(0, dim) * chunks)
+        return self.split(-(-size // chunks), dim)
+
+    @entry(Reshape)
+    def unsqueeze(self: Any, dim: builtins.int) -> Value:
+        shape = self._data.shape
+        axis = arguments.single_dim(dim, len(shape) + 1)
+        return self.reshape(shape[:axis] + (1,) + shape[axis:])
+
+    @entry(Permute)
+    def transpose(self: Any, dim0: builtins.int, dim1: builtins.int) -> Value:
+        ndim = self._data.ndim
+        order = list(range(ndim))
+        if ndim:
+            a, b = arguments.single_dim(dim0, ndim), arguments.single_dim(dim1, ndim)
+            order[a], order[b] = order[b], order[a]
+        return self.permute(*order)
+    swapaxes = transpose
+
+
+    @entry(Permute)
+    def t(self: Any) -> Value:
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return self.permute(*reversed(range(self._data.ndim)))
+
+    @property
+    @entry(Permute, function=False)
+    def T(self: Any) -> Value:  # noqa: N802 - torch's name
+        return self.permute(*reversed(range(self._data.ndim)))
+
+    @property
+    def mT(self: Any) -> Value:  # noqa: N802 - torch's name
+        return self.transpose(-2, -1)
+
+    @entry(Permute)
+    def permute(self: Any, *dims: Any) -> Value:
+        requested = arguments.shape_arg(dims)
+        if len(requested) != self._data.ndim:
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+                f"desired ordering of dimensions i.e. input.dim() = {self._data.ndim} is not equal to len(dims) = "
+                f"{len(requested)}"
+            )
+        order = tuple(arguments.single_dim(d, self._data.ndim) for d in requested)
+        if len(set(order)) < len(order):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        if order == tuple(range(self._data.ndim)):
+            return self
+        return Permute.apply(self, order)
+
+    @entry(Expand, function=False)
+    def expand(self: Any, *sizes: Any) -> Value:
+        target = arguments.shape_arg(sizes)
+        shape = self._data.shape
+        lead = len(target) - len(shape)
+        if lead < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
+                f"dimensions in the tensor ({len(shape)})"
+            )
+        resolved = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(target))
+        if resolved == shape:
+            return self
+        return Expand.apply(self, resolved)
+
+    def expand_as(self: Any, other: Value) -> Value:
+        return self.expand(other.shape)
+
+    @entry(Cat, function=False)
+    def repeat(self: Any, *sizes: Any) -> Value:
+        reps = arguments.shape_arg(sizes)
+        out = self.reshape((1,) * (len(reps) - self._data.ndim) + self._data.shape)
+        for axis, count in enumerate(reps):
+            if count != 1:
+                out = cat([out] * count, dim=axis)
+        return out
+
+    @entry(Index, function=False)
+    def __getitem__(self: Any, index: Any) -> Value:
+        return Index.apply(self, normalize_index(index))
+
+    def __setitem__(self: Any, index: Any, value: Any) -> None:
+        """`x[index] = value` in x's memory; recorded (IndexPut) when x or value needs a gradient, as in torch."""
+        index = normalize_index(index)
+        if inplace.records(self, value):
+            inplace.record(self, lambda before: IndexPut.apply(before, value, index), value)
+            return
+        inplace.note_modified(self)
+        self._data[index] = array_of(value)
+
+
+def normalize_index(index: Any) -> Any:
+    """Turn Values inside an index into arrays (bool masks and integer index tensors)."""
+    if isinstance(index, Value):
+        return index._data
+    if isinstance(index, tuple):
+        return tuple(i._data if isinstance(i, Value) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+@function_only
+def cat(tensors: Sequence[Value], dim: int = 0) -> Value:
+    """Join along an existing dimension; each input's gradient is its slice of the output's."""
+    values = promote_all(tensors, "cat")
+    return Cat.apply(arguments.single_dim(dim, values[0]._data.ndim), *values)
+
+
+@function_only
+def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
+    """Join along a new dimension `dim`."""
+    values = promote_all(tensors, "stack")
+    shapes = {v._data.shape for v in values}
+    if len(shapes) > 1:
+        first = values[0]
+        entry = next(i for i, v in enumerate(values) if v._data.shape != first._data.shape)
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 and "
+            f"{list(values[entry].shape)} at entry {entry}"
+        )
+    axis = arguments.single_dim(dim, values[0]._data.ndim + 1)
+    return cat([v.unsqueeze(axis) for v in values], dim=axis)

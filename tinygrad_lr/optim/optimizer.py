@@ -21,7 +21,7 @@ import numpy as np
 from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import tensor_type_name
 from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
-from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr.ops import inplace
 from tinygrad_lr.value import Value
 
 DUPLICATE_PARAMS_WARNING = (
@@ -200,7 +200,7 @@ class Optimizer:
                 self._step_group(group)
                 for p in group["params"]:
                     if p._grad is not None:
-                        mark_modified(p._data)  # a graph that saved p before this step can no longer backprop
+                        inplace.note_modified(p)  # a graph that saved p before this step can no longer backprop
         return loss
 
     def _step_group(self, group: dict[str, Any]) -> None:

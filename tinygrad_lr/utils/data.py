@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.ops.shape import stack
 from tinygrad_lr.random import Generator, default_generator
-from tinygrad_lr.value import Value, as_array, stack
+from tinygrad_lr.value import Value, as_array
 
 Index = slice | np.ndarray
 
