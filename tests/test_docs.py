@@ -1,5 +1,7 @@
 """The documentation site: it builds with `mkdocs build --strict`, lists every page, and every Python block in it
-runs (each page's blocks in order, in one fresh process, as a reader would paste them)."""
+is checked. A plain ```python block runs (each page's blocks in order, in one fresh process, as a reader would
+paste them). A block titled with a file of the repository (```python title="tinygrad_lr/ops/arithmetic.py"`) is an
+excerpt of that file, shown to be read: it must parse, and the file must exist."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
+FENCE = re.compile(r"^(?P<indent> *)```python(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```$", re.S | re.M)
+TITLE = re.compile(r'title="([^"]+)"')
 
 
 def _env() -> dict[str, str]:
@@ -21,9 +24,23 @@ def _env() -> dict[str, str]:
             "MPLBACKEND": "Agg", "NO_MKDOCS_2_WARNING": "1"}
 
 
+def fenced_blocks(page: Path) -> list[tuple[str | None, str]]:
+    """(title or None, code) of each fenced ```python block of a Markdown page, in order, un-indented."""
+    blocks = []
+    for match in FENCE.finditer(page.read_text(encoding="utf-8")):
+        indent = len(match["indent"])
+        code = "".join(line[indent:] for line in match["body"].splitlines(keepends=True))
+        title = TITLE.search(match["info"])
+        blocks.append((title.group(1) if title else None, code))
+    return blocks
+
+
 def python_blocks(page: Path) -> list[str]:
-    """The fenced ```python blocks of a Markdown page, in order."""
-    return PYTHON_BLOCK.findall(page.read_text(encoding="utf-8"))
+    """The blocks of a page that run."""
+    return [code for title, code in fenced_blocks(page) if title is None]
+
+
+EXCERPTS = [(page, title, code) for page in sorted(DOCS.glob("*.md")) for title, code in fenced_blocks(page) if title]
 
 
 PAGES_WITH_CODE = sorted(p for p in DOCS.glob("*.md") if python_blocks(p))
@@ -34,6 +51,17 @@ def test_the_collector_finds_the_blocks_of_each_kind_of_page():
     blocks = python_blocks(DOCS / "backprop-by-hand.md")
     assert len(blocks) == 3 and blocks[0].startswith("import tinygrad_lr as torch\n")
     assert all("```" not in block for page in PAGES_WITH_CODE for block in python_blocks(page))
+
+
+def test_the_collector_reads_indented_blocks_and_excerpt_titles():
+    titled = [(title, code) for title, code in fenced_blocks(DOCS / "design.md") if title]
+    assert ("tinygrad_lr/ops/elementwise.py", 'log1p = unary(Log1p, inplace="log1p_")\n') in titled
+
+
+@pytest.mark.parametrize("page, title, code", EXCERPTS, ids=[f"{p.name}:{t}" for p, t, _ in EXCERPTS])
+def test_every_excerpt_parses_and_names_a_real_file(page: Path, title: str, code: str):
+    assert (ROOT / title).is_file(), f"{page.name}: the excerpt's file {title} does not exist"
+    compile(code, f"{page.name} ({title})", "exec")
 
 
 @pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=[p.name for p in PAGES_WITH_CODE])
