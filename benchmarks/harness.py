@@ -13,9 +13,8 @@ For each case:
 
 Each timed block starts with half a block of untimed units (when a block has more than one). An engine has sat
 idle while the others took their turns, and on the development machines the first units after such a pause run
-slower for a while even when the work only reads memory: a pure 40 MB read took 2.8 ms instead of 1.5 ms right
-after a pause of 0.5 s, and a W1 N=1e6 epoch needed about 80 ms to reach its usual speed. A training loop does
-not pause between its steps, so the timed units are the ones after the warm-up.
+slower for a while even when the work only reads memory ("Warm-up before each block" in docs/performance.md). A
+training loop does not pause between its steps, so the timed units are the ones after the warm-up.
 """
 
 from __future__ import annotations
@@ -144,6 +143,7 @@ class LocalEngine:
 
 
 Engine = Any  # LocalEngine, or benchmarks.workers.WorkerEngine (the same methods, in another process)
+EngineStarter = Callable[[str, Case], Engine]
 
 
 def run_case(
@@ -155,12 +155,12 @@ def run_case(
     min_seconds: float,
     reference: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
-    isolate: tuple[str, int | None] | None = None,
+    start: EngineStarter | None = None,
 ) -> CaseResult:
     """Check agreement, then time the agreeing engines; see the module docstring.
 
-    `isolate=(module name, threads)` runs each engine in a worker process of its own (see
-    benchmarks/workers.py), built from `runners` as that module defines them; None runs them all here.
+    `start(engine name, case)` builds each engine: `benchmarks.workers.isolated(...)` puts each in a worker process
+    of its own; None builds them here from `runners`.
     """
     results: dict[str, EngineResult] = {}
     built: dict[str, Engine] = {}
@@ -174,7 +174,7 @@ def run_case(
             continue
         engine: Engine | None = None
         try:
-            engine = _start(name, case, runners, isolate)
+            engine = start(name, case) if start is not None else LocalEngine(runners[name](case))
             snapshots[name] = engine.check(case.check_calls)
         except UnsupportedCaseError as reason:
             results[name] = EngineResult("unsupported", note=str(reason))
@@ -220,15 +220,6 @@ def run_case(
         results[name].seconds = statistics.median(results[name].rounds) if results[name].rounds else None
     gc.collect()
     return CaseResult(case, results, reference_name)
-
-
-def _start(name: str, case: Case, runners: dict[str, RunnerFactory], isolate: tuple[str, int | None] | None) -> Engine:
-    if isolate is None:
-        return LocalEngine(runners[name](case))
-    from benchmarks.workers import WorkerEngine
-
-    module_name, threads = isolate
-    return WorkerEngine(module_name, name, case, threads)
 
 
 def _calibrate(runner: Runner, min_seconds: float) -> int:

@@ -30,6 +30,7 @@ from benchmarks import memory as memory_bench  # noqa: E402
 from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam  # noqa: E402
 from benchmarks.engines import ENGINES, is_available, limit_threads, version  # noqa: E402
 from benchmarks.harness import CaseResult, run_case  # noqa: E402
+from benchmarks.workers import isolated  # noqa: E402
 
 WORKLOADS: tuple[ModuleType, ...] = (w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam)
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
@@ -144,9 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     for module, case in selected_cases(_split(args.only), args.quick):
         print(f"{case.key} ...", file=sys.stderr, flush=True)
         reference = module.reference(case) if hasattr(module, "reference") else None
-        isolate = None if args.same_process else (module.__name__, args.threads)
+        start = None if args.same_process else isolated(module.__name__, args.threads)
         results.append(run_case(case, module.RUNNERS, engines, is_available, rounds, min_seconds, reference,
-                                log=lambda text: print(text, file=sys.stderr), isolate=isolate))
+                                log=lambda text: print(text, file=sys.stderr), start=start))
 
     memory: dict[str, dict[str, Any]] = {}
     only = _split(args.only)

@@ -2,12 +2,11 @@
 
 Why it matters: CPython's cyclic garbage collector walks every tracked object in the process on a full collection,
 and a graph of Python objects that stays alive (W3 records 200,000 nodes before its backward) triggers several of
-them. Importing torch adds about 145,000 tracked objects (its modules, functions and dicts) that every one of those
-collections walks too: measured on the development machine, tinygrad_lr's W3 takes 0.76 s alone and 0.94 s with
-torch imported into the same process. Someone who trains with tinygrad_lr does not have torch loaded, and a torch
-user does not have MyGrad loaded, so each engine is timed in its own worker process: the suite's process only
-coordinates. The rounds are still interleaved: the coordinator asks one worker at a time for a timed block, the
-order rotating every round, so all engines see the same machine load.
+them. Importing torch adds many tracked objects (its modules, functions and dicts) that every one of those
+collections walks too (the figures: "One process per engine" in docs/performance.md). Someone who trains with
+tinygrad_lr does not have torch loaded, and a torch user does not have MyGrad loaded, so each engine is timed in its
+own worker process: the suite's process only coordinates. The rounds are still interleaved: the coordinator asks
+one worker at a time for a timed block, the order rotating every round, so all engines see the same machine load.
 
 `python -m benchmarks --same-process` times everything in one process instead, for comparison.
 """
@@ -21,7 +20,12 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from benchmarks.engines import limit_threads
-from benchmarks.harness import Case, EngineCrashedError, LocalEngine, UnsupportedCaseError
+from benchmarks.harness import Case, EngineCrashedError, EngineStarter, LocalEngine, UnsupportedCaseError
+
+
+def isolated(module_name: str, threads: int | None) -> EngineStarter:
+    """`run_case`'s `start`: each engine in a worker process, built from `module_name`'s RUNNERS."""
+    return lambda engine, case: WorkerEngine(module_name, engine, case, threads)
 
 
 class WorkerEngine:

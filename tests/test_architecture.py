@@ -5,6 +5,7 @@ path of Value and Node setting every slot, and the generated stubs current."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +147,7 @@ def test_no_module_of_the_package_is_over_600_lines() -> None:
 
 # ----- the op table ---------------------------------------------------------------------------
 # The rows whose op_cases names differ from their public names: x[i] is checked as index_*, x.to(dtype) as cast.
-CASE_PREFIX = {"__getitem__": "index", "to": "cast"}
+CASE_PREFIX = {"__getitem__": "index", "to": "cast", "__matmul__": "matmul"}
 
 
 def _has_case(names: tuple[str, ...]) -> bool:
@@ -225,10 +226,16 @@ def _declared_names(tree: ast.Module) -> set[str]:
     return names
 
 
+@functools.cache
+def _declarations() -> dict[str, set[str]]:
+    """Each .py file of the package (relative path) -> the names it declares, parsed once per test run."""
+    return {str(path.relative_to(PACKAGE)): _declared_names(ast.parse(path.read_text()))
+            for path in PACKAGE.rglob("*.py")}
+
+
 def declaration_files(name: str) -> set[str]:
     """The package's .py files that declare `name` (see _declared_names)."""
-    paths = PACKAGE.rglob("*.py")
-    return {str(path.relative_to(PACKAGE)) for path in paths if name in _declared_names(ast.parse(path.read_text()))}
+    return {path for path, names in _declarations().items() if name in names}
 
 
 def op_declaration_counts() -> dict[str, int]:

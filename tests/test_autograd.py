@@ -22,6 +22,7 @@ FREED_MESSAGE = (
 
 
 # ----- the classic traps -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_200k_op_chain_backward_needs_no_recursion() -> None:
     limit = sys.getrecursionlimit()
     x = tg.tensor(1.0, dtype=tg.float64, requires_grad=True)
@@ -34,6 +35,7 @@ def test_200k_op_chain_backward_needs_no_recursion() -> None:
     np.testing.assert_allclose(y.item(), 2 * 1.0001**100_000 - 1, rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_deep_chain_freeing_does_not_recurse() -> None:
     # Dropping the last reference to a 200k-node graph must not overflow the C stack either.
     x = tg.tensor([1.0, 2.0], requires_grad=True)

@@ -117,6 +117,7 @@ def test_too_few_epochs_are_flagged_not_hidden(tmp_path, capsys):
     assert "DIFFER" in output and "train longer" in output
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_python_dash_m_runs_the_demo(tmp_path):
     # this checkout's package, whatever tinygrad_lr happens to be installed
     repo = str(Path(cli.__file__).resolve().parents[2])  # tinygrad_lr/cli/__init__.py

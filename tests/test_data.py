@@ -9,7 +9,7 @@ import pytest
 from conftest import require_torch
 
 import tinygrad_lr as tg
-from tinygrad_lr.data import MinMaxScaler, StandardScaler, train_val_test_split, unscale_linear
+from tinygrad_lr.preprocessing import MinMaxScaler, StandardScaler, train_val_test_split, unscale_linear
 from tinygrad_lr.utils.data import DataLoader, Dataset, Subset, TensorDataset, default_collate, random_split
 
 
@@ -245,7 +245,7 @@ def test_subset_batches_equal_its_samples_for_any_kind_of_indices(indices: Any, 
         assert yb.tolist() == [y.item() for _, y in samples]
 
 
-# ----- tinygrad_lr.data: splits ---------------------------------------------------------------------------
+# ----- tinygrad_lr.preprocessing: splits ------------------------------------------------------------------
 def test_train_val_test_split_sizes_are_disjoint_and_seeded() -> None:
     x = np.arange(40, dtype=np.float64).reshape(20, 2)
     y = np.arange(20)

@@ -49,7 +49,7 @@ PAGES_WITH_CODE = sorted(p for p in DOCS.glob("*.md") if python_blocks(p))
 def test_the_collector_finds_the_blocks_of_each_kind_of_page():
     assert len(PAGES_WITH_CODE) >= 7
     blocks = python_blocks(DOCS / "backprop-by-hand.md")
-    assert len(blocks) == 3 and blocks[0].startswith("import tinygrad_lr as torch\n")
+    assert len(blocks) == 4 and blocks[0].startswith("import tinygrad_lr as torch\n")
     assert all("```" not in block for page in PAGES_WITH_CODE for block in python_blocks(page))
 
 

@@ -56,10 +56,39 @@ def test_construction_dtype_matches_torch_tensor(name: str, make: Any) -> None:
     assert str(tg.Tensor(make()).dtype) == expected
 
 
-def test_integer_arrays_of_any_width_become_int64() -> None:
-    # Deliberate: labels and indices are always int64 here (torch would keep int32 / uint8).
-    for dtype in (np.int8, np.int16, np.int32, np.uint8):
-        assert Value(np.array([1, 2], dtype=dtype)).dtype == tg.int64
+NUMPY_INTEGERS = (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64, np.bool_)
+
+
+@pytest.mark.parametrize("dtype", NUMPY_INTEGERS, ids=lambda d: d.__name__)
+def test_numpy_integer_dtypes_are_kept_as_torch_keeps_them(dtype: Any) -> None:
+    torch = require_torch()
+    from tinygrad_lr.utils.data import default_collate
+
+    array = np.array([1, 2], dtype=dtype)
+    makers = {
+        "tensor": (torch.tensor, tg.tensor),
+        "as_tensor": (torch.as_tensor, tg.as_tensor),
+        "from_numpy": (torch.from_numpy, tg.from_numpy),
+        "Value": (torch.tensor, Value),
+        "batch of arrays": (lambda a: torch.utils.data.default_collate([a, a]), lambda a: default_collate([a, a])),
+    }
+    if dtype is not np.uint64:  # torch cannot build a tensor from NumPy uint64 scalars
+        makers["numpy scalar"] = (lambda a: torch.tensor(a[0]), lambda a: tg.tensor(a[0]))
+        makers["list of numpy scalars"] = (lambda a: torch.tensor(list(a)), lambda a: tg.tensor(list(a)))
+        makers["batch of numpy scalars"] = (
+            lambda a: torch.utils.data.default_collate(list(a)), lambda a: default_collate(list(a))
+        )
+    for name, (theirs, ours) in makers.items():
+        assert str(ours(array).dtype) == _torch_dtype_name(theirs(array)), name
+
+
+def test_from_numpy_shares_memory_for_every_dtype() -> None:
+    for dtype in NUMPY_INTEGERS + (np.float16, np.float32, np.float64):
+        array = np.zeros(3, dtype=dtype)
+        shared = tg.from_numpy(array)
+        array[1] = 1
+        shared[2] = 1
+        assert shared.dtype == array.dtype and shared.tolist() == [0, 1, 1] and array.tolist() == [0, 1, 1]
 
 
 def test_explicit_dtype_is_honoured() -> None:

@@ -1,4 +1,5 @@
-"""Each example runs as `python examples/<name>.py` in a fresh process and prints the numbers it promises."""
+"""Each example runs as `python examples/<name>.py` in a fresh process and prints the numbers it promises; the
+README's code runs too, and its two commands are the ones CI uses."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import require_dot
+
+pytestmark = pytest.mark.slow  # each example and README snippet in a fresh Python process
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -89,3 +92,21 @@ def test_mlp_moons_training_matches_torch_step_for_step():
     for (loss, accuracy), (their_loss, their_accuracy) in zip(ours["history"], theirs["history"]):
         assert loss == pytest.approx(their_loss, rel=1e-10) and accuracy == their_accuracy
     assert ours["accuracy"] == theirs["accuracy"] == 1.0
+
+
+# ----- README.md ----------------------------------------------------------------------------------------------
+README = (REPO / "README.md").read_text()
+
+
+@pytest.mark.parametrize("snippet", re.findall(r"```python\n(.*?)```", README, re.S))
+def test_readme_python_snippet_runs(snippet: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", snippet], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    commands = re.findall(r"```bash\n(.*?)\n```", README, re.S)
+    assert len(commands) == 2
+    ci_script = (REPO / ".ci" / "run").read_text().splitlines()
+    assert commands[1] in ci_script

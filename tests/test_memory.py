@@ -13,6 +13,8 @@ import pytest
 
 import tinygrad_lr as tg
 
+pytestmark = pytest.mark.slow  # long training runs and garbage-collector bookkeeping
+
 
 @pytest.fixture
 def gc_disabled() -> Iterator[None]:

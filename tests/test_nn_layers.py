@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import require_torch
+from conftest import assert_same_error, require_torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -174,6 +174,15 @@ def test_linear_error_texts_match_torch(torch: Any) -> None:
         with pytest.raises(expected.type) as got:
             ours()
         assert str(got.value) == str(expected.value), f"case {index}"
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"])
+def test_linear_dtype_clash_names_torchs_c_types(torch: Any, dtype: str) -> None:
+    # without a bias torch's kernel names C++ types: "short int != float", "signed char != float", ...
+    assert_same_error(
+        lambda: torch.nn.functional.linear(torch.ones(2, 3, dtype=getattr(torch, dtype)), torch.ones(4, 3)),
+        lambda: F.linear(tg.ones(2, 3, dtype=getattr(tg, dtype)), tg.ones(4, 3)),
+    )
 
 
 def test_linear_init_has_the_reference_bound_for_fan_in_100() -> None:

@@ -50,6 +50,7 @@ MODULES: dict[str, tuple[Callable[[Any], Any], list[np.ndarray]]] = {
 }
 
 
+@pytest.mark.slow  # 16 training runs, ours and torch's: ~2 s in all
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_normalization_matches_torch(name: str, dtype: str) -> None:

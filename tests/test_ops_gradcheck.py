@@ -69,6 +69,7 @@ SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
 
 
 @pytest.mark.filterwarnings("ignore:Input #")  # cast: its output, so its grad_outputs, are float32
+@pytest.mark.slow  # every op's second derivative: ~2-4 s in all
 @pytest.mark.parametrize("case", SECOND_ORDER_CASES, ids=str)
 @settings(max_examples=max(MAX_EXAMPLES // 2, 5), deadline=None)
 @given(data=st.data())

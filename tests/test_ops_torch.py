@@ -2,7 +2,7 @@
 
 float64 must agree to 1e-10 and float32 to 1e-5 (relative where values are large). Then the traps a table of
 random inputs does not reach: torch's dtype promotion, softmax at +-1000, repeated indices, ties and kinks,
-comparisons.
+comparisons. And the free functions (`tinygrad_lr.add`, `.pow`, ...), `split`/`chunk`, and the grad_fn names.
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ def compare_second_order_with_torch(case: OpCase, sample: Sample, dtype: Any, rn
 SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
 
 
+@pytest.mark.slow  # every op's second derivative: ~2-4 s in all
 @pytest.mark.parametrize("case", SECOND_ORDER_CASES, ids=str)
 @settings(max_examples=max(MAX_EXAMPLES // 2, 5), deadline=None)
 @given(data=st.data())
@@ -140,6 +141,37 @@ def test_free_functions_match_torch(name: str) -> None:
     out.backward(tg.ones_like(out))
     expected.backward(torch.ones_like(expected))
     assert_same(x.grad, tx.grad, 1e-12, f"{name} gradient")
+
+
+BINARY_FREE_FUNCTIONS = {
+    "add_alpha": lambda m, a, b: m.add(a, b, alpha=2.5),
+    "sub_alpha": lambda m, a, b: m.sub(a, b, alpha=-0.5),
+    "mul": lambda m, a, b: m.mul(a, b),
+    "div": lambda m, a, b: m.div(a, b),
+    "pow_tensor": lambda m, a, b: m.pow(a, b),
+    "pow_scalar_base": lambda m, a, b: m.pow(2.0, b),
+    "pow_scalar_exponent": lambda m, a, b: m.pow(a, 3),
+    "neg": lambda m, a, b: m.neg(a) * b,
+    "square": lambda m, a, b: m.square(a) + b,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_FREE_FUNCTIONS))
+def test_binary_free_functions_match_torch(name: str) -> None:
+    rng = np.random.default_rng(3)
+    a_np = rng.uniform(0.5, 2.0, (3, 1))
+    b_np = rng.uniform(0.5, 2.0, (1, 4))
+    a, b = tg.tensor(a_np, requires_grad=True), tg.tensor(b_np, requires_grad=True)
+    ta, tb = torch.tensor(a_np, requires_grad=True), torch.tensor(b_np, requires_grad=True)
+    out, expected = BINARY_FREE_FUNCTIONS[name](tg, a, b), BINARY_FREE_FUNCTIONS[name](torch, ta, tb)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    for ours, theirs in ((a, ta), (b, tb)):
+        if theirs.grad is None:
+            assert ours.grad is None
+        else:
+            np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["leaky_relu", "softplus"])
@@ -662,3 +694,45 @@ def test_grad_fn_names_match_torch(label: str, call: Any) -> None:
     ours = call(tg, *[tg.tensor(a, requires_grad=True) for a in arrays])
     theirs = call(torch, *[torch.tensor(a, requires_grad=True) for a in arrays])
     assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+# ----- split and chunk: the pieces, their gradients and the error texts ----------------------------------------
+SPLIT_INPUT = np.arange(30.0).reshape(3, 10) / 7.0
+
+SPLIT_CALLS = {
+    "split 3 dim 1": lambda lib, x: x.split(3, dim=1),
+    "split sizes dim -1": lambda lib, x: x.split([2, 5, 3], dim=-1),
+    "split 2 dim 0": lambda lib, x: lib.split(x, 2),
+    "chunk 4 dim 1": lambda lib, x: x.chunk(4, dim=1),
+    "chunk 3 dim 0": lambda lib, x: lib.chunk(x, 3, 0),
+    "chunk 6 dim 1 (fewer pieces)": lambda lib, x: x.chunk(6, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPLIT_CALLS))
+def test_split_and_chunk_pieces_and_gradients_match_torch(name: str) -> None:
+    results = []
+    for lib in (tg, torch):
+        x = lib.tensor(SPLIT_INPUT, requires_grad=True)
+        pieces = SPLIT_CALLS[name](lib, x)
+        sum(((p * (k + 1)) ** 2).sum() for k, p in enumerate(pieces)).backward()
+        results.append(([p.detach().numpy().copy() for p in pieces], x.grad.numpy().copy()))
+    (ours, our_grad), (theirs, their_grad) = results
+    assert [p.shape for p in ours] == [p.shape for p in theirs]
+    for got, expected in zip(ours, theirs):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(our_grad, their_grad, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.arange(10.0).split([2, 3]),
+        lambda lib: lib.arange(10.0).chunk(0),
+        lambda lib: lib.arange(10.0).split(0),
+        lambda lib: lib.arange(10.0).split(-1),
+        lambda lib: lib.arange(10.0).split(3, dim=2),
+    ],
+)
+def test_split_and_chunk_bad_arguments_raise_torchs_errors(call: Any) -> None:
+    assert_same_error(lambda: call(torch), lambda: call(tg))

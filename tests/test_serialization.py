@@ -236,3 +236,245 @@ def test_a_model_state_dict_round_trips_into_a_fresh_model(tmp_path) -> None:  #
     assert not np.array_equal(fresh(x).detach().numpy(), model(x).detach().numpy())
     fresh.load_state_dict(tg.load(tmp_path / "model.pth"))
     np.testing.assert_array_equal(fresh(x).detach().numpy(), model(x).detach().numpy())
+
+
+# ----- crafted files (issue 16 item 9): always the RuntimeError naming the file, never an allocation bomb -----
+def write_archive(path, manifest: bytes | None = None, entries: dict | None = None,  # type: ignore[no-untyped-def]
+                  compression: int = zipfile.ZIP_STORED) -> None:
+    """A zip archive as save writes it, with a hand-made manifest and hand-made `.npy` entries."""
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        if manifest is not None:
+            archive.writestr("__manifest__.npy", npy_bytes(np.frombuffer(manifest, dtype=np.uint8)))
+        for name, data in (entries or {}).items():
+            archive.writestr(name, data)
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def manifest_of(root: str) -> bytes:
+    return b'{"format": "tinygrad_lr.save", "version": 1, "root": ' + root.encode() + b"}"
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        "[" * 5000 + "]" * 5000,  # json's own recursion limit
+        '{"tuple": ' + "[" * 400 + "]" * 400 + "}",  # deeper than save ever writes, within json's limit
+        '{"float": "abc"}',
+        '{"float": 1.5}',
+        '{"dict": [[{"dict": []}, 1]]}',  # a dict as a key
+        '{"dict": [[[{"dict": []}], 1]]}',  # a list holding a dict as a key
+        '{"dict": [[1, 2, 3]]}',
+        '{"dict": 7}',
+        '{"tuple": {"a": 1}}',
+        '{"value": ["a0"]}',
+        '{"value": "a0", "requires_grad": true}',  # gradients of an int64 array
+        '{"mystery": 1}',
+    ],
+    ids=["json-5000-deep", "400-deep", "float-abc", "float-number", "dict-key", "list-of-dict-key", "triple",
+         "dict-not-list", "tuple-of-dict", "value-list", "int-requires-grad", "unknown-kind"],
+)
+def test_a_crafted_manifest_raises_the_runtime_error_naming_the_file(tmp_path, root: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "crafted.npz"
+    write_archive(path, manifest_of(root), {"a0.npy": npy_bytes(np.arange(3))})
+    with pytest.raises(RuntimeError, match=r"^could not load '.*crafted\.npz': ") as error:
+        tg.load(path)
+    assert len(str(error.value)) < 400
+
+
+def test_save_refuses_what_load_would_refuse_as_too_deep(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    deep: list = []
+    for _ in range(150):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nest more than 100 deep"):
+        tg.save(deep, tmp_path / "deep.npz")
+    shallow: list = []
+    for _ in range(99):
+        shallow = [shallow]
+    tg.save(shallow, tmp_path / "ok.npz")
+    assert tg.load(tmp_path / "ok.npz") == shallow
+
+
+def test_bit_flips_anywhere_in_a_checkpoint_raise_the_named_error_or_load_the_same_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    tg.manual_seed(0)
+    model = tg.nn.Linear(3, 2)
+    optimizer = optim.Adam(model.parameters())
+    model(tg.randn(4, 3)).sum().backward()
+    optimizer.step()
+    path, flipped = tmp_path / "good.npz", tmp_path / "flipped.npz"
+    tg.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 3}, path)
+    data, original = path.read_bytes(), tg.load(path)
+    rng = random.Random(0)
+    outcomes = Counter()
+    for position in rng.sample(range(len(data)), 600):  # every byte region: headers, names, arrays, directory
+        damaged = bytearray(data)
+        damaged[position] ^= 1 << rng.randrange(8)
+        flipped.write_bytes(bytes(damaged))
+        try:
+            loaded = tg.load(flipped)
+        except RuntimeError as error:
+            assert str(error).startswith(f"could not load {str(flipped)!r}: "), str(error)
+            outcomes["refused"] += 1
+            continue
+        outcomes["loaded"] += 1  # a flip in a field zip readers ignore (a timestamp, an unused flag bit)
+        assert loaded["epoch"] == 3
+        for key, value in original["model"].items():
+            np.testing.assert_array_equal(loaded["model"][key].numpy(), value.numpy())
+    assert outcomes["refused"] > 400
+
+
+def test_a_header_declaring_a_billion_elements_is_refused_before_allocating(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import tracemalloc
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (10**9,)})
+    path = tmp_path / "huge.npz"
+    write_archive(path, manifest_of('{"value": "a0"}'), {"a0.npy": header.getvalue() + bytes(64)})
+    tracemalloc.start()
+    try:
+        with pytest.raises(RuntimeError, match=r"huge\.npz'.*declares shape \(1000000000,\) of float32"):
+            tg.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+
+
+def test_a_deflate_bomb_is_refused_before_inflating_unless_the_limit_is_raised(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import tracemalloc
+
+    path = tmp_path / "bomb.npz"
+    zeros = np.zeros(2**24, dtype=np.float32)  # 64 MiB that deflate to about 64 KiB
+    write_archive(path, manifest_of('{"value": "a0"}'), {"a0.npy": npy_bytes(zeros)}, zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(RuntimeError, match=r"bomb\.npz'.*more than max_bytes=16,777,216; .*max_bytes=671091"):
+            tg.load(path, max_bytes=2**24)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+    assert tg.load(path, max_bytes=2**27).shape == (2**24,)
+
+
+def test_the_default_limit_refuses_an_entry_declaring_3_gib(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import struct
+
+    path = tmp_path / "big.npz"
+    write_archive(path, manifest_of('{"value": "a0"}'), {"a0.npy": npy_bytes(np.zeros(4))}, zipfile.ZIP_DEFLATED)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("a0.npy")
+    central = data.rindex(b"PK\x01\x02")  # a0.npy's directory record is the last one
+    assert data[central + 46 : central + 52] == b"a0.npy"
+    struct.pack_into("<I", data, central + 24, 3 * 2**30)  # the directory's uncompressed size
+    struct.pack_into("<I", data, info.header_offset + 22, 3 * 2**30)  # the local header's
+    path.write_bytes(bytes(data))
+    with pytest.raises(RuntimeError, match=r"big\.npz'.*3,221,225,\d+ bytes, more than max_bytes=2,147,483,648"):
+        tg.load(path)
+
+
+def test_a_torch_save_file_is_refused_as_pickled(tmp_path, torch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "torch.pt"
+    torch.save({"w": torch.ones(2)}, path)
+    with pytest.raises(RuntimeError, match=r"torch\.pt'.*data\.pkl'.*pickled data"):
+        tg.load(path)
+    torch.save({"w": torch.ones(2)}, path, _use_new_zipfile_serialization=False)
+    with pytest.raises(RuntimeError, match=r"torch\.pt': it contains pickled data"):
+        tg.load(path)
+
+
+# ----- what save writes through or refuses (issue 16 item 10) -----------------------------------------------------
+def test_saving_to_a_symlink_updates_its_target_and_keeps_the_link(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / "model-v2.pth"
+    tg.save({"w": tg.ones(2)}, target)
+    link = tmp_path / "latest.pth"
+    link.symlink_to(target)
+    tg.save({"w": tg.zeros(2)}, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert tg.load(target)["w"].tolist() == [0.0, 0.0]
+    assert sorted(os.listdir(tmp_path)) == ["latest.pth", "runs"]  # the temporary file was beside the target
+    dangling = tmp_path / "next.pth"
+    dangling.symlink_to(tmp_path / "runs" / "model-v3.pth")
+    tg.save({"w": tg.ones(1)}, dangling)
+    assert dangling.is_symlink() and tg.load(tmp_path / "runs" / "model-v3.pth")["w"].tolist() == [1.0]
+
+
+def test_a_read_only_checkpoint_is_refused_as_torch_refuses_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "best.pth"
+    tg.save({"w": tg.ones(2)}, path)
+    os.chmod(path, 0o444)
+    before = path.read_bytes()
+    # torch opens the file for writing: "[Errno 13] Permission denied: '<path>'" (root skips that check; we don't)
+    with pytest.raises(PermissionError, match=r"^\[Errno 13\] Permission denied: '.*best\.pth'$"):
+        tg.save({"w": tg.zeros(2)}, path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["best.pth"]
+
+
+def test_non_regular_files_are_refused_not_replaced(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match=r"cannot save to '.*pipe': it is not a regular file .*open file object"):
+        tg.save({"w": tg.ones(2)}, fifo)
+    assert fifo.is_fifo()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match=r"\[Errno 21\] Is a directory: '.*folder'"):
+        tg.save({"w": tg.ones(2)}, folder)
+    assert folder.is_dir() and sorted(os.listdir(tmp_path)) == ["folder", "pipe"]
+
+
+def test_a_missing_folder_gives_torchs_error(tmp_path, torch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import assert_same_error
+
+    path = tmp_path / "no" / "such" / "model.pth"
+    assert_same_error(lambda: torch.save({}, str(path)), lambda: tg.save({}, str(path)))
+
+
+KILLED_SAVE = """
+import os, signal, sys
+import numpy as np
+import tinygrad_lr as tg
+
+real_savez = np.savez
+def savez_then_die(handle, **arrays):
+    real_savez(handle, **arrays)
+    handle.flush()
+    os.kill(os.getpid(), signal.SIGKILL)  # killed after writing the temporary file, before renaming it
+np.savez = savez_then_die
+tg.save({"w": tg.zeros(100000)}, sys.argv[1])
+"""
+
+
+def test_the_next_save_removes_temporary_files_of_killed_saves(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.pth"
+    tg.save({"w": tg.ones(2)}, path)
+    (tmp_path / "other.pth").write_bytes(b"keep")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    for _ in range(3):
+        run = subprocess.run([sys.executable, "-c", KILLED_SAVE, str(path)], env=env, capture_output=True)
+        assert run.returncode == -signal.SIGKILL, run.stderr.decode()
+    leftovers = sorted(name for name in os.listdir(tmp_path) if name.endswith(".tmp"))
+    # each killed save removed its dead predecessor's file first: one is left, named after the file it was for
+    assert len(leftovers) == 1 and leftovers[0].startswith(".model.pth.tinygrad_lr-save-")
+    assert tg.load(path)["w"].tolist() == [1.0, 1.0]  # the killed saves never touched the checkpoint
+    busy = tmp_path / f".model.pth.tinygrad_lr-save-{os.getpid()}-x.tmp"  # a save still running in this process
+    busy.write_bytes(b"")
+    tg.save({"w": tg.zeros(2)}, path)
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.pth", "other.pth", busy.name])
+    assert tg.load(path)["w"].tolist() == [0.0, 0.0]

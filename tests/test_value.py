@@ -329,6 +329,35 @@ def test_removed_hook_on_non_leaf_no_longer_runs() -> None:
     assert x.grad.tolist() == [2.0, 2.0]
 
 
+def test_value_and_module_hooks_share_one_removable_handle_usable_as_a_context() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with x.register_hook(lambda g: g * 100) as handle:
+        (x * 2).sum().backward()
+    assert x.grad.tolist() == [200.0, 200.0]
+    x.grad = None
+    (x * 2).sum().backward()  # the block's end removed the hook
+    assert x.grad.tolist() == [2.0, 2.0]
+    module_handle = tg.nn.Linear(2, 1).register_forward_hook(lambda module, args, output: None)
+    assert type(handle) is type(module_handle) and type(handle).__name__ == "RemovableHandle"
+
+
+def test_a_hook_may_remove_itself_while_backward_runs() -> None:
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    calls = []
+
+    def once(g: tg.Value) -> tg.Value:
+        calls.append(g.tolist())
+        handle.remove()
+        return g * 10
+
+    handle = x.register_hook(once)
+    x.register_hook(lambda g: g + 1)  # still runs after the first hook removed itself
+    (x * 2).sum().backward()
+    (x * 2).sum().backward()
+    assert calls == [[2.0, 2.0]]
+    assert x.grad.tolist() == [21.0 + 3.0, 21.0 + 3.0]
+
+
 def test_hooks_run_in_registration_order_and_chain() -> None:
     x = tg.tensor([1.0], requires_grad=True)
     order = []

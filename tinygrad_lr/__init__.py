@@ -6,7 +6,9 @@
     x.grad          # Value([2., 4., 6.])
 """
 
-from tinygrad_lr import autograd, data, nn, optim, utils
+import warnings as _warnings
+
+from tinygrad_lr import autograd, nn, optim, preprocessing, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
@@ -54,6 +56,11 @@ from tinygrad_lr.random import Generator, default_generator, initial_seed, manua
 from tinygrad_lr.serialization import load, save
 from tinygrad_lr.value import Size, Value
 
+# torch computes inf and nan silently; NumPy warns ("overflow encountered in exp", "divide by zero ..."). Silence
+# NumPy's floating-point RuntimeWarnings raised by ufunc calls in this package's own modules only: the user's
+# NumPy code keeps its warnings, and no op pays for an np.errstate block.
+_warnings.filterwarnings("ignore", r".* encountered in ", RuntimeWarning, r"tinygrad_lr(\.|$)")
+
 Tensor = Value
 concat = concatenate = cat  # noqa: F405
 
@@ -61,11 +68,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
-    "concatenate", "data", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16",
-    "float32", "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int",
-    "int8", "int16", "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn",
-    "no_grad", "ones", "ones_like", "optim", "rand", "rand_like", "randint", "randn", "randn_like", "randperm",
-    "save", "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros",
-    "zeros_like",
+    "concatenate", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16", "float32",
+    "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16",
+    "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",
+    "ones_like", "optim", "preprocessing", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "save",
+    "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros", "zeros_like",
     *_functions.__all__,
 ]  # fmt: skip

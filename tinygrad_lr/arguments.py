@@ -1,10 +1,13 @@
-"""How Value methods read shape, dim and dtype arguments the way torch does, and torch's words when they are wrong.
+"""How Value methods and `nn` read shape, dim and dtype arguments the way torch does, and torch's words when they
+are wrong.
 
-Plain functions of shapes and dtypes: nothing here knows about Values or graphs.
+Plain functions of shapes, dtypes and Python values: nothing here knows about Values or graphs (the check that an
+argument is a Value, `require_value`, lives with Value).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -31,7 +34,15 @@ def inplace_cast_error(result: np.dtype, target: np.dtype) -> RuntimeError:
 def torch_dtype_name(dtype: np.dtype) -> str:
     """The name torch uses for a dtype in its messages (Float, Double, Long, ...)."""
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "uint16": "UInt16",
+             "uint32": "UInt32", "uint64": "UInt64"}
+    return names.get(np.dtype(dtype).name, str(dtype))
+
+
+def c_type_name(dtype: np.dtype) -> str:
+    """The C++ scalar type torch names in some kernel messages (`double`, `long int`, ...): linear's dtype clash."""
+    names = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+             "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
     return names.get(np.dtype(dtype).name, str(dtype))
 
 
@@ -71,6 +82,13 @@ def variance_correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased else 0.0
 
 
+def as_tuple(x: Any) -> tuple[Any, ...]:
+    """One or several arguments as a tuple: a list or tuple as its items, None as none, anything else as itself."""
+    if x is None:
+        return ()
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
 def shape_arg(args: tuple[Any, ...]) -> tuple[int, ...]:
     """A shape given as `f(2, 3)` or `f((2, 3))`, as a tuple of ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
@@ -103,3 +121,65 @@ def broadcast_mismatch_message(first: tuple[int, ...], second: tuple[int, ...]) 
                 f"dimension {ndim - offset}"
             )
     return None
+
+
+def check_broadcast(first: tuple[int, ...], second: tuple[int, ...]) -> None:
+    """Raise torch's RuntimeError if the two shapes do not broadcast."""
+    message = broadcast_mismatch_message(first, second)
+    if message is not None:
+        raise RuntimeError(message)
+
+
+def checkpoint_array(source: Any, where: str) -> np.ndarray:
+    """A state-dict value from elsewhere (a torch tensor, a NumPy or array-like object) as a NumPy array.
+
+    A tensor that requires grad is detached first (torch copies checkpoint values under no_grad too); a dtype
+    NumPy cannot hold (torch's bfloat16) raises a TypeError naming `where` and the fix.
+    """
+    if getattr(source, "requires_grad", False) and hasattr(source, "detach"):
+        source = source.detach()
+    try:
+        return np.asarray(source)
+    except (TypeError, ValueError, RuntimeError) as error:
+        dtype = getattr(source, "dtype", type(source).__name__)
+        raise TypeError(
+            f"{where} is a {dtype} value that NumPy cannot hold ({error}); convert the state dict first, "
+            "e.g. {k: v.float() for k, v in state_dict.items()}"
+        ) from None
+
+
+def read_only_error(array: np.ndarray) -> RuntimeError:
+    """The error for an in-place op on memory NumPy marks read-only: an expanded view (torch's words), or an array
+    made non-writable by its owner (torch would write into it anyway: undefined behaviour)."""
+    if any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape)):
+        return RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+    return RuntimeError(
+        "cannot change this Value in place: its memory is a read-only NumPy array (shared by from_numpy or "
+        "as_tensor from an array with writeable=False). Make a writable copy first: x = x.clone()"
+    )
+
+
+def float_kernel_error(kernel: str, dtype: np.dtype) -> NotImplementedError:
+    """torch's error for an op whose CPU kernel exists for floats only (softplus, softmax, ... of integers)."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{torch_dtype_name(dtype)}\'')
+
+
+DEVICE_TYPES = (
+    "cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, "
+    "mtia, privateuseone"
+)
+
+
+def check_device(device: str) -> None:
+    """torch's errors for a string that is not a device ('float64', 'banana'); a device other than the CPU is
+    refused too, as tinygrad_lr computes with NumPy on the CPU only."""
+    match = re.fullmatch(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?", device)
+    if match is None:
+        raise RuntimeError(f"Invalid device string: '{device}'")
+    if match.group(1) not in DEVICE_TYPES.split(", "):
+        raise RuntimeError(f"Expected one of {DEVICE_TYPES} device type at start of device string: {device}")
+    if match.group(1) != "cpu":
+        raise RuntimeError(f"tinygrad_lr computes on the CPU only (NumPy): device '{device}' is not available")

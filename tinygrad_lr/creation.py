@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 import warnings
 from typing import Any
 
@@ -48,15 +50,31 @@ def as_tensor(data: Any, dtype: Any = None) -> Value:
     """A Value sharing `data`'s memory when it is already an array of the right dtype."""
     if isinstance(data, Value) and (dtype is None or np.dtype(dtype) == data.dtype):
         return data
-    return Value._make_const(as_array(data, dtype))
+    array = as_array(data, dtype)
+    if array is data:
+        _warn_if_read_only(array)
+    return Value._make_const(array)
 
 
 def from_numpy(array: np.ndarray) -> Value:
     """A Value sharing `array`'s memory (no copy; changes show on both sides)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Value._make_const(as_array(array) if array.dtype.kind in "iu" and array.dtype != np.int64 else array) \
-        if array.dtype.kind in "biuf" else Value(array)
+    if array.dtype.kind not in "biuf":
+        return Value(array)  # raises the TypeError naming the dtype
+    _warn_if_read_only(array)
+    return Value._make_const(array)
+
+
+def _warn_if_read_only(array: np.ndarray) -> None:
+    """torch's warning for sharing a non-writable array (torch would write into it; we refuse in-place ops)."""
+    if not array.flags.writeable:
+        warnings.warn(
+            "The given NumPy array is not writable: in-place operations on the Value sharing it will raise. You may "
+            "want to copy the array to protect its data or make it writable before converting it to a Value.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
@@ -94,10 +112,23 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Value) else x for x in (start, end, step))
+    _check_range(start, end, step)
     if dtype is None:
         integral = all(isinstance(x, (int, np.integer)) for x in (start, end, step))
         dtype = dtypes.int64 if integral else dtypes.get_default_dtype()
     return _finish(np.arange(start, end, step, dtype=dtype), requires_grad)
+
+
+def _check_range(start: Any, end: Any, step: Any) -> None:
+    """torch's errors for a range arange cannot make (NumPy would divide by zero or return an empty array)."""
+    if step == 0 or step != step:
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if math.isfinite(step) and (end - start) / step >= sys.maxsize:
+        raise RuntimeError("invalid size, possible overflow?")
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Value:

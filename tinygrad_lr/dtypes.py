@@ -91,3 +91,10 @@ def scalar_dtype(value: Any, tensor_dtype: np.dtype) -> np.dtype:
         return tensor_dtype
     return int64 if scalar_category == 1 else get_default_dtype()
 
+
+
+def as_float(data: Any) -> np.ndarray:
+    """`data` as an array for an op defined on real numbers: floats as they are, integers and bools in the
+    default float dtype (torch's promotion for exp, sqrt, sigmoid, ... of an integer tensor)."""
+    array = np.asarray(data)
+    return array if array.dtype.kind == "f" else array.astype(get_default_dtype())

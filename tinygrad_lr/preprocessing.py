@@ -1,6 +1,6 @@
 """Preparing regression data: a seeded train/validation/test split, scikit-learn's `train_test_split`, feature
 scalers with scikit-learn's names and fitted attributes, and mapping the weights a linear model learned on scaled
-data back to the original units. Also importable as `tinygrad_lr.data`.
+data back to the original units.
 
 Every function accepts NumPy arrays or Values and returns the same kind it was given.
 """

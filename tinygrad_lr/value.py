@@ -13,6 +13,7 @@ this class by the op table (`tinygrad_lr/ops/table.py`); type checkers see them 
 
 from __future__ import annotations
 
+import itertools
 import warnings
 import weakref
 from collections.abc import Callable
@@ -68,9 +69,7 @@ def as_array(data: Any, dtype: Any = None) -> np.ndarray:
         dtype = np.dtype(dtype)
         if array.dtype != dtype:
             array = array.astype(dtype)
-    elif kind in "iu" and array.dtype != np.int64:
-        array = array.astype(np.int64)
-    return array
+    return array  # NumPy's integer dtypes (int16, uint8, uint32, ...) are kept, as torch keeps them
 
 
 
@@ -91,7 +90,7 @@ class Value(_Methods):
     _grad: Value | None
     _grad_fn: Any
     _requires_grad: bool
-    _hooks: list[Callable[[Value], Any]] | None
+    _hooks: dict[int, Callable[[Value], Any]] | None
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         array = as_array(data, dtype)
@@ -192,19 +191,15 @@ class Value(_Methods):
         self._grad_fn._retained = weakref.ref(self)
         self._grad_fn._observed = True
 
-    def register_hook(self, hook: Callable[[Value], Value | None]) -> Any:
+    def register_hook(self, hook: Callable[[Value], Value | None]) -> RemovableHandle:
         """Call `hook(grad)` when this Value's gradient is computed; a returned Value replaces the gradient."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
-            self._grad_fn.register_hook(hook)
-            hooks = self._grad_fn._pre_hooks
-        else:
-            if self._hooks is None:
-                self._hooks = []
-            self._hooks.append(hook)
-            hooks = self._hooks
-        return _RemovableHandle(hooks, hook)
+            return self._grad_fn.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = {}
+        return add_hook(self._hooks, hook)
 
     def backward(
         self,
@@ -394,13 +389,43 @@ class MinMax(tuple):
         return self[1]
 
 
-class _RemovableHandle:
-    def __init__(self, hooks: list[Any], hook: Any) -> None:
-        self._hooks = hooks
-        self._hook = hook
+_next_hook_id = itertools.count()
+
+
+class RemovableHandle:
+    """What `register_hook` and the `nn.Module` `register_*_hook` methods return (torch's
+    `torch.utils.hooks.RemovableHandle`): `handle.remove()`, or leaving a `with handle:` block, unregisters the hook.
+
+    A registry is a dict from a handle's id to its hook, in calling order.
+    """
+
+    def __init__(self, registry: dict[int, Any], flags: tuple[set[int], ...] = ()) -> None:
+        self.id = next(_next_hook_id)
+        self._registry = registry
+        self._flags = flags  # the sets (with_kwargs, always_call) this hook's id may be in
 
     def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+        """Unregister the hook; removing twice is harmless."""
+        self._registry.pop(self.id, None)
+        for flag in self._flags:
+            flag.discard(self.id)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.remove()
+
+
+def add_hook(
+    registry: dict[int, Any], hook: Callable[..., Any], prepend: bool = False, flags: tuple[set[int], ...] = ()
+) -> RemovableHandle:
+    """Add `hook` to `registry` (first if `prepend`, else last) and return its handle."""
+    handle = RemovableHandle(registry, flags)
+    registry[handle.id] = hook
+    if prepend:
+        for key in [k for k in registry if k != handle.id]:
+            registry[key] = registry.pop(key)  # move every other hook behind the new one
+    return handle
 
 

@@ -8,16 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import as_tuple
 from tinygrad_lr.autograd.engine import _accumulate, run_backward
 from tinygrad_lr.value import Value
-
-
-def _as_tuple(x: Any) -> tuple[Any, ...]:
-    if x is None:
-        return ()
-    if isinstance(x, (list, tuple)):
-        return tuple(x)
-    return (x,)
 
 
 def _seed_gradients(outputs: Sequence[Value], grad_outputs: Sequence[Any], create_graph: bool) -> list[Any]:
@@ -35,17 +28,13 @@ def _seed_gradients(outputs: Sequence[Value], grad_outputs: Sequence[Any], creat
             given = Value(given)
         if given.shape != out.shape:
             raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {_size(given.shape)} and "
-                f"output[{i}] has a shape of {_size(out.shape)}."
+                f"Mismatch in shape: grad_output[{i}] has a shape of {given.shape!r} and "
+                f"output[{i}] has a shape of {out.shape!r}."
             )
         if given._data.dtype != out._data.dtype:
             given = given.to(out._data.dtype)
         seeds.append(given if create_graph else given._data)
     return seeds
-
-
-def _size(shape: tuple[int, ...]) -> str:
-    return f"torch.Size([{', '.join(str(s) for s in shape)}])"
 
 
 def _graph_entries(outputs: Sequence[Value]) -> list[Any]:
@@ -65,7 +54,7 @@ def backward(
     inputs: Any = None,
 ) -> None:
     """Accumulate d(tensors)/d(leaf) into every leaf's `.grad` (the sum over outputs, each weighted by its grad)."""
-    outputs = _as_tuple(tensors)
+    outputs = as_tuple(tensors)
     if retain_graph is None:
         retain_graph = create_graph
     if create_graph:
@@ -78,12 +67,12 @@ def backward(
             stacklevel=3,
         )
     entries = _graph_entries(outputs)
-    seeds = _seed_gradients(outputs, _as_tuple(grad_tensors), create_graph)
+    seeds = _seed_gradients(outputs, as_tuple(grad_tensors), create_graph)
     if inputs is None:
         run_backward(entries, seeds, retain_graph, create_graph)
         return
     # Only the listed inputs receive gradients: capture everything, then accumulate into those.
-    targets = _as_tuple(inputs)
+    targets = as_tuple(inputs)
     capture = {_capture_key(t): None for t in targets}
     run_backward(entries, seeds, retain_graph, create_graph, capture)
     for t in targets:
@@ -108,14 +97,14 @@ def grad(
     materialize_grads: bool = False,
 ) -> tuple[Value | None, ...]:
     """Return d(outputs)/d(inputs) as a tuple, one entry per input, without touching any `.grad`."""
-    outs = _as_tuple(outputs)
-    ins = _as_tuple(inputs)
+    outs = as_tuple(outputs)
+    ins = as_tuple(inputs)
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
     entries = _graph_entries(outs)
-    seeds = _seed_gradients(outs, _as_tuple(grad_outputs), create_graph)
+    seeds = _seed_gradients(outs, as_tuple(grad_outputs), create_graph)
     keys = [_capture_key(t) for t in ins]
     capture: dict[Any, Any] = {k: None for k in keys}
     run_backward(entries, seeds, retain_graph, create_graph, capture)

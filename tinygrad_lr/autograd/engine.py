@@ -12,12 +12,15 @@
 3. Each gradient is summed back to its input's shape here, in one place (un-broadcasting), so
    no op's backward rule has to think about broadcasting.
 4. Leaves collect their total gradient last: their hooks run, then it is added into `.grad`.
+5. Several threads may run backward at once, even through one graph (with retain_graph): a walk's
+   bookkeeping is its own, and adding into `.grad` is atomic.
 
 Every walk uses an explicit stack, so a 10^6-op chain needs no deeper Python stack than a 1-op one.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -72,30 +75,29 @@ def run_backward(
 
     The walk's bookkeeping is its own (local variables, not slots of the shared nodes), so two threads
     may walk one graph at once. A node with one recorded consumer (most nodes) needs none: its only
-    delivery makes it ready. The others wait in `pending`, node -> [deliveries still to come, sum].
+    delivery makes it ready. The others wait in `pending`, node -> (deliveries still to come, their sum so far).
     """
-    pending: dict[Node, list[Any]] = {}
+    pending: dict[Node, tuple[int, Any]] = {}
     ready: list[tuple[Node, Any]] = []  # (node, the total gradient of its output), run last-in first-out
     leaf_grads: dict[Any, Any] = {}
     root_nodes: list[Node] = []
+    seeds: dict[Node, Any] = {}
     for entry, grad in zip(roots, root_grads):
         if not isinstance(entry, Node):
             leaf_grads[entry] = leaf_grads[entry] + grad if entry in leaf_grads else grad
-        elif entry in pending:
-            pending[entry][1] = pending[entry][1] + grad
+        elif entry in seeds:
+            seeds[entry] = seeds[entry] + grad
         else:
-            pending[entry] = [entry._uses, grad]
+            seeds[entry] = grad
             root_nodes.append(entry)
-    # How many nodes in `pending` still wait for consumers: when nothing is ready and some still wait,
-    # the walk has stalled (see the module docstring).
-    waiting = 0
     for node in root_nodes:
-        seeded = pending[node]
-        if seeded[0]:
-            waiting += 1
+        if node._uses:
+            pending[node] = (node._uses, seeds[node])
         else:
-            ready.append((node, seeded[1]))
-            seeded[1] = None
+            ready.append((node, seeds[node]))
+    # How many nodes wait in `pending`: when nothing is ready and some still wait, the walk has stalled
+    # (see the module docstring).
+    waiting = len(pending)
     # A node with one consumer skips `pending`, unless it is also a root that waits there with its seed (a root
     # consumed by another root's graph, once): then every node goes through `pending` (-1 matches no count).
     single = -1 if len(root_nodes) > 1 and any(node._uses == 1 for node in root_nodes) else 1
@@ -164,23 +166,22 @@ def run_backward(
                         else:
                             ready.append((entry, g))
                     else:
-                        state = pending.get(entry)
+                        state = pending.pop(entry, None)
                         if state is None:  # first reached: wait for the consumers apply counted
                             if uses > 1:
-                                pending[entry] = [uses - 1, g]
+                                pending[entry] = (uses - 1, g)
                                 waiting += 1
                             else:  # (one consumer, while `single` sends every node here)
-                                pending[entry] = [0, None]
                                 ready.append((entry, g))
                         else:
+                            remaining, previous = state
                             if g is not None:
-                                previous = state[1]
-                                state[1] = g if previous is None else previous + g
-                            state[0] -= 1
-                            if state[0] == 0:
-                                ready.append((entry, state[1]))
-                                state[1] = None
+                                previous = g if previous is None else previous + g
+                            if remaining == 1:
+                                ready.append((entry, previous))
                                 waiting -= 1
+                            else:
+                                pending[entry] = (remaining - 1, previous)
                 elif g is not None:
                     data = entry._data
                     if g.shape != data.shape:
@@ -220,14 +221,14 @@ def _wrong_gradient_count(node: Node, given: int) -> RuntimeError:
 
 
 def _recount_waiting(
-    root_nodes: list[Node], pending: dict[Node, list[Any]], ready: list[tuple[Node, Any]], single: int
+    root_nodes: list[Node], pending: dict[Node, tuple[int, Any]], ready: list[tuple[Node, Any]], single: int
 ) -> int:
     """The walk stalled: recount, for the nodes not yet run, the consumers that can still deliver.
 
-    Every node this walk has reached has run, except those waiting in `pending` (count above zero); a
-    node missing from `pending` but delivered to has run too (it had one consumer). Each waiting node and
-    everything reachable from it that has not run gets the number of edges into it from nodes that have
-    not run (the deliveries still to come). Those that need none go to `ready`; returns how many still wait.
+    `pending` holds the nodes that wait; every other node this walk reached has run (nothing is ready).
+    Each waiting node and everything reachable from it that has not run gets the number of edges into it
+    from nodes that have not run (the deliveries still to come). Those that need none go to `ready`;
+    returns how many still wait.
     """
     waiting = []
     seen = set()
@@ -237,56 +238,59 @@ def _recount_waiting(
         if id(node) in seen:
             continue
         seen.add(id(node))
-        state = pending.get(node)
-        if state is not None and state[0] > 0:
+        if node in pending:
             waiting.append(node)
             continue
         stack.extend(e for e in node.next_entries if type(e) is Node)
-    for node in waiting:
-        pending[node][0] = 0
-    newly_reached = 0
+    counts = dict.fromkeys(waiting, 0)
     stack = list(waiting)
     while stack:  # count the edges out of every node that has not run
         node = stack.pop()
         for entry in node.next_entries:
             if type(entry) is Node:
-                if entry._uses == single and entry not in pending:
-                    stack.append(entry)  # its one consumer has not run: it is not reached yet, and needs no count
-                    continue
-                state = pending.get(entry)
-                if state is None:  # not reached before: it can only wait for nodes still to run
-                    state = pending[entry] = [0, None]
-                    newly_reached += 1
+                if entry in counts:
+                    counts[entry] += 1
+                elif entry._uses == single:
+                    stack.append(entry)  # its one consumer has not run: not reached yet, and it needs no count
+                else:  # not reached before: it can only wait for nodes still to run
+                    counts[entry] = 1
                     stack.append(entry)
-                state[0] += 1
-    for node in waiting:
-        state = pending[node]
-        if state[0] == 0:
-            ready.append((node, state[1]))
-            state[1] = None
-    return len(waiting) + newly_reached - len(ready)  # every newly reached node waits for one
+    for node, count in counts.items():
+        grad = pending.pop(node, (0, None))[1]
+        if count:
+            pending[node] = (count, grad)
+        else:
+            ready.append((node, grad))
+    return len(pending)
 
 
 def _cast(grad: Any, dtype: np.dtype) -> Any:
     return grad.to(dtype) if isinstance(grad, Value) else grad.astype(dtype)
 
 
+# Adding into `.grad` is a read-modify-write (and NumPy lets go of the GIL while it adds large arrays): two
+# threads whose backward reaches one leaf would lose updates. One lock for every accumulation, taken once per
+# leaf per backward.
+_ACCUMULATE_LOCK = threading.Lock()
+
+
 def _accumulate(leaf: Value, grad: Any, create_graph: bool) -> None:
-    """Add `grad` into `leaf.grad`, in place after the first time (as torch's AccumulateGrad)."""
-    if create_graph:
-        grad = grad if isinstance(grad, Value) else Value._make_const(grad)
-        leaf._grad = grad if leaf._grad is None else leaf._grad + grad
-        return
-    if isinstance(grad, Value):
-        grad = grad._data
-    existing = leaf._grad
-    if existing is None:
-        # Copy: the incoming array may be shared with other gradients or be a read-only view.
-        leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
-    elif existing._grad_fn is None and existing._data.flags.writeable:
-        np.add(existing._data, grad, out=existing._data, casting="unsafe")
-    else:
-        leaf._grad = Value._make_const(existing._data + grad)
+    """Add `grad` into `leaf.grad`, in place after the first time (as torch's AccumulateGrad); atomic."""
+    with _ACCUMULATE_LOCK:
+        if create_graph:
+            grad = grad if isinstance(grad, Value) else Value._make_const(grad)
+            leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+            return
+        if isinstance(grad, Value):
+            grad = grad._data
+        existing = leaf._grad
+        if existing is None:
+            # Copy: the incoming array may be shared with other gradients or be a read-only view.
+            leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
+        elif existing._grad_fn is None and existing._data.flags.writeable:
+            np.add(existing._data, grad, out=existing._data, casting="unsafe")
+        else:
+            leaf._grad = Value._make_const(existing._data + grad)
 
 
 def _run_node_hooks(node: Node, grad: Any, create_graph: bool) -> Any:
@@ -299,11 +303,11 @@ def _run_node_hooks(node: Node, grad: Any, create_graph: bool) -> Any:
     return grad
 
 
-def _apply_hooks(hooks: list[Any], grad: Any, create_graph: bool) -> Any:
+def _apply_hooks(hooks: dict[int, Any], grad: Any, create_graph: bool) -> Any:
     """Call each hook with the gradient as a Value; a hook that returns a Value replaces it."""
     as_value = isinstance(grad, Value)
     current = grad if as_value else Value._make_const(grad)
-    for hook in hooks:
+    for hook in list(hooks.values()):  # a hook may remove itself
         result = hook(current)
         if result is not None:
             if not isinstance(result, Value):

@@ -33,10 +33,11 @@ from typing import Any, ClassVar, NoReturn
 
 import numpy as np
 
+from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import broadcast_mismatch_message
 from tinygrad_lr.autograd import grad_mode, versions
 from tinygrad_lr.autograd.grad_mode import STATE
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import RemovableHandle, Value, add_hook
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -56,7 +57,7 @@ class Node:
     # Everything `apply` and the engine read per op is a slot, set on every node, and every node is of
     # this one class: CPython specialises an attribute read for one class at a time, and a property, a
     # class default that an instance may shadow, or a mix of classes sends it down a slow generic lookup
-    # (measured on a chain of small ops: 2 % to 13 % each).
+    # (each such read measurably slows a chain of small ops: docs/performance.md).
     #
     # `next_entries` is stored inline: `_in0` and `_in1` hold the entries of arguments 0 and 1 (None
     # past the last argument), `_in_more` a tuple of the rest (usually empty). A tuple per node would
@@ -96,7 +97,7 @@ class Node:
     _observed: bool
 
     # Defaults, set on an instance only when used, so recording an op stays cheap.
-    _pre_hooks: list[Any] | None = None
+    _pre_hooks: dict[int, Any] | None = None
     _retained: weakref.ref[Any] | None = None
 
     @property
@@ -172,12 +173,12 @@ class Node:
             (None if e is None else e if isinstance(e, Node) else AccumulateGrad(e), 0) for e in self.next_entries
         )
 
-    def register_hook(self, hook: Any) -> None:
+    def register_hook(self, hook: Any) -> RemovableHandle:
         """Run `hook(grad)` on the gradient of this node's output before its backward runs."""
         if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(hook)
+            self._pre_hooks = {}
         self._observed = True
+        return add_hook(self._pre_hooks, hook)
 
 
 def new_node(cls: type[Function], entries: Sequence[Any], needs: tuple[bool, ...], walk: int) -> Node:
@@ -304,7 +305,10 @@ class Function:
             node._clock = versions.clock
         node.out_shape = out.shape
         node.out_dtype = out.dtype
-        return Value._make(out, node)
+        result = Value._make(out, node)
+        if study_hook is not None:
+            study_hook(result, args)
+        return result
 
 
 # `apply` for one and two arguments, spelled out, as a function made for each Function subclass (it keeps
@@ -313,8 +317,12 @@ class Function:
 # to these, and Value's operators and elementwise methods *are* such functions (their rows: see ops/table.py).
 
 
-def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
-    """A function doing `cls.apply(first)`."""
+def unary_recorder(cls: type[Function], floating: bool = False) -> Callable[[Any], Value]:
+    """A function doing `cls.apply(first)`.
+
+    With `floating` (an op defined on real numbers: exp, sqrt, sigmoid, ...), integer and bool input is cast
+    to the default float dtype first, as torch promotes it. Such input never requires grad, so only the
+    branch without a graph looks at the dtype: the recorded path costs nothing more."""
 
     def record(first: Any) -> Value:
         in0: Any  # where the argument's gradient goes: its producer node, the leaf itself, or None
@@ -323,6 +331,8 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
         else:
             a, in0 = first, None
         if in0 is None or not (grad_mode.everywhere or STATE.enabled):
+            if floating and (type(a) is not np.ndarray or a.dtype.kind != "f"):
+                a = dtypes.as_float(a)
             return Value._make_const(cls.forward(_NO_GRAPH, a))
         node = _new(Node)
         node._function = cls
@@ -334,7 +344,7 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         saved = node.saved_tensors
         if saved:
-            if len(saved) == 1:  # (the commonest case spelled out: a call and a loop cost ~3 % of a small op)
+            if len(saved) == 1:  # (the commonest case spelled out: a call and a loop cost a small op measurably)
                 item = saved[0]
                 node._saved_roles = 1 if item is raw else 2 if item is a else 0
             else:
@@ -342,12 +352,14 @@ def unary_recorder(cls: type[Function]) -> Callable[[Any], Value]:
             node._clock = versions.clock
         node.out_shape = out.shape
         node.out_dtype = out.dtype
-        result = _new(Value)  # Value._make inlined, here and below: the call costs ~2.5 % of a small op
+        result = _new(Value)  # Value._make inlined, here and below: one Python call less per op
         result._data = out
         result._grad = None
         result._grad_fn = node
         result._requires_grad = True
         result._hooks = None
+        if study_hook is not None:
+            study_hook(result, (first,))
         return result
 
     return record
@@ -413,6 +425,8 @@ def binary_recorder(
         result._grad_fn = node
         result._requires_grad = True
         result._hooks = None
+        if study_hook is not None:
+            study_hook(result, (first, second))
         return result
 
     return record
@@ -432,6 +446,11 @@ def _run_forward(cls: type[Function], ctx: Any, arrays: Sequence[Any]) -> Any:
 
 
 _new = object.__new__
+
+# Study mode (`with tinygrad_lr.viz.record():`): while set, called with each recorded op's output Value and the
+# arguments it was given, so the drawing can keep every intermediate value and gradient. Off, it costs one global
+# read per recorded op.
+study_hook: Callable[[Value, tuple[Any, ...]], None] | None = None
 # needs_input_grad of one- and two-argument nodes: shared tuples, nothing to build per op
 _NEEDS_FIRST = (True,)
 _NEEDS_FIRST_OF_TWO, _NEEDS_SECOND_OF_TWO, _NEEDS_BOTH = (True, False), (False, True), (True, True)

@@ -24,7 +24,7 @@ STATE = _GradState()
 # asks. So set_enabled also counts the threads that have grad mode off, and while none has,
 # `everywhere` says so in one cheap read: `everywhere or STATE.enabled` is this thread's mode.
 # (A thread that ends with grad mode off stays counted: recording then reads the thread-local again,
-# correct and a few per cent slower.)
+# correct and slower.)
 _lock = threading.Lock()
 _threads_off = 0
 everywhere = True

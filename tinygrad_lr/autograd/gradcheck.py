@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import as_tuple
 from tinygrad_lr.autograd.api import grad
 from tinygrad_lr.value import Value
 
@@ -16,12 +17,8 @@ class GradcheckError(RuntimeError):
     """The analytical and numerical Jacobians disagree."""
 
 
-def _as_tuple(x: Any) -> tuple[Any, ...]:
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
-
-
 def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Value, ...]:
-    return tuple(o for o in _as_tuple(fn(*inputs)) if isinstance(o, Value))
+    return tuple(o for o in as_tuple(fn(*inputs)) if isinstance(o, Value))
 
 
 def _differentiable_outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Value, ...]:
@@ -79,7 +76,7 @@ def gradcheck(
     Passes when |analytical - numerical| <= atol + rtol * |numerical| everywhere; on failure
     raises GradcheckError naming the output, the input, the worst element and both values.
     """
-    inputs = _as_tuple(inputs)
+    inputs = as_tuple(inputs)
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Value) and x.requires_grad]
     if not checked:
         raise ValueError(
@@ -125,14 +122,14 @@ def gradgradcheck(
     raise_exception: bool = True,
 ) -> bool:
     """Check second derivatives: gradcheck of the function inputs -> d(fn . grad_outputs)/d(inputs)."""
-    inputs = _as_tuple(inputs)
+    inputs = as_tuple(inputs)
     outputs = _differentiable_outputs(fn, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
             Value(rng.standard_normal(o.shape).astype(o.dtype), requires_grad=True) for o in outputs
         )
-    grad_outputs = _as_tuple(grad_outputs)
+    grad_outputs = as_tuple(grad_outputs)
 
     def first_derivatives(*args: Any) -> tuple[Value, ...]:
         xs, gos = args[: len(inputs)], args[len(inputs) :]

@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.autograd.api import _as_tuple, _graph_entries, _seed_gradients
+from tinygrad_lr.arguments import as_tuple
+from tinygrad_lr.autograd.api import _graph_entries, _seed_gradients
 from tinygrad_lr.autograd.engine import run_backward
 from tinygrad_lr.autograd.function import Node
 from tinygrad_lr.value import Value
@@ -82,6 +83,7 @@ class BackwardTrace:
 
     steps: list[BackwardStep]
     leaves: list[LeafTotal]
+    _by_node: dict[int, BackwardStep] | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[BackwardStep]:
         return iter(self.steps)
@@ -94,10 +96,9 @@ class BackwardTrace:
 
     def step_of(self, node: Node) -> BackwardStep | None:
         """The step that ran `node` (None if this backward did not reach it)."""
-        for step in self.steps:
-            if step.node is node:
-                return step
-        return None
+        if self._by_node is None:
+            self._by_node = {id(step.node): step for step in self.steps}
+        return self._by_node.get(id(node))
 
 
 def observe_backward(outputs: Value | Sequence[Value], gradient: Any = None) -> BackwardTrace:
@@ -109,12 +110,12 @@ def observe_backward(outputs: Value | Sequence[Value], gradient: Any = None) -> 
     not written to (the walk's bookkeeping is its own).
     """
     single = isinstance(outputs, Value)
-    outs = (outputs,) if single else _as_tuple(outputs)
+    outs = (outputs,) if single else as_tuple(outputs)
     for out in outs:
         if not isinstance(out, Value):
             raise TypeError(f"observe_backward takes Values, got {type(out).__name__}")
     entries = _graph_entries(outs)
-    seeds = _seed_gradients(outs, (gradient,) if single else _as_tuple(gradient), create_graph=False)
+    seeds = _seed_gradients(outs, (gradient,) if single else as_tuple(gradient), create_graph=False)
     observer = _Observer()
     for entry, seed in zip(entries, seeds):
         observer.contributions.setdefault(entry, []).append(Contribution(0, seed))

@@ -144,7 +144,7 @@ class _Snapshot:
 def _see_backward(loss: tl.Value, model: nn.Linear, tag: str, description: str) -> _Snapshot:
     """Run `loss.backward()`, keeping its step-by-step account and the graph with the gradients it produced."""
     names = {**dict(model.named_parameters()), "loss": loss}
-    steps = explain_backward(loss, params=names)  # before backward: it needs the graph's saved values
+    steps = str(explain_backward(loss, params=names))  # before backward: it needs the graph's saved values
     loss.backward()
     return _Snapshot(tag, description, draw_graph(loss, params=names), steps)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_lr.arguments import torch_dtype_name
+from tinygrad_lr.arguments import c_type_name, torch_dtype_name
 from tinygrad_lr.nn import fused_ops
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.loss_functions import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -25,16 +24,13 @@ from tinygrad_lr.ops import functional as _functional
 from tinygrad_lr.ops import inplace as inplace_ops
 from tinygrad_lr.ops.functional import *  # noqa: F403 - relu, sigmoid, softmax, ...: made from the op table
 from tinygrad_lr.random import default_generator
-from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
+from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, require_value
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "huber_loss", "l1_loss",
     "linear", "mse_loss", "nll_loss", "smooth_l1_loss",
     *_functional.__all__,
 ]  # fmt: skip
-
-_C_TYPE_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
-
 
 def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # noqa: A002 - torch's name
     """input @ weight.T + bias for input (*, in_features), weight (out, in), bias (out,): one fused op.
@@ -52,8 +48,7 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
         if bias is None:
             raise RuntimeError(
                 "expected m1 and m2 to have the same dtype, but got: "
-                f"{_C_TYPE_NAMES.get(x_data.dtype.name, x_data.dtype.name)} != "
-                f"{_C_TYPE_NAMES.get(w_data.dtype.name, w_data.dtype.name)}"
+                f"{c_type_name(x_data.dtype)} != {c_type_name(w_data.dtype)}"
             )
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {torch_dtype_name(x_data.dtype)} and "

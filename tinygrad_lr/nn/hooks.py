@@ -10,13 +10,13 @@ d loss / d (each positional argument), None for arguments that are not Values re
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import as_tuple
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.value import Value
@@ -26,41 +26,6 @@ NO_INPUT_GRAD_WARNING = (
     "gradients. See https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
     "#torch.nn.Module.register_full_backward_hook for more details."
 )
-
-_next_id = itertools.count()
-
-
-class RemovableHandle:
-    """What `register_*_hook` returns: `handle.remove()` (or leaving a `with handle:` block) unregisters the hook."""
-
-    def __init__(self, registry: dict[int, Any], flags: tuple[set[int], ...] = ()) -> None:
-        self.id = next(_next_id)
-        self._registry = registry
-        self._flags = flags  # the sets (with_kwargs, always_call) this hook's id may be in
-
-    def remove(self) -> None:
-        self._registry.pop(self.id, None)
-        for flag in self._flags:
-            flag.discard(self.id)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.remove()
-
-
-def register(
-    registry: dict[int, Any], hook: Callable[..., Any], prepend: bool, flags: tuple[set[int], ...] = ()
-) -> RemovableHandle:
-    """Add `hook` to `registry` (first if `prepend`, else last) and return its handle."""
-    handle = RemovableHandle(registry, flags)
-    registry[handle.id] = hook
-    if prepend:
-        for key in [k for k in registry if k != handle.id]:
-            registry[key] = registry.pop(key)  # move every other hook behind the new one
-    return handle
-
 
 class _HookPoint(Function):
     """Identity; its node is where a backward hook sees the gradient flowing through (torch's BackwardHookFunction)."""
@@ -132,7 +97,7 @@ class BackwardHook:
             grad_input = (None,) * self.n_args
             for hook in self.full_hooks:
                 result = hook(self.module, grad_input, grad_output)
-                if result is not None and any(g is not None for g in _as_tuple(result)):
+                if result is not None and any(g is not None for g in as_tuple(result)):
                     raise RuntimeError(
                         "Backward hook for Modules where no input requires gradient should always return None or "
                         "None for all gradients."
@@ -153,13 +118,9 @@ class BackwardHook:
         return result_grad
 
 
-def _as_tuple(result: Any) -> tuple[Any, ...]:
-    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
-
-
 def _checked(result: Any, current: tuple[Any, ...], name: str) -> tuple[Any, ...]:
     """A hook's replacement for grad_input / grad_output: as many entries as before (torch's message if not)."""
-    replacement = _as_tuple(result)
+    replacement = as_tuple(result)
     if len(replacement) != len(current):
         raise RuntimeError(
             f"Backward hook returned an invalid number of {name}, got {len(replacement)}, but expected {len(current)}"

@@ -12,12 +12,11 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.arguments import torch_dtype_name
+from tinygrad_lr.arguments import check_broadcast, torch_dtype_name
 from tinygrad_lr.nn import fused_ops
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.ops.elementwise import where
 from tinygrad_lr.promotion import promote_values
-from tinygrad_lr.value import Size, Value
+from tinygrad_lr.value import Size, Value, require_value
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -61,21 +60,6 @@ def _require_values(function: str, input: Any, target: Any) -> None:  # noqa: A0
     require_value(target, function, "target", 2)
 
 
-def broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    """The broadcast of two shapes, or torch's RuntimeError naming the first dimension that clashes."""
-    ndim = max(len(a), len(b))
-    padded_a = (1,) * (ndim - len(a)) + tuple(a)
-    padded_b = (1,) * (ndim - len(b)) + tuple(b)
-    shape = []
-    for axis, (sa, sb) in enumerate(zip(padded_a, padded_b)):
-        if sa != sb and sa != 1 and sb != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at non-singleton dimension {axis}"
-            )
-        shape.append(sb if sa == 1 else sa)
-    return tuple(shape)
-
-
 def _warn_and_broadcast(input: Value, target: Value) -> None:  # noqa: A002
     """The warning of MSE/L1/Huber/SmoothL1 for a target shaped unlike the input (then broadcasting goes ahead)."""
     if input._data.shape != target._data.shape:
@@ -85,7 +69,7 @@ def _warn_and_broadcast(input: Value, target: Value) -> None:  # noqa: A002
             UserWarning,
             stacklevel=4,  # the caller of the loss function (past _check_regression)
         )
-        broadcast_shape(input._data.shape, target._data.shape)
+        check_broadcast(input._data.shape, target._data.shape)
 
 
 def _check_regression(
@@ -256,7 +240,7 @@ def binary_cross_entropy_with_logits(
         )
     input, target = promote_values(input, target)
     if pos_weight is not None:
-        broadcast_shape(pos_weight._data.shape, target._data.shape)
+        check_broadcast(pos_weight._data.shape, target._data.shape)
         if pos_weight.dtype != input.dtype:
             pos_weight = pos_weight.to(input.dtype)
     loss = fused_ops.BCEWithLogits.apply(input, target, pos_weight)

@@ -19,7 +19,7 @@ from tinygrad_lr import dtypes
 from tinygrad_lr.nn import hooks
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.nn.state_dict import load_state_dict
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import RemovableHandle, Value, add_hook
 
 HOOK_REGISTRIES = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
 HOOK_FLAGS = ("_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs", "_forward_hooks_always_called")
@@ -91,36 +91,36 @@ class Module:
     # ----- hooks (as torch's; see nn/hooks.py) ------------------------------------------------
     def register_forward_pre_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
-    ) -> hooks.RemovableHandle:
+    ) -> RemovableHandle:
         """Call `hook(module, args)` before forward (`hook(module, args, kwargs)` with `with_kwargs`); a returned
         value replaces the arguments (with `with_kwargs`: a tuple `(args, kwargs)`)."""
-        handle = hooks.register(self._forward_pre_hooks, hook, prepend, (self._forward_pre_hooks_with_kwargs,))
+        handle = add_hook(self._forward_pre_hooks, hook, prepend, (self._forward_pre_hooks_with_kwargs,))
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs.add(handle.id)
         return handle
 
     def register_forward_hook(
         self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
-    ) -> hooks.RemovableHandle:
+    ) -> RemovableHandle:
         """Call `hook(module, args, output)` after forward (`hook(module, args, kwargs, output)` with
         `with_kwargs`); a returned value replaces the output. `always_call`: also when forward raised."""
         flags = (self._forward_hooks_with_kwargs, self._forward_hooks_always_called)
-        handle = hooks.register(self._forward_hooks, hook, prepend, flags)
+        handle = add_hook(self._forward_hooks, hook, prepend, flags)
         if with_kwargs:
             self._forward_hooks_with_kwargs.add(handle.id)
         if always_call:
             self._forward_hooks_always_called.add(handle.id)
         return handle
 
-    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> hooks.RemovableHandle:
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_output)` when the gradient of the module's output is known; a returned tuple
         replaces grad_output."""
-        return hooks.register(self._backward_pre_hooks, hook, prepend)
+        return add_hook(self._backward_pre_hooks, hook, prepend)
 
-    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> hooks.RemovableHandle:
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_input, grad_output)` when the gradients of the module's inputs are known
         (grad_input[i] = d loss / d args[i], None where no gradient is needed); a returned tuple replaces them."""
-        return hooks.register(self._backward_hooks, hook, prepend)
+        return add_hook(self._backward_hooks, hook, prepend)
 
     def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """`__call__` when hooks are registered, in torch's order: pre-hooks, backward hook points on the inputs,

@@ -15,10 +15,9 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.grad_mode import no_grad
-from tinygrad_lr.nn._arguments import require_value
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
-from tinygrad_lr.value import Size, Value
+from tinygrad_lr.value import Size, Value, require_value
 
 
 def _float_dtype(dtype: Any, device: Any) -> np.dtype:

@@ -3,12 +3,11 @@ and the output of a one-output Linear on many rows (nn/skinny_matmul.py).
 
 Why: a training step on a million rows allocates a few arrays of megabytes and frees them all by the end of
 the step. When the freed memory sits at the top of the heap and exceeds glibc's trim threshold (twice the
-largest block it has handed out, here 8 MB), glibc returns it to the operating system, and the next step
-faults every page back in: measured on W1 (N=1e6, D=10) in a process of its own, about 1,900 page faults and
-4 ms of a 9 ms epoch. Keeping the largest of those arrays (the loss's gradient) alive between steps keeps the
-heap from shrinking. Writing the next step's prediction into the memory the last one used (still in the
-cache, unlike a block malloc hands out from elsewhere) took W1 N=1e6 from 8.7 to 7.5 ms per epoch in an A/B
-on a busy machine.
+largest block it has handed out), glibc returns it to the operating system, and the next step faults every
+page back in. Keeping the largest of those arrays (the loss's gradient) alive between steps keeps the heap from
+shrinking, and writing the next step's prediction into the memory the last one used finds it still in the
+cache, unlike a block malloc hands out from elsewhere. (The page faults and the time each saved: "The heap" and
+W1 N=1e6 in docs/performance.md.)
 
 An array is handed out again only if nothing but this cache refers to it (a hook or `autograd.grad` may have
 kept the last gradient), counted with `sys.getrefcount`. CPython 3.14 counts fewer references on purpose

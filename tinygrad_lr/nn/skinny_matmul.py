@@ -28,7 +28,7 @@ MIN_ROWS = 4096  # below this the plain product is as fast and the rearrangement
 BLOCK_WIDTH = 20  # k D is at least this: the width at which OpenBLAS's matrix-matrix kernel runs near bandwidth
 MAX_FEATURES = 12  # wider rows already make BLAS's matrix-vector product fast
 CHUNK_BYTES = 1 << 19  # rows of x per accumulated gradient block: half a MiB stays in the L2 cache
-OUT_CHUNK_BYTES = 1 << 20  # forward results per chunk: 1 MiB (5 MiB of x at D=10) was the fastest measured
+OUT_CHUNK_BYTES = 1 << 20  # forward results per chunk: 1 MiB, the fastest size tried (docs/performance.md)
 
 
 def _group_size(rows: np.ndarray, out_features: int) -> int:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tinygrad_lr.arguments import checkpoint_array
 from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.ops import inplace
 from tinygrad_lr.value import Size, Value
@@ -85,7 +86,11 @@ def _load_own_state(
         if isinstance(source, Value):
             array = source._data
         elif isinstance(source, np.ndarray) or hasattr(source, "__array__"):
-            array = np.asarray(source)
+            try:
+                array = checkpoint_array(source, f"the value of {key!r}")
+            except TypeError as error:
+                errors.append(f'While copying the parameter named "{key}", {error}')
+                continue
         else:
             errors.append(
                 f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like object from '

@@ -29,7 +29,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return g - g * out * out  # = g (1 - out^2); NumPy's array-with-Python-number ops cost ~2x an array-array op
+        return g - g * out * out  # = g (1 - out^2), without the slower array-with-Python-number op `1 - out`
 
 
 class Sigmoid(Function):
@@ -158,29 +158,44 @@ def _softmax_axes(a: np.ndarray, dim: int) -> tuple[int, ...] | None:
 class ActivationMethods:
     """The op table's rows for activations and (log-)softmax (see ops/table.py)."""
 
-    tanh = unary(Tanh, inplace="tanh_", functional="tanh")
-    sigmoid = unary(Sigmoid, inplace="sigmoid_", functional="sigmoid")
+    tanh = unary(Tanh, inplace="tanh_", functional="tanh", floating=True)
+    sigmoid = unary(Sigmoid, inplace="sigmoid_", functional="sigmoid", floating=True)
     relu = unary(Relu, inplace="relu_", functional="relu(inplace)")
 
     @entry(LeakyRelu, inplace="leaky_relu_", functional="leaky_relu(inplace)")
     def leaky_relu(self: Any, negative_slope: builtins.float = 0.01) -> Value:
         """x if x > 0 else negative_slope * x;  derivative 1 where x > 0, else negative_slope."""
+        if self._data.dtype.kind != "f":
+            raise arguments.float_kernel_error("leaky_relu_cpu", self._data.dtype)
         return LeakyRelu.apply(self, negative_slope)
 
     @entry(Softplus, functional="softplus")
     def softplus(self: Any, beta: builtins.float = 1.0, threshold: builtins.float = 20.0) -> Value:
         """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (torch's F.softplus)."""
+        if self._data.dtype.kind != "f":
+            raise arguments.float_kernel_error("softplus_cpu", self._data.dtype)
         return Softplus.apply(self, beta, threshold)
 
     @entry(Softmax)
     def softmax(self: Any, dim: builtins.int) -> Value:
         """e^x_i / sum_j e^x_j along `dim` (shifted by the max, so large inputs are fine)."""
-        return Softmax.apply(self, arguments.single_dim(dim, self._data.ndim))
+        axis = arguments.single_dim(dim, self._data.ndim)
+        _require_float_softmax("softmax", self._data, axis)
+        return Softmax.apply(self, axis)
 
     @entry(LogSoftmax)
     def log_softmax(self: Any, dim: builtins.int) -> Value:
         """x - logsumexp(x) along `dim`, computed stably."""
-        return LogSoftmax.apply(self, arguments.single_dim(dim, self._data.ndim))
+        axis = arguments.single_dim(dim, self._data.ndim)
+        _require_float_softmax("log_softmax", self._data, axis)
+        return LogSoftmax.apply(self, axis)
+
+
+def _require_float_softmax(name: str, data: np.ndarray, axis: int) -> None:
+    """torch's error for (log_)softmax of integers: its kernel's name says whether dim is the last one."""
+    if data.dtype.kind != "f":
+        kernel = f"{name}_lastdim_kernel_impl" if axis == max(data.ndim - 1, 0) else f"{name}_kernel_impl"
+        raise arguments.float_kernel_error(kernel, data.dtype)
 
 
 def _softmax_arguments(

@@ -237,8 +237,8 @@ class ArithmeticMethods:
 
     @entry(PowScalar)
     def rsqrt(self: Any) -> Value:
-        """a ** -0.5."""
-        return PowScalar.apply(self, -0.5)
+        """a ** -0.5 (integers become the default float dtype first, as in torch)."""
+        return self**-0.5
 
     def __pos__(self: Any) -> Value:
         return self

@@ -65,10 +65,27 @@ class CompareMethods:
         return _compare(self, other, np.bitwise_or)
 
     def __floordiv__(self: Any, other: Any) -> Value:
-        return _compare(self, other, np.floor_divide)
+        return _divide(self, other, np.floor_divide, False)
+
+    def __rfloordiv__(self: Any, other: Any) -> Value:
+        return _divide(self, other, np.floor_divide, True)
 
     def __mod__(self: Any, other: Any) -> Value:
-        return _compare(self, other, np.remainder)
+        return _divide(self, other, np.remainder, False)
+
+    def __rmod__(self: Any, other: Any) -> Value:
+        return _divide(self, other, np.remainder, True)
+
+
+def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:
+    """a // other or a % other (other // a with `reflected`) after operand promotion. An integer divisor of 0
+    raises torch's error: NumPy would return 0 (with a warning), a wrong number."""
+    x, y = (array_of(v) for v in pair(a, other))  # (a Python number stays one: NumPy keeps a's dtype then)
+    if reflected:
+        x, y = y, x
+    if np.result_type(x, y).kind in "iub" and not np.all(y):
+        raise RuntimeError("ZeroDivisionError")
+    return Value._make_const(ufunc(x, y))
 
     @entry(function=False)
     def equal(self: Any, other: Value) -> builtins.bool:

@@ -49,16 +49,35 @@ def _stable_sigmoid(x: np.ndarray) -> np.ndarray:
 def sum(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:  # noqa: A001
     if is_value(x):
         return x.sum(dim=axes, keepdim=keepdims)
-    return x.sum(axis=axes, keepdims=keepdims)
+    return array_sum(x, axes, keepdims)
 
 
 def mean(x: Any, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
     if is_value(x):
         return x.mean(dim=axes, keepdim=keepdims)
-    return x.mean(axis=axes, keepdims=keepdims)
+    return array_mean(x, axes, keepdims)
 
 
-SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to's ~2 us
+# ndarray.sum and .mean are what these compute, but their NumPy warnings (inf - inf: "invalid value encountered
+# in reduce") would come from numpy's own module; called as ufuncs here they come from this package, which
+# silences them as torch prints nothing (see tinygrad_lr/__init__.py).
+_add_reduce: Any = np.add.reduce
+
+
+def array_sum(x: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    """x.sum(axis=axes, keepdims=keepdims)."""
+    return _add_reduce(x, axis=axes, keepdims=keepdims)
+
+
+def array_mean(x: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
+    """x.mean(axis=axes, keepdims=keepdims): the same sum and division (float16 keeps NumPy's float32 sum)."""
+    if x.dtype.kind != "f" or x.dtype == np.float16:
+        return x.mean(axis=axes, keepdims=keepdims)
+    count = x.size if axes is None else int(np.prod([x.shape[i] for i in axes]))
+    return _add_reduce(x, axis=axes, keepdims=keepdims) / count
+
+
+SMALL_BROADCAST = 1024  # elements: up to this many, filling a new array is cheaper than np.broadcast_to
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
@@ -84,12 +103,6 @@ def where(mask: np.ndarray, a: Any, b: Any) -> Any:
 
         return value_where(mask, a, b)
     return np.where(mask, a, b)
-
-
-def zeros_like_shape(x: Any, shape: tuple[int, ...]) -> Any:
-    dtype = x._data.dtype if is_value(x) else x.dtype
-    zeros = np.zeros(shape, dtype=dtype)
-    return Value._make_const(zeros) if is_value(x) else zeros
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:

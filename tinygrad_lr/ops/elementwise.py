@@ -283,12 +283,12 @@ class ElementwiseMethods:
 
     __abs__ = unary(Abs, function="abs", inplace="abs_")
     abs = __abs__
-    exp = unary(Exp, inplace="exp_")
-    log = unary(Log, inplace="log_")
-    log1p = unary(Log1p, inplace="log1p_")
-    sqrt = unary(Sqrt, inplace="sqrt_")
-    sin = unary(Sin, inplace="sin_")
-    cos = unary(Cos, inplace="cos_")
+    exp = unary(Exp, inplace="exp_", floating=True)
+    log = unary(Log, inplace="log_", floating=True)
+    log1p = unary(Log1p, inplace="log1p_", floating=True)
+    sqrt = unary(Sqrt, inplace="sqrt_", floating=True)
+    sin = unary(Sin, inplace="sin_", floating=True)
+    cos = unary(Cos, inplace="cos_", floating=True)
     clone = unary(Clone)
     maximum = binary(Maximum)
     minimum = binary(Minimum)
@@ -318,12 +318,17 @@ class ElementwiseMethods:
     # ----- dtype conversion ----------------------------------------------------------------
     @entry(Cast, function=False)
     def to(self: Any, *args: Any, **kwargs: Any) -> Value:
-        """Cast to a dtype (differentiable). Device arguments ('cpu') are accepted and ignored."""
+        """Cast to a dtype (differentiable). The device 'cpu' is accepted and ignored; another string raises as in
+        torch (`.to('float64')` is not a cast: torch reads a string as a device)."""
         dtype = kwargs.get("dtype")
+        if isinstance(kwargs.get("device"), str):
+            arguments.check_device(kwargs["device"])
         for a in args:
             if isinstance(a, Value):
                 dtype = a.dtype
-            elif not isinstance(a, str):
+            elif isinstance(a, str):
+                arguments.check_device(a)
+            else:
                 dtype = a
         if dtype is None or np.dtype(dtype) == self._data.dtype:
             return self

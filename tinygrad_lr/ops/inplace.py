@@ -26,7 +26,10 @@ from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
 
 
 def note_modified(target: Value) -> None:
-    """Note that `target`'s memory is about to change outside the graph (not through `.data`: as torch)."""
+    """Note that `target`'s memory is about to change outside the graph (not through `.data`: as torch); memory
+    NumPy marks read-only (an expanded view, an array shared by from_numpy) refuses in words, not NumPy's."""
+    if not target._data.flags.writeable:
+        raise arguments.read_only_error(target._data)
     if target._tracks_versions:
         mark_modified(target._data)
 
@@ -79,6 +82,8 @@ def apply_in_place(target: Value, compute: Callable[[Value], Value]) -> Value:
             return compute(target)
         return record(target, compute, None)
     result = compute(target)
+    if not np.can_cast(result._data.dtype, target._data.dtype, casting="same_kind"):
+        raise arguments.inplace_cast_error(result._data.dtype, target._data.dtype)  # exp_ of an int tensor
     note_modified(target)
     np.copyto(target._data, result._data, casting="unsafe")
     return target

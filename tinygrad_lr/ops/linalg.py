@@ -10,7 +10,7 @@ from tinygrad_lr.arguments import broadcast_mismatch_message, torch_dtype_name
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops.table import entry, function_only
 from tinygrad_lr.promotion import as_value, pair
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, require_value
 
 
 def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
@@ -99,29 +99,40 @@ class LinalgMethods:
     @entry(MatMul, function=False)  # tinygrad_lr.matmul: below
     def __matmul__(self: Any, other: Any) -> Value:
         """The matrix product (batched, and 1-D as torch.matmul)."""
+        if not isinstance(other, (Value, np.ndarray)):
+            return NotImplemented  # Python then raises torch's TypeError: unsupported operand type(s) for @
         a, b = pair(self, other)
         return MatMul.apply(a, b)
-    matmul = __matmul__
+
+    def matmul(self: Any, other: Any) -> Value:
+        return self @ _matrix(other, "matmul", "other", 1)
 
     def __rmatmul__(self: Any, other: Any) -> Value:
+        if not isinstance(other, (Value, np.ndarray)):
+            return NotImplemented
         a, b = pair(self, other)
         return MatMul.apply(b, a)
 
     @entry(MatMul, function=False)  # tinygrad_lr.mm checks its arguments: below
     def mm(self: Any, other: Value) -> Value:
-        return mm(self, other)
+        return mm(self, _matrix(other, "mm", "mat2", 1))
+
+
+def _matrix(x: Any, function: str, name: str, position: int) -> Any:
+    """A matrix product's operand: a Value or a NumPy array, else torch's TypeError naming the argument."""
+    return x if isinstance(x, np.ndarray) else require_value(x, function, name, position)
 
 
 @function_only
 def matmul(input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
     """The matrix product of two Values (1-D, 2-D or batched, as torch.matmul)."""
-    return as_value(input) @ other
+    return as_value(_matrix(input, "matmul", "input", 1)) @ _matrix(other, "matmul", "other", 2)
 
 
 @function_only
 def mm(input: Any, mat2: Any) -> Value:  # noqa: A002 - torch's name
     """The matrix product of two 2-D Values (torch.mm; `matmul` also takes 1-D and batched)."""
-    a, b = as_value(input), as_value(mat2)
+    a, b = as_value(_matrix(input, "mm", "input", 1)), as_value(_matrix(mat2, "mm", "mat2", 2))
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import builtins
+import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -31,7 +33,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         ctx.shape, ctx.axes = a.shape, axes
-        return a.sum(axis=axes, keepdims=keepdim)
+        return dual.array_sum(a, axes, keepdim)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -49,7 +51,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         ctx.shape, ctx.axes = a.shape, axes
-        return a.mean(axis=axes, keepdims=keepdim)
+        return dual.array_mean(a, axes, keepdim)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -65,19 +67,95 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
-        ctx.save_for_backward(a)
-        denominator = max(_count(a.shape, axes) - correction, 0)
-        ctx.axes, ctx.shape, ctx.denominator = axes, a.shape, denominator  # ctx keeps nothing without a graph
-        centered = a - a.mean(axis=axes, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (centered * centered).sum(axis=axes, keepdims=keepdim) / denominator
+        return _variance(ctx, a, axes, correction, keepdim, "var")
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
-        centered = a - dual.mean(a, ctx.axes, True)
-        kept = g.reshape(dual.kept_shape(ctx.shape, ctx.axes))
-        return kept * centered * (2.0 / ctx.denominator), None, None, None
+        return _variance_grad(ctx, a, g), None, None, None
+
+
+class Std(Function):
+    """sqrt(var(a));  da = var's gradient for g / (2 std), taken as 0 where std = 0 (torch's subgradient: a
+    constant row gets a zero gradient, not 0 * inf = NaN)."""
+
+    torch_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
+        out = np.sqrt(_variance(ctx, a, axes, correction, keepdim, "std"))
+        ctx.save_for_backward(a, out)  # the output itself: a second derivative sees it depend on a
+        ctx.constant = np.reshape(out == 0, dual.kept_shape(a.shape, axes))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        shape = ctx.constant.shape
+        grad_var = dual.where(ctx.constant, 0.0, g.reshape(shape) / (2 * out.reshape(shape)))
+        return _variance_grad(ctx, a, grad_var), None, None, None
+
+
+def _variance(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool, name: str) -> Any:
+    """The variance for Var and Std, with torch's warning when no degree of freedom is left (the result is
+    NaN or inf, and so is the gradient)."""
+    ctx.save_for_backward(a)
+    denominator = max(_count(a.shape, axes) - correction, 0)
+    if denominator == 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+            "(input numel divided by output numel).",
+            UserWarning,
+            stacklevel=6,  # the user's call of var() or std(), through Function.apply
+        )
+    ctx.axes, ctx.shape, ctx.denominator = axes, a.shape, denominator  # ctx keeps nothing without a graph
+    centered = a - dual.array_mean(a, axes, True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return dual.array_sum(centered * centered, axes, keepdim) / denominator
+
+
+def _variance_grad(ctx: Any, a: Any, g: Any) -> Any:
+    """g * 2 (a - mean) / (N - correction); with no degree of freedom 2 / 0 is inf, as in torch (NaN, not a
+    ZeroDivisionError)."""
+    centered = a - dual.mean(a, ctx.axes, True)
+    kept = g.reshape(dual.kept_shape(ctx.shape, ctx.axes))
+    return kept * centered * (2.0 / ctx.denominator if ctx.denominator else math.inf)
+
+
+class Norm(Function):
+    """The p-norm over axes, (sum |a|^p)^(1/p), for p > 0;  da = g a |a|^(p-2) / norm^(p-1), written as
+    torch writes it for each range of p, and 0 where the norm is 0 (torch's subgradient: a zero vector gets a
+    zero gradient, not NaN). p = 0 counts the non-zero elements (no gradient)."""
+
+    torch_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
+        if p == 0:
+            kept = dual.array_sum((a != 0).astype(a.dtype), axes, True)
+        elif p == 2:
+            kept = np.sqrt(dual.array_sum(a * a, axes, True))
+        else:
+            kept = dual.array_sum(np.abs(a) ** p, axes, True) ** (1.0 / p)
+        out = kept if keepdim else np.reshape(kept, _drop(a.shape, axes))
+        ctx.save_for_backward(a, out, np.sign(a))  # the output itself: a second derivative sees it depend on a
+        ctx.p, ctx.zero, ctx.zero_elements = p, kept == 0, a == 0
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out, sign = ctx.saved_tensors
+        p, g, norm = ctx.p, g.reshape(ctx.zero.shape), out.reshape(ctx.zero.shape)
+        if p == 0:
+            return None, None, None, None
+        if p == 2:
+            return a * dual.where(ctx.zero, 0.0, g / norm), None, None, None
+        magnitude = a * sign
+        if p < 1:  # |a|^(p-1) is inf at a = 0, where torch takes 0
+            scaled = sign * dual.where(ctx.zero_elements, 0.0, magnitude ** (p - 1))
+            return scaled * g * norm ** (1 - p), None, None, None
+        scaled = sign * magnitude ** (p - 1) if p < 2 else a * magnitude ** (p - 2)
+        return scaled * dual.where(ctx.zero, 0.0, g / norm ** (p - 1)), None, None, None
 
 
 class Amax(Function):
@@ -211,14 +289,18 @@ class ReduceMethods:
         self: Any, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
     ) -> Value:
         """Variance: sum((x - mean)^2) / (N - correction); correction=1 (unbiased) by default."""
+        _require_float_variance(self._data)
         axes = arguments.dims(dim, self._data.ndim)
         return Var.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
 
-    @entry(Var)
+    @entry(Std)
     def std(
         self: Any, dim: Any = None, unbiased: Any = None, keepdim: builtins.bool = False, *, correction: Any = None
     ) -> Value:
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        """Standard deviation: sqrt(var); its gradient is 0 where it is 0 (a constant row), as in torch."""
+        _require_float_variance(self._data)
+        axes = arguments.dims(dim, self._data.ndim)
+        return Std.apply(self, axes, arguments.variance_correction(unbiased, correction), keepdim)
 
     @entry(Max, MaxDim, Maximum)
     def max(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
@@ -262,13 +344,28 @@ class ReduceMethods:
     def argmin(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return _arg_reduce(np.argmin, self._data, dim, keepdim)
 
-    @entry(Sum)
-    def norm(self: Any, p: builtins.float = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        if p == 2:
-            return (self * self).sum(dim, keepdim).sqrt()
-        if p == 1:
-            return self.abs().sum(dim, keepdim)
-        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+    @entry(Norm, Amax)
+    def norm(self: Any, p: Any = 2, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        """The p-norm over `dim`: (sum |x|^p)^(1/p); max |x| for p = inf, min |x| for -inf, the number of non-zero
+        elements for 0. A zero vector's gradient is 0, as in torch."""
+        if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                f"{arguments.torch_dtype_name(self._data.dtype)}"
+            )
+        p = 2.0 if p == "fro" else builtins.float(p)
+        if p == math.inf:
+            return self.abs().amax(dim, keepdim)
+        if p == -math.inf:
+            return self.abs().amin(dim, keepdim)
+        return Norm.apply(self, p, arguments.dims(dim, self._data.ndim), keepdim)
+
+
+def _require_float_variance(data: np.ndarray) -> None:
+    if data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
 
 
 def _arg_reduce(fn: Any, data: np.ndarray, dim: Any, keepdim: bool) -> Value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -229,11 +230,22 @@ class ShapeMethods:
         if target == self._data.shape:
             return self
         return Reshape.apply(self, arguments.resolve_shape(target, self._data.size, self._data.shape))
-    view = reshape
 
+    @entry(Reshape, function=False)  # torch has no torch.view
+    def view(self: Any, *shape: Any) -> Value:
+        """The same memory with a new shape; torch's error where the strides cannot give it without a copy
+        (a transposed or sliced Value: `reshape` copies then)."""
+        data = self._data
+        target = arguments.resolve_shape(arguments.shape_arg(shape), data.size, data.shape)
+        if data.size and not np.may_share_memory(data.reshape(target), data):  # NumPy had to copy
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead."
+            )
+        return self.reshape(target)
 
     def view_as(self: Any, other: Value) -> Value:
-        return self.reshape(other.shape)
+        return self.view(other.shape)
 
     def reshape_as(self: Any, other: Value) -> Value:
         return self.reshape(other.shape)
@@ -379,6 +391,9 @@ class ShapeMethods:
 
     def __setitem__(self: Any, index: Any, value: Any) -> None:
         """`x[index] = value` in x's memory; recorded (IndexPut) when x or value needs a gradient, as in torch."""
+        mask = index._data if isinstance(index, Value) else index
+        if isinstance(mask, np.ndarray) and mask.dtype == np.uint8 and np.ndim(array_of(value)) == 0:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
         index = normalize_index(index)
         if inplace.records(self, value):
             inplace.record(self, lambda before: IndexPut.apply(before, value, index), value)
@@ -390,11 +405,23 @@ class ShapeMethods:
 def normalize_index(index: Any) -> Any:
     """Turn Values inside an index into arrays (bool masks and integer index tensors)."""
     if isinstance(index, Value):
-        return index._data
+        return _mask_of_bytes(index._data)
     if isinstance(index, tuple):
-        return tuple(i._data if isinstance(i, Value) else i for i in index)
+        return tuple(_mask_of_bytes(i._data if isinstance(i, Value) else i) for i in index)
     if isinstance(index, list):
         return np.asarray(index)
+    return _mask_of_bytes(index)
+
+
+def _mask_of_bytes(index: Any) -> Any:
+    """A uint8 index is a mask in torch (as a bool one, with its deprecation warning), not integer positions."""
+    if isinstance(index, np.ndarray) and index.dtype == np.uint8:
+        warnings.warn(
+            "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return index.astype(bool)
     return index
 
 

@@ -86,9 +86,11 @@ def unary(
     function: bool | str | tuple[str, ...] = True,
     inplace: str | None = None,
     functional: str | None = None,
+    floating: bool = False,
 ) -> Callable[[Any], Value]:
-    """A row for an op of one Value: the method is the op's recorder itself."""
-    record = unary_recorder(op)
+    """A row for an op of one Value: the method is the op's recorder itself. `floating=True` for an op defined
+    on real numbers: integer and bool input becomes the default float dtype first (torch's promotion)."""
+    record = unary_recorder(op, floating)
     record.__doc__ = op.__doc__  # the op's math, e.g. "tanh a;  da = g (1 - tanh^2 a)."
     record._row = Row((op,), function, inplace, functional)  # type: ignore[attr-defined]
     return record

@@ -136,7 +136,8 @@ class Adam(Optimizer):
 
         `_update_flat` repeats these lines with preallocated buffers; this form stays for what the flat layout
         refuses (one parameter, a large group, missing gradients, unequal steps, state replaced by hand), and
-        creates the state on the first step. tests/test_optim_flat_state.py checks that both agree bit for bit.
+        creates the state on the first step. tests/fast_paths/test_optim_flat_state.py checks that both agree bit for
+        bit.
         """
         data = p._data
         state = self.state[p]

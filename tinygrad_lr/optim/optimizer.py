@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.arguments import tensor_type_name
+from tinygrad_lr.arguments import checkpoint_array, tensor_type_name
 from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
 from tinygrad_lr.ops import inplace
 from tinygrad_lr.value import Value
@@ -238,7 +238,8 @@ class Optimizer:
         """Restore state and options (lr, betas, ...) from `state_dict()`'s output.
 
         Hyperparameters come from the saved dict. Saved state Values are cast to their parameter's dtype
-        (not copied when the dtype already matches); `step` counters are kept as they are.
+        (not copied when the dtype already matches); `step` counters are kept as they are. A moment or buffer
+        whose shape is not its parameter's raises ValueError here, not later inside `step()`.
         """
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
@@ -258,7 +259,7 @@ class Optimizer:
         for key, value in state_dict["state"].items():
             if key in param_of:
                 param = param_of[key]
-                state[param] = _cast_state(param, value)
+                state[param] = _cast_state(param, value, f"state_dict['state'][{key!r}]")
             else:
                 state[key] = value
         for group, saved in zip(groups, saved_groups):
@@ -278,7 +279,14 @@ class Optimizer:
         return text + ")"
 
 
-def _cast_state(param: Value, value: Any, key: Any = None) -> Any:
+# the state entries of torch's optimizers that always have their parameter's shape (moments, buffers, averages)
+_PARAM_SHAPED_STATE = frozenset(
+    ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "exp_inf", "momentum_buffer", "square_avg", "grad_avg", "sum",
+     "acc_delta", "ax", "prev", "step_size")
+)
+
+
+def _cast_state(param: Value, value: Any, where: str, key: Any = None) -> Any:
     """One parameter's saved state with its Values cast to the parameter's dtype (except `step`); containers
     are rebuilt, a Value that already has the right dtype is kept as it is (not copied).
 
@@ -287,14 +295,19 @@ def _cast_state(param: Value, value: Any, key: Any = None) -> Any:
     """
     foreign_array = hasattr(value, "__array__") and hasattr(value, "shape")
     if foreign_array and not isinstance(value, Value):
-        array = np.asarray(value.detach() if hasattr(value, "detach") else value)
+        array = checkpoint_array(value, where)
         value = Value._make_const(np.array(array, copy=True))
     if isinstance(value, Value):
+        if key in _PARAM_SHAPED_STATE and value.shape != param.shape:
+            raise ValueError(
+                f"size mismatch for {where}: copying a state with shape {value.shape!r} from checkpoint, the shape "
+                f"of its parameter in the current optimizer is {param.shape!r}."
+            )
         if key == "step" or value.dtype == param.dtype or param.dtype.kind != "f":
             return value
         return Value._make_const(value._data.astype(param.dtype))
     if isinstance(value, dict):
-        return {k: _cast_state(param, v, k) for k, v in value.items()}
+        return {k: _cast_state(param, v, f"{where}[{k!r}]", k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_cast_state(param, v) for v in value)
+        return type(value)(_cast_state(param, v, f"{where}[{i}]") for i, v in enumerate(value))
     return value

@@ -5,33 +5,23 @@
     graph = draw_graph(loss, params=dict(model.named_parameters()))
     render_graph(graph, "loss.png")          # needs Graphviz's `dot`; graph.source is plain text
 
-What is drawn (edges run from an input to the op that consumed it, as torchviz draws them):
-- grey boxes: recorded ops, named by their node (`MulBackward0`, `MmBackward0`, ...);
-- light blue boxes: leaf Values that require grad, with their name from `params`, shape, data and `.grad`;
-- green boxes: the outputs, with their values;
-- orange boxes (`show_saved=True`): what each op saved for its backward.
-Intermediate results are not stored in the graph (only the ops are); name one in `params`, or call
-`retain_grad()` on it before backward, to see its value (and gradient) on its op's box.
-
-The walk is iterative (breadth-first from the outputs), so a graph a million ops deep draws without
-recursion, and node ids are numbered in that order, so the same graph always gives the same source text.
+What is drawn is decided in `graph_model.py` (boxes for outputs, ops, leaves, no-grad inputs, constants, saved
+values, folded runs; edges labelled with backward's steps); this module writes it as DOT and renders it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import graphviz
-import numpy as np
 
-from tinygrad_lr.autograd.function import Node
 from tinygrad_lr.value import Value
-from tinygrad_lr.viz.summary import shape_text, summarize
+from tinygrad_lr.viz.graph_model import GraphModel, Options, build_model
+from tinygrad_lr.viz.page import write_bytes
 
 __all__ = ["GraphvizNotFoundError", "draw_graph", "render_graph", "save_source"]
 
@@ -44,12 +34,8 @@ NODE_ATTR = {
     "height": "0.2",
     "fontname": "monospace",
 }
-OP_COLOR = "lightgrey"
-LEAF_COLOR = "lightblue"
-OUTPUT_COLOR = "darkolivegreen1"
-SAVED_COLOR = "orange"
-RENDER_FORMATS = ("png", "svg", "pdf")
-MAX_ATTR_CHARS = 50
+RENDER_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg")
+RANKDIRS = ("TB", "BT", "LR", "RL")
 
 INSTALL_HINT = (
     "Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
@@ -62,6 +48,17 @@ class GraphvizNotFoundError(RuntimeError):
     """Graphviz's `dot` program, which turns graph source into an image, is not on PATH."""
 
 
+class BackwardGraph(graphviz.Digraph):
+    """A `graphviz.Digraph` that, shown in Jupyter without Graphviz's `dot`, displays its DOT text and how to
+    install `dot` instead of raising `ExecutableNotFound`."""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, Any]:
+        if shutil.which("dot") is None:
+            hint = f"// Can't draw this graph: Graphviz's `dot` is not on PATH. {INSTALL_HINT}"
+            return {"text/plain": f"{self.source}\n{hint}"}
+        return super()._repr_mimebundle_(include, exclude, **kwargs)
+
+
 def draw_graph(
     outputs: Value | tuple[Value, ...],
     params: Any = None,
@@ -69,61 +66,120 @@ def draw_graph(
     show_grad: bool = True,
     show_saved: bool = False,
     max_elements: int = 6,
+    *,
+    expand: bool = False,
+    rankdir: str = "TB",
+    max_nodes: int = 500,
+    legend: bool = True,
 ) -> graphviz.Digraph:
     """The backward graph leading to `outputs` (a Value or a tuple of Values), as a `graphviz.Digraph`.
 
-    `params` names Values in the drawing: a dict name -> Value such as `dict(model.named_parameters())`
-    (a module with `named_parameters()` works too). Non-leaf Values in it name their op's box, and entries
-    that are not Values are skipped, so `params=locals()` works in a script. `show_data`/`show_grad` add
-    each Value's data and `.grad` (arrays with more than `max_elements` values are summarized by their mean
-    and range); `show_saved` adds what each op saved for backward and its other attributes.
+    `params` names Values in the drawing: a dict name -> Value such as `dict(model.named_parameters())`, or a
+    module (its parameters, grouped in one labelled cluster per submodule: `0`, `fc1`). Non-leaf Values in it name
+    their op's box, and entries that are not Values are skipped, so `params=locals()` works in a script.
+    `show_data`/`show_grad` add each Value's data and gradient ("—" before backward; arrays with more than
+    `max_elements` values are summarized by mean, range and norm); `show_saved` adds what each op saved for
+    backward and its other attributes. Ops recorded inside `viz.record()` show their value and gradient too.
+    `expand=True` draws Linear's fused addmm as matmul + add and MSELoss as sub, pow, mean. `rankdir` is Graphviz's
+    direction ('TB' top to bottom, 'BT', 'LR', 'RL'). A graph of more than `max_nodes` ops is reduced: runs of
+    the same op are folded into one box, then the ops farthest from the output left out, with a note saying so.
     Building the graph needs only the Python package; `render_graph` needs Graphviz's `dot`.
     """
     roots = _as_outputs(outputs)
-    drawer = _GraphDrawer(_named_values(params), show_data, show_grad, show_saved, max_elements)
-    return drawer.draw(roots)
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if not (isinstance(max_nodes, int) and max_nodes >= 1):
+        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    options = Options(_named_values(params), show_data, show_grad, show_saved, max_elements, expand, max_nodes)
+    return to_digraph(build_model(roots, options), rankdir, legend)
+
+
+def to_digraph(model: GraphModel, rankdir: str = "TB", legend: bool = True) -> BackwardGraph:
+    """Write the boxes and edges of a GraphModel as a Digraph (each box's DOT id is also its SVG element id)."""
+    graph = BackwardGraph("backward_graph", node_attr=NODE_ATTR, graph_attr={"size": "12,12", "rankdir": rankdir})
+    clusters: dict[str, list[Any]] = {}
+    for box in model.boxes.values():
+        attrs = {**box.attrs, "id": box.id}
+        if box.cluster is None:
+            graph.node(box.id, "\n".join(box.lines), **attrs)
+        else:
+            clusters.setdefault(box.cluster, []).append((box, attrs))
+    for name, members in clusters.items():
+        with graph.subgraph(name=f"cluster_{name}") as cluster:
+            cluster.attr(label=name, style="rounded,dashed", color="slategray", fontname="monospace")
+            for box, attrs in members:
+                cluster.node(box.id, "\n".join(box.lines), **attrs)
+    for k, edge in enumerate(model.edges):
+        graph.edge(edge.source, edge.target, **edge.attrs, id=f"edge{k}")
+    if model.notes:
+        graph.node("note", "\n".join(model.notes), shape="note", fillcolor="lightyellow", id="note")
+    if legend:
+        graph.node("legend", LEGEND, shape="plaintext", style="", id="legend")
+    size = max(12.0, 0.15 * len(graph.body))
+    graph.graph_attr["size"] = f"{size:g},{size:g}"
+    return graph
+
+
+LEGEND = (
+    '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
+    '<TR><TD COLSPAN="2"><B>legend</B></TD></TR>'
+    '<TR><TD BGCOLOR="darkolivegreen1">output</TD><TD ALIGN="LEFT">value; grad after backward</TD></TR>'
+    '<TR><TD BGCOLOR="lightgrey">op</TD><TD ALIGN="LEFT">grad_fn name, local derivative, backward step</TD></TR>'
+    '<TR><TD BGCOLOR="lightblue">leaf</TD><TD ALIGN="LEFT">requires grad: data and .grad</TD></TR>'
+    '<TR><TD BGCOLOR="white">input</TD><TD ALIGN="LEFT">no grad (X, y): dotted edge</TD></TR>'
+    '<TR><TD BGCOLOR="lightyellow">constant</TD><TD ALIGN="LEFT">a number such as the 10 of 10 / f</TD></TR>'
+    '<TR><TD>edge label k</TD><TD ALIGN="LEFT">the gradient flows along it at backward step k</TD></TR>'
+    '<TR><TD>grad —</TD><TD ALIGN="LEFT">not computed yet (before backward)</TD></TR>'
+    '<TR><TD COLOR="goldenrod" BORDER="3">zero</TD><TD COLOR="red" BORDER="3">NaN/inf</TD></TR>'
+    '<TR><TD COLOR="darkorange" BORDER="3">very large</TD><TD ALIGN="LEFT">gradient borders</TD></TR>'
+    "</TABLE>>"
+)
 
 
 def render_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Render `graph` to an image file with Graphviz's `dot` and return its path.
 
-    The format is `format` ('png', 'svg' or 'pdf'), else the suffix of `path`, else 'png' (a missing suffix is
-    added). Checks for `dot` before doing anything, and raises `GraphvizNotFoundError` saying how to install it.
+    The format is `format` ('png', 'svg', 'pdf', 'jpg'), else the suffix of `path`; a path without a suffix gets
+    '.png'. A suffix that is not an image format, or that disagrees with `format`, is refused rather than
+    silently extended. Checks for `dot` before doing anything, and raises `GraphvizNotFoundError` saying how to
+    install it; a path that can't be written raises an OSError naming it.
     """
     path = Path(path)
+    suffix = path.suffix[1:].lower()
     if format is None:
-        format = path.suffix[1:].lower() if path.suffix[1:].lower() in RENDER_FORMATS else "png"
+        format = suffix or "png"
     format = format.lower()
     if format not in RENDER_FORMATS:
-        raise ValueError(f"render_graph: format must be one of {', '.join(RENDER_FORMATS)}, got {format!r}")
-    if path.suffix.lower() != f".{format}":
+        raise ValueError(
+            f"render_graph: can't render {str(path)!r}: the format must be one of {', '.join(RENDER_FORMATS)}, "
+            f"got {format!r}"
+        )
+    if not suffix:
         path = path.with_name(path.name + f".{format}")
+    elif _canonical(suffix) != _canonical(format):
+        raise ValueError(
+            f"render_graph: the path {str(path)!r} ends in .{suffix} but the format is {format!r}: "
+            f"name the file .{format} or pass format={suffix!r}"
+        )
     if shutil.which("dot") is None:
         raise GraphvizNotFoundError(
             f"can't render the graph to {format}: Graphviz's `dot` program is not on PATH "
             f"(the `graphviz` Python package is only its front end). {INSTALL_HINT}"
         )
-    image = graph.pipe(format=format)
-    _write_bytes(path, image)
+    image = graph.pipe(format=_canonical(format))
+    write_bytes(path, image)
     return path
 
 
 def save_source(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
     """Write the graph's DOT source text (no Graphviz program needed); render it later with `dot -Tpng`."""
     path = Path(path)
-    _write_bytes(path, graph.source.encode("utf-8"))
+    write_bytes(path, graph.source.encode("utf-8"))
     return path
 
 
-def _write_bytes(path: Path, content: bytes) -> None:
-    """Write via a temporary file and rename, so a failed write never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+def _canonical(format: str) -> str:
+    return "jpg" if format == "jpeg" else format
 
 
 def _as_outputs(outputs: Any) -> tuple[Value, ...]:
@@ -157,139 +213,3 @@ def _named_values(params: Any) -> dict[int, tuple[str, Value]]:
         if isinstance(value, Value) and id(value) not in named:
             named[id(value)] = (str(name), value)
     return named
-
-
-class _GraphDrawer:
-    """One drawing: assigns ids in visiting order and writes nodes and edges into a Digraph."""
-
-    def __init__(
-        self,
-        named: dict[int, tuple[str, Value]],
-        show_data: bool,
-        show_grad: bool,
-        show_saved: bool,
-        max_elements: int,
-    ) -> None:
-        self.named = named
-        self.named_by_node = {v._grad_fn: (name, v) for name, v in named.values() if v._grad_fn is not None}
-        self.show_data = show_data
-        self.show_grad = show_grad
-        self.show_saved = show_saved
-        self.max_elements = max_elements
-        self.ids: dict[Any, str] = {}  # Node or leaf Value -> its DOT id, keyed by the object itself
-        self.output_ids: set[int] = set()
-        self.op_count = 0
-        self.leaf_count = 0
-        self.graph = graphviz.Digraph("backward_graph", node_attr=NODE_ATTR, graph_attr={"size": "12,12"})
-
-    def draw(self, outputs: tuple[Value, ...]) -> graphviz.Digraph:
-        queue: deque[Node] = deque()
-        self.output_ids = {id(out) for out in outputs}
-        for k, out in enumerate(outputs):
-            out_id = f"output{k}"
-            self.graph.node(out_id, self._output_label(out), fillcolor=OUTPUT_COLOR)
-            fn = out._grad_fn
-            if fn is not None:
-                self.graph.edge(self._op_id(fn, queue), out_id)
-        while queue:
-            node = queue.popleft()
-            node_id = self.ids[node]
-            self.graph.node(node_id, self._op_label(node), fillcolor=OP_COLOR)
-            if self.show_saved:
-                self._draw_saved(node, node_id)
-            for entry in node.next_entries:
-                if entry is None:
-                    continue
-                source = self._op_id(entry, queue) if isinstance(entry, Node) else self._leaf_id(entry)
-                self.graph.edge(source, node_id)
-        size = max(12.0, 0.15 * len(self.graph.body))
-        self.graph.graph_attr["size"] = f"{size:g},{size:g}"
-        return self.graph
-
-    def _op_id(self, node: Node, queue: deque[Node]) -> str:
-        if node not in self.ids:
-            self.ids[node] = f"op{self.op_count}"
-            self.op_count += 1
-            queue.append(node)
-        return self.ids[node]
-
-    def _leaf_id(self, leaf: Value) -> str:
-        if leaf not in self.ids:
-            leaf_id = f"leaf{self.leaf_count}"
-            self.leaf_count += 1
-            self.ids[leaf] = leaf_id
-            self.graph.node(leaf_id, self._leaf_label(leaf), fillcolor=LEAF_COLOR)
-        return self.ids[leaf]
-
-    # ----- labels -----------------------------------------------------------------------------
-    def _name_of(self, value: Value) -> str:
-        entry = self.named.get(id(value))
-        return entry[0] if entry is not None else ""
-
-    def _value_lines(self, value: Value, with_grad: bool) -> list[str]:
-        lines = []
-        if self.show_data:
-            lines.append(f"data {summarize(value._data, self.max_elements)}")
-        if self.show_grad and with_grad:
-            grad = value._grad
-            lines.append(f"grad {'None' if grad is None else summarize(grad._data, self.max_elements)}")
-        return lines
-
-    def _leaf_label(self, leaf: Value) -> str:
-        name = self._name_of(leaf)
-        first = f"{name}\n{shape_text(leaf.shape)}" if name else shape_text(leaf.shape)
-        return "\n".join([first, *self._value_lines(leaf, with_grad=True)])
-
-    def _output_label(self, out: Value) -> str:
-        name = self._name_of(out)
-        lines = [f"{name}\n{shape_text(out.shape)}" if name else shape_text(out.shape)]
-        if self.show_data:
-            lines.append(f"value {summarize(out._data, self.max_elements)}")
-        if self.show_grad and (out._grad_fn is None or out.retains_grad):
-            lines.append(f"grad {'None' if out._grad is None else summarize(out._grad._data, self.max_elements)}")
-        if not out._requires_grad:
-            lines.append("(requires_grad=False: no graph)")
-        return "\n".join(lines)
-
-    def _op_label(self, node: Node) -> str:
-        lines = [node.name()]
-        named = self.named_by_node.get(node)
-        retained = node._retained() if node._retained is not None else None
-        value = named[1] if named is not None else retained
-        if named is not None:
-            lines.append(f"-> {named[0]} {shape_text(named[1].shape)}")
-        else:
-            lines.append(f"-> {shape_text(node.out_shape)}")
-        if value is not None and id(value) not in self.output_ids:  # an output's box shows it already
-            lines += self._value_lines(value, with_grad=value.retains_grad)
-        if self.show_saved:
-            attributes = getattr(node, "__dict__", {})
-            for key, attr in sorted((k, a) for k, a in attributes.items() if not k.startswith("_")):
-                text = f"{key}: {attr!r}"
-                lines.append(text if len(text) <= MAX_ATTR_CHARS else text[: MAX_ATTR_CHARS - 3] + "...")
-            if node._released:
-                lines.append("(saved values freed by backward)")
-        return "\n".join(lines)
-
-    def _draw_saved(self, node: Node, node_id: str) -> None:
-        if node._released:
-            return
-        for i, saved in enumerate(node.saved_tensors):
-            if saved is None:
-                continue
-            what = _saved_role(node, i)
-            array = np.asarray(saved._data if isinstance(saved, Value) else saved)
-            lines = [f"saved[{i}]: {what}", shape_text(array.shape)]
-            if self.show_data:
-                lines.append(f"data {summarize(array, self.max_elements)}")
-            saved_id = f"{node_id}_saved{i}"
-            self.graph.node(saved_id, "\n".join(lines), fillcolor=SAVED_COLOR)
-            self.graph.edge(saved_id, node_id, dir="none", style="dashed")
-
-
-def _saved_role(node: Node, k: int) -> str:
-    """Whether the k-th saved array is the op's output, one of its inputs, or something forward computed."""
-    role = node.saved_role(k)
-    if role is None:
-        return "array"
-    return "output" if role == -1 else f"input {role}"

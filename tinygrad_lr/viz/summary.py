@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 
 
-def summarize(data: Any, max_elements: int = 6) -> str:
-    """`'[1, 2.5, -3]'` for up to `max_elements` values, `'mean 0.1, min -2, max 3'` beyond; 4 significant digits."""
+def summarize(data: Any, max_elements: int = 6, norm: bool = False) -> str:
+    """`'[1, 2.5, -3]'` for up to `max_elements` values, `'mean 0.1, min -2, max 3'` beyond (with `norm`, also the
+    Euclidean norm sqrt(sum x^2): `', norm 4.2'`); 4 significant digits."""
     if data is None:
         return "None"
     array = np.asarray(data)
@@ -24,7 +25,8 @@ def summarize(data: Any, max_elements: int = 6) -> str:
     if array.dtype.kind == "b":
         return f"{int(array.sum())} of {array.size} true"
     values = array.astype(np.float64)
-    return f"mean {_number(values.mean())}, min {_number(values.min())}, max {_number(values.max())}"
+    text = f"mean {_number(values.mean())}, min {_number(values.min())}, max {_number(values.max())}"
+    return f"{text}, norm {_number(np.linalg.norm(values))}" if norm else text
 
 
 def shape_text(shape: Any) -> str:

@@ -30,6 +30,7 @@ def test_subtract_scaled_on_strided_arrays() -> None:
     np.testing.assert_array_equal(data, expected)
 
 
+@pytest.mark.slow  # parameters of several chunks, stepped against torch: ~1 s
 @pytest.mark.parametrize("options", [{}, {"momentum": 0.9, "nesterov": True, "weight_decay": 0.01}])
 def test_sgd_on_a_large_parameter_matches_torch(options: dict) -> None:
     torch = require_torch()

@@ -23,6 +23,7 @@ def _data(dtype: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return rng.standard_normal((N, 1)).astype(dtype), rng.standard_normal((N, 1)).astype(dtype)
 
 
+@pytest.mark.slow  # 16 runs on arrays of millions of elements, each against torch: ~1-2 s in all
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 @pytest.mark.parametrize("target_requires_grad", [False, True])

@@ -1,4 +1,5 @@
-"""The benchmark workloads at toy size: tinygrad_lr and hand-written NumPy must compute the same numbers.
+"""The benchmark workloads at toy size: tinygrad_lr and hand-written NumPy must compute the same numbers; and
+benchmarks/compare.py, which times the old revision (a git worktree) and the working tree in turn.
 
 No timing is asserted; this only keeps benchmarks/ importable and its engines in agreement as the engine changes.
 """
@@ -6,16 +7,23 @@ No timing is asserted; this only keeps benchmarks/ importable and its engines in
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from benchmarks import compare as compare_cli
 from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam
 from benchmarks.engines import is_available
 from benchmarks.harness import compare, run_case
+from benchmarks.workers import isolated
+
+pytestmark = pytest.mark.slow  # worker processes, a git worktree, whole workloads
 
 ENGINES = ("tinygrad_lr", "numpy")
 
@@ -87,7 +95,7 @@ def test_engines_in_worker_processes_agree_and_get_a_time():
     module, params = TOY_CASES["W2"]
     case = _toy(module, **params)
     result = run_case(case, module.RUNNERS, ENGINES, is_available, rounds=2, min_seconds=1e-4, log=lambda _: None,
-                      isolate=(module.__name__, 1))
+                      start=isolated(module.__name__, 1))
     for engine in ENGINES:
         outcome = result.engines[engine]
         assert outcome.status == "ok", (engine, outcome.note)
@@ -101,3 +109,45 @@ def test_the_suite_runs_as_a_script_from_any_folder(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "--only" in done.stdout and "--threads" in done.stdout
+
+
+# ----- benchmarks/compare.py ---------------------------------------------------------------------------------
+REPO = Path(__file__).resolve().parent.parent
+needs_git_checkout = pytest.mark.skipif(
+    shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout"
+)
+
+
+def test_summary_gives_both_medians_and_the_change() -> None:
+    text = compare_cli.summarize([2e-6, 3e-6, 4e-6], [1e-6, 1.5e-6, 2e-6])
+    assert "old: 3 us per unit (rounds: 2, 3, 4)" in text
+    assert "new: 1.5 us per unit" in text
+    assert "change: -50.0% (faster)" in text
+
+
+@needs_git_checkout
+def test_compare_times_head_against_the_working_tree(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch: list[str] = []  # this run's temporary directory (other sessions may run compare at the same time)
+    make_temporary_directory = tempfile.TemporaryDirectory
+
+    def recording_temporary_directory(*args: Any, **kwargs: Any) -> tempfile.TemporaryDirectory[str]:
+        directory = make_temporary_directory(*args, **kwargs)
+        scratch.append(directory.name)
+        return directory
+
+    monkeypatch.setattr(compare_cli.tempfile, "TemporaryDirectory", recording_temporary_directory)
+    assert compare_cli.main(["HEAD", "--rounds", "1", "--min-time", "0.01", "--blocks", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("W2: tinygrad_lr at HEAD (old) against the working tree (new), 1 rounds")
+    assert "old: " in out and "new: " in out and "change: " in out
+    worktrees = subprocess.run(["git", "worktree", "list"], cwd=REPO, capture_output=True, text=True).stdout
+    assert len(scratch) == 1 and "tinygrad_lr_compare_" in scratch[0]
+    assert scratch[0] not in worktrees  # the temporary checkout is gone
+
+
+@needs_git_checkout
+def test_an_unknown_case_names_the_known_ones() -> None:
+    with pytest.raises(SystemExit, match="no case 'W9'; the keys: W1 N=50 D=1"):
+        compare_cli.main(["HEAD", "--only", "W9", "--rounds", "1"])
