@@ -9,7 +9,10 @@ one that explodes (0.5), each reported. Why 0.5 explodes: the MSE is a bowl whos
 largest eigenvalue of its Hessian (2/n) A^T A, A = [x, 1]; gradient descent on a quadratic diverges once
 lr * curvature > 2, and the script prints that limit for this cloud.
 
-    python examples/line_fit.py [--plot line_fit.png]
+It writes the training page (`--page`, open it in any browser: the line moving epoch by epoch for each rate, and
+the loss curves) and, with matplotlib, pictures of the fit and of the three loss curves.
+
+    python examples/line_fit.py [--page line_fit.html] [--plot line_fit.png]
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 
 import tinygrad_lr as torch
 from tinygrad_lr.plotting import PlottingUnavailableError, plot_fit, plot_losses
+from tinygrad_lr.viz import training_page
 
 TRUE_M, TRUE_B = 2.0, 1.0
 
@@ -59,6 +63,7 @@ def fit_line(x: np.ndarray, y: np.ndarray, lr: float, epochs: int = 200, seed: i
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--page", default="line_fit.html", help="the training page ('' for none)")
     parser.add_argument("--plot", default="line_fit.png", help="picture of the fit and the loss curves ('' for none)")
     args = parser.parse_args(argv)
 
@@ -90,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             verdict = f"works: loss {losses[0]:.3f} -> {losses[-1]:.6f}"
         print(f"  lr {lr:<6g} {verdict}")
 
+    if args.page:
+        page = training_page(x, y, args.page, learning_rates=sorted(runs), epochs=200, title="y = m*x + b",
+                             x_label="x", y_label="y")
+        print(f"training page: {page}")
     if args.plot:
         try:
             grid = np.linspace(0, 4.5, 50)

@@ -74,7 +74,7 @@ def test_demo_without_dot_writes_source_and_says_how_to_get_images(tmp_path, cap
     assert "apt-get install graphviz" in output and "dot -Tpng" in output
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
         ".tinygrad_lr_demo", "backward_steps_epoch1.txt", "backward_steps_final.txt", "loss.png",
-        "loss_graph_epoch1.gv", "loss_graph_final.gv",
+        "loss_graph_epoch1.gv", "loss_graph_final.gv", "training.html",
     ]
 
 

@@ -119,6 +119,19 @@ def test_fit_an_mlp_with_adam_writes_graph_and_plot(tmp_path, capsys):
     assert (tmp_path / "fit.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_fit_writes_the_training_page_for_one_feature_and_refuses_it_for_several(known_csv, tmp_path, capsys):
+    page = tmp_path / "training.html"
+    argv = ["fit", str(known_csv), "--target", "y", "--features", "a", "--page", str(page), "--quiet"]
+    assert cli.main(argv) == 0
+    assert "training page: open it in a browser" in capsys.readouterr().out
+    text = page.read_text()
+    assert "y ~ a (standard scaling)" in text and "<script" in text
+    assert cli.main(["fit", str(known_csv), "--target", "y", "--page", str(tmp_path / "two.html")]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "--page draws one feature against the target; this fit has 2 features" in line
+    assert not (tmp_path / "two.html").exists()
+
+
 def test_fit_with_weight_decay_says_it_differs_from_the_closed_form_by_design(known_csv, capsys):
     assert cli.main(["fit", str(known_csv), "--target", "y", "--weight-decay", "0.1", "--quiet"]) == 0
     output = capsys.readouterr().out
@@ -192,6 +205,9 @@ def test_demo_says_converged_only_when_the_gradient_norm_is_small(tmp_path, caps
     full = capsys.readouterr().out
     assert re.search(r"final weights \(mse 2\.784126\): gradient norm \S+ <= 0\.0001: converged", full)
     assert (tmp_path / "b" / "loss.png").read_bytes()[:4] == b"\x89PNG"
+    page = (tmp_path / "b" / "training.html").read_text()
+    assert "Sales ~ TV (standardized), several learning rates" in page and "<script" in page
+    assert "training page: Sales ~ TV learned at several rates" in full
 
 
 def test_demo_without_matplotlib_says_how_to_get_the_plot(tmp_path, capsys, monkeypatch):

@@ -16,7 +16,7 @@ def _png(path) -> bool:
 
 
 def test_line_fit_learns_the_line_and_shows_the_learning_rate_knob(tmp_path):
-    out = run_example("line_fit.py", "--plot", str(tmp_path / "fit.png"))
+    out = run_example("line_fit.py", "--plot", str(tmp_path / "fit.png"), "--page", str(tmp_path / "line.html"))
     losses = [float(v) for v in re.findall(r"^epoch +\d+  loss (\S+)$", out, re.M)]
     assert len(losses) == 5 and losses == sorted(losses, reverse=True) and losses[0] > 50 * losses[-1]
     learned = re.search(r"^learned  y = (\S+)x \+ (\S+)$", out, re.M).groups()
@@ -28,6 +28,8 @@ def test_line_fit_learns_the_line_and_shows_the_learning_rate_knob(tmp_path):
     assert re.search(r"lr 0\.1 +works:", out)
     assert re.search(r"lr 0\.5 +explodes: .* by epoch \d+; try a smaller rate, e\.g\. 0\.1$", out, re.M)
     assert _png(tmp_path / "fit.png") and _png(tmp_path / "fit_losses.png")
+    page = (tmp_path / "line.html").read_text()
+    assert f"training page: {tmp_path / 'line.html'}" in out and "y = m*x + b" in page and "<script" in page
 
 
 def test_chain_rule_by_hand_prints_the_lessons_table_and_log():

@@ -6,7 +6,8 @@ coefficients back to the original units, compares them with the closed-form leas
 into an output directory the gradient graph (Graphviz source, and an image when Graphviz's `dot` is installed) and a
 step-by-step account of the backward pass of two losses: the first epoch's, whose gradients are large and show the
 direction of the first step, and the final one, whose gradients are ~0 once training has converged (the gradient
-norm says whether it has), plus a plot of the loss per epoch when matplotlib is installed.
+norm says whether it has), a plot of the loss per epoch when matplotlib is installed, and the training page
+(`training.html`: Sales ~ the first feature, standardized, learned at several learning rates, in a browser).
 
 A learning rate that makes the loss overflow stops the demo with exit status 1, the epoch and a smaller rate to try;
 the output folder is created and checked before anything trains.
@@ -44,7 +45,7 @@ from tinygrad_lr.cli.data import load_bundled_advertising
 from tinygrad_lr.cli.outputs import write_loss_plot
 from tinygrad_lr.datasets import ADVERTISING_FEATURES, ADVERTISING_TARGET
 from tinygrad_lr.reference import least_squares
-from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source
+from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source, training_page
 
 MARKER = ".tinygrad_lr_demo"  # marks an output directory as this demo's, so re-running may overwrite its files
 GRAPH_NAME = "loss_graph"  # + _epoch1 / _final, then .gv and the image's suffix
@@ -114,6 +115,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     _write_snapshot(out_dir, first, args.format)
     _write_snapshot(out_dir, final, args.format)
     write_loss_plot({f"SGD lr {args.lr:g}": losses}, out_dir / "loss.png", "demo: training mse per epoch")
+    page = training_page(
+        (X[:, 0] - mean[0]) / std[0], y, out_dir / "training.html", epochs=100,
+        title=f"{ADVERTISING_TARGET} ~ {names[0]} (standardized), several learning rates",
+        x_label=f"{names[0]} (standardized)", y_label=ADVERTISING_TARGET,
+    )
+    print(f"  {page}  (training page: {ADVERTISING_TARGET} ~ {names[0]} learned at several rates; open in a browser)")
     return 0
 
 

@@ -43,6 +43,7 @@ from tinygrad_lr.cli.outputs import write_fit_plot, write_graph
 from tinygrad_lr.preprocessing import MinMaxScaler, StandardScaler, train_test_split, unscale_linear
 from tinygrad_lr.reference import least_squares
 from tinygrad_lr.utils.data import DataLoader, TensorDataset
+from tinygrad_lr.viz import training_page
 
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.01, "adamw": 0.01}
 AGREEMENT = 1e-3  # relative difference below which gradient descent and the closed form agree
@@ -148,8 +149,6 @@ def _check_outputs(args: argparse.Namespace) -> dict[str, Path]:
     graph = outputs.get("--graph")
     if graph and graph.suffix.lower() not in (".gv", ".dot") and shutil.which("dot") is None:
         check_output_file(graph.with_suffix(".gv"), args.force, "--graph (its .gv source, as dot is missing)")
-    if args.page and _training_page() is None:
-        raise CommandError("--page: this version of tinygrad_lr has no training page (tinygrad_lr.viz.training_page)")
     if len(set(outputs.values())) < len(outputs):
         raise CommandError("two output options name the same file")
     return outputs
@@ -286,17 +285,9 @@ def _plot(model: nn.Module, split: Split, names: Sequence[str], target: str, pat
 
 
 def _page(split: Split, args: argparse.Namespace, names: Sequence[str], path: Path, lr: float) -> None:
-    page = _training_page()
     x = split.x_scaler.transform(split.X_train)[:, 0] if split.x_scaler else split.X_train[:, 0]
     y = split.y_scaler.transform(split.y_train.reshape(-1, 1))[:, 0] if split.y_scaler else split.y_train
-    written = page(x, y, path, learning_rates=sorted({lr / 10, lr, lr * 5}), epochs=min(args.epochs, 200),
+    written = training_page(x, y, path, learning_rates=sorted({lr / 10, lr, lr * 5}), epochs=min(args.epochs, 200),
                    seed=args.seed, title=f"{args.target} ~ {names[0]} ({args.scale} scaling)", x_label=names[0],
                    y_label=args.target)
     print(f"  {written}  (training page: open it in a browser)")
-
-
-def _training_page() -> Any:
-    """viz.training_page, which draws the page (None in a version without it)."""
-    from tinygrad_lr import viz
-
-    return getattr(viz, "training_page", None)
