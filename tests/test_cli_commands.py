@@ -85,6 +85,7 @@ def test_fit_recovers_known_coefficients_and_predict_applies_the_saved_model(kno
     assert re.search(r"predict: 300 rows with y: mse \S+, R\^2 1\.0000", captured.err)
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_fit_and_predict_on_the_shipped_advertising_data(tmp_path):
     model = tmp_path / "ads.npz"
     result = _run("fit", str(ADVERTISING), "--target", "Sales", "--val-fraction", "0", "--save", str(model),
@@ -345,6 +346,7 @@ def test_missing_or_corrupt_bundled_data_says_reinstall(damage, tmp_path, capsys
 
 
 # ----- the process: broken pipe and Ctrl-C ----------------------------------------------------------------------
+@pytest.mark.slow  # a fresh Python process
 def test_a_reader_that_stops_early_is_no_error(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "tinygrad_lr", "--epochs", "20"], cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
@@ -355,6 +357,7 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path):
     assert (tmp_path / "tinygrad_lr_demo" / "loss_graph_final.gv").exists()  # the work was still done
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_ctrl_c_exits_130_with_one_line(known_csv, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", "tinygrad_lr", "fit", str(known_csv), "--target", "y", "--epochs", "100000000"],

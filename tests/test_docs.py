@@ -43,6 +43,8 @@ def python_blocks(page: Path) -> list[str]:
 EXCERPTS = [(page, title, code) for page in sorted(DOCS.glob("*.md")) for title, code in fenced_blocks(page) if title]
 
 
+pytestmark = pytest.mark.slow  # each page's code in a fresh Python process, and a whole site build
+
 PAGES_WITH_CODE = sorted(p for p in DOCS.glob("*.md") if python_blocks(p))
 
 

@@ -10,6 +10,8 @@ import shutil
 import pytest
 from test_examples import run_example
 
+pytestmark = pytest.mark.slow  # each example in a fresh Python process
+
 
 def _png(path) -> bool:
     return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
