@@ -247,3 +247,17 @@ ERRORS = [
 @pytest.mark.parametrize("call", ERRORS)
 def test_errors_match_torch(call: Any, torch: Any) -> None:
     assert_same_error(lambda: call(torch), lambda: call(tg))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rrelu_and_alpha_dropout_in_training_draw_torchs_numbers_after_the_same_seed(torch: Any, dtype: str) -> None:
+    theirs_dtype, ours_dtype = getattr(torch, dtype), getattr(tg, dtype)
+    tolerance = 1e-6 if dtype == "float32" else 0.0  # float32: the product rounds once more in torch's kernel
+    torch.manual_seed(3)
+    x = torch.randn(40, 3, dtype=theirs_dtype)
+    theirs = [torch.nn.functional.rrelu(x, training=True), torch.nn.functional.alpha_dropout(x, 0.3, training=True)]
+    tg.manual_seed(3)
+    a = tg.randn(40, 3, dtype=ours_dtype)
+    ours = [F.rrelu(a, training=True), F.alpha_dropout(a, 0.3, training=True)]
+    for got, expected in zip(ours, theirs):
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=tolerance, atol=tolerance)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from tinygrad_lr.random import default_generator
+from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.value import Value, require_value
 
 # SELU's negative saturation value, -scale * alpha: alpha dropout sets dropped units to it (before the affine fix)
@@ -27,7 +27,8 @@ def alpha_dropout(input: Value, p: float = 0.5, training: bool = False, inplace:
     data = input._data
     if p == 1:
         return input * Value._make_const(np.zeros((), dtype=data.dtype))
-    keep = (default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p).astype(data.dtype)
+    keep = np.empty_like(data)  # torch: noise = empty_like(input).bernoulli_(1 - p), the same draws as dropout's
+    kernels.fill(keep, kernels.bernoulli_scalar(default_generator, data.size, 1.0 - p))
     a = 1.0 / math.sqrt((ALPHA_PRIME * ALPHA_PRIME * p + 1) * (1 - p))
     b = (keep - 1) * (ALPHA_PRIME * a) + ALPHA_PRIME * a * p
     return input * Value._make_const(keep * data.dtype.type(a)) + Value._make_const(b.astype(data.dtype))

@@ -18,7 +18,7 @@ from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
 from tinygrad_lr.ops.table import entry, functional_only, unary
-from tinygrad_lr.random import default_generator
+from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.value import Value, require_value
 
 SQRT1_2 = math.sqrt(0.5)
@@ -499,7 +499,9 @@ class NnActivationMethods:
         if training:
             slopes = np.ones(data.shape, dtype=data.dtype)
             negative = data <= 0
-            slopes[negative] = default_generator.uniform(lower, upper, (int(negative.sum()),))
+            # torch's CPU kernel: one double U[lower, upper) per element <= 0, in memory order
+            draws = kernels.uniform_double(default_generator, int(negative.sum())) * (upper - lower) + lower
+            slopes[negative] = draws.astype(data.dtype)
         else:
             slopes = data.dtype.type((lower + upper) / 2)
         return Rrelu.apply(self, slopes)
