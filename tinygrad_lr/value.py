@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import devices, dtypes
 from tinygrad_lr.formatting import format_value
 
 if TYPE_CHECKING:  # the op table's methods, for type checkers and "go to definition" (installed at import)
@@ -259,12 +259,18 @@ class Value(_Methods):
         return int(self._data.size)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.torch_dtype(self._data.dtype)  # type: ignore[no-any-return]
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Any:
+        return devices.CPU
+
+    is_cuda = False
+    is_cpu = True
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -332,6 +338,10 @@ class Value(_Methods):
 
     def cpu(self) -> Value:
         return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Value:
+        """torch's error on a machine without CUDA: tinygrad_lr computes on the CPU."""
+        raise devices.no_cuda()
 
 
 def require_value(x: Any, function: str, name: str, position: int) -> Value:
