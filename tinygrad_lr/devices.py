@@ -33,7 +33,9 @@ class device:
                 raise RuntimeError(f"Expected one of {DEVICE_TYPES} device type at start of device string: {type}")
             if match.group(2) is not None:
                 if index is not None:
-                    raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
+                    raise RuntimeError(
+                        f"type (string) must not include an index because index was passed explicitly: {type}"
+                    )
                 index = int(match.group(2))
             type = match.group(1)
         self.type: str = type

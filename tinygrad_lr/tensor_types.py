@@ -104,8 +104,9 @@ def _options(dtype: np.dtype) -> str:
 
 
 def _typed(name: str, dtype: Any) -> type:
-    return _TensorClass(name, (Tensor,), {"__slots__": (), "_legacy_dtype": dtype, "__module__": __name__,
-                                          "__doc__": f"A Tensor of {dtype} data (torch's legacy `{name}`)."})  # fmt: skip
+    doc = f"A Tensor of {dtype} data (torch's legacy `{name}`)."
+    namespace = {"__slots__": (), "_legacy_dtype": dtype, "__module__": __name__, "__doc__": doc}
+    return _TensorClass(name, (Tensor,), namespace)
 
 
 FloatTensor = _typed("FloatTensor", dtypes.float32)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinygrad_lr import devices, dtypes
+from tinygrad_lr.arguments import c_type_name, torch_dtype_name
 from tinygrad_lr.formatting import format_value
 
 if TYPE_CHECKING:  # the op table's methods, for type checkers and "go to definition" (installed at import)
@@ -175,10 +176,13 @@ class Value(_Methods):
                 f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
                 f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
             )
-        if value.dtype != self.dtype:
+        if value._data.dtype != self._data.dtype:
             raise RuntimeError(
-                f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with dtype "
-                f"'{self.dtype}'. Please ensure that the gradient and the tensor have the same dtype"
+                f"attempting to assign a gradient with dtype '{c_type_name(value._data.dtype)}' to a tensor with "
+                f"grad_dtype '{torch_dtype_name(self._data.dtype)}'. The gradient must match the tensor's grad_dtype "
+                "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
+                "or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                "gradient may break downstream systems that assume they match."
             )
         self._grad = value
 

@@ -63,7 +63,8 @@ class EventList(list):  # type: ignore[type-arg]
         rows = rows[:row_limit]
         total_self = sum(r.self_cpu_time_total for r in rows) or 1.0
         width = max([len("Name")] + [len(r.key) for r in rows]) + 2
-        header = f"{'Name':<{width}}{'Self CPU %':>12}{'Self CPU':>12}{'CPU total':>12}{'CPU time avg':>14}{'# of Calls':>12}"
+        header = f"{'Name':<{width}}{'Self CPU %':>12}{'Self CPU':>12}{'CPU total':>12}{'CPU time avg':>14}"
+        header += f"{'# of Calls':>12}"
         rule = "-" * len(header)
         lines = [rule, header, rule]
         for r in rows:
