@@ -33,15 +33,15 @@ class dtype:
     def __repr__(self) -> str:
         return f"torch.{self._name}"
 
-    def __eq__(self, other: object) -> _pybool:
+    def __eq__(self, other: object) -> builtins.bool:
         if isinstance(other, dtype):
             return self.dtype == other.dtype
         try:
-            return _pybool(self.dtype == np.dtype(other))  # type: ignore[arg-type]
+            return _pybool(self.dtype == np.dtype(other))  # type: ignore[call-overload,arg-type]
         except TypeError:
             return False
 
-    def __hash__(self) -> _pyint:
+    def __hash__(self) -> builtins.int:
         return hash(self.dtype)
 
     def __getattr__(self, name: str) -> Any:
@@ -77,7 +77,7 @@ def torch_dtype(numpy_dtype: Any) -> Any:
 _default = [float32]
 
 
-def get_default_dtype() -> dtype:
+def get_default_dtype() -> Any:
     """The dtype given to Python floats and lists of floats (float32 unless changed)."""
     return _default[0]
 
@@ -140,7 +140,7 @@ def scalar_dtype(value: Any, tensor_dtype: np.dtype) -> np.dtype:
         raise TypeError(f"unsupported operand type: {type(value).__name__}")
     if scalar_category <= category(tensor_dtype):
         return tensor_dtype
-    return int64 if scalar_category == 1 else get_default_dtype()
+    return int64 if scalar_category == 1 else get_default_dtype()  # type: ignore[no-any-return,return-value]
 
 
 

@@ -33,7 +33,7 @@ class PrintOptions:
 
 
 OPTIONS = PrintOptions()
-_PROFILES = {
+_PROFILES: dict[str, dict[str, Any]] = {
     "default": dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
     "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
     "full": dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80),

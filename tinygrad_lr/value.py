@@ -179,8 +179,8 @@ class Value(_Methods):
         if value._data.dtype != self._data.dtype:
             raise RuntimeError(
                 f"attempting to assign a gradient with dtype '{c_type_name(value._data.dtype)}' to a tensor with "
-                f"grad_dtype '{torch_dtype_name(self._data.dtype)}'. The gradient must match the tensor's grad_dtype "
-                "(defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
+                f"grad_dtype '{torch_dtype_name(self._data.dtype)}'. The gradient must match the tensor's "
+                "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
                 "or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                 "gradient may break downstream systems that assume they match."
             )
@@ -263,7 +263,7 @@ class Value(_Methods):
         return int(self._data.size)
 
     @property
-    def dtype(self) -> dtypes.dtype:
+    def dtype(self) -> Any:
         return dtypes.torch_dtype(self._data.dtype)  # type: ignore[no-any-return]
 
     @property

@@ -143,8 +143,11 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     in_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
     vs = _vectors(v, xs, "input", "jvp")
     jac = jacobian(func, tuple(xs), create_graph=create_graph, strict=strict)
-    outputs = func(*(x.detach() for x in xs)) if not create_graph else func(*xs)
+    with enable_grad():
+        outputs = func(*(x if create_graph else x.detach() for x in xs))
     out_tuple, ys = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
+    if not out_tuple:
+        jac = (jac,)
     products = []
     for row, y in zip(jac, ys):
         total: Any = None

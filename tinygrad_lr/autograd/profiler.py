@@ -172,7 +172,7 @@ class record_function:
 
     def __exit__(self, *exc_info: Any) -> None:
         if self._event is not None:
-            self._profile._close(self._event)
+            self._profile._close(self._event)  # type: ignore[union-attr]
 
     def __call__(self, func: Any) -> Any:
         def wrapped(*args: Any, **kwargs: Any) -> Any:

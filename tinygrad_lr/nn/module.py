@@ -456,7 +456,7 @@ class Module:
             )
         return self._cast_floating(dtype)
 
-    def _cast_floating(self, dtype: np.dtype) -> Module:
+    def _cast_floating(self, dtype: Any) -> Module:
         for module in self.modules():
             for value in list(module._parameters.values()) + list(module._buffers.values()):
                 if value is None or value._data.dtype.kind != "f" or value._data.dtype == dtype:
