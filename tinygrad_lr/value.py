@@ -180,7 +180,8 @@ class Value(_Methods):
             raise RuntimeError(
                 f"attempting to assign a gradient with dtype '{c_type_name(value._data.dtype)}' to a tensor with "
                 f"grad_dtype '{torch_dtype_name(self._data.dtype)}'. The gradient must match the tensor's "
-                "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, "
+                "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
+                "with a specific dtype, "
                 "or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                 "gradient may break downstream systems that assume they match."
             )
