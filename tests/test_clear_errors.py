@@ -140,3 +140,25 @@ def test_numpy_warnings_in_the_users_own_code_are_kept() -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert "RuntimeWarning: overflow encountered in exp" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "op",
+    [lambda m, b: b - b, lambda m, b: b - 1, lambda m, b: 1 - b, lambda m, b: b - 1.5, lambda m, b: m.tensor([1]) - b,
+     lambda m, b: b.sub(b), lambda m, b: m.sub(b, 1), lambda m, b: b ** b, lambda m, b: b.argmax(),
+     lambda m, b: b.argmin(dim=0)],
+    ids=["b-b", "b-1", "1-b", "b-1.5", "int-b", "sub", "torch.sub", "b**b", "argmax", "argmin"],
+)
+def test_bool_tensors_are_refused_where_torch_refuses_them(torch, op) -> None:  # type: ignore[no-untyped-def]
+    assert_same_error(lambda: op(torch, torch.tensor([True, False])), lambda: op(tg, tg.tensor([True, False])))
+
+
+@pytest.mark.parametrize(
+    "op",
+    [lambda m: m.ones(2, 3) == m.ones(3, 0), lambda m: m.ones(3) < m.ones(2),
+     lambda m: m.ones(3, dtype=m.uint8) & m.ones(2, dtype=m.uint8), lambda m: m.ones(2, 3) & m.ones(2, 3),
+     lambda m: m.ones(2, dtype=m.int32) | m.ones(1, dtype=m.float64)],
+    ids=["== shapes", "< shapes", "& shapes", "& floats", "| int and double"],
+)
+def test_comparisons_and_bitwise_ops_raise_torchs_errors_not_numpys(torch, op) -> None:  # type: ignore[no-untyped-def]
+    assert_same_error(lambda: op(torch), lambda: op(tg))

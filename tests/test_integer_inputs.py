@@ -92,3 +92,58 @@ def test_float_only_ops_refuse_integers_in_torchs_words(torch, op: str, dtype: s
     theirs = torch.tensor(data, dtype=getattr(torch, dtype))
     ours = tg.tensor(data, dtype=getattr(tg, dtype))
     assert_same_error(lambda: REFUSED[op](torch, theirs), lambda: REFUSED[op](tg, ours))
+
+
+# ----- found by a differential probe against torch (random op x dtype x shape x values) ---------------------
+MIN_CASES = {
+    "uint8 with 255 and 0": ([255, 0, 3], "uint8"),
+    "uint8 with 1": ([3, 255, 1], "uint8"),
+    "int64 minimum": ([-(2**63), 5], "int64"),
+    "bool": ([True, False], "bool"),
+    "float with NaN": ([1.0, float("nan"), -2.0], "float32"),
+}
+
+
+@pytest.mark.parametrize("case", list(MIN_CASES))
+def test_min_and_amin_of_every_dtype_equal_torchs(torch, case: str) -> None:  # type: ignore[no-untyped-def]
+    # min was -max(-x): negation wraps unsigned integers (uint8 min of [255, 0, 3] came out 3) and refuses bools
+    data, dtype = MIN_CASES[case]
+    ours, theirs = tg.tensor(data, dtype=getattr(tg, dtype)), torch.tensor(data, dtype=getattr(torch, dtype))
+    for reduce in (lambda x: x.min(), lambda x: x.amin(), lambda x: x.min(0)[0], lambda x: x.min(0)[1],
+                   lambda x: x.amin(0)):
+        got, expected = reduce(ours), reduce(theirs)
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())
+        assert str(got.dtype) == str(expected.dtype)
+
+
+def test_min_records_torchs_min_nodes_and_gradients(torch) -> None:  # type: ignore[no-untyped-def]
+    data = [[1.0, 0.0, 0.0, 2.0]]
+    for reduce in (lambda x: x.min(), lambda x: x.min(1)[0].sum(), lambda x: x.amin(1).sum()):
+        ours, theirs = tg.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+        out, expected = reduce(ours), reduce(theirs)
+        out.backward()
+        expected.backward()
+        assert out.grad_fn.name() == expected.grad_fn.name() or out.grad_fn.next_functions[0][0].name() == (
+            expected.grad_fn.next_functions[0][0].name()
+        )
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+def test_square_of_bools_is_int64_as_torch(torch) -> None:  # type: ignore[no-untyped-def]
+    got, expected = tg.tensor([True, False]).square(), torch.tensor([True, False]).square()
+    assert str(got.dtype) == str(expected.dtype) and got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1e30, 0.0, 0.0], [1e38, -1e38, 3.0], [3.0, 255.0, -1.0], [1.0, 2.0, 3.5]],
+    ids=["1e30", "1e38", "spread", "small"],
+)
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_var_and_std_of_narrow_floats_are_torchs_correctly_rounded_numbers(torch, values, dtype) -> None:  # type: ignore[no-untyped-def]
+    # squares of 1e30 overflowed float32 (std came out inf); torch accumulates in double and rounds once
+    ours, theirs = tg.tensor(values, dtype=getattr(tg, dtype)), torch.tensor(values, dtype=getattr(torch, dtype))
+    for reduce in (lambda x: x.var(), lambda x: x.std()):
+        got, expected = reduce(ours), reduce(theirs)
+        assert str(got.dtype) == str(expected.dtype)
+        np.testing.assert_array_equal(got.numpy(), expected.numpy())

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual, inplace
 from tinygrad_lr.ops.table import binary, entry, function_only, unary
@@ -41,11 +41,27 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        return a - b
+        try:
+            return a - b
+        except TypeError:  # NumPy refuses bool - bool (mixed bools are refused before promotion: prepare_difference)
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                "`logical_xor()` operator instead."
+            ) from None
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+def prepare_difference(a: Value, b: Any) -> tuple[Any, Any]:
+    """The operands of a - b (or b - a), promoted; torch refuses a bool tensor on either side."""
+    if a._data.dtype.kind == "b" or (isinstance(b, Value) and b._data.dtype.kind == "b"):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
+            "mask, use the `~` or `logical_not()` operator instead."
+        )
+    return prepare_operands(a, b)
 
 
 class Mul(Function):
@@ -146,6 +162,8 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
+        if np.asarray(a).dtype.kind == "b" and np.asarray(b).dtype.kind == "b":
+            raise arguments.float_kernel_error("pow", np.asarray(a).dtype)
         if np.asarray(a).dtype.kind in "iu" and np.asarray(b).dtype.kind in "iu" and np.any(np.asarray(b) < 0):
             return _integer_power(np.asarray(a), np.asarray(b))  # integers never need a gradient
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -184,7 +202,7 @@ class ArithmeticMethods:
 
     __add__ = binary(Add, function=False)  # tinygrad_lr.add takes alpha: see add below
     add = __add__
-    __sub__ = binary(Sub, function=False)
+    __sub__ = binary(Sub, function=False, prepare=prepare_difference)
     sub, subtract = __sub__, __sub__
     __mul__ = binary(Mul, function="mul")
     mul, multiply = __mul__, __mul__
@@ -197,7 +215,7 @@ class ArithmeticMethods:
         return Add._record_binary(a, b)
 
     def __rsub__(self: Any, other: Any) -> Value:
-        a, b = prepare_operands(self, other)
+        a, b = prepare_difference(self, other)
         return Sub._record_binary(b, a)
 
     def __rmul__(self: Any, other: Any) -> Value:
@@ -238,8 +256,8 @@ class ArithmeticMethods:
 
     @entry(PowScalar)
     def square(self: Any) -> Value:
-        """a ** 2."""
-        return PowScalar.apply(self, 2)
+        """a ** 2 (a bool tensor squares as int64, as torch)."""
+        return PowScalar.apply(self, 2) if self._data.dtype.kind != "b" else self**2
 
     @entry(PowScalar)
     def rsqrt(self: Any) -> Value:

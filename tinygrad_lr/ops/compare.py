@@ -11,15 +11,23 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.arguments import torch_dtype_name
+from tinygrad_lr.autograd.function import raise_broadcast_error
 from tinygrad_lr.ops.table import entry, function_only
 from tinygrad_lr.promotion import array_of, as_value, pair
 from tinygrad_lr.value import Value
 
 
 def _compare(a: Value, other: Any, ufunc: Any) -> Value:
-    """ufunc(a, other) after operand promotion, as a constant."""
-    x, y = pair(a, other)
-    return Value._make_const(ufunc(array_of(x), array_of(y)))
+    """ufunc(a, other) after operand promotion, as a constant; NumPy's refusals in torch's words."""
+    x, y = (array_of(v) for v in pair(a, other))
+    try:
+        return Value._make_const(ufunc(x, y))
+    except ValueError as error:  # shapes that do not broadcast
+        raise_broadcast_error(error, [x, y])
+        raise
+    except TypeError:  # bitwise and/or of floats
+        kernel, dtype = f"{ufunc.__name__}_cpu", np.result_type(x, y)
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_dtype_name(dtype)}'") from None
 
 
 class CompareMethods:

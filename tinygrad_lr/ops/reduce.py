@@ -67,7 +67,7 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
-        return _variance(ctx, a, axes, correction, keepdim, "var")
+        return _variance(ctx, a, axes, correction, keepdim, "var").astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -83,7 +83,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
-        out = np.sqrt(_variance(ctx, a, axes, correction, keepdim, "std"))
+        out = np.sqrt(_variance(ctx, a, axes, correction, keepdim, "std")).astype(a.dtype, copy=False)
         ctx.save_for_backward(a, out)  # the output itself: a second derivative sees it depend on a
         ctx.constant = np.reshape(out == 0, dual.kept_shape(a.shape, axes))
         return out
@@ -98,7 +98,8 @@ class Std(Function):
 
 def _variance(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool, name: str) -> Any:
     """The variance for Var and Std, with torch's warning when no degree of freedom is left (the result is
-    NaN or inf, and so is the gradient)."""
+    NaN or inf, and so is the gradient). Float32 and float16 are summed in float64, as torch accumulates them
+    (squares of 1e20 overflow float32): the caller rounds the result to a's dtype."""
     ctx.save_for_backward(a)
     denominator = max(_count(a.shape, axes) - correction, 0)
     if denominator == 0:
@@ -109,7 +110,9 @@ def _variance(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float,
             stacklevel=6,  # the user's call of var() or std(), through Function.apply
         )
     ctx.axes, ctx.shape, ctx.denominator = axes, a.shape, denominator  # ctx keeps nothing without a graph
-    centered = a - dual.array_mean(a, axes, True)
+    # in float64, as torch accumulates float32 and float16 (squares of 1e20 would overflow float32), then rounded
+    wide = a.astype(np.float64) if a.dtype.kind == "f" and a.dtype.itemsize < 8 else a
+    centered = wide - dual.array_mean(wide, axes, True)
     with np.errstate(divide="ignore", invalid="ignore"):
         return dual.array_sum(centered * centered, axes, keepdim) / denominator
 
@@ -166,16 +169,35 @@ class Amax(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
         check_reduction_size("amax", a.shape, axes)
-        kept = a.max(axis=axes, keepdims=True)
-        if ctx.needs_input_grad:  # empty when no graph is recorded
-            ctx.save_for_backward(_even_shares(a == kept, axes, a.dtype))
-        ctx.kept_shape = kept.shape
-        return kept if keepdim else kept.reshape(_drop(a.shape, axes))
+        return _save_winners_along(ctx, a, a.max(axis=axes, keepdims=True), axes, keepdim)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (share,) = ctx.saved_tensors
         return g.reshape(ctx.kept_shape) * share, None, None
+
+
+class Amin(Function):
+    """min of a over axes;  da = g shared evenly by the elements equal to the min (as torch.amin)."""
+
+    torch_name = "AminBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
+        check_reduction_size("amin", a.shape, axes)
+        return _save_winners_along(ctx, a, a.min(axis=axes, keepdims=True), axes, keepdim)
+
+    backward = Amax.backward
+
+
+def _save_winners_along(
+    ctx: Any, a: np.ndarray, kept: np.ndarray, axes: tuple[int, ...] | None, keepdim: bool
+) -> np.ndarray:
+    """Save the even shares of the gradient for the winners `kept` (reduced with keepdims); return the result."""
+    if ctx.needs_input_grad:  # empty when no graph is recorded
+        ctx.save_for_backward(_even_shares(a == kept, axes, a.dtype))
+    ctx.kept_shape = kept.shape
+    return kept if keepdim else kept.reshape(_drop(a.shape, axes))
 
 
 class Max(Function):
@@ -189,16 +211,36 @@ class Max(Function):
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         _check_not_empty(a)
-        out = a.max()
-        if ctx.needs_input_grad:
-            winners = np.isnan(a) if np.isnan(out) else a == out
-            ctx.save_for_backward(_even_shares(winners, None, a.dtype))
-        return out
+        return _save_winners_of_all(ctx, a, a.max())
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (share,) = ctx.saved_tensors
         return g * share
+
+
+class Min(Function):
+    """The smallest element, as torch.min() without dim;  da = g shared evenly by the minimal elements (NaN wins).
+
+    Its own op rather than -max(-a): negation wraps unsigned integers (-1 is 255 in uint8) and refuses bools.
+    """
+
+    torch_name = "MinBackward1"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        _check_not_empty(a)
+        return _save_winners_of_all(ctx, a, a.min())
+
+    backward = Max.backward
+
+
+def _save_winners_of_all(ctx: Any, a: np.ndarray, out: Any) -> Any:
+    """Save the even shares of the gradient for the elements equal to `out` (or the NaNs, when out is NaN)."""
+    if ctx.needs_input_grad:
+        winners = np.isnan(a) if np.isnan(out) else a == out
+        ctx.save_for_backward(_even_shares(winners, None, a.dtype))
+    return out
 
 
 def check_reduction_size(name: str, shape: tuple[int, ...], axes: tuple[int, ...] | None) -> None:
@@ -239,22 +281,39 @@ class MaxDim(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: int, keepdim: bool) -> Any:
-        if a.ndim == 0:
-            ctx.save_for_backward(np.ones((), dtype=a.dtype))
-            ctx.kept_shape = ()
-            return a.copy()
-        index = np.expand_dims(a.argmax(axis=axis), axis)
-        onehot = np.zeros(a.shape, dtype=a.dtype)
-        np.put_along_axis(onehot, index, 1, axis=axis)
-        ctx.save_for_backward(onehot)
-        ctx.kept_shape = index.shape
-        values = np.take_along_axis(a, index, axis=axis)
-        return values if keepdim else values.squeeze(axis)
+        return _pick_along(ctx, a, np.argmax, axis, keepdim)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (onehot,) = ctx.saved_tensors
         return g.reshape(ctx.kept_shape) * onehot, None, None
+
+
+class MinDim(Function):
+    """min of a along one axis, as torch.min(dim);  da = g at the first minimal position only."""
+
+    torch_name = "MinBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: int, keepdim: bool) -> Any:
+        return _pick_along(ctx, a, np.argmin, axis, keepdim)
+
+    backward = MaxDim.backward
+
+
+def _pick_along(ctx: Any, a: np.ndarray, arg: Any, axis: int, keepdim: bool) -> np.ndarray:
+    """The elements `arg` (np.argmax or np.argmin) picks along `axis`; saves where they were, for backward."""
+    if a.ndim == 0:
+        ctx.save_for_backward(np.ones((), dtype=a.dtype))
+        ctx.kept_shape = ()
+        return a.copy()
+    index = np.expand_dims(arg(a, axis=axis), axis)
+    onehot = np.zeros(a.shape, dtype=a.dtype)
+    np.put_along_axis(onehot, index, 1, axis=axis)
+    ctx.save_for_backward(onehot)
+    ctx.kept_shape = index.shape
+    values = np.take_along_axis(a, index, axis=axis)
+    return values if keepdim else values.squeeze(axis)
 
 
 def _drop(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -312,9 +371,9 @@ class ReduceMethods:
         if dim is None:
             return Max._record_unary(self)
         values = MaxDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
-        return MinMax(values, self.argmax(dim, keepdim))
+        return MinMax(values, _arg_reduce(np.argmax, self._data, dim, keepdim))
 
-    @entry(Max, MaxDim, Minimum)
+    @entry(Min, MinDim, Minimum)
     def min(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The smallest element; with `dim`, a (values, indices) pair as torch.min(dim) returns."""
         if isinstance(dim, Value):
@@ -322,26 +381,30 @@ class ReduceMethods:
         if self._data.size == 0:
             check_reduction_size("min", self._data.shape, arguments.dims(dim, self._data.ndim))
         if dim is None:
-            return -Max.apply(-self)
-        values = -MaxDim.apply(-self, arguments.single_dim(dim, self._data.ndim), keepdim)
-        return MinMax(values, self.argmin(dim, keepdim))
+            return Min._record_unary(self)
+        values = MinDim.apply(self, arguments.single_dim(dim, self._data.ndim), keepdim)
+        return MinMax(values, _arg_reduce(np.argmin, self._data, dim, keepdim))
 
     @entry(Amax)
     def amax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return Amax.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
 
-    @entry(Amax)
+    @entry(Amin)
     def amin(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         if self._data.size == 0:
             check_reduction_size("amin", self._data.shape, arguments.dims(dim, self._data.ndim))
-        return -Amax.apply(-self, arguments.dims(dim, self._data.ndim), keepdim)
+        return Amin.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
 
     @entry()
     def argmax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        if self._data.dtype.kind == "b":  # (max and min of bools, with their indices, are fine)
+            raise RuntimeError("argmax(): does not support bool input")
         return _arg_reduce(np.argmax, self._data, dim, keepdim)
 
     @entry()
     def argmin(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        if self._data.dtype.kind == "b":  # (max and min of bools, with their indices, are fine)
+            raise RuntimeError("argmin(): does not support bool input")
         return _arg_reduce(np.argmin, self._data, dim, keepdim)
 
     @entry(Norm, Amax)

@@ -97,10 +97,14 @@ def unary(
 
 
 def binary(
-    op: type[Function], *, function: bool | str | tuple[str, ...] = True, inplace: str | None = None
+    op: type[Function],
+    *,
+    function: bool | str | tuple[str, ...] = True,
+    inplace: str | None = None,
+    prepare: Callable[[Any, Any], tuple[Any, Any]] = prepare_operands,
 ) -> Callable[[Any, Any], Value]:
-    """A row for a binary operator: the recorder, promoting the operands first unless they match."""
-    record = binary_recorder(op, prepare_operands)
+    """A row for a binary operator: the recorder, calling `prepare` (promotion) first unless the operands match."""
+    record = binary_recorder(op, prepare)
     record.__doc__ = op.__doc__
     record._row = Row((op,), function, inplace, None)  # type: ignore[attr-defined]
     return record
