@@ -99,3 +99,43 @@ def test_threads_accumulating_a_retained_gradient_lose_no_update():
     _run_in_threads(step, threads=4)
     np.testing.assert_array_equal(b.grad.numpy(), np.full((512, 512), 2.0 * 4 * ITERATIONS))
     np.testing.assert_array_equal(a.grad.numpy(), np.full((512, 512), 6.0 * 4 * ITERATIONS))
+
+
+def test_threads_backward_into_leaves_with_hooks_lose_no_update():
+    # the accumulation lock is let go while a leaf's hook runs and taken again for the addition
+    x = tl.tensor(np.arange(8.0 * 512).reshape(8, 512) % 7)
+    w = tl.tensor(np.zeros((512, 512)), requires_grad=True)
+    b = tl.tensor(np.zeros(512), requires_grad=True)
+    w.register_hook(lambda g: g * 2.0)
+    one = np.repeat((x.numpy().sum(axis=0))[:, None], 512, axis=1)
+
+    def step() -> None:
+        (x @ w + b).sum().backward()
+
+    _run_in_threads(step, threads=4)
+    np.testing.assert_array_equal(w.grad.numpy(), 2 * 4 * ITERATIONS * one)
+    np.testing.assert_array_equal(b.grad.numpy(), np.full(512, 8.0 * 4 * ITERATIONS))
+
+
+def test_a_leaf_hook_may_run_backward_itself():
+    # the hook runs while the walk that called it is adding gradients into leaves: it must not wait for that walk
+    a = tl.tensor([1.0, 2.0], requires_grad=True)
+    b = tl.tensor([3.0, 4.0], requires_grad=True)
+    other = tl.tensor([5.0], requires_grad=True)
+
+    def hook(grad: Any) -> None:
+        (other * 2.0).sum().backward()
+
+    b.register_hook(hook)
+    done = threading.Event()
+
+    def run() -> None:
+        (a * b).sum().backward()
+        done.set()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    assert done.wait(timeout=30), "backward inside a leaf hook deadlocked"
+    np.testing.assert_array_equal(a.grad.numpy(), [3.0, 4.0])
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(other.grad.numpy(), [2.0])

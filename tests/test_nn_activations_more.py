@@ -241,6 +241,10 @@ ERRORS = [
     lambda lib: lib.nn.functional.threshold("a", 1.0, 2.0),
     lambda lib: lib.nn.functional.prelu("a", lib.ones(1)),
     lambda lib: lib.nn.functional.elu(lib.ones(2, requires_grad=True), inplace=True),
+    # F.tanh and F.sigmoid take input alone: an extra or misnamed argument is refused by their own name
+    lambda lib: lib.nn.functional.tanh(lib.ones(2), 1),
+    lambda lib: lib.nn.functional.sigmoid(lib.ones(2), 1),
+    lambda lib: lib.nn.functional.tanh(inp=lib.ones(2)),
 ]
 
 

@@ -204,14 +204,14 @@ def run_backward(
         observer.leaves(leaf_grads)
         return
     # Leaves last: their hooks see the total gradient, then it is added into `.grad`.
-    for leaf, grad in leaf_grads.items():
-        if leaf._hooks:
-            grad = _apply_hooks(leaf._hooks, grad, create_graph)
-        if capture is not None:
+    if capture is not None:
+        for leaf, grad in leaf_grads.items():
+            if leaf._hooks:
+                grad = _apply_hooks(leaf._hooks, grad, create_graph)
             if leaf in capture:
                 capture[leaf] = grad
-            continue
-        _accumulate(leaf, grad, create_graph)
+        return
+    _accumulate_leaves(leaf_grads, create_graph)
 
 
 def _wrong_gradient_count(node: Node, given: int) -> RuntimeError:
@@ -269,28 +269,53 @@ def _cast(grad: Any, dtype: np.dtype) -> Any:
 
 
 # Adding into `.grad` is a read-modify-write (and NumPy lets go of the GIL while it adds large arrays): two
-# threads whose backward reaches one leaf would lose updates. One lock for every accumulation, taken once per
-# leaf per backward.
+# threads whose backward reaches one leaf would lose updates. One lock for every accumulation.
 _ACCUMULATE_LOCK = threading.Lock()
 
 
 def _accumulate(leaf: Value, grad: Any, create_graph: bool) -> None:
     """Add `grad` into `leaf.grad`, in place after the first time (as torch's AccumulateGrad); atomic."""
     with _ACCUMULATE_LOCK:
-        if create_graph:
-            grad = grad if isinstance(grad, Value) else Value._make_const(grad)
-            leaf._grad = grad if leaf._grad is None else leaf._grad + grad
-            return
-        if isinstance(grad, Value):
-            grad = grad._data
-        existing = leaf._grad
-        if existing is None:
-            # Copy: the incoming array may be shared with other gradients or be a read-only view.
-            leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
-        elif existing._grad_fn is None and existing._data.flags.writeable:
-            np.add(existing._data, grad, out=existing._data, casting="unsafe")
-        else:
-            leaf._grad = Value._make_const(existing._data + grad)
+        _add_into_grad(leaf, grad, create_graph)
+
+
+def _accumulate_leaves(leaf_grads: dict[Any, Any], create_graph: bool) -> None:
+    """`_accumulate` for every leaf a walk reached, in order, each after its hooks (which see the total gradient).
+
+    The lock is taken once for all of them, not once per leaf, and by acquire/release rather than `with`: taking
+    a lock costs about as much as a small op's whole bookkeeping (docs/performance.md, "The audit of
+    2026-12-05"). A hook runs with the lock released: it may call backward itself."""
+    lock = _ACCUMULATE_LOCK
+    lock.acquire()
+    try:
+        for leaf, grad in leaf_grads.items():
+            if leaf._hooks:
+                lock.release()
+                try:
+                    grad = _apply_hooks(leaf._hooks, grad, create_graph)
+                finally:
+                    lock.acquire()
+            _add_into_grad(leaf, grad, create_graph)
+    finally:
+        lock.release()
+
+
+def _add_into_grad(leaf: Value, grad: Any, create_graph: bool) -> None:
+    """The addition itself; the caller holds _ACCUMULATE_LOCK."""
+    if create_graph:
+        grad = grad if isinstance(grad, Value) else Value._make_const(grad)
+        leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+        return
+    if isinstance(grad, Value):
+        grad = grad._data
+    existing = leaf._grad
+    if existing is None:
+        # Copy: the incoming array may be shared with other gradients or be a read-only view.
+        leaf._grad = Value._make_const(np.array(grad, dtype=leaf._data.dtype, copy=True))
+    elif existing._grad_fn is None and existing._data.flags.writeable:
+        np.add(existing._data, grad, out=existing._data, casting="unsafe")
+    else:
+        leaf._grad = Value._make_const(existing._data + grad)
 
 
 def _run_node_hooks(node: Node, grad: Any, create_graph: bool) -> Any:

@@ -181,20 +181,6 @@ class Node:
         return add_hook(self._pre_hooks, hook)
 
 
-def new_node(cls: type[Function], entries: Sequence[Any], needs: tuple[bool, ...], walk: int) -> Node:
-    """A Node for `cls` about to run forward, with every slot a recorded op sets (the one construction path;
-    the one- and two-argument recorders below inline it, and tests/test_architecture.py checks all of them)."""
-    node = _new(Node)
-    node._function = cls
-    node._n_in, node._n_walk = len(entries), walk
-    node._in0 = entries[0] if entries else None
-    node._in1 = entries[1] if len(entries) > 1 else None
-    node._in_more = tuple(entries[2:])
-    node.needs_input_grad = needs
-    node.saved_tensors, node._uses, node._observed = (), 0, False
-    return node
-
-
 class _FreedSavedTensors:
     """FREED, what `ctx.saved_tensors` holds once backward has freed it: unpacking, indexing or
     iterating it raises torch's error. (saved_tensors is a plain slot, not a property that raises
@@ -293,7 +279,15 @@ class Function:
                     walk = i + 1
         if not walk or not (grad_mode.everywhere or STATE.enabled):
             return Value._make_const(_run_forward(cls, _NO_GRAPH, arrays))
-        node = new_node(cls, entries, tuple(needs), walk)
+        # The node's slots, set here as the one- and two-argument recorders below set theirs: a helper function
+        # cost one Python call per op (~600 instructions, 0.4 % of a W1 N=50 epoch: docs/performance.md).
+        # tests/test_architecture.py checks that every construction path sets every slot.
+        node = _new(Node)
+        node._function = cls
+        node._n_in, node._n_walk, node._in0, node._in1 = n, walk, entries[0], entries[1]  # (n >= 3 here)
+        node._in_more = tuple(entries[2:])
+        node.needs_input_grad = tuple(needs)
+        node.saved_tensors, node._uses, node._observed = (), 0, False
         raw = _run_forward(cls, node, arrays)
         for i in range(walk):
             entry = entries[i]

@@ -184,6 +184,8 @@ def _function_of(method: Any, name: str) -> Callable[..., Any]:
 def _functional_of(method: Any, name: str, has_inplace: bool) -> Callable[..., Any]:
     """nn.functional.<name>(input, ..., inplace=False): a Value required (torch's TypeError otherwise)."""
     parameters = len(inspect.signature(method).parameters) - 1  # the method's own, after self
+    if not parameters and not has_inplace:  # (F.tanh, F.sigmoid, ...)
+        return _functional_of_input_only(method, name)
 
     def function(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
         require_value(input, name, "input", 1)
@@ -193,6 +195,17 @@ def _functional_of(method: Any, name: str, has_inplace: bool) -> Callable[..., A
         if in_place:
             return inplace.apply_in_place(input, lambda x: method(x, *args, **kwargs))
         return method(input, *args, **kwargs)
+
+    _named(function, method, name, "tinygrad_lr.nn.functional")
+    return function
+
+
+def _functional_of_input_only(method: Any, name: str) -> Callable[[Any], Any]:
+    """`_functional_of` for a method of no arguments but self: input alone, so no *args and **kwargs to pack on
+    every call (the packing cost ~2,000 instructions per call, 0.25 % of W4's epoch)."""
+
+    def function(input: Any) -> Any:  # noqa: A002 - torch's name
+        return method(require_value(input, name, "input", 1))
 
     _named(function, method, name, "tinygrad_lr.nn.functional")
     return function
