@@ -70,6 +70,7 @@ class LeakyRelu(Function):
     """a if a > 0 else slope * a;  da = g or slope * g."""
 
     torch_name = "LeakyReluBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, slope: float) -> Any:
@@ -87,6 +88,7 @@ class Softplus(Function):
     """log(1 + e^(beta a)) / beta, or a where beta a > threshold;  da = g sigmoid(beta a) (g past the threshold)."""
 
     torch_name = "SoftplusBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, beta: float, threshold: float) -> Any:
@@ -108,6 +110,7 @@ class Softmax(Function):
     """s = e^a / sum(e^a) along dim (shifted by the max, so +-1000 is fine);  da = s (g - sum(g s))."""
 
     torch_name = "SoftmaxBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
@@ -129,6 +132,7 @@ class LogSoftmax(Function):
     """a - logsumexp(a) along dim, stable for large inputs;  da = g - softmax(a) sum(g)."""
 
     torch_name = "LogSoftmaxBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
