@@ -521,6 +521,9 @@ OP_CASES: list[OpCase] = [
     _case("rmul", unary(), lambda a: 3 * a, lambda t, a: 3 * a),
     _case("rdiv", unary(nonzero), lambda a: 2 / a, lambda t, a: 2 / a),
     _case("rpow", unary(), lambda a: 2**a, lambda t, a: 2**a),
+    _case("rpow_function", unary(), lambda a: tg.pow(2.5, a), lambda t, a: t.pow(2.5, a)),
+    _case("rsub_function", binary(), lambda a, b: tg.rsub(a, b, alpha=2), lambda t, a, b: t.rsub(a, b, alpha=2)),
+    _case("rsub_alpha", unary(), lambda a: tg.rsub(a, 3.5, alpha=0.5), lambda t, a: t.rsub(a, 3.5, alpha=0.5)),
     _case("neg", unary(), lambda a: -a, lambda t, a: -a),
     _case("abs", unary(nonzero), lambda a: a.abs(), lambda t, a: a.abs()),
     _case("matmul", draw_matmul, lambda a, b: a @ b, lambda t, a, b: a @ b),
@@ -670,6 +673,66 @@ def draw_xlogx(data: Any) -> Sample:
     return Sample((positive(rng_from(data), shape),))
 
 
+def draw_threshold_loss(data: Any) -> Sample:
+    """Input and target of smooth_l1_loss / huber_loss, |input - target| kept off the threshold (where the second
+    derivative jumps), and the threshold and reduction."""
+    shape_a, shape_b = data.draw(broadcast_shapes(2), label="shapes")
+    threshold = data.draw(st.sampled_from([1.0, 0.5, 2.0]), label="threshold")
+    reduction = data.draw(st.sampled_from(["mean", "sum", "none"]), label="reduction")
+    rng = rng_from(data)
+    x = real(rng, shape_a)
+    y = real(rng, shape_b)
+    d = np.broadcast_to(x, np.broadcast_shapes(shape_a, shape_b)) - y
+    assume(np.all(np.abs(np.abs(d) - threshold) > 0.05))
+    return Sample((x, y), {"threshold": threshold, "reduction": reduction})
+
+
+def draw_bce(logits: bool) -> Callable[[Any], Sample]:
+    """Probabilities (or logits) and targets of one shape, an optional weight (and pos_weight) broadcast along
+    the last dim or shaped like the input, and the reduction."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(), label="shape")
+        reduction = data.draw(st.sampled_from(["mean", "sum", "none"]), label="reduction")
+        rng = rng_from(data)
+        weights = [None, shape, shape[-1:]]
+        params: dict[str, Any] = {"reduction": reduction}
+        weight_shape = data.draw(st.sampled_from(weights), label="weight")
+        params["weight"] = None if weight_shape is None else rng.uniform(0.5, 2.0, weight_shape)
+        if logits:
+            pos_shape = data.draw(st.sampled_from(weights), label="pos_weight")
+            params["pos_weight"] = None if pos_shape is None else rng.uniform(0.5, 3.0, pos_shape)
+            first = real(rng, shape, 3.0)
+        else:
+            first = rng.uniform(0.05, 0.95, shape)
+        return Sample((first, rng.uniform(0.0, 1.0, shape)), params)
+
+    return draw
+
+
+def draw_class_loss(data: Any) -> Sample:
+    """Scores of shape (C,), (N, C), (N, C, d) or (N, C, H, W), class-index targets (some ignored), an optional
+    class weight and the reduction."""
+    classes = data.draw(st.integers(1, 4), label="classes")
+    batch = data.draw(st.sampled_from([(), (2,), (3,), (2, 2), (2, 1, 3)]), label="batch")
+    shape = (classes,) if batch == () else (batch[0], classes, *batch[1:])
+    rng = rng_from(data)
+    target = rng.integers(0, classes, batch)
+    ignore = data.draw(st.sampled_from([-100, 0]), label="ignore_index")
+    weighted = data.draw(st.booleans(), label="weighted")
+    reduction = data.draw(st.sampled_from(["mean", "sum", "none"]), label="reduction")
+    assume(reduction != "mean" or np.any(target != ignore))  # all ignored: nan in both, not comparable
+    return Sample((real(rng, shape, 2.0),), {
+        "target": target, "weight": rng.uniform(0.5, 2.0, (classes,)) if weighted else None,
+        "ignore_index": ignore, "reduction": reduction,
+    })
+
+
+def _constant(lib: Any, array: Any, like: Any) -> Any:
+    """A parameter array as a constant of `lib` (tinygrad_lr or torch) in the dtype of `like`, or None."""
+    return None if array is None else lib.tensor(array).to(like.dtype)
+
+
 F_TG = tg.nn.functional
 SHRINK_KINKS = [lambda p: -p["lambd"], lambda p: p["lambd"]]
 
@@ -719,6 +782,33 @@ NN_CASES: list[OpCase] = [
     _case("kl_div_target", draw_xlogx,  # xlogy(t, t) - t * input: the target's side, through XlogX
           lambda a: F_TG.kl_div(tg.zeros(a.shape, dtype=a.dtype), a, reduction="sum"),
           lambda t, a: t.nn.functional.kl_div(t.zeros(a.shape, dtype=a.dtype), a, reduction="sum")),
+    # losses that are one node each, their reduction inside (nn/loss_ops.py)
+    _case("smooth_l1_loss", draw_threshold_loss,
+          lambda a, b, threshold, reduction: F_TG.smooth_l1_loss(a, b, reduction=reduction, beta=threshold),
+          lambda t, a, b, threshold, reduction: t.nn.functional.smooth_l1_loss(a, b, reduction=reduction,
+                                                                              beta=threshold)),
+    _case("huber_loss", draw_threshold_loss,
+          lambda a, b, threshold, reduction: F_TG.huber_loss(a, b, reduction=reduction, delta=threshold),
+          lambda t, a, b, threshold, reduction: t.nn.functional.huber_loss(a, b, reduction=reduction,
+                                                                          delta=threshold)),
+    _case("binary_cross_entropy", draw_bce(logits=False),
+          lambda p, y, weight, reduction: F_TG.binary_cross_entropy(p, y, _constant(tg, weight, p),
+                                                                    reduction=reduction),
+          lambda t, p, y, weight, reduction: t.nn.functional.binary_cross_entropy(
+              p, y, _constant(t, weight, p), reduction=reduction)),
+    _case("binary_cross_entropy_with_logits", draw_bce(logits=True),
+          lambda z, y, weight, pos_weight, reduction: F_TG.binary_cross_entropy_with_logits(
+              z, y, _constant(tg, weight, z), reduction=reduction, pos_weight=_constant(tg, pos_weight, z)),
+          lambda t, z, y, weight, pos_weight, reduction: t.nn.functional.binary_cross_entropy_with_logits(
+              z, y, _constant(t, weight, z), reduction=reduction, pos_weight=_constant(t, pos_weight, z))),
+    _case("nll_loss", draw_class_loss,
+          lambda a, target, weight, **kw: F_TG.nll_loss(a, tg.tensor(target), _constant(tg, weight, a), **kw),
+          lambda t, a, target, weight, **kw: t.nn.functional.nll_loss(a, t.from_numpy(target),
+                                                                      _constant(t, weight, a), **kw)),
+    _case("cross_entropy", draw_class_loss,
+          lambda a, target, weight, **kw: F_TG.cross_entropy(a, tg.tensor(target), _constant(tg, weight, a), **kw),
+          lambda t, a, target, weight, **kw: t.nn.functional.cross_entropy(a, t.from_numpy(target),
+                                                                           _constant(t, weight, a), **kw)),
 ]
 
 OP_CASES += NN_CASES

@@ -147,7 +147,7 @@ def test_no_module_of_the_package_is_over_600_lines() -> None:
 
 # ----- the op table ---------------------------------------------------------------------------
 # The rows whose op_cases names differ from their public names: x[i] is checked as index_*, x.to(dtype) as cast.
-CASE_PREFIX = {"__getitem__": "index", "to": "cast", "__matmul__": "matmul"}
+CASE_PREFIX = {"__getitem__": "index", "to": "cast", "__matmul__": "matmul", "__rpow__": "rpow"}
 
 
 def _has_case(names: tuple[str, ...]) -> bool:

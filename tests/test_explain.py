@@ -65,7 +65,8 @@ def test_constants_are_named_by_params_or_shown():
     shown = explain_backward(loss)
     assert shown.steps[1].inputs[0].target == "constant [[1, 2], [3, 4]]  shape (2, 2)"
     f = tl.tensor(4.0, requires_grad=True)
-    assert explain_backward(10.0 / f).steps[0].inputs[0].target == "constant 10"  # a Python number
+    # a Python number; 10 / f is 10 * (1 / f), as in torch: the constant is the product's second input
+    assert explain_backward(10.0 / f).steps[0].inputs[1].target == "constant 10"
 
 
 def test_text_aligns_what_each_input_receives():

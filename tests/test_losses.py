@@ -161,13 +161,31 @@ def test_loss_gradients_pass_gradcheck(case: Case) -> None:
         assert gradcheck(fn, tuple(ours[n] for n in names), eps=1e-6, atol=1e-6)
 
 
-def test_bce_with_logits_gradient_of_pos_weight_passes_gradcheck() -> None:
-    values = _tensors(tg, logit_inputs(np.random.default_rng(4)), np.float64, ("input", "target", "pos_weight"))
+WEIGHTED_LOSSES = {  # call(functional, input, target, weight), with a class-index target for nll and cross_entropy
+    "bce_weight": lambda f, x, t, w: f.binary_cross_entropy(x.sigmoid(), t, weight=w),
+    "bce_logits_weight": lambda f, x, t, w: f.binary_cross_entropy_with_logits(x, t, weight=w),
+    "bce_logits_pos_weight": lambda f, x, t, w: f.binary_cross_entropy_with_logits(x, t, pos_weight=w),
+    "nll_weight": lambda f, x, t, w: f.nll_loss(x, t[:, 0].long(), weight=w),
+    "cross_entropy_weight": lambda f, x, t, w: f.cross_entropy(x, t[:, 0].long(), weight=w),
+}
 
-    def fn(z: tg.Value, t: tg.Value, pw: tg.Value) -> tg.Value:
-        return F.binary_cross_entropy_with_logits(z, t, values["weight"], reduction="sum", pos_weight=pw)
 
-    assert gradcheck(fn, (values["input"], values["target"], values["pos_weight"]))
+@pytest.mark.parametrize("name", WEIGHTED_LOSSES)
+def test_a_loss_weight_that_requires_grad_is_refused_as_torch_refuses_it(name: str) -> None:
+    torch = require_torch()
+    call = WEIGHTED_LOSSES[name]
+    values = {"x": np.full((4, 3), 0.5), "t": np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1], [1, 1, 0]]) * 1.0,
+              "w": np.array([0.5, 1.0, 2.0])}
+
+    def run(lib: Any, functional: Any) -> Any:
+        made = _tensors(lib, values, np.float32, ("x", "w"))
+        return call(functional, made["x"], made["t"], made["w"])
+
+    assert_same_error(lambda: run(torch, torch.nn.functional), lambda: run(tg, F))
+    with tg.no_grad():  # no graph, nothing to refuse (torch agrees)
+        with torch.no_grad():
+            expected = run(torch, torch.nn.functional)
+        assert run(tg, F).item() == pytest.approx(expected.item(), rel=1e-6)
 
 
 def test_mse_loss_is_one_fused_node_with_second_derivatives() -> None:

@@ -67,7 +67,8 @@ def test_study_mode_shows_every_value_and_gradient_as_micrograd_does():
     last = next(source for source, target, _ in _edges(graph) if target == "output0")
     assert labels["output0"] == "() float64\nvalue 24.7\ngrad 1"  # study mode kept g's gradient too
     ops = [label for node_id, label in labels.items() if node_id.startswith("op") and node_id != last]
-    assert len(ops) == 24  # (and g's op, whose value the output box shows)
+    # 25 (and g's op, whose value the output box shows): 10.0 / f is two, (1 / f) * 10, as in torch and micrograd
+    assert len(ops) == 25
     assert all("data " in label and "grad " in label for label in ops)
     assert not any(f"grad {NO_GRAD}" in label for label in ops)
     # f = e ** 2: its gradient is what backward delivered into f (0.5 + (-10 / f^2)), and its local derivative 2e
@@ -92,11 +93,13 @@ def test_study_mode_draws_constants_and_inputs_that_need_no_gradient():
     assert set(inputs) == {"X", "y"}
     assert labels[inputs["X"]].startswith("X\n(3, 1) float64\nno grad (requires_grad=False)\ndata [[1], [2], [3]]")
     constants = sorted(labels[i] for i in labels if i.startswith("const"))
-    assert constants == ["constant 10", "constant 2"]  # 10.0 / loss, and the exponent of ** 2
+    assert constants == ["constant 10", "constant 2"]  # 10.0 / loss (torch: (1 / loss) * 10), the exponent of ** 2
     edges = {(s, t): attrs for s, t, attrs in _edges(graph)}
-    div = next(i for i in labels if labels[i].startswith("DivBackward0"))
+    mul = next(i for i in labels if labels[i].startswith("MulBackward0"))
     const10 = next(i for i in labels if labels[i] == "constant 10")
-    assert "dotted" in edges[(const10, div)]
+    assert "dotted" in edges[(const10, mul)]
+    reciprocal = next(i for i in labels if labels[i].startswith("ReciprocalBackward0"))
+    assert (reciprocal, mul) in edges
     mm = next(i for i in labels if labels[i].startswith("MmBackward0"))
     assert (inputs["X"], mm) in edges
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import devices, dtypes
+from tinygrad_lr.random.fma import fma32, fma64
 from tinygrad_lr.value import Value, as_array
 
 
@@ -140,7 +141,30 @@ def _check_range(start: Any, end: Any, step: Any) -> None:
 def linspace(
     start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Value:
-    return _finish(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad, device)
+    return _finish(_torch_linspace(start, end, steps, _float_dtype(dtype)), requires_grad, device)
+
+
+def _torch_linspace(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
+    """torch's CPU linspace, bit for bit: step = (end - start) / (steps - 1) in the dtype (float64 for integers,
+    whose ends are truncated first), the first half start + step i, the second half end - step (steps - 1 - i),
+    each a fused multiply-add (one rounding: torch's kernel is compiled with FMA contraction). NumPy's linspace
+    rounds a third of the float32 elements differently, which made the polynomial fits drift from torch."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps <= 1:
+        return np.full(steps, start, dtype=dtype)
+    work = np.float64 if dtype.kind in "iub" else dtype.type
+    if dtype.kind in "iub":  # torch converts the ends to the integer dtype first
+        start, end = int(start), int(end)
+    first, last = work(start), work(end)
+    step = (last - first) / work(steps - 1)
+    index = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    base = np.where(index < half, first, last).astype(work)
+    slope = np.where(index < half, step, -step).astype(work)
+    count = np.where(index < half, index, steps - 1 - index).astype(work)
+    fused = fma64 if work == np.float64 else fma32
+    return fused(slope, count, base).astype(dtype)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:

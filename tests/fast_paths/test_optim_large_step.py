@@ -1,4 +1,5 @@
-"""SGD's in-place update of a large parameter, block by block (`optimizer.subtract_scaled`): the same numbers."""
+"""SGD's in-place update of a large parameter, block by block (`optimizer.subtract_scaled`): the same numbers, and
+torch's (one rounding per element, as its fused multiply-add kernel)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ def test_subtract_scaled_equals_the_one_line_form(n: int, dtype: type) -> None:
     rng = np.random.default_rng(n)
     data = rng.standard_normal((n, 1)).astype(dtype)
     update = rng.standard_normal((n, 1)).astype(dtype)
-    expected = data - 0.37 * update
+    if dtype is np.float32:  # rounded once: the exact float64 sum of data and the float32 product, then float32
+        expected = (data.astype(np.float64) - np.float64(np.float32(0.37)) * update).astype(np.float32)
+    else:
+        expected = data - 0.37 * update
     subtract_scaled(data, update, 0.37)
     np.testing.assert_array_equal(data, expected)
 
@@ -46,4 +50,15 @@ def test_sgd_on_a_large_parameter_matches_torch(options: dict) -> None:
         theirs.grad = torch.from_numpy(grad.copy())
         ours_opt.step()
         theirs_opt.step()
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+@pytest.mark.parametrize("n", [1, 5, 21, 4 * CHUNK + 3])
+def test_subtract_scaled_rounds_as_torch_s_add_with_alpha(n: int) -> None:
+    torch = require_torch()
+    rng = np.random.default_rng(n)
+    data = rng.standard_normal(n).astype(np.float32)
+    update = (rng.standard_normal(n) * 100).astype(np.float32)
+    expected = torch.from_numpy(data.copy()).add_(torch.from_numpy(update), alpha=-1e-3).numpy()
+    subtract_scaled(data, update, 1e-3)
+    np.testing.assert_array_equal(data, expected)

@@ -168,10 +168,11 @@ class Node:
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """torch-style view of the graph: (Node, 0) for recorded inputs, (AccumulateGrad, 0) for leaves."""
-        return tuple(
-            (None if e is None else e if isinstance(e, Node) else AccumulateGrad(e), 0) for e in self.next_entries
-        )
+        """torch-style view of the graph: (Node, 0) for recorded inputs, (AccumulateGrad, 0) for leaves, (None, 0)
+        for inputs that need no gradient; only the arguments torch lists (the Function's `torch_inputs`)."""
+        listed = self._function.torch_inputs
+        entries = self.next_entries[listed if isinstance(listed, slice) else listed(self)]
+        return tuple((None if e is None else e if isinstance(e, Node) else AccumulateGrad(e), 0) for e in entries)
 
     def register_hook(self, hook: Any) -> RemovableHandle:
         """Run `hook(grad)` on the gradient of this node's output before its backward runs."""
@@ -240,6 +241,10 @@ class Function:
     # torch's name for the op's node, as `grad_fn.name()` shows it: a string ("MulBackward0") or, where it
     # depends on the arguments, a function of the node (see Node.name). None for a user's Function.
     torch_name: ClassVar[Any] = None
+    # Which arguments torch's `grad_fn.next_functions` lists, as a slice of them (or a function of the node giving
+    # one): its tensor inputs, not the options (a dim, an exponent, a reduction) nor what torch never differentiates
+    # (a class-index target, a where's condition). slice(1): the first only; the default: every argument.
+    torch_inputs: ClassVar[Any] = slice(None)
 
     # `apply` for one and two arguments, made for each subclass (see unary_recorder below)
     _record_unary: ClassVar[Callable[[Any], Value]]

@@ -67,6 +67,7 @@ class SoftMarginLoss(Function):
     Not differentiable in y (torch's kernel is not either)."""
 
     torch_name = "SoftMarginLossBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:

@@ -68,6 +68,7 @@ class MSELoss(Function):
     """
 
     torch_name = "MseLossBackward0"
+    torch_inputs = slice(2)  # input and target (torch's next_functions lists no reduction)
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any, reduction: str) -> Any:
@@ -135,82 +136,3 @@ def _blockwise_sum_of_squares(
         if into is not None:
             diff *= scale
     return total
-
-
-def _softplus_of_negative(z: Any) -> Any:
-    """log(1 + e^-z) = log1p(e^-|z|) + max(-z, 0), without overflow."""
-    if dual.is_value(z):
-        return (-z).softplus()
-    return np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)
-
-
-class BinaryCrossEntropy(Function):
-    """-(t max(log p, -100) + (1 - t) max(log(1 - p), -100)), elementwise (torch's clamp keeps it finite).
-
-    dp = g (p - t) / max(p (1 - p), 1e-12),  dt = g (max(log(1 - p), -100) - max(log p, -100))  (torch's rules).
-    """
-
-    torch_name = "BinaryCrossEntropyBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, p: Any, t: Any) -> Any:
-        if p.size and (np.nanmin(p) < 0 or np.nanmax(p) > 1):
-            raise RuntimeError("all elements of input should be between 0 and 1")
-        ctx.save_for_backward(p, t)
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), -100)
-            log_q = np.maximum(np.log1p(-p), -100)
-        return -(t * log_p + (1 - t) * log_q)
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        p, t = ctx.saved_tensors
-        need_p, need_t = ctx.needs_input_grad
-        grad_p = grad_t = None
-        if need_p:
-            grad_p = g * (p - t) / _clamp_min(p * (1 - p), 1e-12)
-        if need_t:
-            grad_t = g * (_clamp_min(dual.log(1 - p), -100) - _clamp_min(dual.log(p), -100))
-        return grad_p, grad_t
-
-
-def _clamp_min(a: Any, low: float) -> Any:
-    if dual.is_value(a):
-        return a.clamp(min=low)
-    with np.errstate(invalid="ignore"):
-        return np.maximum(a, low)
-
-
-class BCEWithLogits(Function):
-    """(1 - t) z + (1 + (pw - 1) t) softplus(-z), elementwise and stable for any z (pw = pos_weight, or 1).
-
-    dz = g ((1 + (pw - 1) t) sigmoid(z) - pw t),  dt = g (-z + (pw - 1) softplus(-z)),  dpw = g t softplus(-z).
-    """
-
-    torch_name = "BinaryCrossEntropyWithLogitsBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, z: Any, t: Any, pos_weight: Any) -> Any:
-        ctx.save_for_backward(z, t, pos_weight)
-        softplus = _softplus_of_negative(z)
-        if pos_weight is None:
-            return (1 - t) * z + softplus
-        return (1 - t) * z + (1 + (pos_weight - 1) * t) * softplus
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        z, t, pos_weight = ctx.saved_tensors
-        need_z, need_t, need_pw = ctx.needs_input_grad
-        grad_z = grad_t = grad_pw = None
-        if need_z:
-            if pos_weight is None:
-                grad_z = g * (dual.sigmoid(z) - t)
-            else:
-                grad_z = g * ((1 + (pos_weight - 1) * t) * dual.sigmoid(z) - pos_weight * t)
-        if need_t or need_pw:
-            softplus = _softplus_of_negative(z)
-            if need_t:
-                grad_t = g * (-z if pos_weight is None else (pos_weight - 1) * softplus - z)
-            if need_pw:
-                grad_pw = g * t * softplus
-        return grad_z, grad_t, grad_pw

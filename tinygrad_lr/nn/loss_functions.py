@@ -1,7 +1,8 @@
 """Loss functions with torch's formulas, reductions, warnings and error texts (re-exported by `nn.functional`).
 
 `reduction` is 'mean' (over all elements of the broadcast loss), 'sum' or 'none' (elementwise).
-MSE, BCE and BCE-with-logits are fused ops (`fused_ops`); the others are built from Value ops.
+MSE is a fused op (`fused_ops`); SmoothL1, Huber, BCE, BCE-with-logits and NLL are one op each with their reduction
+(`loss_ops`), as in torch; the others are built from Value ops.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import check_broadcast, torch_dtype_name
-from tinygrad_lr.nn import fused_ops
-from tinygrad_lr.ops.elementwise import where
+from tinygrad_lr.autograd.grad_mode import is_grad_enabled
+from tinygrad_lr.nn import fused_ops, loss_ops
 from tinygrad_lr.promotion import promote_values
 from tinygrad_lr.value import Size, Value, require_value
 
@@ -112,8 +113,7 @@ def mse_loss(
     reduction = _check_regression("mse_loss", input, target, reduction, size_average, reduce)
     input, target = promote_values(input, target)
     if weight is not None:
-        diff = input - target
-        return _elementwise_weight(diff * diff, weight, input, reduction, mean_by_weight=True)
+        return _elementwise_weight((input - target) ** 2, weight, input, reduction, mean_by_weight=True)
     return fused_ops.MSELoss.apply(input, target, reduction)
 
 
@@ -146,10 +146,10 @@ def huber_loss(
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     input, target = promote_values(input, target)
-    diff = input - target
-    size = diff.abs()
-    loss = where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
-    # torch normalizes a weighted Huber mean by the element count, not by the weights
+    if weight is None:
+        return loss_ops.HuberLoss.apply(input, target, reduction, delta)
+    # as torch: the elementwise loss times the weight, then reduced, normalized by the element count
+    loss = loss_ops.HuberLoss.apply(input, target, "none", delta)
     return _elementwise_weight(loss, weight, input, reduction, mean_by_weight=False)
 
 
@@ -166,14 +166,22 @@ def smooth_l1_loss(
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     input, target = promote_values(input, target)
-    diff = input - target
-    size = diff.abs()
-    if beta == 0:
-        return _reduce(size, reduction)
-    return _reduce(where(size < beta, 0.5 * diff * diff / beta, size - 0.5 * beta), reduction)
+    if beta == 0:  # torch's l1_loss
+        return _reduce((input - target).abs(), reduction)
+    return loss_ops.SmoothL1Loss.apply(input, target, reduction, beta)
 
 
 # ----- binary classification -----------------------------------------------------------------------
+def _refuse_gradient(function: str, argument: str, value: Value) -> None:
+    """torch's error for a weight that requires grad while a graph is recorded: its losses differentiate only
+    their input and target."""
+    if value.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"The function '{function}' is not differentiable with respect to argument '{argument}'. This input "
+            "cannot have requires_grad True."
+        )
+
+
 def _broadcastable_weight(weight: Value, shape: tuple[int, ...]) -> None:
     w = weight._data.shape
     for back in range(1, len(w) + 1):
@@ -209,11 +217,12 @@ def binary_cross_entropy(
         raise RuntimeError(
             f"Found dtype {torch_dtype_name(target.dtype)} but expected {torch_dtype_name(input.dtype)}"
         )
-    loss = fused_ops.BinaryCrossEntropy.apply(input, target)
+    weights = None
     if weight is not None:
+        _refuse_gradient("binary_cross_entropy", "weight", weight)
         _broadcastable_weight(weight, input._data.shape)
-        loss = loss * weight
-    return _reduce(loss, reduction)
+        weights = weight._data.astype(input._data.dtype, copy=False)
+    return loss_ops.BinaryCrossEntropy.apply(input, target, weights, reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -239,14 +248,16 @@ def binary_cross_entropy_with_logits(
             f"{torch_dtype_name(target.dtype)}"
         )
     input, target = promote_values(input, target)
-    if pos_weight is not None:
-        check_broadcast(pos_weight._data.shape, target._data.shape)
-        if pos_weight.dtype != input.dtype:
-            pos_weight = pos_weight.to(input.dtype)
-    loss = fused_ops.BCEWithLogits.apply(input, target, pos_weight)
+    weights = positive_weights = None
     if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+        _refuse_gradient("binary_cross_entropy_with_logits", "weight", weight)
+        check_broadcast(weight._data.shape, target._data.shape)
+        weights = weight._data.astype(input._data.dtype, copy=False)
+    if pos_weight is not None:
+        _refuse_gradient("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+        check_broadcast(pos_weight._data.shape, target._data.shape)
+        positive_weights = pos_weight._data.astype(input._data.dtype, copy=False)
+    return loss_ops.BCEWithLogits.apply(input, target, weights, positive_weights, reduction)
 
 
 # ----- multi-class classification ------------------------------------------------------------------
@@ -258,11 +269,9 @@ def _check_class_weight(weight: Value | None, classes: int) -> None:
         )
 
 
-def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_name: str) -> tuple[Value, Any]:
-    """Check an index target against (N, C, *d) or (C,) log-probabilities.
-
-    Returns the log-probabilities as rows of shape (M, C) and the targets flattened to (M,).
-    """
+def _check_class_target(log_probs: Value, target: Value, weight: Value | None, function_name: str) -> int:
+    """Check an index target against (N, C, *d) or (C,) log-probabilities, in torch's order and words;
+    returns the number of classes C."""
     data = log_probs._data
     t = target._data
     if data.ndim == 0:
@@ -280,45 +289,30 @@ def _class_rows(log_probs: Value, target: Value, weight: Value | None, function_
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_dtype_name(t.dtype)}")
     classes = data.shape[0] if data.ndim == 1 else data.shape[1]
     _check_class_weight(weight, classes)
-    if data.ndim == 1:
-        rows = log_probs.reshape(1, classes)
-    elif data.ndim == 2:
-        rows = log_probs
-    else:
-        rows = log_probs.permute(0, *range(2, data.ndim), 1).reshape(-1, classes)
-    return rows, t.reshape(-1).astype(np.int64)
+    return classes
 
 
-def _nll_parts(
-    log_probs: Value, target: Value, weight: Value | None, ignore_index: int, function_name: str
-) -> tuple[Value, Value, Any, Value]:
-    """Per-row weighted losses -w[y] log p[y], the row weights w[y] (0 where y == ignore_index), the mask of
-    non-ignored rows and the (M, C) rows of log-probabilities."""
-    rows, t = _class_rows(log_probs, target, weight, function_name)
-    classes = rows._data.shape[1]
-    valid = t != ignore_index
-    bad = valid & ((t < 0) | (t >= classes))
+def _counted_targets(target: Value, classes: int, ignore_index: int) -> Any:
+    """The flat targets' mask of counted (not ignored) ones, after torch's bounds check."""
+    t = target._data.reshape(-1).astype(np.int64)
+    counted = t != ignore_index
+    bad = counted & ((t < 0) | (t >= classes))
     if bad.any():
         raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
-    safe = np.where(valid, t, 0)
-    picked = rows[np.arange(t.shape[0]), safe]
-    dtype = rows._data.dtype
-    if weight is None:
-        row_weights = Value._make_const(valid.astype(dtype))
-    else:
-        row_weights = weight[safe] * Value._make_const(valid.astype(weight._data.dtype))
-    return -(picked * row_weights), row_weights, valid, rows
+    return counted
 
 
-def _reduce_rows(losses: Value, row_weights: Value, reduction: str, shape: tuple[int, ...]) -> Value:
-    """Per-row losses reshaped to the target's `shape` ('none'), summed, or divided by the total row weight
-    ('mean': sum_i loss_i / sum_i w_i, nan when every target is ignored)."""
-    if reduction == "none":
-        return losses.reshape(shape)
-    if reduction == "sum":
-        return losses.sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return losses.sum() / row_weights.sum()
+def _nll(log_probs: Value, target: Value, weight: Value | None, ignore_index: int, reduction: str) -> Value:
+    """torch's nll_loss_nd on checked arguments: one NllLoss node for (C,), (N, C) and (N, C, H, W) input; other
+    shapes as torch does them, viewed as (N, C, 1, rest), the loss viewed back to the target's shape for 'none'."""
+    weights = None if weight is None else weight._data.astype(log_probs._data.dtype, copy=False)
+    t = target._data.astype(np.int64, copy=False)
+    shape = log_probs._data.shape
+    if len(shape) in (1, 2, 4):
+        return loss_ops.NllLoss.apply(log_probs, t, weights, reduction, ignore_index)
+    flat = log_probs.reshape(shape[0], shape[1], 1, -1)
+    loss = loss_ops.NllLoss.apply(flat, t.reshape(shape[0], 1, -1), weights, reduction, ignore_index)
+    return loss.reshape(t.shape) if reduction == "none" else loss
 
 
 def nll_loss(
@@ -336,8 +330,37 @@ def nll_loss(
     """
     _require_values("nll_loss", input, target)
     reduction = _resolve_reduction(reduction, size_average, reduce)
-    losses, row_weights, _, _ = _nll_parts(input, target, weight, ignore_index, "nll_loss")
-    return _reduce_rows(losses, row_weights, reduction, target.shape)
+    classes = _check_class_target(input, target, weight, "nll_loss")
+    if weight is not None:
+        _refuse_gradient("nll_loss_forward", "weight", weight)
+    _counted_targets(target, classes, ignore_index)
+    return _nll(input, target, weight, ignore_index, reduction)
+
+
+def _smoothing_term(
+    log_probs: Value, target: Value, weight: Value | None, ignore_index: int, reduction: str, classes: int
+) -> Value:
+    """The label-smoothing part of cross_entropy: -sum_c w_c log p_c per counted target (0 for an ignored one),
+    reduced as nll_loss reduces (the mean over the total weight of the counted targets)."""
+    data = log_probs._data
+    if data.ndim == 1:
+        rows = log_probs.reshape(1, classes)
+    elif data.ndim == 2:
+        rows = log_probs
+    else:
+        rows = log_probs.permute(0, *range(2, data.ndim), 1).reshape(-1, classes)
+    counted = _counted_targets(target, classes, ignore_index)
+    mask = Value._make_const(counted.astype(data.dtype))
+    weighted_rows = rows if weight is None else rows * weight
+    smooth = -weighted_rows.sum(1) * mask
+    if reduction == "none":
+        return smooth.reshape(target.shape)
+    if reduction == "sum":
+        return smooth.sum()
+    t = np.where(counted, target._data.reshape(-1), 0)
+    row_weights = mask if weight is None else weight[t] * mask
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return smooth.sum() / row_weights.sum()
 
 
 def cross_entropy(
@@ -367,15 +390,15 @@ def cross_entropy(
     class_dim = 0 if input.ndim <= 1 else 1
     if input.shape == target.shape:
         return _cross_entropy_probabilities(input, target, weight, ignore_index, reduction, label_smoothing, class_dim)
+    classes = _check_class_target(input, target, weight, "cross_entropy")
+    if weight is not None:
+        _refuse_gradient("nll_loss_forward", "weight", weight)
+    _counted_targets(target, classes, ignore_index)
     log_probs = input.log_softmax(class_dim)
-    losses, row_weights, valid, rows = _nll_parts(log_probs, target, weight, ignore_index, "cross_entropy")
-    nll = _reduce_rows(losses, row_weights, reduction, target.shape)
+    nll = _nll(log_probs, target, weight, ignore_index, reduction)
     if label_smoothing <= 0.0:
         return nll
-    classes = rows._data.shape[1]
-    weighted_rows = rows if weight is None else rows * weight
-    smooth = -weighted_rows.sum(1) * Value._make_const(valid.astype(rows._data.dtype))
-    smooth = _reduce_rows(smooth, row_weights, reduction, target.shape)
+    smooth = _smoothing_term(log_probs, target, weight, ignore_index, reduction, classes)
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
@@ -402,10 +425,10 @@ def _cross_entropy_probabilities(
     product = input.log_softmax(class_dim) * target
     if weight is not None:
         product = product * weight.reshape((classes,) + (1,) * (input.ndim - class_dim - 1))
-    per_sample = -product.sum(class_dim)
     if reduction == "none":
-        return per_sample
+        return -product.sum(class_dim)
+    total = -product.sum()  # torch's order: one sum over everything, then the sign, then the mean's division
     if reduction == "sum":
-        return per_sample.sum()
+        return total
     with np.errstate(invalid="ignore", divide="ignore"):
-        return per_sample.sum() / (input.numel() / classes)
+        return total / (input.numel() / classes)

@@ -24,6 +24,7 @@ class ConstantPad(Function):
     dimension (torch's order);  d input = the part of g that lies over the input, 0 where it was cropped."""
 
     torch_name = "ConstantPadNdBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, widths: list[tuple[int, int]], value: float) -> Any:

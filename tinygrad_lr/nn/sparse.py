@@ -23,6 +23,7 @@ class EmbeddingLookup(Function):
     by i's count in the batch with scale_grad_by_freq), and 0 for the padding row."""
 
     torch_name = "EmbeddingBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, weight: Any, indices: np.ndarray, padding_idx: int, scale_grad_by_freq: bool) -> Any:

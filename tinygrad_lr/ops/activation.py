@@ -72,6 +72,7 @@ class LeakyRelu(Function):
     """a if a > 0 else slope * a;  da = g or slope * g."""
 
     torch_name = "LeakyReluBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, slope: float) -> Any:
@@ -89,6 +90,7 @@ class Softplus(Function):
     """log(1 + e^(beta a)) / beta, or a where beta a > threshold;  da = g sigmoid(beta a) (g past the threshold)."""
 
     torch_name = "SoftplusBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, beta: float, threshold: float) -> Any:
@@ -110,6 +112,7 @@ class Softmax(Function):
     """s = e^a / sum(e^a) along dim (shifted by the max, so +-1000 is fine);  da = s (g - sum(g s))."""
 
     torch_name = "SoftmaxBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
@@ -131,6 +134,7 @@ class LogSoftmax(Function):
     """a - logsumexp(a) along dim, stable for large inputs;  da = g - softmax(a) sum(g)."""
 
     torch_name = "LogSoftmaxBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:

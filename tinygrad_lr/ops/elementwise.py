@@ -145,6 +145,10 @@ class Clamp(Function):
         return "ClampBackward0" if ctx.tensor_bounds else "ClampBackward1"  # torch: bounds as tensors or numbers
 
     @staticmethod
+    def torch_inputs(ctx: Any) -> slice:
+        return slice(None) if ctx.tensor_bounds else slice(1)  # number bounds are no inputs of torch's node
+
+    @staticmethod
     def forward(ctx: Any, a: Any, lo: Any, hi: Any) -> Any:
         out = a
         inside = np.ones(a.shape, dtype=bool)
@@ -223,6 +227,7 @@ class Where(Function):
     """condition ? a : b;  da = g where condition, db = g elsewhere."""
 
     torch_name = "WhereBackward0"
+    torch_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx: Any, condition: Any, a: Any, b: Any) -> Any:
@@ -240,6 +245,7 @@ class Cast(Function):
     """a converted to another float dtype; the engine casts the gradient back to a's dtype."""
 
     torch_name = "ToCopyBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, dtype: Any) -> Any:

@@ -60,6 +60,7 @@ __all__ = [
     'relu',
     'reshape',
     'rsqrt',
+    'rsub',
     'sigmoid',
     'sin',
     'softmax',
@@ -116,6 +117,7 @@ reciprocal = _Methods.reciprocal
 relu = _Methods.relu
 reshape = _Methods.reshape
 rsqrt = _Methods.rsqrt
+rsub = _Methods.__rsub__
 sigmoid = _Methods.sigmoid
 sin = _Methods.sin
 softmax = _Methods.softmax

@@ -71,6 +71,7 @@ class Hardtanh(Function):
     """clamp(a, min_val, max_val);  da = g strictly inside (min_val, max_val), 0 at and beyond the ends."""
 
     torch_name = "HardtanhBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, min_val: float, max_val: float) -> Any:
@@ -88,6 +89,8 @@ class Hardtanh(Function):
 class Elu(Function):
     """scale a for a > 0, else scale alpha (e^(input_scale a) - 1): ELU, SELU (its constants) and CELU
     (input_scale = 1/alpha);  da = g scale, or g scale alpha input_scale e^(input_scale a) for a <= 0."""
+
+    torch_inputs = slice(1)
 
     @staticmethod
     def torch_name(ctx: Any) -> str:
@@ -115,6 +118,7 @@ class Gelu(Function):
     0.5 a (1 + tanh(sqrt(2/pi) (a + 0.044715 a^3))).  da = g (Phi(a) + a phi(a)) (or the tanh form's slope)."""
 
     torch_name = "GeluBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, approximate: str) -> Any:
@@ -228,6 +232,8 @@ class Shrink(Function):
     """Hardshrink: a where |a| > lambd, else 0. Softshrink: a - lambd above lambd, a + lambd below -lambd,
     else 0.  Both: da = g where |a| > lambd, else 0."""
 
+    torch_inputs = slice(1)
+
     @staticmethod
     def torch_name(ctx: Any) -> str:
         return "SoftshrinkBackward0" if ctx.soft else "HardshrinkBackward0"
@@ -251,6 +257,7 @@ class Threshold(Function):
     """a where a > threshold, else value;  da = g where a > threshold, else 0."""
 
     torch_name = "ThresholdBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, threshold: float, value: float) -> Any:
@@ -268,6 +275,7 @@ class Glu(Function):
     """Split a in halves x, y along dim: x sigmoid(y);  dx = g sigmoid(y), dy = g x s (1 - s)."""
 
     torch_name = "GluBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:

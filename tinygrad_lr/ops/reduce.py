@@ -26,6 +26,8 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
 class Sum(Function):
     """sum of a over axes;  da = g broadcast back to a's shape."""
 
+    torch_inputs = slice(1)
+
     @staticmethod
     def torch_name(ctx: Any) -> str:
         return "SumBackward0" if ctx.axes is None else "SumBackward1"  # torch: x.sum() and x.sum(dim)
@@ -43,6 +45,8 @@ class Sum(Function):
 
 class Mean(Function):
     """mean of a over axes (N elements);  da = g / N broadcast back."""
+
+    torch_inputs = slice(1)
 
     @staticmethod
     def torch_name(ctx: Any) -> str:
@@ -64,6 +68,7 @@ class Var(Function):
     """sum((a - mean)^2) / (N - correction);  da = g * 2 (a - mean) / (N - correction)."""
 
     torch_name = "VarBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
@@ -80,6 +85,7 @@ class Std(Function):
     constant row gets a zero gradient, not 0 * inf = NaN)."""
 
     torch_name = "StdBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, correction: float, keepdim: bool) -> Any:
@@ -131,6 +137,7 @@ class Norm(Function):
     zero gradient, not NaN). p = 0 counts the non-zero elements (no gradient)."""
 
     torch_name = "LinalgVectorNormBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
@@ -165,6 +172,7 @@ class Amax(Function):
     """max of a over axes;  da = g shared evenly by the elements equal to the max (as torch.amax)."""
 
     torch_name = "AmaxBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
@@ -278,6 +286,7 @@ class MaxDim(Function):
     """max of a along one axis, as torch.max(dim);  da = g at the first maximal position only."""
 
     torch_name = "MaxBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, axis: int, keepdim: bool) -> Any:

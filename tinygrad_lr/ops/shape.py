@@ -21,6 +21,7 @@ class Reshape(Function):
     """a viewed with a new shape;  da = g reshaped back."""
 
     torch_name = "ViewBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, shape: tuple[int, ...]) -> Any:
@@ -36,6 +37,7 @@ class Permute(Function):
     """a with its axes reordered;  da = g with the inverse order."""
 
     torch_name = "PermuteBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, order: tuple[int, ...]) -> Any:
@@ -51,6 +53,7 @@ class Expand(Function):
     """a broadcast to a larger shape (a view, no copy);  da = g summed back (done by the engine)."""
 
     torch_name = "ExpandBackward0"
+    torch_inputs = slice(1)
 
     @staticmethod
     def forward(ctx: Any, a: Any, shape: tuple[int, ...]) -> Any:
@@ -81,6 +84,8 @@ def _is_basic(index: Any) -> bool:
 
 class Index(Function):
     """a[index] (slices, integer arrays, boolean masks);  da = g scattered back, repeats accumulating."""
+
+    torch_inputs = slice(1)
 
     @staticmethod
     def torch_name(ctx: Any) -> str:
@@ -113,6 +118,7 @@ class IndexPut(Function):
     """
 
     torch_name = "IndexPutBackward0"
+    torch_inputs = slice(2)
 
     @staticmethod
     def forward(ctx: Any, a: Any, v: Any, index: Any) -> Any:
@@ -185,6 +191,7 @@ class Cat(Function):
     """Inputs joined along `axis`;  each input's gradient is its slice of g."""
 
     torch_name = "CatBackward0"
+    torch_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx: Any, axis: int, *arrays: Any) -> Any:

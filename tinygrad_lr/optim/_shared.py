@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import step_counter
+from tinygrad_lr.optim.optimizer import fused_multiply_add, step_counter
 from tinygrad_lr.value import Value
 
 
@@ -30,12 +30,13 @@ def new_state(state: dict[str, Any], data: np.ndarray, *zeros: str, **scalars: f
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """start <- start + weight * (end - start), in place, in the two forms torch's `lerp_` uses: for weight
-    below 0.5 from `start`, otherwise from `end` (`end - (end - start) * (1 - weight)`), so the rounding is
-    torch's."""
+    below 0.5 from `start`, otherwise from `end` (`end - (end - start) * (1 - weight)`), each a fused multiply-add
+    as in torch's kernel, so the rounding is torch's."""
     if abs(weight) < 0.5:
-        start += weight * (end - start)
+        fused_multiply_add(start, end - start, weight, out=start)
     else:
-        start[...] = end - (end - start) * (1 - weight)
+        fused_multiply_add(end, start - end, 1 - weight if start.dtype != np.float32 else 1 - np.float32(weight),
+                           out=start)
 
 
 def check_options(

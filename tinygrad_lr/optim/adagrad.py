@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter
+from tinygrad_lr.optim.optimizer import Optimizer, advance, fused_multiply_add, regularized_grad, step_counter
 from tinygrad_lr.value import Value
 
 
@@ -78,7 +78,7 @@ class Adagrad(Optimizer):
         grad = regularized_grad(grad, data, group)
         clr = group["lr"] / (1 + (t - 1) * group["lr_decay"])
         state_sum = state["sum"]._data
-        state_sum += grad * grad
+        fused_multiply_add(state_sum, grad, grad, out=state_sum)  # torch's addcmul_(grad, grad, value=1)
         std = np.sqrt(state_sum)
         std += group["eps"]
         update = clr * grad

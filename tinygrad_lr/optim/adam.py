@@ -73,7 +73,7 @@ class Adam(Optimizer):
         self._flat_groups: dict[int, FlatGroup] = {}
         super().__init__(params, defaults)
 
-    def _step_group(self, group: dict[str, Any]) -> None:
+    def _step_group(self, group: dict[str, Any]) -> bool:
         params = group["params"]
         flat = self._flat_groups.get(id(group))
         grad = None if flat is None else flat.gather_grads(params, self.state)
@@ -81,12 +81,12 @@ class Adam(Optimizer):
             keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if group["amsgrad"] else ("exp_avg", "exp_avg_sq")
             if not FlatGroup.fits(params, self.state, keys):
                 self._flat_groups.pop(id(group), None)
-                super()._step_group(group)
-                return
+                return super()._step_group(group)
             flat = self._flat_groups[id(group)] = FlatGroup(params, self.state, keys)
             grad = flat.gather_grads(params, self.state)
             assert grad is not None  # the layout was just built from these parameters
         self._update_flat(flat, grad, group)
+        return False
 
     def _update_flat(self, flat: FlatGroup, grad: np.ndarray, group: dict[str, Any]) -> None:
         """`_update`'s math, line for line, on the whole group's flat arrays (`grad` is a copy it overwrites)."""

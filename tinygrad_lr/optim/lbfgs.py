@@ -15,7 +15,7 @@ import numpy as np
 from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
 from tinygrad_lr.autograd.versions import mark_modified
 from tinygrad_lr.optim._shared import check_options
-from tinygrad_lr.optim.optimizer import Optimizer
+from tinygrad_lr.optim.optimizer import Optimizer, fused_multiply_add
 from tinygrad_lr.value import Value
 
 ObjectiveFn = Callable[[list[np.ndarray], Any, np.ndarray], tuple[float, np.ndarray]]
@@ -204,7 +204,9 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params:
             numel = p._data.size
-            p._data += step_size * update[offset : offset + numel].reshape(p._data.shape)
+            # torch's p.add_(update, alpha=step_size): one rounding (see fused_multiply_add)
+            fused_multiply_add(p._data, update[offset : offset + numel].reshape(p._data.shape), float(step_size),
+                               out=p._data)
             offset += numel
 
     def _set_param(self, params_data: list[np.ndarray]) -> None:

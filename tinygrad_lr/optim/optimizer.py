@@ -22,6 +22,7 @@ from tinygrad_lr import dtypes
 from tinygrad_lr.arguments import checkpoint_array, tensor_type_name
 from tinygrad_lr.autograd.grad_mode import enable_grad, no_grad
 from tinygrad_lr.autograd.versions import mark_modified
+from tinygrad_lr.random.fma import fma32
 from tinygrad_lr.value import Value
 
 DUPLICATE_PARAMS_WARNING = (
@@ -56,34 +57,47 @@ def step_counter() -> Value:
 CHUNK = 1 << 15  # elements per block of `subtract_scaled`: the scaled block stays in the L1/L2 cache
 
 
+def fused_multiply_add(a: np.ndarray, x: Any, y: Any, out: np.ndarray | None = None) -> np.ndarray:
+    """a + x y rounded once, as torch's CPU kernels compute `add(alpha=)`, `addcmul` and `lerp` (compiled with
+    multiply-add contraction, an FMA: one rounding where NumPy's a + x * y rounds twice): `random.fma.fma32` for
+    float32; other dtypes a + x y. A number x or y is taken in a's dtype first, as torch takes a Scalar.
+    Into `out` (may be a) or a new array."""
+    if a.dtype != np.float32:
+        return np.add(a, np.multiply(x, y), out=out)
+    if not isinstance(x, np.ndarray):
+        x = np.float32(x)
+    if not isinstance(y, np.ndarray):
+        y = np.float32(y)
+    result = fma32(x, y, a)
+    if out is None:
+        return result
+    out[...] = result
+    return out
+
+
 def subtract_scaled(data: np.ndarray, update: np.ndarray, scale: float) -> None:
-    """data -= scale * update, in place. A large array goes block by block, so the product never becomes a
-    parameter-sized temporary (half the memory traffic of the one-line form; the same numbers)."""
+    """data -= scale * update in place, as torch's `param.add_(update, alpha=-scale)` rounds it (once: see
+    `fused_multiply_add`). A large array goes block by block, so no parameter-sized temporary is made."""
     n = data.size
-    if n < 4 * CHUNK:
-        data -= scale * update
-        return
     contiguous = data.flags.c_contiguous and update.flags.c_contiguous
-    if update.shape != data.shape or not contiguous or not isinstance(scale, int | float):
-        data -= scale * update
+    if n < 4 * CHUNK or update.shape != data.shape or not contiguous or not isinstance(scale, int | float):
+        fused_multiply_add(data, update, -scale, out=data)
         return
     flat_data, flat_update = data.reshape(-1), update.reshape(-1)
-    block = np.empty(CHUNK, dtype=np.result_type(update.dtype, scale))
     for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
-        scaled = np.multiply(flat_update[start:stop], scale, out=block[: stop - start])
-        flat_data[start:stop] -= scaled
+        block = flat_data[start : start + CHUNK]
+        fused_multiply_add(block, flat_update[start : start + CHUNK], -scale, out=block)
 
 
 def regularized_grad(grad: np.ndarray, data: np.ndarray, group: dict[str, Any]) -> np.ndarray:
     """The gradient an update rule starts from: g = -grad if `maximize` else grad, then g = g + weight_decay * p
-    (the L2 penalty) when `weight_decay` is not 0. A new array whenever it differs from `grad`, which is the
-    parameter's `.grad` and is never changed."""
+    (the L2 penalty, rounded as torch's `grad.add(p, alpha=weight_decay)`) when `weight_decay` is not 0. A new
+    array whenever it differs from `grad`, which is the parameter's `.grad` and is never changed."""
     if group["maximize"]:
         grad = -grad
     weight_decay = group["weight_decay"]
     if weight_decay != 0:
-        grad = grad + weight_decay * data
+        grad = fused_multiply_add(grad, data, weight_decay)
     return grad
 
 
@@ -197,7 +211,8 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                self._step_group(group)
+                if self._step_group(group):
+                    continue  # it noted each change itself
                 for p in group["params"]:
                     # A graph that saved p before this step can no longer backprop. This is inplace.note_modified
                     # spelled out without its read-only check, which would come too late here (the step has
@@ -206,12 +221,14 @@ class Optimizer:
                         mark_modified(p._data)
         return loss
 
-    def _step_group(self, group: dict[str, Any]) -> None:
-        """Update one group's parameters that have a gradient (a subclass may do the whole group at once)."""
+    def _step_group(self, group: dict[str, Any]) -> bool:
+        """Update one group's parameters that have a gradient (a subclass may do the whole group at once).
+        Returns whether it has also noted each change (`inplace.note_modified`), which `step` does otherwise."""
         for p in group["params"]:
             grad = p._grad
             if grad is not None:
                 self._update(p, grad._data, group)
+        return False
 
     def _update(self, p: Value, grad: np.ndarray, group: dict[str, Any]) -> None:
         """Move `p._data` in place given its gradient array (subclasses implement this)."""

@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, step_counter, subtract_scaled
+from tinygrad_lr.optim._shared import lerp_
+from tinygrad_lr.optim.optimizer import (
+    Optimizer,
+    advance,
+    fused_multiply_add,
+    regularized_grad,
+    step_counter,
+    subtract_scaled,
+)
 from tinygrad_lr.value import Value
 
 
@@ -80,11 +88,12 @@ class RMSprop(Optimizer):
 
         square_avg = state["square_avg"]._data
         square_avg *= alpha
-        square_avg += (1 - alpha) * grad * grad
+        # torch's addcmul_(grad, grad, value=1 - alpha): ((1 - alpha) grad) grad added with one rounding
+        fused_multiply_add(square_avg, (1 - alpha) * grad, grad, out=square_avg)
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
-            grad_avg += (1 - alpha) * (grad - grad_avg)
-            avg = square_avg - grad_avg * grad_avg
+            lerp_(grad_avg, grad, 1 - alpha)
+            avg = fused_multiply_add(square_avg, -grad_avg, grad_avg)  # torch's addcmul(value=-1)
             np.sqrt(avg, out=avg)
         else:
             avg = np.sqrt(square_avg)
