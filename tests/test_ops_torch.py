@@ -105,10 +105,10 @@ def compare_second_order_with_torch(case: OpCase, sample: Sample, dtype: Any, rn
             assert_same(x.grad, tx.grad, tol, what)
         elif x.grad is not None or tx.grad is not None:
             present = x.grad.numpy() if x.grad is not None else tx.grad.numpy(force=True)
-            np.testing.assert_array_equal(present, 0, err_msg=what)
+            np.testing.assert_allclose(present, 0, atol=tol, err_msg=what)  # 0 up to rounding (a x / x)
 
 
-SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
+SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order and case.torch_second_order]
 
 
 @pytest.mark.slow  # every op's second derivative: ~2-4 s in all

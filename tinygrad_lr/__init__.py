@@ -8,17 +8,19 @@
 
 import warnings as _warnings
 
-from tinygrad_lr import autograd, nn, optim, preprocessing, utils
+from tinygrad_lr import autograd, linalg, nn, optim, preprocessing, utils
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
     as_tensor,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    logspace,
     ones,
     ones_like,
     rand,
@@ -68,9 +70,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
-    "concatenate", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16", "float32",
+    "concatenate", "default_generator", "double", "empty", "enable_grad", "empty_like", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16",
-    "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",
+    "int32", "int64", "is_grad_enabled", "linalg", "linspace", "load", "logspace", "long", "manual_seed", "nn", "no_grad", "ones",
     "ones_like", "optim", "preprocessing", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "save",
     "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros", "zeros_like",
     *_functions.__all__,

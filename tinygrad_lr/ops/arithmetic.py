@@ -15,7 +15,7 @@ import numpy as np
 from tinygrad_lr import dtypes
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual, inplace
-from tinygrad_lr.ops.table import binary, entry, function_only, unary
+from tinygrad_lr.ops.table import binary, entry, function_only, unary, write_out
 from tinygrad_lr.promotion import as_value, pair, prepare_operands
 from tinygrad_lr.value import Value
 
@@ -183,7 +183,7 @@ class ArithmeticMethods:
     sub, subtract = __sub__, __sub__
     __mul__ = binary(Mul, function="mul")
     mul, multiply = __mul__, __mul__
-    __neg__ = unary(Neg, function="neg")
+    __neg__ = unary(Neg, function="neg", inplace="neg_")
     neg, negative = __neg__, __neg__
 
     def __radd__(self: Any, other: Any) -> Value:
@@ -198,24 +198,20 @@ class ArithmeticMethods:
         a, b = prepare_operands(self, other)
         return Mul._record_binary(b, a)
 
-    @entry(Div, function="div")
+    @entry(Div, function=("div", "divide", "true_divide"))
     def __truediv__(self: Any, other: Any) -> Value:
         """a / b, in floats (integers divide as the default float dtype, as in torch)."""
         a, b = pair(self, other, floating=True)
         return Div._record_binary(a, b)
     div = __truediv__
     divide = __truediv__
+    true_divide = __truediv__
 
     def __rtruediv__(self: Any, other: Any) -> Value:
         a, b = pair(self, other, floating=True)
         return Div._record_binary(b, a)
 
-    @entry(Div, function=True)
-    def reciprocal(self: Any) -> Value:
-        """1 / a."""
-        return 1.0 / self
-
-    @entry(PowScalar, Pow, function=False)  # tinygrad_lr.pow also takes a number base: below
+    @entry(PowScalar, Pow, function=False, inplace="pow_")  # tinygrad_lr.pow also takes a number base: below
     def __pow__(self: Any, other: Any) -> Value:
         """a ** b, for a number or a Value b."""
         if isinstance(other, numbers.Number) and not isinstance(other, bool):
@@ -234,11 +230,6 @@ class ArithmeticMethods:
     def square(self: Any) -> Value:
         """a ** 2."""
         return PowScalar.apply(self, 2)
-
-    @entry(PowScalar)
-    def rsqrt(self: Any) -> Value:
-        """a ** -0.5 (integers become the default float dtype first, as in torch)."""
-        return self**-0.5
 
     def __pos__(self: Any) -> Value:
         return self
@@ -274,20 +265,20 @@ class ArithmeticMethods:
 
 
 @function_only
-def add(input: Any, other: Any, alpha: float = 1) -> Value:  # noqa: A002 - torch's name
-    """input + alpha * other."""
-    return as_value(input) + (other if alpha == 1 else other * alpha)
+def add(input: Any, other: Any, alpha: float = 1, out: Any = None) -> Value:  # noqa: A002 - torch's name
+    """input + alpha * other (written into `out` when given)."""
+    return write_out(as_value(input) + (other if alpha == 1 else other * alpha), out, "add")
 
 
 @function_only
-def sub(input: Any, other: Any, alpha: float = 1) -> Value:  # noqa: A002
-    """input - alpha * other."""
-    return as_value(input) - (other if alpha == 1 else other * alpha)
+def sub(input: Any, other: Any, alpha: float = 1, out: Any = None) -> Value:  # noqa: A002
+    """input - alpha * other (written into `out` when given)."""
+    return write_out(as_value(input) - (other if alpha == 1 else other * alpha), out, "sub")
 
 
 @function_only
-def pow(input: Any, exponent: Any) -> Value:  # noqa: A001, A002 - torch's names
+def pow(input: Any, exponent: Any, out: Any = None) -> Value:  # noqa: A001, A002 - torch's names
     """input ** exponent, where either may be a number."""
     if isinstance(input, Value) or not isinstance(exponent, Value):
-        return as_value(input) ** exponent
-    return input ** exponent
+        return write_out(as_value(input) ** exponent, out, "pow")
+    return write_out(input ** exponent, out, "pow")

@@ -178,6 +178,16 @@ class Amax(Function):
         return g.reshape(ctx.kept_shape) * share, None, None
 
 
+class Amin(Amax):
+    """min of a over axes, as -amax(-a);  da = g shared evenly by the minimal elements (as torch.amin)."""
+
+    torch_name = "AminBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
+        return -Amax.forward(ctx, -a, axes, keepdim)
+
+
 class Max(Function):
     """The largest element, as torch.max() without dim;  da = g shared evenly by the maximal elements.
 
@@ -330,11 +340,11 @@ class ReduceMethods:
     def amax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         return Amax.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
 
-    @entry(Amax)
+    @entry(Amin)
     def amin(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         if self._data.size == 0:
             check_reduction_size("amin", self._data.shape, arguments.dims(dim, self._data.ndim))
-        return -Amax.apply(-self, arguments.dims(dim, self._data.ndim), keepdim)
+        return Amin.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
 
     @entry()
     def argmax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:

@@ -25,11 +25,16 @@ A row says:
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
+
+from tinygrad_lr.arguments import inplace_cast_error
 from tinygrad_lr.autograd.function import Function, binary_recorder, unary_recorder
+from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.ops import inplace
 from tinygrad_lr.promotion import as_value, prepare_operands
 from tinygrad_lr.value import Value, require_value
@@ -167,10 +172,44 @@ def install(methods: type) -> None:
                 FUNCTIONAL[functional] = _functional_of(attr, functional, takes_inplace)
 
 
-def _function_of(method: Any, name: str) -> Callable[..., Any]:
-    """tinygrad_lr.<name>(input, ...): the method called on input (made a Value first)."""
+def write_out(result: Any, out: Any, name: str) -> Any:
+    """torch's `out=`: the result written into `out` (resized if its shape differs, with torch's warning) and
+    `out` returned; refused when a gradient would be needed, as torch refuses."""
+    if out is None:
+        return result
+    if not isinstance(out, Value):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if isinstance(result, Value) and (result._requires_grad or out._requires_grad) and STATE.enabled:
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic differentiation, but one of the "
+            "arguments requires grad."
+        )
+    data = result._data if isinstance(result, Value) else np.asarray(result)
+    if not np.can_cast(data.dtype, out._data.dtype, casting="same_kind"):
+        raise inplace_cast_error(data.dtype, out._data.dtype)
+    inplace.note_modified(out)
+    if out._data.shape == data.shape:
+        np.copyto(out._data, data, casting="same_kind")
+    else:
+        if out._data.size:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape {list(out._data.shape)}, which "
+                f"does not match the required output shape {list(data.shape)}. This behavior is deprecated, and in "
+                "a future PyTorch release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
+        out._data = data.astype(out._data.dtype)
+    return out
 
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
+
+def _function_of(method: Any, name: str) -> Callable[..., Any]:
+    """tinygrad_lr.<name>(input, ..., out=None): the method called on input (made a Value first)."""
+
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
+        if out is not None:
+            return write_out(method(as_value(input), *args, **kwargs), out, name)
         return method(as_value(input), *args, **kwargs)
 
     _named(function, method, name, "tinygrad_lr")
