@@ -9,6 +9,8 @@ from tinygrad_lr.ops.decompositions import DecompositionMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.gather import GatherMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
+from tinygrad_lr.ops.nn_activation import NnActivationMethods
+from tinygrad_lr.ops.random import RandomMethods
 from tinygrad_lr.ops.rearrange import RearrangeMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
 from tinygrad_lr.ops.rounding import RoundingMethods
@@ -23,6 +25,6 @@ from tinygrad_lr.ops.variants import InplaceVariants
 class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
-    GatherMethods, DecompositionMethods, TensorMethods, InplaceVariants,
+    GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
