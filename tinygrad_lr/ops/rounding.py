@@ -240,7 +240,7 @@ class RoundingMethods:
     def __rmod__(self: Any, other: Any) -> Value:
         return _divisor_op(Remainder, self, other, reflected=True)
 
-    @entry(Lerp, inplace="lerp_")
+    @entry(Lerp)  # (no lerp_ variant: the optimizers declare a helper of that name)
     def lerp(self: Any, end: Any, weight: Any) -> Value:
         """self + weight (end - self): a number weight, or a Value broadcast with both."""
         start, stop = pair_either(self, end)
