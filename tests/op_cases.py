@@ -930,7 +930,8 @@ def draw_addmm(data: Any) -> Sample:
 EINSUM_FORMS = [
     ("ij,jk->ik", ((2, 3), (3, 4))), ("ii", ((3, 3),)), ("ii->i", ((3, 3),)), ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
     ("...ij,j->...i", ((2, 2, 3), (3,))), ("ij->j", ((2, 3),)), ("i,j", ((2,), (3,))), ("ij,jk", ((2, 3), (3, 2))),
-    ("ij,ij->", ((2, 3), (2, 3))), ("ijk->kji", ((2, 3, 2),)), ("ij,k->ijk", ((2, 2), (3,))), ("bi,bi->b", ((3, 2), (3, 2))),
+    ("ij,ij->", ((2, 3), (2, 3))), ("ijk->kji", ((2, 3, 2),)), ("ij,k->ijk", ((2, 2), (3,))),
+    ("bi,bi->b", ((3, 2), (3, 2))),
 ]  # fmt: skip
 
 
@@ -1045,7 +1046,12 @@ ISSUE_12_CASES: list[OpCase] = [
     _case("frac", unary(off_integers), lambda a: a.frac(), lambda t, a: a.frac()),
     _case("sign", unary(nonzero), lambda a: a.sign(), lambda t, a: a.sign()),
     _case("fmod", draw_divisor, lambda a, b: tg.fmod(a, b), lambda t, a, b: t.fmod(a, b)),
-    _case("fmod_scalar", draw_divisor_scalar, lambda a, divisor: a.fmod(divisor), lambda t, a, divisor: a.fmod(divisor)),
+    _case("fmod_scalar", draw_divisor_scalar, lambda a, divisor: a.fmod(divisor),
+          lambda t, a, divisor: a.fmod(divisor)),
+    _case("div_floor", draw_divisor, lambda a, b: tg.div(a, b, rounding_mode="floor"),
+          lambda t, a, b: t.div(a, b, rounding_mode="floor")),
+    _case("div_trunc_scalar", draw_divisor_scalar, lambda a, divisor: a.div(divisor, rounding_mode="trunc"),
+          lambda t, a, divisor: a.div(divisor, rounding_mode="trunc")),
     _case("remainder", draw_divisor, lambda a, b: a % b, lambda t, a, b: a % b),
     _case("remainder_scalar", draw_divisor_scalar, lambda a, divisor: tg.remainder(a, divisor),
           lambda t, a, divisor: t.remainder(a, divisor)),
@@ -1078,7 +1084,8 @@ ISSUE_12_CASES: list[OpCase] = [
     _case("flip", draw_flip, lambda a, dims: a.flip(dims), lambda t, a, dims: a.flip(dims)),
     _case("fliplr", unary(min_dims=2), lambda a: a.fliplr(), lambda t, a: a.fliplr()),
     _case("flipud", unary(min_dims=1), lambda a: tg.flipud(a), lambda t, a: t.flipud(a)),
-    _case("roll", draw_roll, lambda a, shifts, dims: a.roll(shifts, dims), lambda t, a, shifts, dims: a.roll(shifts, dims)),
+    _case("roll", draw_roll, lambda a, shifts, dims: a.roll(shifts, dims),
+          lambda t, a, shifts, dims: a.roll(shifts, dims)),
     _case("tril", draw_triangle, lambda a, diagonal: a.tril(diagonal), lambda t, a, diagonal: a.tril(diagonal)),
     _case("triu", draw_triangle, lambda a, diagonal: tg.triu(a, diagonal), lambda t, a, diagonal: t.triu(a, diagonal)),
     _case("diag", draw_diag, lambda a, diagonal: a.diag(diagonal), lambda t, a, diagonal: a.diag(diagonal)),
@@ -1116,7 +1123,8 @@ ISSUE_12_CASES: list[OpCase] = [
     _case("masked_select", draw_masked, lambda a, mask: a.masked_select(tg.tensor(mask)),
           lambda t, a, mask: a.masked_select(t.from_numpy(mask))),
     _case("bmm", draw_bmm, lambda a, b: tg.bmm(a, b), lambda t, a, b: t.bmm(a, b)),
-    _case("addmm", draw_addmm, lambda c, a, b, **kw: tg.addmm(c, a, b, **kw), lambda t, c, a, b, **kw: t.addmm(c, a, b, **kw)),
+    _case("addmm", draw_addmm, lambda c, a, b, **kw: tg.addmm(c, a, b, **kw),
+          lambda t, c, a, b, **kw: t.addmm(c, a, b, **kw)),
     _case("einsum", draw_einsum, lambda *xs, equation: tg.einsum(equation, *xs),
           lambda t, *xs, equation: t.einsum(equation, *xs)),
     # (torch does not differentiate cdist's backward; the finite-difference check does)

@@ -2,6 +2,7 @@
 pseudo-inverse and the decompositions. Their Functions (forward and derivative) are in ops/decompositions.py."""
 
 from tinygrad_lr.ops.decompositions import (
+    LinAlgError,
     cholesky,
     det,
     eigh,
@@ -20,6 +21,6 @@ from tinygrad_lr.ops.decompositions import (
 from tinygrad_lr.ops.functions import matmul
 
 __all__ = [
-    "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "norm", "pinv", "qr", "solve",
-    "svd", "svdvals", "vector_norm",
+    "LinAlgError", "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "norm", "pinv",
+    "qr", "solve", "svd", "svdvals", "vector_norm",
 ]

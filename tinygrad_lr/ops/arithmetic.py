@@ -183,12 +183,13 @@ class ArithmeticMethods:
     sub, subtract = __sub__, __sub__
     __mul__ = binary(Mul, function="mul")
     mul, multiply = __mul__, __mul__
-    __neg__ = unary(Neg, function="neg", inplace="neg_")
+    __neg__ = unary(Neg, function="neg", inplace=("neg_", "negative_"))
     neg, negative = __neg__, __neg__
 
+    # 2 + x and 2 * x record add(x, 2) and mul(x, 2), as torch does (grad_fn.next_functions lists x first)
     def __radd__(self: Any, other: Any) -> Value:
         a, b = prepare_operands(self, other)
-        return Add._record_binary(b, a)
+        return Add._record_binary(a, b)
 
     def __rsub__(self: Any, other: Any) -> Value:
         a, b = prepare_operands(self, other)
@@ -196,15 +197,13 @@ class ArithmeticMethods:
 
     def __rmul__(self: Any, other: Any) -> Value:
         a, b = prepare_operands(self, other)
-        return Mul._record_binary(b, a)
+        return Mul._record_binary(a, b)
 
-    @entry(Div, function=("div", "divide", "true_divide"))
+    @entry(Div, function="true_divide")  # div and divide, which also round: ops/rounding.py
     def __truediv__(self: Any, other: Any) -> Value:
         """a / b, in floats (integers divide as the default float dtype, as in torch)."""
         a, b = pair(self, other, floating=True)
         return Div._record_binary(a, b)
-    div = __truediv__
-    divide = __truediv__
     true_divide = __truediv__
 
     def __rtruediv__(self: Any, other: Any) -> Value:
@@ -226,7 +225,7 @@ class ArithmeticMethods:
         a, b = pair(self, other)
         return Pow.apply(b, a)
 
-    @entry(PowScalar)
+    @entry(PowScalar, inplace="square_")
     def square(self: Any) -> Value:
         """a ** 2."""
         return PowScalar.apply(self, 2)
@@ -259,9 +258,18 @@ class ArithmeticMethods:
         """self *= other, in place."""
         return inplace.ufunc_in_place(self, np.multiply, other, Value.__mul__)
 
-    def div_(self: Any, other: Any) -> Value:
+    def div_(self: Any, other: Any, *, rounding_mode: str | None = None) -> Value:
+        """self /= other, in place (rounded as `div` with a rounding_mode)."""
+        if rounding_mode is not None:
+            return inplace.apply_in_place(self, lambda x: x.div(other, rounding_mode=rounding_mode))
+        return inplace.ufunc_in_place(self, np.divide, other, Value.__truediv__)
+    divide_ = div_
+
+    def true_divide_(self: Any, other: Any) -> Value:
         """self /= other, in place."""
         return inplace.ufunc_in_place(self, np.divide, other, Value.__truediv__)
+    subtract_ = sub_
+    multiply_ = mul_
 
 
 @function_only

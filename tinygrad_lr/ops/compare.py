@@ -27,32 +27,32 @@ def _compare(a: Value, other: Any, ufunc: Any) -> Value:
 class CompareMethods:
     """The op table's rows for comparisons and other ops without a gradient (see ops/table.py)."""
 
-    @entry(function="lt")
+    @entry(function="lt", inplace="lt_")
     def __lt__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.less)
     lt = __lt__
 
-    @entry(function="le")
+    @entry(function="le", inplace="le_")
     def __le__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.less_equal)
     le = __le__
 
-    @entry(function="gt")
+    @entry(function="gt", inplace="gt_")
     def __gt__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.greater)
     gt = __gt__
 
-    @entry(function="ge")
+    @entry(function="ge", inplace="ge_")
     def __ge__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.greater_equal)
     ge = __ge__
 
-    @entry(function="eq")
+    @entry(function="eq", inplace="eq_")
     def __eq__(self: Any, other: Any) -> Value:  # type: ignore[override]
         return _compare(self, other, np.equal)
     eq = __eq__
 
-    @entry(function="ne")
+    @entry(function="ne", inplace="ne_")
     def __ne__(self: Any, other: Any) -> Value:  # type: ignore[override]
         return _compare(self, other, np.not_equal)
     ne = __ne__
@@ -66,7 +66,7 @@ class CompareMethods:
     def __or__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.bitwise_or)
 
-    @entry(function="floor_divide")
+    @entry(function="floor_divide", inplace="floor_divide_")
     def __floordiv__(self: Any, other: Any) -> Value:
         """a // b rounded toward -inf (torch's floor_divide); no gradient."""
         return _divide(self, other, np.floor_divide, False)
@@ -75,17 +75,16 @@ class CompareMethods:
     def __rfloordiv__(self: Any, other: Any) -> Value:
         return _divide(self, other, np.floor_divide, True)
 
-    @entry(function="bitwise_xor")
+    @entry(function="bitwise_xor", inplace="bitwise_xor_")
     def __xor__(self: Any, other: Any) -> Value:
         """Exclusive or of bool or integer Values."""
         return _bitwise(self, other, np.bitwise_xor, "xor")
     bitwise_xor = __xor__
 
-    @entry()
+    @entry(function=False)  # tinygrad_lr.equal: below (torch counts its arguments from input)
     def equal(self: Any, other: Any) -> builtins.bool:
         """Same shape and same elements (a Python bool, as torch.equal)."""
-        other = require_value(other, "equal", "other", 1)
-        return self.shape == other.shape and builtins.bool(np.array_equal(self._data, other._data))
+        return _equal(self, other, 1)
 
     @entry(function=False)  # tinygrad_lr.allclose: below
     def allclose(self: Any, other: Any, rtol: builtins.float = 1e-5, atol: builtins.float = 1e-8,
@@ -105,21 +104,21 @@ class CompareMethods:
     def isfinite(self: Any) -> Value:
         return Value._make_const(np.isfinite(self._data))
 
-    @entry()
+    @entry(inplace="logical_not_")
     def logical_not(self: Any) -> Value:
         return Value._make_const(np.logical_not(self._data))
 
-    @entry()
+    @entry(inplace="logical_and_")
     def logical_and(self: Any, other: Any) -> Value:
-        return Value._make_const(np.logical_and(self._data, array_of(other)))
+        return _logical(self, other, np.logical_and)
 
-    @entry()
+    @entry(inplace="logical_or_")
     def logical_or(self: Any, other: Any) -> Value:
-        return Value._make_const(np.logical_or(self._data, array_of(other)))
+        return _logical(self, other, np.logical_or)
 
-    @entry()
+    @entry(inplace="logical_xor_")
     def logical_xor(self: Any, other: Any) -> Value:
-        return Value._make_const(np.logical_xor(self._data, array_of(other)))
+        return _logical(self, other, np.logical_xor)
 
     @entry()
     def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
@@ -156,11 +155,19 @@ class CompareMethods:
         return builtins.bool((self == element)._data.any())
 
 
+def _logical(a: Value, other: Any, ufunc: Any) -> Value:
+    """ufunc on truth values (any dtype: non-zero is true), a bool constant; shapes that do not broadcast get
+    torch's error."""
+    b = array_of(other)
+    arguments.check_broadcast(a._data.shape, np.shape(b))
+    return Value._make_const(ufunc(a._data, b))
+
+
 def _bitwise(a: Value, other: Any, ufunc: Any, name: str) -> Value:
     x, y = pair(a, other)
-    kind = np.result_type(array_of(x), array_of(y)).kind
-    if kind not in "biu":
-        raise RuntimeError(f'"bitwise_{name}_cpu" not implemented for \'{torch_dtype_name(np.result_type(array_of(x), array_of(y)))}\'')
+    common = np.result_type(array_of(x), array_of(y))
+    if common.kind not in "biu":
+        raise arguments.float_kernel_error(f"bitwise_{name}_cpu", common)
     return Value._make_const(ufunc(array_of(x), array_of(y)))
 
 
@@ -173,6 +180,19 @@ def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:
     if np.result_type(x, y).kind in "iub" and not np.all(y):
         raise RuntimeError("ZeroDivisionError")
     return Value._make_const(ufunc(x, y))
+
+
+def _equal(input: Any, other: Any, position: int) -> bool:  # noqa: A002 - torch's name
+    """Whether input and other have the same shape and the same elements (`position`: other's, in torch's
+    error for a non-tensor)."""
+    a, b = as_value(input), require_value(other, "equal", "other", position)
+    return a.shape == b.shape and bool(np.array_equal(a._data, b._data))
+
+
+@function_only
+def equal(input: Any, other: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether input and other have the same shape and the same elements."""
+    return _equal(input, other, 2)
 
 
 @function_only

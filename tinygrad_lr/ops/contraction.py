@@ -29,7 +29,7 @@ def _parse(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str
     spare = [c for c in string.ascii_letters if c not in equation]
     widest = max((len(s) - len(t.replace("...", "")) for t, s in zip(terms, shapes) if "..." in t), default=0)
     ellipsis = "".join(spare[:widest])
-    written = []
+    written: list[str] = []
     for term, shape in zip(terms, shapes):
         if "..." in term:
             count = len(shape) - len(term.replace("...", ""))
@@ -114,6 +114,17 @@ def einsum(equation: str, *operands: Any) -> Value:
         operands = tuple(operands[0])
     values = promote_all([as_value(o) for o in operands], "einsum")
     terms, output = _parse(equation, [v._data.shape for v in values])
+    sizes: dict[str, int] = {}
+    for k, (term, v) in enumerate(zip(terms, values)):
+        for letter, size in zip(term, v._data.shape):
+            seen = sizes.setdefault(letter, size)
+            if size != seen and 1 not in (size, seen):
+                raise RuntimeError(f"einsum(): subscript {letter} has size {size} for operand {k} which does not "
+                                   f"broadcast with previously seen size {seen}")
+            sizes[letter] = max(seen, size)
+    # a letter of size 1 next to a larger one broadcasts (torch does; NumPy's einsum does not): expand it
+    values = [v.expand(*(sizes[c] for c in term)) if v._data.shape != tuple(sizes[c] for c in term) else v
+              for term, v in zip(terms, values)]
     return Einsum.apply((terms, output), *values)
 
 

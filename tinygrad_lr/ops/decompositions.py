@@ -7,6 +7,7 @@ differentiates them; their rules are long and rarely needed in the lessons this 
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -35,22 +36,39 @@ def floating(x: Value, name: str) -> Value:
     return x
 
 
-def _singular(name: str, a: np.ndarray) -> RuntimeError:
-    return RuntimeError(f"linalg.{name}: The diagonal element {_first_zero_pivot(a)} is zero, the inversion could "
-                        "not be completed because the input matrix is singular.")
+CHOLESKY_DEPRECATED = (
+    "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future PyTorch "
+    "release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\n"
+    "U = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform "
+    "will produce equivalent results for all valid (symmetric positive definite) inputs."
+)
 
 
-def _first_zero_pivot(a: np.ndarray) -> int:
-    """The 1-based position of LU's first zero pivot (torch names it), found by Gaussian elimination."""
-    m = np.array(a.reshape(-1, *a.shape[-2:])[0], dtype=np.float64)
-    n = m.shape[0]
-    for k in range(n):
-        pivot = k + int(np.argmax(np.abs(m[k:, k])))
-        if m[pivot, k] == 0:
-            return k + 1
-        m[[k, pivot]] = m[[pivot, k]]
-        m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
-    return n
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix the function cannot handle (singular, not positive-definite)."""
+
+
+def _singular(name: str, a: np.ndarray) -> LinAlgError:
+    batch, pivot = _first_zero_pivot(a)
+    if name == "solve":
+        return LinAlgError(f"torch.linalg.solve: {batch}The solver failed because the input matrix is singular.")
+    return LinAlgError(f"linalg.{name}: {batch}The diagonal element {pivot} is zero, the inversion could not be "
+                       "completed because the input matrix is singular.")
+
+
+def _first_zero_pivot(a: np.ndarray) -> tuple[str, int]:
+    """torch's "(Batch element i): " for a batch (empty for one matrix), and the 1-based position of the first
+    singular matrix's first zero LU pivot, found by Gaussian elimination with partial pivoting."""
+    matrices = np.array(a.reshape(-1, *a.shape[-2:]), dtype=np.float64)
+    for i, m in enumerate(matrices):
+        n = m.shape[0]
+        for k in range(n):
+            pivot = k + int(np.argmax(np.abs(m[k:, k])))
+            if m[pivot, k] == 0:
+                return (f"(Batch element {i}): " if a.ndim > 2 else ""), k + 1
+            m[[k, pivot]] = m[[pivot, k]]
+            m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
+    return "", a.shape[-1]  # (singular to LAPACK only by rounding: the last pivot)
 
 
 class Inverse(Function):
@@ -88,6 +106,8 @@ class Det(Function):
     def backward(ctx: Any, g: Any) -> Any:
         a, out = ctx.saved_tensors
         data = a._data if isinstance(a, Value) else a
+        if data.shape[-1] == 1:  # det of a 1x1 matrix is its element: dA = g, a constant (torch's rule)
+            return g[..., None, None]
         if np.all(np.asarray(out._data if isinstance(out, Value) else out) != 0):
             inverse_t = a.inverse().mT if isinstance(a, Value) else np.linalg.inv(a).mT
             return (g * out)[..., None, None] * inverse_t
@@ -179,8 +199,10 @@ class Lstsq(Function):
         if ctx.vector:
             g, b = g[..., None], b[..., None]
         grad_a = _pinv_backward(g @ b.mT, pinv, a) if need_a else None
-        grad_b = pinv.mT @ g if need_b else None
-        return grad_a, (grad_b[..., 0] if ctx.vector and need_b else grad_b), None
+        if not need_b:
+            return grad_a, None, None
+        grad_b = pinv.mT @ g
+        return grad_a, (grad_b[..., 0] if ctx.vector else grad_b), None
 
 
 class Cholesky(Function):
@@ -194,9 +216,10 @@ class Cholesky(Function):
         try:
             lower = np.linalg.cholesky(a)
         except np.linalg.LinAlgError:
-            raise RuntimeError(f"linalg.cholesky: The factorization could not be completed because the input is "
-                               f"not positive-definite (the leading minor of order {_failed_minor(a)} is not "
-                               "positive-definite).") from None
+            batch, order = _failed_minor(a)
+            raise LinAlgError(f"linalg.cholesky: {batch}The factorization could not be completed because the input "
+                              f"is not positive-definite (the leading minor of order {order} is not "
+                              "positive-definite).") from None
         ctx.upper = upper
         ctx.save_for_backward(lower)
         return lower.mT.copy() if upper else lower
@@ -213,12 +236,14 @@ class Cholesky(Function):
         return inverse.mT @ phi @ inverse, None
 
 
-def _failed_minor(a: np.ndarray) -> int:
-    matrix = a.reshape(-1, *a.shape[-2:])[0]
-    for k in range(1, matrix.shape[0] + 1):
-        if np.linalg.eigvalsh(matrix[:k, :k]).min() <= 0:
-            return k
-    return matrix.shape[0]
+def _failed_minor(a: np.ndarray) -> tuple[str, int]:
+    """torch's "(Batch element i): " for a batch, and the order of the first leading minor of the first failing
+    matrix that is not positive-definite."""
+    for i, matrix in enumerate(a.reshape(-1, *a.shape[-2:])):
+        for k in range(1, matrix.shape[0] + 1):
+            if np.linalg.eigvalsh(matrix[:k, :k]).min() <= 0:
+                return (f"(Batch element {i}): " if a.ndim > 2 else ""), k
+    return "", a.shape[-1]
 
 
 class ForwardOnly(Function):
@@ -289,6 +314,7 @@ class DecompositionMethods:
 
     @entry(Cholesky, function=False)  # torch.cholesky is deprecated; torch.linalg.cholesky below
     def cholesky(self: Any, upper: bool = False) -> Value:
+        warnings.warn(CHOLESKY_DEPRECATED, UserWarning, stacklevel=2)
         return cholesky(self, upper=upper)
 
 
@@ -330,9 +356,12 @@ def lstsq(A: Any, B: Any, rcond: Any = None, *, driver: Any = None) -> LstsqResu
     """The least-squares solution of A X = B (full rank A), as torch.linalg.lstsq returns it (driver gelsy:
     residuals and singular values empty)."""
     a, b = floating(as_value(A), "lstsq"), as_value(B)
+    if a.dtype != b.dtype:
+        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
+                           f"dtype {torch_dtype_name(a.dtype)} and other's dtype {torch_dtype_name(b.dtype)}")
     vector = b._data.ndim == a._data.ndim - 1
     if a._data.shape[-2] != b._data.shape[-1 if vector else -2]:
-        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size({-1 if vector else -2})")
     solution = Lstsq.apply(a, b, vector)
     rank = np.asarray(np.linalg.matrix_rank(a._data), dtype=np.int64)
     empty = Value._make_const(np.zeros((0,), dtype=a._data.dtype))
@@ -347,7 +376,9 @@ def cholesky(A: Any, *, upper: bool = False) -> Value:  # noqa: N803
 def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix (forward only)."""
     a = square_matrices(as_value(A), "eigh")
-    values, vectors = np.linalg.eigh(a._data, UPLO=UPLO)
+    if UPLO not in ("L", "U", "l", "u"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    values, vectors = np.linalg.eigh(a._data, UPLO="L" if UPLO in "Ll" else "U")
     return EighResult(*forward_only(a, (values, vectors), "LinalgEighBackward0"))
 
 
@@ -365,7 +396,12 @@ def svd(A: Any, full_matrices: bool = True) -> SvdResult:  # noqa: N803
 def qr(A: Any, mode: str = "reduced") -> QrResult:  # noqa: N803
     """A = Q R with orthonormal Q and upper-triangular R (forward only)."""
     a = floating(as_value(A), "qr")
-    q, r = np.linalg.qr(a._data, mode=mode)
+    if mode not in ("reduced", "r", "complete"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
+                           "or 'complete'")
+    q, r = np.linalg.qr(a._data, mode="complete" if mode == "complete" else "reduced")
+    if mode == "r":  # torch's Q is then an empty tensor
+        q = np.zeros(0, dtype=r.dtype)
     return QrResult(*forward_only(a, (q, r), "LinalgQrBackward0"))
 
 
@@ -394,6 +430,8 @@ def svdvals(A: Any) -> Value:  # noqa: N803
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Value:  # noqa: A002
     """(sum |x|^ord)^(1/ord) over `dim` (all elements by default); inf: max |x|, -inf: min |x|, 0: non-zeros."""
     value = as_value(x)
+    if isinstance(ord, str):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     if dtype is not None:
         value = value.to(dtype)
     return value.norm(ord, dim, keepdim)
@@ -431,6 +469,8 @@ def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dty
     a = as_value(A)
     if dim is not None and not isinstance(dim, (tuple, list)):
         dim = (dim,)
+    if dim is not None and len(dim) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
     if ord is None:
         return vector_norm(a, 2, dim, keepdim, dtype=dtype)
     if dim is None and a._data.ndim == 2 or (dim is not None and len(dim) == 2):

@@ -4,6 +4,7 @@ from tinygrad_lr.ops.arithmetic import add as add
 from tinygrad_lr.ops.arithmetic import pow as pow
 from tinygrad_lr.ops.arithmetic import sub as sub
 from tinygrad_lr.ops.compare import allclose as allclose
+from tinygrad_lr.ops.compare import equal as equal
 from tinygrad_lr.ops.compare import isclose as isclose
 from tinygrad_lr.ops.contraction import cdist as cdist
 from tinygrad_lr.ops.contraction import einsum as einsum
@@ -214,10 +215,9 @@ cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
 det = _Methods.det
 diag = _Methods.diag
-div = _Methods.__truediv__
-divide = _Methods.__truediv__
+div = _Methods.div
+divide = _Methods.div
 eq = _Methods.__eq__
-equal = _Methods.equal
 erf = _Methods.erf
 exp = _Methods.exp
 exp2 = _Methods.exp2

@@ -18,20 +18,25 @@ from tinygrad_lr.value import Value
 
 def _index_array(index: Any, name: str) -> np.ndarray:
     array = np.asarray(array_of(index))
-    if array.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    return array
+    if array.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    return array.astype(np.int64, copy=False)
 
 
 def _check_index(a_shape: tuple[int, ...], index: np.ndarray, axis: int, name: str, src: Any = None) -> None:
     """torch's checks: same number of dims, index no larger than the input elsewhere, positions in range."""
     ndim = max(len(a_shape), 1)
     if max(index.ndim, 1) != ndim:
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as {'self' if name != 'gather' else 'input'} tensor")
+        operand = "input" if name == "gather" else "self"
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {operand} tensor")
+    if src is not None and isinstance(src, Value) and max(src._data.ndim, 1) != ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(src._data.ndim, 1)}, "
+                         f"{max(src._data.ndim, 1) - 1}], but got {axis})")  # torch's words (it indexes src by dim)
     size = a_shape[axis] if a_shape else 1
-    if index.size and (index.min() < -size or index.max() >= size):
-        bad = index.max() if index.max() >= size else index.min()
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+    outside = (index < -size) | (index >= size)
+    if outside.any():  # torch names the first one in memory order
+        raise RuntimeError(f"index {index.reshape(-1)[np.argmax(outside)]} is out of bounds for dimension {axis} "
+                           f"with size {size}")
 
 
 def _scatter_add_into(out: np.ndarray, index: np.ndarray, src: np.ndarray, axis: int) -> np.ndarray:
@@ -39,7 +44,7 @@ def _scatter_add_into(out: np.ndarray, index: np.ndarray, src: np.ndarray, axis:
     if out.ndim == 0:
         out += src.reshape(())
         return out
-    positions = list(np.indices(index.shape, sparse=True))
+    positions: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
     positions[axis] = index
     np.add.at(out, tuple(positions), src[tuple(slice(0, s) for s in index.shape)])
     return out
@@ -115,7 +120,7 @@ class Scatter(Function):
                 out[()] = src if not tensor_source else src.reshape(-1)[0]
             ctx.kept = np.asarray(index.size == 0)
             return out
-        positions = list(np.indices(index.shape, sparse=True))
+        positions: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
         positions[axis] = index
         where = tuple(positions)
         source = src[tuple(slice(0, s) for s in index.shape)] if tensor_source else src
@@ -175,8 +180,10 @@ class MaskedFill(Function):
 def _mask(mask: Any, name: str) -> np.ndarray:
     array = np.asarray(array_of(mask))
     if array.dtype != np.bool_:
+        if name == "masked_select":
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
         raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype "
-                           f"{'unsigned char' if array.dtype == np.uint8 else array.dtype}")
+                           f"{arguments.c_type_name(array.dtype)}")
     return array
 
 
@@ -204,7 +211,7 @@ class GatherMethods:
         source = value if src is None else src
         positions = _index_array(index, "scatter")
         axis = arguments.single_dim(dim, self._data.ndim)
-        _check_index(self._data.shape, positions, axis, "scatter")
+        _check_index(self._data.shape, positions, axis, "scatter", source)
         if isinstance(source, Value):
             if source._data.dtype != self._data.dtype:
                 raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
@@ -214,9 +221,9 @@ class GatherMethods:
     @entry(ScatterAdd, inplace="scatter_add_")
     def scatter_add(self: Any, dim: int, index: Any, src: Any) -> Value:
         """A copy with `src` added at `index` along `dim` (repeated positions accumulate)."""
-        positions = _index_array(index, "scatter_add")
+        positions = _index_array(index, "scatter")  # (torch's words name scatter)
         axis = arguments.single_dim(dim, self._data.ndim)
-        _check_index(self._data.shape, positions, axis, "scatter_add")
+        _check_index(self._data.shape, positions, axis, "scatter_add", src)
         if isinstance(src, Value) and src._data.dtype != self._data.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
         return ScatterAdd.apply(self, axis, positions, src)
@@ -226,20 +233,22 @@ class GatherMethods:
         """The entries at the positions `index` (1-D int64) along `dim`."""
         positions = np.asarray(array_of(index))
         if positions.dtype.kind not in "iu":
-            raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
         if positions.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
         axis = arguments.single_dim(dim, self._data.ndim)
         size = self._data.shape[axis] if self._data.ndim else 1
-        if positions.size and (positions.min() < 0 or positions.max() >= size):
-            raise IndexError("index out of range in self")
+        outside = (positions < 0) | (positions >= size)
+        if outside.any():
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={positions.reshape(-1)[np.argmax(outside)]} "
+                               f"axis_dim={size}")
         return IndexSelect.apply(self, axis, positions.reshape(-1).astype(np.int64))
 
     @entry(MaskedFill, inplace="masked_fill_")
     def masked_fill(self: Any, mask: Any, value: Any) -> Value:
         """A copy with `value` (a number or a 0-d Value) where `mask` (broadcast) is true."""
         where = _mask(mask, "masked_fill_")
-        arguments.check_broadcast(self._data.shape, where.shape)
+        arguments.check_broadcast(where.shape, self._data.shape)  # (torch's words name the mask first)
         if np.broadcast_shapes(self._data.shape, where.shape) != self._data.shape:
             raise RuntimeError(arguments.inplace_shape_error(self._data.shape, where.shape).args[0])
         if isinstance(value, Value):
@@ -252,8 +261,8 @@ class GatherMethods:
     @entry(MaskedSelect)
     def masked_select(self: Any, mask: Any) -> Value:
         """The elements where `mask` (broadcast with self) is true, as a 1-D Value."""
-        where = _mask(mask, "masked_select:")
-        arguments.check_broadcast(self._data.shape, where.shape)
+        where = _mask(mask, "masked_select")
+        arguments.check_broadcast(where.shape, self._data.shape)
         shape = np.broadcast_shapes(self._data.shape, where.shape)
         source = self.expand(*shape) if shape != self._data.shape else self
         return MaskedSelect.apply(source.reshape(-1), np.flatnonzero(np.broadcast_to(where, shape)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -40,6 +40,12 @@ def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
     )
 
 
+def _matmul_node_name(ctx: Any) -> str:
+    """The op torch's matmul dispatches to for these operand dims (its batched products end in a reshape)."""
+    kinds = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
+    return kinds.get(ctx.ndims, "UnsafeViewBackward0")
+
+
 class MatMul(Function):
     """a @ b (1-D, 2-D or batched, as numpy.matmul);  da = g @ b^T, db = a^T @ g.
 
@@ -47,11 +53,8 @@ class MatMul(Function):
     again; batch axes that broadcast are summed back by the engine.
     """
 
-    @staticmethod
-    def torch_name(ctx: Any) -> str:
-        # the op torch's matmul dispatches to for these operand dims (its batched products end in a reshape)
-        kinds = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
-        return kinds.get(ctx.ndims, "UnsafeViewBackward0")
+    # a ClassVar, not a method: Bmm replaces it with a fixed string
+    torch_name: ClassVar[Any] = staticmethod(_matmul_node_name)
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -157,13 +160,13 @@ class LinalgMethods:
         if self._data.dtype != other._data.dtype:
             raise RuntimeError(f"expected scalar type {torch_dtype_name(self.dtype)} but found "
                                f"{torch_dtype_name(other.dtype)}")
-        (b, n, k), (b2, k2, m) = self._data.shape, other._data.shape
+        (b, _, k), (b2, k2, _) = self._data.shape, other._data.shape
         if b != b2 or k != k2:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
                                f"[{b2}, {k2}].")
         return Bmm.apply(self, other)
 
-    @entry(Addmm)
+    @entry(Addmm, inplace="addmm_")
     def addmm(self: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Value:
         """beta self + alpha (mat1 @ mat2), self broadcast to the product's shape (torch.addmm)."""
         a, b = require_value(mat1, "addmm", "mat1", 1), require_value(mat2, "addmm", "mat2", 2)
@@ -178,11 +181,8 @@ class LinalgMethods:
             raise RuntimeError(f"self and mat2 must have the same dtype, but got {torch_dtype_name(a.dtype)} and "
                                f"{torch_dtype_name(b.dtype)}")
         shape = (a._data.shape[0], b._data.shape[1])
-        message = broadcast_mismatch_message(shape, self._data.shape)
-        if message is not None or len(self._data.shape) > 2 or np.broadcast_shapes(shape, self._data.shape) != shape:
-            raise RuntimeError(f"The expanded size of the tensor ({shape[-1]}) must match the existing size "
-                               f"({self._data.shape[-1]}) at non-singleton dimension 1.  Target sizes: {list(shape)}."
-                               f"  Tensor sizes: {list(self._data.shape)}")
+        if broadcast_mismatch_message(shape, self._data.shape) is not None or self._data.ndim > 2:
+            self.expand(*shape)  # raises torch's words: self does not broadcast to the product's shape
         return Addmm.apply(self, a, b, beta, alpha)
 
     @entry(MatMul, function=False)  # tinygrad_lr.mm checks its arguments: below

@@ -4,6 +4,7 @@ repeat_interleave, broadcast_to, meshgrid, hstack, narrow, unbind, ...). Each gr
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -126,12 +127,11 @@ class RearrangeMethods:
     @entry(Flip)
     def flip(self: Any, *dims: Any) -> Value:
         """Reverse the order along each of `dims`."""
-        requested = arguments.shape_arg(dims)
-        axes = tuple(sorted({arguments.single_dim(d, self._data.ndim) for d in requested})) if self._data.ndim else ()
-        if len(axes) < len(requested) and self._data.ndim:
-            raise RuntimeError("dims has duplicates, original flip dims size=" + str(len(requested)) +
-                               ", but unique flip dims size=" + str(len(axes)))
-        return Flip.apply(self, axes)
+        requested = [arguments.single_dim(d, self._data.ndim) for d in arguments.shape_arg(dims)]
+        for k, axis in enumerate(requested):
+            if axis in requested[:k]:
+                raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        return Flip.apply(self, tuple(sorted(requested)) if self._data.ndim else ())
 
     @entry(Flip)
     def fliplr(self: Any) -> Value:
@@ -158,13 +158,13 @@ class RearrangeMethods:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift)}, dims:{len(axes)}")
         return Roll.apply(self, shift, axes)
 
-    @entry(Triangle)
+    @entry(Triangle, inplace="tril_")
     def tril(self: Any, diagonal: builtins.int = 0) -> Value:
         """The lower triangle (on and below `diagonal`) of the last two dims; zeros above."""
         _require_matrix(self, "tril")
         return Triangle.apply(self, int(diagonal), True)
 
-    @entry(Triangle)
+    @entry(Triangle, inplace="triu_")
     def triu(self: Any, diagonal: builtins.int = 0) -> Value:
         """The upper triangle (on and above `diagonal`) of the last two dims; zeros below."""
         _require_matrix(self, "triu")
@@ -188,9 +188,15 @@ class RearrangeMethods:
         return self.repeat(*reps)
 
     @entry(Index)
-    def repeat_interleave(self: Any, repeats: Any, dim: Any = None, *, output_size: Any = None) -> Value:
+    def repeat_interleave(self: Any, repeats: Any = None, dim: Any = None, *, output_size: Any = None) -> Value:
         """Each element repeated `repeats` times (a number, or one count per element) along `dim` (flattened
-        when None)."""
+        when None). Without `repeats`, self holds the counts and the result repeats each index (0, 1, ...)."""
+        if repeats is None:
+            if self._data.dtype.kind not in "iu":
+                raise arguments.float_kernel_error("repeat_interleave_cpu", self._data.dtype)  # (ints only here)
+            if self._data.ndim != 1:
+                raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+            return Value._make_const(np.repeat(np.arange(self._data.shape[0]), self._data))
         source = self.reshape(-1) if dim is None else self
         axis = 0 if dim is None else arguments.single_dim(dim, self._data.ndim)
         counts = repeats._data if isinstance(repeats, Value) else np.asarray(repeats)
@@ -198,8 +204,9 @@ class RearrangeMethods:
         if counts.ndim == 1 and counts.shape[0] != size:
             raise RuntimeError("repeats must have the same size as input along dim, but got repeats.size(0) = "
                                f"{counts.shape[0]} and input.size({axis}) = {size}")
-        if np.any(counts < 0):
-            raise RuntimeError("repeats can not be negative")
+        if np.any(counts < 0):  # torch words it differently for a number and for a tensor of counts
+            raise RuntimeError("repeats can not be negative" if isinstance(repeats, Value) else
+                               "Repeats must be non-negative")
         if counts.ndim == 0:  # torch: each element expanded counts times, then flattened into the dim (a view)
             shape = source._data.shape
             spread = source.unsqueeze(axis + 1).expand(*shape[: axis + 1], int(counts), *shape[axis + 1 :])
@@ -241,8 +248,7 @@ class RearrangeMethods:
             if np.broadcast_shapes(target, shape) != shape:
                 raise ValueError
         except ValueError:
-            raise RuntimeError(f"size {{{', '.join(map(str, target))}}} is not expandable to size "
-                               f"{{{', '.join(map(str, shape))}}}.") from None
+            raise RuntimeError(f"size {{{list(target)}}} is not expandable to size {{{list(shape)}}}.") from None
         lead = len(shape) - len(target)
         axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(target) if s == 1 and shape[lead + i] != 1)
         out = self.sum(axes, keepdim=True) if axes else self
@@ -257,7 +263,14 @@ class RearrangeMethods:
         return _reshape_in_place(self, self.squeeze(dim))
 
     def t_(self: Any) -> Value:
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
         return _reshape_in_place(self, self.t())
+
+    def transpose_(self: Any, dim0: builtins.int, dim1: builtins.int) -> Value:
+        """transpose in place: this Value's shape changes (inside a graph it gets the permutation's node)."""
+        return _reshape_in_place(self, self.transpose(dim0, dim1))
+    swapaxes_ = transpose_
 
 
 def _reshape_in_place(target: Value, result: Value) -> Value:
@@ -300,7 +313,7 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
 
 
 @function_only
-def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Value, ...]:
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Value, ...]:
     """Coordinate grids from 1-D Values: with indexing='ij' output k varies along dim k ('xy' swaps the first
     two dims, as NumPy's default)."""
     values = [as_value(t) for t in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple))
@@ -308,6 +321,12 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Value, ...]:
     for v in values:
         if v._data.ndim > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {v}")
+    if any(v._data.dtype != values[0]._data.dtype for v in values):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
     swap = indexing == "xy" and len(values) >= 2  # 'xy': the grids of (y, x, ...) with the first two swapped
@@ -324,10 +343,16 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Value, ...]:
     return tuple(grids)
 
 
+def _stacked(tensors: Sequence[Any], name: str) -> list[Value]:
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return [as_value(t) for t in tensors]
+
+
 @function_only
 def hstack(tensors: Sequence[Any]) -> Value:
     """Join along dim 1 (dim 0 for 1-D Values)."""
-    values = [as_value(t) for t in tensors]
+    values = _stacked(tensors, "hstack")
     values = [v.reshape(1) if v._data.ndim == 0 else v for v in values]
     return cat(values, 0 if values and values[0]._data.ndim == 1 else 1)
 
@@ -335,13 +360,13 @@ def hstack(tensors: Sequence[Any]) -> Value:
 @function_only
 def vstack(tensors: Sequence[Any]) -> Value:
     """Join along dim 0, 1-D Values as rows."""
-    values = [as_value(t) for t in tensors]
+    values = _stacked(tensors, "vstack")
     return cat([v.reshape(1, -1) if v._data.ndim < 2 else v for v in values], 0)
 
 
 @function_only
 def column_stack(tensors: Sequence[Any]) -> Value:
     """Join along dim 1, 0-D and 1-D Values as columns."""
-    values = [as_value(t) for t in tensors]
+    values = _stacked(tensors, "column_stack")
     return cat([v.reshape(-1, 1) if v._data.ndim < 2 else v for v in values], 1)
 

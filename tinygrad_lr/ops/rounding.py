@@ -15,7 +15,7 @@ from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
 from tinygrad_lr.ops.table import entry, function_only, unary
-from tinygrad_lr.promotion import array_of, as_value, pair, pair_either
+from tinygrad_lr.promotion import array_of, as_value, pair
 from tinygrad_lr.value import Value
 
 
@@ -155,6 +155,32 @@ class Remainder(Function):
         return g, (-g * ctx.quotient if need_b else None), None
 
 
+class RoundedDiv(Function):
+    """a / b rounded toward zero ('trunc') or toward -inf ('floor', Python's //);  da = db = 0 (a step function:
+    torch records it, with zero gradients)."""
+
+    @staticmethod
+    def torch_name(ctx: Any) -> str:
+        return "DivBackward3" if ctx.tensor_divisor else "DivBackward2"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any, tensor_divisor: bool, mode: str) -> Any:
+        ctx.tensor_divisor = tensor_divisor
+        if mode == "floor":
+            return np.floor_divide(a, b)
+        if np.result_type(a, b).kind == "f":
+            return np.trunc(np.true_divide(a, b))  # torch's kernel: trunc(a / b)
+        quotient = np.floor_divide(a, b)
+        # integers: floor, moved up by one where the division was inexact and the signs differ (C's a / b)
+        inexact = (quotient * b != a) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))
+        return quotient + inexact
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return (_zero_like(g) if need_a else None), (_zero_like(g) if need_b else None), None, None
+
+
 class Lerp(Function):
     """start + weight (end - start);  dstart = g (1 - weight), dend = g weight, dweight = g (end - start)."""
 
@@ -198,15 +224,15 @@ class NanToNum(Function):
         return dual.where(ctx.finite, g, 0.0), None, None, None
 
 
-def _divisor_op(op: type[Function], a: Value, other: Any, reflected: bool = False) -> Value:
-    """fmod / remainder of a by other (of other by a when `reflected`) after operand promotion; an integer
-    divisor of 0 raises torch's error (NumPy would give 0)."""
+def _divisor_op(op: type[Function], a: Value, other: Any, reflected: bool = False, *options: Any) -> Value:
+    """fmod / remainder / rounded division of a by other (of other by a when `reflected`) after operand
+    promotion; an integer divisor of 0 raises torch's error (NumPy would give 0)."""
     x, y = pair(a, other)
     if reflected:
         x, y = y, x
     if np.result_type(array_of(x), array_of(y)).kind in "iub" and not np.all(array_of(y)):
         raise RuntimeError("ZeroDivisionError")
-    return op.apply(x, y, isinstance(y, Value))
+    return op.apply(x, y, isinstance(y, Value), *options)
 
 
 class RoundingMethods:
@@ -219,7 +245,7 @@ class RoundingMethods:
 
     floor = unary(Floor, inplace="floor_")
     ceil = unary(Ceil, inplace="ceil_")
-    trunc = unary(Trunc, function=("trunc", "fix"), inplace="trunc_")
+    trunc = unary(Trunc, function=("trunc", "fix"), inplace=("trunc_", "fix_"))
     fix = trunc
     frac = unary(Frac, inplace="frac_")
     sign = unary(Sign, inplace="sign_")
@@ -240,19 +266,39 @@ class RoundingMethods:
     def __rmod__(self: Any, other: Any) -> Value:
         return _divisor_op(Remainder, self, other, reflected=True)
 
-    @entry(Lerp)  # (no lerp_ variant: the optimizers declare a helper of that name)
+    @entry(RoundedDiv, function=("div", "divide"))
+    def div(self: Any, other: Any, *, rounding_mode: str | None = None) -> Value:
+        """a / b (as the operator), or rounded: 'trunc' toward zero, 'floor' toward -inf (then integers stay
+        integers)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"'{rounding_mode}'")
+        return _divisor_op(RoundedDiv, self, other, False, rounding_mode)
+    divide = div
+
+    @entry(Lerp, inplace="lerp_")
     def lerp(self: Any, end: Any, weight: Any) -> Value:
-        """self + weight (end - self): a number weight, or a Value broadcast with both."""
-        start, stop = pair_either(self, end)
-        if isinstance(weight, Value):
-            weight = weight.to(start.dtype) if weight.dtype != start.dtype else weight
-        else:
-            weight = float(weight)
-        return Lerp.apply(start, stop, weight)
+        """self + weight (end - self): a number weight, or a Value broadcast with both (all of one float dtype,
+        as torch requires)."""
+        start = self
+        stop = end if isinstance(end, Value) else Value(np.asarray(end, dtype=start._data.dtype))
+        kind = "tensor" if isinstance(weight, Value) else "scalar"
+        if start._data.dtype.kind != "f":
+            raise arguments.float_kernel_error(f"lerp_kernel_{kind}", start._data.dtype)
+        for name, operand in (("end", stop), ("weight", weight)):
+            if isinstance(operand, Value) and operand._data.dtype != start._data.dtype:
+                raise RuntimeError(f"expected dtype {arguments.c_type_name(start._data.dtype)} for `{name}` but got "
+                                   f"dtype {arguments.c_type_name(operand._data.dtype)}")
+        return Lerp.apply(start, stop, weight if isinstance(weight, Value) else float(weight))
 
     @entry(NanToNum, inplace="nan_to_num_")
     def nan_to_num(self: Any, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> Value:
         """NaN -> nan, +inf -> posinf (the dtype's largest by default), -inf -> neginf (its smallest)."""
+        for name, number in (("nan", nan), ("posinf", posinf), ("neginf", neginf)):
+            if number is not None and not isinstance(number, (int, float, np.number)):
+                raise TypeError(f"nan_to_num(): argument '{name}' must be float, not {type(number).__name__}")
         return NanToNum.apply(self, nan, posinf, neginf)
 
 

@@ -47,6 +47,8 @@ class Prod(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         a, out, others = ctx.saved_tensors
+        if not ctx.shape:  # a 0-d a is its own product: da = g, a constant (torch's rule; no out / a rounding)
+            return g, None, None
         kept = g.reshape(dual.kept_shape(ctx.shape, None if ctx.axis is None else (ctx.axis,)))
         if dual.is_value(a) and np.all(a._data != 0):
             # under create_graph: out / a depends on a, so the second derivative is recorded (no zero anywhere)
@@ -88,7 +90,8 @@ class Cumprod(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         a, out = ctx.saved_tensors
-        if a.ndim == 0:
+        shape = (a._data if dual.is_value(a) else a).shape
+        if not shape or shape[ctx.axis] <= 1:  # one element along the axis: out = a, da = g (torch's rule)
             return g, None
         if dual.is_value(a):  # under create_graph: the rule without zeros, recorded (with zeros: a constant)
             if np.all(a._data != 0):
@@ -210,6 +213,8 @@ class ScanMethods:
 
         if self._data.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
+        if n < 0:
+            raise RuntimeError(f"order must be non-negative but got {n}")
         axis = arguments.single_dim(dim, self._data.ndim)
         out = self
         if prepend is not None or append is not None:

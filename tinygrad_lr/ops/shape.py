@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -107,17 +107,20 @@ def _is_basic(index: Any) -> bool:
     return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
+def _index_node_name(ctx: Any) -> str:
+    """torch's node name for a[index]: an integer picks (select), slices alone cut (slice), anything else gathers."""
+    parts = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
+    integers = [isinstance(p, int | np.integer) and not isinstance(p, bool | np.bool_) for p in parts]
+    if all(i or p is None or p is Ellipsis or isinstance(p, slice) for i, p in zip(integers, parts)):
+        return "SelectBackward0" if any(integers) else "SliceBackward0"
+    return "IndexBackward0"
+
+
 class Index(Function):
     """a[index] (slices, integer arrays, boolean masks);  da = g scattered back, repeats accumulating."""
 
-    @staticmethod
-    def torch_name(ctx: Any) -> str:
-        # torch: an integer picks (select), slices alone cut (slice), anything else gathers (index)
-        parts = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
-        integers = [isinstance(p, int | np.integer) and not isinstance(p, bool | np.bool_) for p in parts]
-        if all(i or p is None or p is Ellipsis or isinstance(p, slice) for i, p in zip(integers, parts)):
-            return "SelectBackward0" if any(integers) else "SliceBackward0"
-        return "IndexBackward0"
+    # a ClassVar, not a method: subclasses (MaskedSelect, Unbind) replace it with a fixed string
+    torch_name: ClassVar[Any] = staticmethod(_index_node_name)
 
     @staticmethod
     def forward(ctx: Any, a: Any, index: Any) -> Any:
@@ -407,7 +410,8 @@ class ShapeMethods:
         lead = len(target) - len(shape)
         if lead < 0:
             raise RuntimeError(
-                f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
+                f"expand({arguments.tensor_type_name(self._data.dtype)}{{{list(shape)}}}, size={list(target)}): the "
+                f"number of sizes provided ({len(target)}) must be greater or equal to the number of "
                 f"dimensions in the tensor ({len(shape)})"
             )
         resolved = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(target))

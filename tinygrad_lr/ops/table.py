@@ -12,7 +12,8 @@ Each module of `tinygrad_lr/ops/` ends with a class of Value methods, one row pe
 A row says:
 - the Value method: the attribute's name (a second name in the class body is an alias: `multiply = mul`);
 - the function in `tinygrad_lr` (`function=`: True for the same name, a string for another, False for none);
-- the in-place variant (`inplace="exp_"`), made by `ops/inplace.py` (one implementation for all);
+- the in-place variant (`inplace="exp_"`), made by `ops/inplace.py` (one implementation for all); a tuple
+  names torch's in-place aliases too (`inplace=("asin_", "arcsin_")`);
 - the `nn.functional` name where torch has one (`functional="relu(inplace)"` when it takes `inplace=`);
 - the torch `grad_fn` name: the Function's own `torch_name`;
 - how the arguments are prepared: `unary` (none), `binary` (operand promotion, see promotion.py), or the
@@ -55,8 +56,13 @@ class Row:
 
     ops: tuple[type[Function], ...]  # the Functions it records (empty: no gradient, e.g. comparisons)
     function: bool | str | tuple[str, ...] = True
-    inplace: str | None = None
+    inplace: str | tuple[str, ...] | None = None
     functional: str | None = None  # its nn.functional name; "relu(inplace)": F.relu takes inplace= too
+
+    @property
+    def inplace_names(self) -> tuple[str, ...]:
+        """Its in-place variants' names (`inplace="exp_"` -> ("exp_",), a tuple as it is, None -> ())."""
+        return (self.inplace,) if isinstance(self.inplace, str) else tuple(self.inplace or ())
 
 
 @dataclass
@@ -73,7 +79,8 @@ class Entry:
     def public_names(self) -> tuple[str, ...]:
         """Every name it is reachable by: Value methods, the tinygrad_lr function, the in-place and F names."""
         names = [self.name, *self.aliases, *self.functions]
-        names += [n.removesuffix("(inplace)") for n in (self.row.inplace, self.row.functional) if n]
+        names += [*self.row.inplace_names]
+        names += [self.row.functional.removesuffix("(inplace)")] if self.row.functional else []
         return tuple(dict.fromkeys(names))
 
     @property
@@ -89,7 +96,7 @@ def unary(
     op: type[Function],
     *,
     function: bool | str | tuple[str, ...] = True,
-    inplace: str | None = None,
+    inplace: str | tuple[str, ...] | None = None,
     functional: str | None = None,
     floating: bool = False,
 ) -> Callable[[Any], Value]:
@@ -102,7 +109,7 @@ def unary(
 
 
 def binary(
-    op: type[Function], *, function: bool | str | tuple[str, ...] = True, inplace: str | None = None
+    op: type[Function], *, function: bool | str | tuple[str, ...] = True, inplace: str | tuple[str, ...] | None = None
 ) -> Callable[[Any, Any], Value]:
     """A row for a binary operator: the recorder, promoting the operands first unless they match."""
     record = binary_recorder(op, prepare_operands)
@@ -114,7 +121,7 @@ def binary(
 def entry(
     *ops: type[Function],
     function: bool | str | tuple[str, ...] = True,
-    inplace: str | None = None,
+    inplace: str | tuple[str, ...] | None = None,
     functional: str | None = None,
 ) -> Callable[[_F], _F]:
     """A row for a method that prepares its own arguments (decorates the method; `ops` are what it records)."""
@@ -163,8 +170,8 @@ def install(methods: type) -> None:
             if not isinstance(attr, property) and target.__name__ == "record":
                 target.__name__, target.__qualname__ = name, f"Value.{name}"
             row_entry = ENTRIES[name] = installed[id(attr)] = Entry(name, row, attr)
-            if row.inplace:
-                setattr(Value, row.inplace, inplace.variant(attr, row.inplace))
+            for variant_name in row.inplace_names:
+                setattr(Value, variant_name, inplace.variant(attr, variant_name))
             for public in row_entry.functions:
                 FUNCTIONS.setdefault(public, _function_of(attr, public))
             if row.functional:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.ops.table import function_only
 from tinygrad_lr.promotion import as_value
 from tinygrad_lr.value import Value, as_array, init_leaf
@@ -32,7 +32,11 @@ def _leaf(array: np.ndarray, requires_grad: builtins.bool) -> Value:
 def _size(size: tuple[Any, ...]) -> tuple[builtins.int, ...]:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    return tuple(builtins.int(s) for s in size)
+    shape = tuple(builtins.int(s) for s in size)
+    for side in shape:
+        if side < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {side}: {list(shape)}")
+    return shape
 
 
 class TensorMethods:
@@ -40,6 +44,8 @@ class TensorMethods:
 
     def new_tensor(self: Any, data: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Value:
         """A new leaf holding a copy of `data`, in this Value's dtype unless `dtype` is given."""
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
         return _leaf(np.array(as_array(data, dtype or self.dtype), copy=True), requires_grad)
 
     def new_ones(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Value:
@@ -54,6 +60,9 @@ class TensorMethods:
 
     def new_full(self: Any, size: Any, fill_value: Any, dtype: Any = None, requires_grad: builtins.bool = False,
                  **_: Any) -> Value:
+        if not isinstance(fill_value, (builtins.int, builtins.float, builtins.bool, np.number, Value)):
+            raise TypeError("new_full(): argument 'fill_value' (position 2) must be Number, not "
+                            f"{type(fill_value).__name__}")
         return _leaf(np.full(_size((size,)), fill_value, dtype=dtype or self.dtype), requires_grad)
 
     def half(self: Any) -> Value:
@@ -82,14 +91,11 @@ class TensorMethods:
         """Elements to step in memory for one step along each dim (0 along an expanded dim)."""
         itemsize = self._data.itemsize
         steps = tuple(builtins.int(s) // itemsize for s in self._data.strides)
-        return steps if dim is None else steps[dim]
+        return steps if dim is None else steps[arguments.single_dim(dim, self._data.ndim)]
 
     def is_contiguous(self: Any, memory_format: Any = None) -> builtins.bool:
         """Whether the elements lie in memory in row-major order without gaps."""
         return builtins.bool(self._data.flags.c_contiguous)
-
-    def clip_(self: Any, min: Any = None, max: Any = None) -> Value:  # noqa: A002 - torch's names
-        return self.clamp_(min, max)
 
     def __deepcopy__(self: Any, memo: dict[builtins.int, Any]) -> Value:
         """A copy of a leaf (data, requires_grad and .grad); torch's error for a result of an op."""

@@ -266,17 +266,17 @@ class TranscendentalMethods:
     tan = unary(Tan, inplace="tan_", floating=True)
     sinh = unary(Sinh, inplace="sinh_", floating=True)
     cosh = unary(Cosh, inplace="cosh_", floating=True)
-    asin = unary(Asin, function=("asin", "arcsin"), inplace="asin_", floating=True)
+    asin = unary(Asin, function=("asin", "arcsin"), inplace=("asin_", "arcsin_"), floating=True)
     arcsin = asin
-    acos = unary(Acos, function=("acos", "arccos"), inplace="acos_", floating=True)
+    acos = unary(Acos, function=("acos", "arccos"), inplace=("acos_", "arccos_"), floating=True)
     arccos = acos
-    atan = unary(Atan, function=("atan", "arctan"), inplace="atan_", floating=True)
+    atan = unary(Atan, function=("atan", "arctan"), inplace=("atan_", "arctan_"), floating=True)
     arctan = atan
     erf = unary(Erf, inplace="erf_", floating=True)
     reciprocal = unary(Reciprocal, inplace="reciprocal_", floating=True)
     rsqrt = unary(Rsqrt, inplace="rsqrt_", floating=True)
 
-    @entry(Atan2, function=("atan2", "arctan2"), inplace="atan2_")
+    @entry(Atan2, function=("atan2", "arctan2"), inplace=("atan2_", "arctan2_"))
     def atan2(self: Any, other: Any) -> Value:
         """The angle of (other, self) in (-pi, pi]; integers become the default float dtype, as in torch."""
         a, b = pair_either(self, other)
