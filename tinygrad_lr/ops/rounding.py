@@ -115,6 +115,20 @@ class Sign(Function):
         return _zero_like(g)
 
 
+def _remainder_forward(ctx: Any, a: Any, b: Any, tensor_divisor: bool, rounding: Any, remainder: Any) -> Any:
+    """a - rounding(a / b) b, keeping rounding(a / b) when b's gradient is needed (fmod and remainder)."""
+    ctx.tensor_divisor = tensor_divisor
+    if ctx.needs_input_grad and ctx.needs_input_grad[1]:
+        ctx.quotient = rounding(a / b)
+    return remainder(a, b)
+
+
+def _remainder_backward(ctx: Any, g: Any) -> Any:
+    """da = g, db = -g rounding(a / b) (the quotient is piecewise constant)."""
+    need_b = ctx.needs_input_grad[1]
+    return g, (-g * ctx.quotient if need_b else None), None
+
+
 class Fmod(Function):
     """a - trunc(a / b) b, with the sign of a (C's fmod);  da = g, db = -g trunc(a / b)."""
 
@@ -124,15 +138,9 @@ class Fmod(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any, tensor_divisor: bool) -> Any:
-        ctx.tensor_divisor = tensor_divisor
-        if ctx.needs_input_grad and ctx.needs_input_grad[1]:
-            ctx.quotient = np.trunc(a / b)
-        return np.fmod(a, b)
+        return _remainder_forward(ctx, a, b, tensor_divisor, np.trunc, np.fmod)
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        need_b = ctx.needs_input_grad[1]
-        return g, (-g * ctx.quotient if need_b else None), None
+    backward = staticmethod(_remainder_backward)
 
 
 class Remainder(Function):
@@ -144,15 +152,9 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any, tensor_divisor: bool) -> Any:
-        ctx.tensor_divisor = tensor_divisor
-        if ctx.needs_input_grad and ctx.needs_input_grad[1]:
-            ctx.quotient = np.floor(a / b)
-        return np.remainder(a, b)
+        return _remainder_forward(ctx, a, b, tensor_divisor, np.floor, np.remainder)
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        need_b = ctx.needs_input_grad[1]
-        return g, (-g * ctx.quotient if need_b else None), None
+    backward = staticmethod(_remainder_backward)
 
 
 class RoundedDiv(Function):

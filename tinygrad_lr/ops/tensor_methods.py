@@ -13,6 +13,7 @@ import numpy as np
 from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.ops.table import function_only
 from tinygrad_lr.promotion import as_value
+from tinygrad_lr.random.factories import size_of
 from tinygrad_lr.value import Value, as_array, init_leaf
 
 DEEPCOPY_MESSAGE = (
@@ -29,16 +30,6 @@ def _leaf(array: np.ndarray, requires_grad: builtins.bool) -> Value:
     return value
 
 
-def _size(size: tuple[Any, ...]) -> tuple[builtins.int, ...]:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    shape = tuple(builtins.int(s) for s in size)
-    for side in shape:
-        if side < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {side}: {list(shape)}")
-    return shape
-
-
 class TensorMethods:
     """Value methods without an op of their own (no row of the op table)."""
 
@@ -49,21 +40,21 @@ class TensorMethods:
         return _leaf(np.array(as_array(data, dtype or self.dtype), copy=True), requires_grad)
 
     def new_ones(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Value:
-        return _leaf(np.ones(_size(size), dtype=dtype or self.dtype), requires_grad)
+        return _leaf(np.ones(size_of(size), dtype=dtype or self.dtype), requires_grad)
 
     def new_zeros(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Value:
-        return _leaf(np.zeros(_size(size), dtype=dtype or self.dtype), requires_grad)
+        return _leaf(np.zeros(size_of(size), dtype=dtype or self.dtype), requires_grad)
 
     def new_empty(self: Any, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Value:
         """Uninitialised in torch; zeros here (NumPy's empty would show leftover memory, as torch's does)."""
-        return _leaf(np.zeros(_size(size), dtype=dtype or self.dtype), requires_grad)
+        return _leaf(np.zeros(size_of(size), dtype=dtype or self.dtype), requires_grad)
 
     def new_full(self: Any, size: Any, fill_value: Any, dtype: Any = None, requires_grad: builtins.bool = False,
                  **_: Any) -> Value:
         if not isinstance(fill_value, (builtins.int, builtins.float, builtins.bool, np.number, Value)):
             raise TypeError("new_full(): argument 'fill_value' (position 2) must be Number, not "
                             f"{type(fill_value).__name__}")
-        return _leaf(np.full(_size((size,)), fill_value, dtype=dtype or self.dtype), requires_grad)
+        return _leaf(np.full(size_of((size,)), fill_value, dtype=dtype or self.dtype), requires_grad)
 
     def half(self: Any) -> Value:
         return self.to(dtypes.float16)
