@@ -1140,7 +1140,7 @@ ISSUE_12_CASES: list[OpCase] = [
           lambda t, a, b: t.linalg.lstsq(a, b).solution),
     _case("cholesky", draw_square, lambda a: tg.linalg.cholesky(_spd(tg, a)),
           lambda t, a: t.linalg.cholesky(_spd(t, a)), second_order=False),
-    _case("cholesky_upper", draw_square, lambda a: _spd(tg, a).cholesky(upper=True),
+    _case("cholesky_upper", draw_square, lambda a: tg.linalg.cholesky(_spd(tg, a), upper=True),
           lambda t, a: t.linalg.cholesky(_spd(t, a), upper=True),
           second_order=False),
     _case("vector_norm", draw_norm, lambda a, p, dim, keepdim: tg.linalg.vector_norm(a, 2 if p == "fro" else p, dim,
