@@ -62,6 +62,7 @@ class OpCase:
     ours: Callable[..., Any]  # ours(*values, **params)
     theirs: Callable[..., Any]  # theirs(torch, *tensors, **params)
     second_order: bool = True  # also run gradgradcheck (the backward itself differentiated)
+    torch_second_order: bool = True  # and compare it with torch's (False where torch cannot: cdist)
     eps: float = 1e-6  # gradcheck step
 
     def __repr__(self) -> str:
@@ -814,3 +815,429 @@ NN_CASES: list[OpCase] = [
 OP_CASES += NN_CASES
 
 CASES_BY_NAME = {case.name: case for case in OP_CASES}
+
+
+# ----- issue 12: the rest of torch's functions ----------------------------------------------------
+def between(low: float, high: float) -> Callable[..., np.ndarray]:
+    return lambda rng, shape: rng.uniform(low, high, shape)
+
+
+def off_integers(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """k + u with u in [0.2, 0.8]: away from the jumps of floor, ceil, trunc and frac."""
+    return rng.integers(-3, 3, shape) + rng.uniform(0.2, 0.8, shape)
+
+
+def near_integers(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """k + u with |u| <= 0.3: away from the jumps of round."""
+    return rng.integers(-3, 3, shape) + rng.uniform(-0.3, 0.3, shape)
+
+
+def draw_divisor(data: Any) -> Sample:
+    """a and b of one shape with a / b away from integers (where fmod and remainder jump)."""
+    shape = data.draw(any_shape(), label="shape")
+    rng = rng_from(data)
+    b = nonzero(rng, shape, low=0.5)
+    return Sample((b * off_integers(rng, shape), b))
+
+
+def draw_divisor_scalar(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    divisor = data.draw(st.sampled_from([0.7, -1.3, 2.0]), label="divisor")
+    return Sample((divisor * off_integers(rng_from(data), shape),), {"divisor": divisor})
+
+
+def draw_lerp(data: Any) -> Sample:
+    shapes = data.draw(broadcast_shapes(3), label="shapes")
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, s) for s in shapes))
+
+
+def draw_lerp_scalar(data: Any) -> Sample:
+    shape_a, shape_b = data.draw(broadcast_shapes(2), label="shapes")
+    rng = rng_from(data)
+    return Sample((real(rng, shape_a), real(rng, shape_b)), {"weight": data.draw(st.sampled_from([0.0, 0.3, 1.5]))})
+
+
+def draw_one_dim(values: Callable[..., np.ndarray] = real, min_dims: int = 0,
+                 keepdim: bool = False) -> Callable[[Any], Sample]:
+    """A shape and one dim of it (and keepdim when asked)."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(min_dims=min_dims), label="shape")
+        params: dict[str, Any] = {"dim": dim_of(data, len(shape))}
+        if keepdim:
+            params["keepdim"] = data.draw(st.booleans(), label="keepdim")
+        return Sample((values(rng_from(data), shape),), params)
+
+    return draw
+
+
+def draw_prod(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    dim = data.draw(st.one_of(st.none(), st.integers(-max(len(shape), 1), max(len(shape), 1) - 1)), label="dim")
+    return Sample((nonzero(rng_from(data), shape, low=0.5),), {"dim": dim, "keepdim": data.draw(st.booleans())})
+
+
+def draw_prod_with_zeros(data: Any) -> Sample:
+    """Products with one or more zeros: the gradient is the product of the others (no division by 0)."""
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    rng = rng_from(data)
+    x = nonzero(rng, shape, low=0.5)
+    x[rng.random(shape) < 0.3] = 0.0
+    return Sample((x,), {"dim": dim_of(data, len(shape))})
+
+
+def draw_sort(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((distinct(rng_from(data), shape),), {"dim": dim_of(data, len(shape)),
+                                                      "descending": data.draw(st.booleans(), label="descending")})
+
+
+def draw_topk(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    dim = dim_of(data, len(shape))
+    size = shape[dim] if shape else 1
+    return Sample((distinct(rng_from(data), shape),), {"k": data.draw(st.integers(0, size), label="k"), "dim": dim,
+                                                      "largest": data.draw(st.booleans(), label="largest")})
+
+
+def draw_flip(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dims = data.draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True))
+    return Sample((real(rng_from(data), shape),), {"dims": tuple(dims)})
+
+
+def draw_roll(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    if data.draw(st.booleans(), label="flattened"):
+        return Sample((real(rng_from(data), shape),), {"shifts": data.draw(st.integers(-4, 4)), "dims": None})
+    dims = data.draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True))
+    shifts = tuple(data.draw(st.integers(-4, 4)) for _ in dims)
+    return Sample((real(rng_from(data), shape),), {"shifts": shifts, "dims": tuple(dims)})
+
+
+def draw_triangle(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=2), label="shape")
+    return Sample((real(rng_from(data), shape),), {"diagonal": data.draw(st.integers(-2, 2), label="diagonal")})
+
+
+def draw_diag(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_dims=2), label="shape")
+    return Sample((real(rng_from(data), shape),), {"diagonal": data.draw(st.integers(-2, 2), label="diagonal")})
+
+
+def draw_tile(data: Any) -> Sample:
+    shape = data.draw(any_shape(max_side=2), label="shape")
+    reps = data.draw(st.lists(st.integers(1, 3), min_size=0, max_size=len(shape) + 1), label="reps")
+    return Sample((real(rng_from(data), shape),), {"dims": tuple(reps)})
+
+
+def draw_repeat_interleave(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    rng = rng_from(data)
+    dim = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)), label="dim")
+    size = int(np.prod(shape)) if dim is None else shape[dim]
+    repeats = (data.draw(st.integers(0, 3), label="repeats") if data.draw(st.booleans(), label="scalar")
+               else rng.integers(0, 3, size))
+    return Sample((real(rng, shape),), {"repeats": repeats, "dim": dim})
+
+
+def draw_broadcast_to(data: Any) -> Sample:
+    shape_a, shape_b = data.draw(broadcast_shapes(2), label="shapes")
+    target = np.broadcast_shapes(shape_a, shape_b)
+    return Sample((real(rng_from(data), shape_a),), {"size": target})
+
+
+def draw_narrow(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    dim = dim_of(data, len(shape))
+    start = data.draw(st.integers(0, shape[dim]), label="start")
+    length = data.draw(st.integers(0, shape[dim] - start), label="length")
+    return Sample((real(rng_from(data), shape),), {"dim": dim, "start": start, "length": length})
+
+
+def draw_sum_to_size(data: Any) -> Sample:
+    shape_a, shape_b = data.draw(broadcast_shapes(2), label="shapes")
+    full = np.broadcast_shapes(shape_a, shape_b)
+    return Sample((real(rng_from(data), full),), {"size": shape_a})
+
+
+def draw_gather(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    index_shape = tuple(data.draw(st.integers(1, s)) if i != dim % len(shape) else data.draw(st.integers(1, 4))
+                        for i, s in enumerate(shape))
+    return Sample((real(rng, shape),), {"dim": dim, "index": rng.integers(0, shape[dim], index_shape)})
+
+
+def draw_scatter(data: Any) -> Sample:
+    """x, an index no larger than x and src of the index's shape (torch's backward refuses a larger src), with
+    distinct positions along dim (no write races)."""
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim = dim_of(data, len(shape)) % len(shape)
+    rng = rng_from(data)
+    index_shape = tuple(data.draw(st.integers(1, s)) for s in shape)
+    moved = np.moveaxis(np.zeros(index_shape, dtype=np.int64), dim, -1)
+    for position in np.ndindex(moved.shape[:-1]):
+        moved[position] = rng.permutation(shape[dim])[: moved.shape[-1]]
+    return Sample((real(rng, shape), real(rng, index_shape)), {"dim": dim, "index": np.moveaxis(moved, -1, dim)})
+
+
+def draw_index_select(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    return Sample((real(rng, shape),), {"dim": dim, "index": rng.integers(0, shape[dim], data.draw(st.integers(0, 4)))})
+
+
+def draw_masked(data: Any) -> Sample:
+    shape_x, shape_mask = data.draw(broadcast_shapes(2), label="shapes")
+    assume(np.broadcast_shapes(shape_x, shape_mask) == shape_x)
+    rng = rng_from(data)
+    return Sample((real(rng, shape_x),), {"mask": np.asarray(rng.random(shape_mask) < 0.5)})
+
+
+def draw_masked_value(data: Any) -> Sample:
+    sample = draw_masked(data)
+    return Sample((sample.arrays[0], np.asarray(0.7)), sample.params)
+
+
+def draw_bmm(data: Any) -> Sample:
+    b, n, k, m = (data.draw(st.integers(1, 3), label=name) for name in "bnkm")
+    rng = rng_from(data)
+    return Sample((real(rng, (b, n, k)), real(rng, (b, k, m))))
+
+
+def draw_addmm(data: Any) -> Sample:
+    n, k, m = (data.draw(st.integers(1, 3), label=name) for name in "nkm")
+    bias_shape = data.draw(st.sampled_from([(n, m), (m,), (1, m), (n, 1), ()]), label="bias shape")
+    rng = rng_from(data)
+    scales = data.draw(st.sampled_from([{}, {"beta": 0.5, "alpha": 2.0}, {"beta": 0.0}]), label="scales")
+    return Sample((real(rng, bias_shape), real(rng, (n, k)), real(rng, (k, m))), scales)
+
+
+EINSUM_FORMS = [
+    ("ij,jk->ik", ((2, 3), (3, 4))), ("ii", ((3, 3),)), ("ii->i", ((3, 3),)), ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
+    ("...ij,j->...i", ((2, 2, 3), (3,))), ("ij->j", ((2, 3),)), ("i,j", ((2,), (3,))), ("ij,jk", ((2, 3), (3, 2))),
+    ("ij,ij->", ((2, 3), (2, 3))), ("ijk->kji", ((2, 3, 2),)), ("ij,k->ijk", ((2, 2), (3,))),
+    ("bi,bi->b", ((3, 2), (3, 2))),
+]  # fmt: skip
+
+
+def draw_einsum(data: Any) -> Sample:
+    equation, shapes = data.draw(st.sampled_from(EINSUM_FORMS), label="equation")
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, s) for s in shapes), {"equation": equation})
+
+
+def draw_cdist(data: Any) -> Sample:
+    n, m, d = (data.draw(st.integers(1, 3), label=name) for name in "nmd")
+    batch = data.draw(st.sampled_from([(), (2,)]), label="batch")
+    rng = rng_from(data)
+    p = data.draw(st.sampled_from([2.0, 1.0, 3.0, 0.5]), label="p")
+    return Sample((real(rng, batch + (n, d)), real(rng, batch + (m, d)) + 0.1), {"p": p})
+
+
+def well_conditioned(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """Square matrices with a dominant diagonal: far from singular."""
+    n = shape[-1]
+    return rng.standard_normal(shape) * 0.5 + np.eye(n) * rng.choice([-1.0, 1.0], shape[:-2] + (1, 1)) * (n + 1)
+
+
+def draw_square(data: Any) -> Sample:
+    n = data.draw(st.integers(1, 3), label="n")
+    batch = data.draw(st.sampled_from([(), (2,), (2, 1)]), label="batch")
+    return Sample((well_conditioned(rng_from(data), batch + (n, n)),))
+
+
+def draw_solve(data: Any) -> Sample:
+    n = data.draw(st.integers(1, 3), label="n")
+    batch = data.draw(st.sampled_from([(), (2,)]), label="batch")
+    rng = rng_from(data)
+    rhs = data.draw(st.sampled_from(["vector", "matrix"]), label="rhs")
+    b_shape = batch + ((n,) if rhs == "vector" else (n, data.draw(st.integers(1, 3))))
+    return Sample((well_conditioned(rng, batch + (n, n)), real(rng, b_shape)))
+
+
+def full_rank(rng: np.random.Generator, m: int, n: int) -> np.ndarray:
+    """An m x n matrix of full rank with singular values in [1, 2]: pinv and lstsq are smooth there."""
+    u, _ = np.linalg.qr(rng.standard_normal((m, m)))
+    v, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    s = np.zeros((m, n))
+    np.fill_diagonal(s, rng.uniform(1.0, 2.0, min(m, n)))
+    return u @ s @ v.T
+
+
+def draw_pinv(data: Any) -> Sample:
+    m, n = data.draw(st.integers(1, 4), label="m"), data.draw(st.integers(1, 4), label="n")
+    return Sample((full_rank(rng_from(data), m, n),))
+
+
+def draw_lstsq(data: Any) -> Sample:
+    n = data.draw(st.integers(1, 3), label="n")
+    m = data.draw(st.integers(n, 4), label="m")
+    rng = rng_from(data)
+    vector = data.draw(st.booleans(), label="vector")
+    return Sample((full_rank(rng, m, n), real(rng, (m,) if vector else (m, data.draw(st.integers(1, 2))))))
+
+
+def draw_matrix_norm(data: Any) -> Sample:
+    ord_ = data.draw(st.sampled_from(["fro", "nuc", 2, -2, 1, -1, float("inf"), -float("inf")]), label="ord")
+    m, n = data.draw(st.integers(1, 3), label="m"), data.draw(st.integers(1, 3), label="n")
+    batch = data.draw(st.sampled_from([(), (2,)]), label="batch")
+    rng = rng_from(data)
+    if ord_ in ("nuc", 2, -2):  # distinct singular values: the norm is smooth
+        x = np.stack([full_rank(rng, m, n) for _ in range(int(np.prod(batch)))]).reshape(batch + (m, n))
+    else:  # distinct row and column sums of distinct |x|
+        x = nonzero(rng, batch + (m, n), low=0.3) * (1 + np.arange(m * n).reshape(m, n) * 0.37)
+    return Sample((x,), {"ord": ord_, "keepdim": data.draw(st.booleans(), label="keepdim")})
+
+
+def draw_variance_pair(data: Any) -> Sample:
+    return draw_variance(2)(data)
+
+
+def draw_stack_like(data: Any) -> Sample:
+    shape = data.draw(st.sampled_from([(), (3,), (2, 3), (2, 3, 1)]), label="shape")
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, shape) for _ in range(count)))
+
+
+def _sorted_values(result: Any) -> Any:
+    return result[0]
+
+
+def _spd(lib: Any, a: Any) -> Any:
+    """a a^T + n I: symmetric positive-definite."""
+    return a @ a.mT + lib.eye(a.shape[-1], dtype=a.dtype) * a.shape[-1]
+
+
+ISSUE_12_CASES: list[OpCase] = [
+    _case("exp2", unary(), lambda a: a.exp2(), lambda t, a: a.exp2()),
+    _case("expm1", unary(), lambda a: a.expm1(), lambda t, a: a.expm1()),
+    _case("log2", unary(positive), lambda a: a.log2(), lambda t, a: a.log2()),
+    _case("log10", unary(positive), lambda a: tg.log10(a), lambda t, a: t.log10(a)),
+    _case("tan", unary(between(-1.2, 1.2)), lambda a: a.tan(), lambda t, a: a.tan()),
+    _case("sinh", unary(), lambda a: a.sinh(), lambda t, a: a.sinh()),
+    _case("cosh", unary(), lambda a: tg.cosh(a), lambda t, a: t.cosh(a)),
+    _case("asin", unary(between(-0.9, 0.9)), lambda a: a.asin(), lambda t, a: a.asin()),
+    _case("acos", unary(between(-0.9, 0.9)), lambda a: tg.acos(a), lambda t, a: t.acos(a)),
+    _case("atan", unary(lambda r, s: real(r, s, 2.0)), lambda a: a.atan(), lambda t, a: a.atan()),
+    _case("erf", unary(), lambda a: a.erf(), lambda t, a: a.erf()),
+    _case("atan2", binary(nonzero, nonzero), lambda a, b: tg.atan2(a, b), lambda t, a, b: t.atan2(a, b)),
+    _case("round", unary(near_integers), lambda a: a.round(), lambda t, a: a.round()),
+    _case("round_decimals", unary(lambda r, s: near_integers(r, s) / 100), lambda a: a.round(decimals=2),
+          lambda t, a: a.round(decimals=2)),
+    _case("floor", unary(off_integers), lambda a: a.floor(), lambda t, a: a.floor()),
+    _case("ceil", unary(off_integers), lambda a: tg.ceil(a), lambda t, a: t.ceil(a)),
+    _case("trunc", unary(off_integers), lambda a: a.trunc(), lambda t, a: a.trunc()),
+    _case("frac", unary(off_integers), lambda a: a.frac(), lambda t, a: a.frac()),
+    _case("sign", unary(nonzero), lambda a: a.sign(), lambda t, a: a.sign()),
+    _case("fmod", draw_divisor, lambda a, b: tg.fmod(a, b), lambda t, a, b: t.fmod(a, b)),
+    _case("fmod_scalar", draw_divisor_scalar, lambda a, divisor: a.fmod(divisor),
+          lambda t, a, divisor: a.fmod(divisor)),
+    _case("div_floor", draw_divisor, lambda a, b: tg.div(a, b, rounding_mode="floor"),
+          lambda t, a, b: t.div(a, b, rounding_mode="floor")),
+    _case("div_trunc_scalar", draw_divisor_scalar, lambda a, divisor: a.div(divisor, rounding_mode="trunc"),
+          lambda t, a, divisor: a.div(divisor, rounding_mode="trunc")),
+    _case("remainder", draw_divisor, lambda a, b: a % b, lambda t, a, b: a % b),
+    _case("remainder_scalar", draw_divisor_scalar, lambda a, divisor: tg.remainder(a, divisor),
+          lambda t, a, divisor: t.remainder(a, divisor)),
+    _case("lerp", draw_lerp, lambda a, b, w: tg.lerp(a, b, w),
+          # torch refuses some broadcasts of start (as for clamp); expanding start first is the same function
+          lambda t, a, b, w: t.lerp(a.expand(t.broadcast_shapes(a.shape, b.shape, w.shape)), b, w)),
+    _case("lerp_scalar", draw_lerp_scalar, lambda a, b, weight: a.lerp(b, weight),
+          lambda t, a, b, weight: t.lerp(a.expand(t.broadcast_shapes(a.shape, b.shape)), b, weight)),
+    _case("nan_to_num", unary(), lambda a: a.nan_to_num(), lambda t, a: a.nan_to_num()),
+    _case("prod", draw_prod, lambda a, dim, keepdim: a.prod() if dim is None else a.prod(dim, keepdim),
+          lambda t, a, dim, keepdim: a.prod() if dim is None else a.prod(dim, keepdim)),
+    _case("prod_with_zeros", draw_prod_with_zeros, lambda a, dim: tg.prod(a, dim), lambda t, a, dim: t.prod(a, dim),
+          second_order=False),
+    _case("cumsum", draw_one_dim(), lambda a, dim: a.cumsum(dim), lambda t, a, dim: a.cumsum(dim)),
+    _case("cumprod", draw_one_dim(lambda r, s: nonzero(r, s, 0.5)), lambda a, dim: tg.cumprod(a, dim),
+          lambda t, a, dim: t.cumprod(a, dim)),
+    _case("cumprod_with_zeros", draw_prod_with_zeros, lambda a, dim: a.cumprod(dim), lambda t, a, dim: a.cumprod(dim),
+          second_order=False),
+    _case("logsumexp", draw_reduction(lambda r, s: real(r, s, 3.0)), lambda a, dim, keepdim: a.logsumexp(dim, keepdim),
+          lambda t, a, dim, keepdim: a.logsumexp((tuple(range(a.ndim)) or 0) if dim is None else dim, keepdim)),
+    _case("trace", unary(min_dims=2, max_dims=2), lambda a: a.trace(), lambda t, a: a.trace()),
+    _case("diff", draw_one_dim(min_dims=1), lambda a, dim: tg.diff(a, dim=dim), lambda t, a, dim: t.diff(a, dim=dim)),
+    _case("var_mean", draw_variance_pair, lambda a, **kw: tg.var_mean(a, **kw), lambda t, a, **kw: t.var_mean(a, **kw)),
+    _case("std_mean", draw_variance_pair, lambda a, **kw: tg.std_mean(a, **kw), lambda t, a, **kw: t.std_mean(a, **kw)),
+    _case("sort", draw_sort, lambda a, **kw: a.sort(**kw), lambda t, a, **kw: a.sort(**kw)),
+    _case("topk", draw_topk, lambda a, **kw: a.topk(**kw), lambda t, a, **kw: a.topk(**kw)),
+    _case("median", unary(distinct), lambda a: a.median(), lambda t, a: a.median()),
+    _case("median_dim", draw_one_dim(distinct, keepdim=True), lambda a, **kw: a.median(**kw),
+          lambda t, a, **kw: a.median(**kw)),
+    _case("flip", draw_flip, lambda a, dims: a.flip(dims), lambda t, a, dims: a.flip(dims)),
+    _case("fliplr", unary(min_dims=2), lambda a: a.fliplr(), lambda t, a: a.fliplr()),
+    _case("flipud", unary(min_dims=1), lambda a: tg.flipud(a), lambda t, a: t.flipud(a)),
+    _case("roll", draw_roll, lambda a, shifts, dims: a.roll(shifts, dims),
+          lambda t, a, shifts, dims: a.roll(shifts, dims)),
+    _case("tril", draw_triangle, lambda a, diagonal: a.tril(diagonal), lambda t, a, diagonal: a.tril(diagonal)),
+    _case("triu", draw_triangle, lambda a, diagonal: tg.triu(a, diagonal), lambda t, a, diagonal: t.triu(a, diagonal)),
+    _case("diag", draw_diag, lambda a, diagonal: a.diag(diagonal), lambda t, a, diagonal: a.diag(diagonal)),
+    _case("tile", draw_tile, lambda a, dims: a.tile(dims), lambda t, a, dims: a.tile(dims)),
+    _case("repeat_interleave", draw_repeat_interleave,
+          lambda a, repeats, dim: a.repeat_interleave(repeats if np.ndim(repeats) == 0 else tg.tensor(repeats), dim),
+          lambda t, a, repeats, dim: a.repeat_interleave(repeats if np.ndim(repeats) == 0 else t.tensor(repeats), dim)),
+    _case("broadcast_to", draw_broadcast_to, lambda a, size: tg.broadcast_to(a, size),
+          lambda t, a, size: t.broadcast_to(a, size)),
+    _case("broadcast_tensors", binary(), lambda a, b: tg.broadcast_tensors(a, b),
+          lambda t, a, b: t.broadcast_tensors(a, b)),
+    _case("meshgrid", draw_stack_like, lambda *xs: tg.meshgrid(*[x.reshape(-1) for x in xs], indexing="xy"),
+          lambda t, *xs: t.meshgrid(*[x.reshape(-1) for x in xs], indexing="xy")),
+    _case("hstack", draw_stack_like, lambda *xs: tg.hstack(xs), lambda t, *xs: t.hstack(xs)),
+    _case("vstack", draw_stack_like, lambda *xs: tg.vstack(xs), lambda t, *xs: t.vstack(xs)),
+    _case("column_stack", draw_stack_like, lambda *xs: tg.column_stack(xs), lambda t, *xs: t.column_stack(xs)),
+    _case("narrow", draw_narrow, lambda a, **kw: a.narrow(**kw), lambda t, a, **kw: a.narrow(**kw)),
+    _case("unbind", draw_one_dim(min_dims=1), lambda a, dim: a.unbind(dim), lambda t, a, dim: a.unbind(dim)),
+    _case("sum_to_size", draw_sum_to_size, lambda a, size: a.sum_to_size(size), lambda t, a, size: a.sum_to_size(size)),
+    _case("gather", draw_gather, lambda a, dim, index: a.gather(dim, tg.tensor(index)),
+          lambda t, a, dim, index: a.gather(dim, t.from_numpy(index))),
+    _case("scatter", draw_scatter, lambda a, src, dim, index: a.scatter(dim, tg.tensor(index), src),
+          lambda t, a, src, dim, index: a.scatter(dim, t.from_numpy(index), src)),
+    _case("scatter_value", draw_scatter, lambda a, src, dim, index: tg.scatter(a * 2, dim, tg.tensor(index), 1.5),
+          lambda t, a, src, dim, index: t.scatter(a * 2, dim, t.from_numpy(index), 1.5),
+          torch_second_order=False),  # (src unused: torch's autograd.grad refuses an unused input)
+    _case("scatter_add", draw_scatter, lambda a, src, dim, index: a.scatter_add(dim, tg.tensor(index), src),
+          lambda t, a, src, dim, index: a.scatter_add(dim, t.from_numpy(index), src)),
+    _case("index_select", draw_index_select, lambda a, dim, index: a.index_select(dim, tg.tensor(index)),
+          lambda t, a, dim, index: a.index_select(dim, t.from_numpy(index))),
+    _case("masked_fill", draw_masked, lambda a, mask: a.masked_fill(tg.tensor(mask), -1.5),
+          lambda t, a, mask: a.masked_fill(t.from_numpy(mask), -1.5)),
+    _case("masked_fill_value", draw_masked_value, lambda a, v, mask: a.masked_fill(tg.tensor(mask), v),
+          lambda t, a, v, mask: a.masked_fill(t.from_numpy(mask), v)),
+    _case("masked_select", draw_masked, lambda a, mask: a.masked_select(tg.tensor(mask)),
+          lambda t, a, mask: a.masked_select(t.from_numpy(mask))),
+    _case("bmm", draw_bmm, lambda a, b: tg.bmm(a, b), lambda t, a, b: t.bmm(a, b)),
+    _case("addmm", draw_addmm, lambda c, a, b, **kw: tg.addmm(c, a, b, **kw),
+          lambda t, c, a, b, **kw: t.addmm(c, a, b, **kw)),
+    _case("einsum", draw_einsum, lambda *xs, equation: tg.einsum(equation, *xs),
+          lambda t, *xs, equation: t.einsum(equation, *xs)),
+    # (torch does not differentiate cdist's backward; the finite-difference check does)
+    _case("cdist", draw_cdist, lambda a, b, p: tg.cdist(a, b, p), lambda t, a, b, p: t.cdist(a, b, p),
+          torch_second_order=False),
+    _case("inverse", draw_square, lambda a: a.inverse(), lambda t, a: a.inverse()),
+    _case("linalg_inv", draw_square, lambda a: tg.linalg.inv(a), lambda t, a: t.linalg.inv(a)),
+    _case("det", draw_square, lambda a: tg.linalg.det(a), lambda t, a: t.linalg.det(a)),
+    _case("solve", draw_solve, lambda a, b: tg.linalg.solve(a, b), lambda t, a, b: t.linalg.solve(a, b)),
+    _case("pinverse", draw_pinv, lambda a: a.pinverse(), lambda t, a: a.pinverse()),
+    _case("linalg_pinv", draw_pinv, lambda a: tg.linalg.pinv(a), lambda t, a: t.linalg.pinv(a)),
+    _case("lstsq", draw_lstsq, lambda a, b: tg.linalg.lstsq(a, b).solution,
+          lambda t, a, b: t.linalg.lstsq(a, b).solution),
+    _case("cholesky", draw_square, lambda a: tg.linalg.cholesky(_spd(tg, a)),
+          lambda t, a: t.linalg.cholesky(_spd(t, a)), second_order=False),
+    _case("cholesky_upper", draw_square, lambda a: tg.linalg.cholesky(_spd(tg, a), upper=True),
+          lambda t, a: t.linalg.cholesky(_spd(t, a), upper=True),
+          second_order=False),
+    _case("vector_norm", draw_norm, lambda a, p, dim, keepdim: tg.linalg.vector_norm(a, 2 if p == "fro" else p, dim,
+                                                                                    keepdim),
+          lambda t, a, p, dim, keepdim: t.linalg.vector_norm(a, 2 if p == "fro" else p, dim, keepdim)),
+    _case("matrix_norm", draw_matrix_norm, lambda a, **kw: tg.linalg.matrix_norm(a, **kw),
+          lambda t, a, **kw: t.linalg.matrix_norm(a, **kw), second_order=False),
+]
+OP_CASES += ISSUE_12_CASES
+CASES_BY_NAME.update({case.name: case for case in ISSUE_12_CASES})

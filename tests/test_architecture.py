@@ -147,7 +147,7 @@ def test_no_module_of_the_package_is_over_600_lines() -> None:
 
 # ----- the op table ---------------------------------------------------------------------------
 # The rows whose op_cases names differ from their public names: x[i] is checked as index_*, x.to(dtype) as cast.
-CASE_PREFIX = {"__getitem__": "index", "to": "cast", "__matmul__": "matmul", "__rpow__": "rpow"}
+CASE_PREFIX = {"__getitem__": "index", "to": "cast", "__matmul__": "matmul", "__rpow__": "rpow", "__truediv__": "div"}
 
 
 def _has_case(names: tuple[str, ...]) -> bool:
@@ -171,8 +171,8 @@ def test_every_row_is_installed_under_each_of_its_names() -> None:
     for entry in ENTRIES.values():
         for name in (entry.name, *entry.aliases):
             assert getattr(Value, name) is entry.method
-        if entry.row.inplace:
-            assert callable(getattr(Value, entry.row.inplace))
+        for variant in entry.row.inplace_names:
+            assert callable(getattr(Value, variant))
         for function in entry.functions:
             assert callable(getattr(tg, function)) and function in tg.__all__
 

@@ -94,7 +94,8 @@ def compare_second_order_with_torch(case: OpCase, sample: Sample, dtype: Any, rn
         ours_total = ours_total + (g * tg.tensor(direction)).sum()
         theirs_total = theirs_total + (tgrad * torch.from_numpy(direction)).sum()
     # A gradient that does not depend on the inputs (a linear op, or relu's mask) may or may not be recorded:
-    # then a missing second derivative counts as zeros.
+    # then a missing second derivative counts as zeros, exactly: where torch records none, ours must be 0 to the
+    # last bit (a rule that rounds to "almost 0", as out / a for a one-element prod did, is a different rule).
     if ours_total.requires_grad:
         ours_total.backward()
     if theirs_total.requires_grad:
@@ -108,7 +109,70 @@ def compare_second_order_with_torch(case: OpCase, sample: Sample, dtype: Any, rn
             np.testing.assert_array_equal(present, 0, err_msg=what)
 
 
-SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order]
+class _CubeFlatBackward(tg.autograd.Function):
+    """x^3 whose first derivative is right but computed from x's array: no second derivative (torch's is 6x)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return g * 3 * (x._data if isinstance(x, tg.Value) else x) ** 2
+
+
+class _DoubleWithCurvature(tg.autograd.Function):
+    """2x whose first derivative is right (2) but, under create_graph, has slope `bend` in x (torch's: none)."""
+
+    bend = 1.0
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return 2 * x
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        if not isinstance(x, tg.Value):
+            return g * 2
+        return g * (2 + _DoubleWithCurvature.bend * (x - tg.tensor(x._data)))  # value 2, derivative `bend`
+
+
+def _one_input_case(name: str, ours: Any, theirs: Any) -> tuple[OpCase, Sample]:
+    sample = Sample((np.array([0.7, -1.3, 2.1]),))
+    return OpCase(name, lambda data: sample, ours, theirs), sample
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_second_order_comparison_fails_when_ours_lacks_torchs_second_derivative(dtype: Any) -> None:
+    case, sample = _one_input_case("flat cube", _CubeFlatBackward.apply, lambda t, x: x**3)
+    with pytest.raises(AssertionError, match="flat cube .* second derivative for input 0"):
+        compare_second_order_with_torch(case, sample, dtype, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("bend", [1.0, 1e-3])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_second_order_comparison_fails_for_a_second_derivative_where_torch_has_none(
+    dtype: Any, bend: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """torch records no second derivative for 2x; ours recording a small non-zero one must fail (even 1e-3 in
+    float32, far below the first-order tolerance's reach of values ~1)."""
+    monkeypatch.setattr(_DoubleWithCurvature, "bend", bend)
+    case, sample = _one_input_case("curved double", _DoubleWithCurvature.apply, lambda t, x: 2 * x)
+    with pytest.raises(AssertionError, match="curved double .* second derivative for input 0"):
+        compare_second_order_with_torch(case, sample, dtype, np.random.default_rng(0))
+
+
+def test_second_order_comparison_passes_a_right_second_derivative() -> None:
+    case, sample = _one_input_case("cube", lambda x: x**3, lambda t, x: x**3)
+    for dtype in (np.float64, np.float32):
+        compare_second_order_with_torch(case, sample, dtype, np.random.default_rng(0))
+
+
+SECOND_ORDER_CASES = [case for case in OP_CASES if case.second_order and case.torch_second_order]
 
 
 @pytest.mark.slow  # every op's second derivative: ~2-4 s in all

@@ -9,18 +9,20 @@
 import math as _math
 import warnings as _warnings
 
-from tinygrad_lr import autograd, backends, cuda, devices, nn, optim, preprocessing, profiler, utils
+from tinygrad_lr import autograd, backends, cuda, devices, linalg, nn, optim, preprocessing, profiler, utils
 from tinygrad_lr.autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.compilation import compile
 from tinygrad_lr.creation import (
     arange,
     as_tensor,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    logspace,
     ones,
     ones_like,
     tensor,
@@ -106,12 +108,12 @@ __version__ = "0.1.0"
 __all__ = [
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor", "LongTensor",
     "ShortTensor", "backends", "compile", "cuda", "device", "devices", "dtype", "e", "get_default_device",
-    "get_printoptions", "inf", "inference_mode", "is_floating_point", "is_tensor", "nan", "numel", "pi",
-    "printoptions", "profiler", "set_default_device", "set_printoptions", "uint16", "uint32", "uint64",
-    "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
-    "concatenate", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16", "float32",
-    "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16",
-    "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",
+    "get_printoptions", "inf", "inference_mode", "is_floating_point", "is_tensor", "nan", "numel", "pi", "printoptions",
+    "profiler", "set_default_device", "set_printoptions", "uint16", "uint32", "uint64", "Function", "Generator", "Size",
+    "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat", "concatenate", "default_generator",
+    "double", "empty", "enable_grad", "empty_like", "eye", "float", "float16", "float32", "float64", "from_numpy",
+    "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16", "int32", "int64",
+    "is_grad_enabled", "linalg", "linspace", "load", "logspace", "long", "manual_seed", "nn", "no_grad", "ones",
     "ones_like", "optim", "preprocessing", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "save",
     "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros", "zeros_like",
     "bernoulli", "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state",

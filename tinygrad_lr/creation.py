@@ -112,6 +112,22 @@ def full_like(
     return _finish(np.full(other.shape, fill_value, dtype=dtype or other.dtype), requires_grad, device)
 
 
+def empty_like(other: Value, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    """Uninitialised in torch (leftover memory); zeros here, a value torch's may hold too."""
+    return _finish(np.zeros(other.shape, dtype=dtype or other.dtype), requires_grad, device)
+
+
+def logspace(
+    start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None, requires_grad: bool = False,
+    device: Any = None,
+) -> Value:
+    """base ** linspace(start, end, steps)."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    target = _float_dtype(dtype)
+    return _finish(np.logspace(start, end, steps, base=base).astype(target), requires_grad, device)
+
+
 def arange(
     start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Value:

@@ -402,6 +402,8 @@ class Size(tuple):
 class MinMax(tuple):
     """(values, indices), as returned by max(dim) and min(dim)."""
 
+    _fields = ("values", "indices")  # a named result, as torch.return_types
+
     def __new__(cls, values: Value, indices: Value) -> MinMax:
         return super().__new__(cls, (values, indices))
 

@@ -15,7 +15,7 @@ import numpy as np
 from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual, inplace
-from tinygrad_lr.ops.table import binary, entry, function_only, unary
+from tinygrad_lr.ops.table import binary, entry, function_only, unary, write_out
 from tinygrad_lr.promotion import as_value, pair, prepare_operands
 from tinygrad_lr.value import Value
 
@@ -299,7 +299,7 @@ class ArithmeticMethods:
     sub, subtract = __sub__, __sub__
     __mul__ = binary(Mul, function="mul")
     mul, multiply = __mul__, __mul__
-    __neg__ = unary(Neg, function="neg")
+    __neg__ = unary(Neg, function="neg", inplace=("neg_", "negative_"))
     neg, negative = __neg__, __neg__
 
     # 2 + x and 2 * x record add(x, 2) and mul(x, 2), as torch does (grad_fn.next_functions lists x first)
@@ -317,22 +317,21 @@ class ArithmeticMethods:
         a, b = prepare_operands(self, other)
         return Mul._record_binary(a, b)
 
-    @entry(Div, function="div")
+    @entry(Div, function="true_divide")  # div and divide, which also round: ops/rounding.py
     def __truediv__(self: Any, other: Any) -> Value:
         """a / b, in floats (integers divide as the default float dtype, as in torch)."""
         a, b = pair(self, other, floating=True)
         return Div._record_binary(a, b)
-    div = __truediv__
-    divide = __truediv__
+    true_divide = __truediv__
 
     def __rtruediv__(self: Any, other: Any) -> Value:
         # torch: other * (1 / self), two nodes (2 / x has grad_fn MulBackward0, its input ReciprocalBackward0)
         a, b = pair(self, other, floating=True)
         return Mul._record_binary(Reciprocal._record_unary(a), b)
 
-    reciprocal = unary(Reciprocal, inplace="reciprocal_")  # 1 / a (integers become the default float dtype)
+    reciprocal = unary(Reciprocal, inplace="reciprocal_", floating=True)  # 1 / a (integers: the default float)
 
-    @entry(PowScalar, Pow, function=False)  # tinygrad_lr.pow also takes a number base: below
+    @entry(PowScalar, Pow, function=False, inplace="pow_")  # tinygrad_lr.pow also takes a number base: below
     def __pow__(self: Any, other: Any) -> Value:
         """a ** b, for a number or a Value b."""
         if isinstance(other, numbers.Number) and not isinstance(other, bool):
@@ -353,15 +352,10 @@ class ArithmeticMethods:
             b = b._data  # the number in the promoted dtype
         return PowScalarBase.apply(a, b)
 
-    @entry(PowScalar)
+    @entry(PowScalar, inplace="square_")
     def square(self: Any) -> Value:
         """a ** 2 (a bool tensor squares as int64, as torch)."""
         return PowScalar.apply(self, 2) if self._data.dtype.kind != "b" else self**2
-
-    @entry(PowScalar)
-    def rsqrt(self: Any) -> Value:
-        """a ** -0.5 (integers become the default float dtype first, as in torch)."""
-        return self**-0.5
 
     def __pos__(self: Any) -> Value:
         return self
@@ -391,26 +385,35 @@ class ArithmeticMethods:
         """self *= other, in place."""
         return inplace.ufunc_in_place(self, np.multiply, other, Value.__mul__)
 
-    def div_(self: Any, other: Any) -> Value:
+    def div_(self: Any, other: Any, *, rounding_mode: str | None = None) -> Value:
+        """self /= other, in place (rounded as `div` with a rounding_mode)."""
+        if rounding_mode is not None:
+            return inplace.apply_in_place(self, lambda x: x.div(other, rounding_mode=rounding_mode))
+        return inplace.ufunc_in_place(self, np.divide, other, Value.__truediv__)
+    divide_ = div_
+
+    def true_divide_(self: Any, other: Any) -> Value:
         """self /= other, in place."""
         return inplace.ufunc_in_place(self, np.divide, other, Value.__truediv__)
+    subtract_ = sub_
+    multiply_ = mul_
 
 
 @function_only
-def add(input: Any, other: Any, alpha: float = 1) -> Value:  # noqa: A002 - torch's name
-    """input + alpha * other."""
-    return as_value(input) + (other if alpha == 1 else other * alpha)
+def add(input: Any, other: Any, alpha: float = 1, out: Any = None) -> Value:  # noqa: A002 - torch's name
+    """input + alpha * other (written into `out` when given)."""
+    return write_out(as_value(input) + (other if alpha == 1 else other * alpha), out, "add")
 
 
 @function_only
-def sub(input: Any, other: Any, alpha: float = 1) -> Value:  # noqa: A002
-    """input - alpha * other."""
-    return as_value(input) - (other if alpha == 1 else other * alpha)
+def sub(input: Any, other: Any, alpha: float = 1, out: Any = None) -> Value:  # noqa: A002
+    """input - alpha * other (written into `out` when given)."""
+    return write_out(as_value(input) - (other if alpha == 1 else other * alpha), out, "sub")
 
 
 @function_only
-def pow(input: Any, exponent: Any) -> Value:  # noqa: A001, A002 - torch's names
+def pow(input: Any, exponent: Any, out: Any = None) -> Value:  # noqa: A001, A002 - torch's names
     """input ** exponent, where either may be a number."""
     if isinstance(input, Value) or not isinstance(exponent, Value):
-        return as_value(input) ** exponent
-    return input ** exponent
+        return write_out(as_value(input) ** exponent, out, "pow")
+    return write_out(input ** exponent, out, "pow")

@@ -6,15 +6,17 @@ No Function: the result is a constant (a bool or integer Value outside the graph
 from __future__ import annotations
 
 import builtins
+import numbers
 from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import arguments
 from tinygrad_lr.arguments import torch_dtype_name
 from tinygrad_lr.autograd.function import raise_broadcast_error
 from tinygrad_lr.ops.table import entry, function_only
 from tinygrad_lr.promotion import array_of, as_value, pair
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Value, require_value
 
 
 def _compare(a: Value, other: Any, ufunc: Any) -> Value:
@@ -33,32 +35,32 @@ def _compare(a: Value, other: Any, ufunc: Any) -> Value:
 class CompareMethods:
     """The op table's rows for comparisons and other ops without a gradient (see ops/table.py)."""
 
-    @entry(function="lt")
+    @entry(function="lt", inplace="lt_")
     def __lt__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.less)
     lt = __lt__
 
-    @entry(function="le")
+    @entry(function="le", inplace="le_")
     def __le__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.less_equal)
     le = __le__
 
-    @entry(function="gt")
+    @entry(function="gt", inplace="gt_")
     def __gt__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.greater)
     gt = __gt__
 
-    @entry(function="ge")
+    @entry(function="ge", inplace="ge_")
     def __ge__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.greater_equal)
     ge = __ge__
 
-    @entry(function="eq")
+    @entry(function="eq", inplace="eq_")
     def __eq__(self: Any, other: Any) -> Value:  # type: ignore[override]
         return _compare(self, other, np.equal)
     eq = __eq__
 
-    @entry(function="ne")
+    @entry(function="ne", inplace="ne_")
     def __ne__(self: Any, other: Any) -> Value:  # type: ignore[override]
         return _compare(self, other, np.not_equal)
     ne = __ne__
@@ -72,22 +74,114 @@ class CompareMethods:
     def __or__(self: Any, other: Any) -> Value:
         return _compare(self, other, np.bitwise_or)
 
+    @entry(function="floor_divide", inplace="floor_divide_")
     def __floordiv__(self: Any, other: Any) -> Value:
+        """a // b rounded toward -inf (torch's floor_divide); no gradient."""
         return _divide(self, other, np.floor_divide, False)
+    floor_divide = __floordiv__
 
     def __rfloordiv__(self: Any, other: Any) -> Value:
         return _divide(self, other, np.floor_divide, True)
 
-    def __mod__(self: Any, other: Any) -> Value:
-        return _divide(self, other, np.remainder, False)
+    @entry(function="bitwise_xor", inplace="bitwise_xor_")
+    def __xor__(self: Any, other: Any) -> Value:
+        """Exclusive or of bool or integer Values."""
+        return _bitwise(self, other, np.bitwise_xor, "xor")
+    bitwise_xor = __xor__
 
-    def __rmod__(self: Any, other: Any) -> Value:
-        return _divide(self, other, np.remainder, True)
+    @entry(function=False)  # tinygrad_lr.equal: below (torch counts its arguments from input)
+    def equal(self: Any, other: Any) -> builtins.bool:
+        """Same shape and same elements (a Python bool, as torch.equal)."""
+        return _equal(self, other, 1)
+
+    @entry(function=False)  # tinygrad_lr.allclose: below
+    def allclose(self: Any, other: Any, rtol: builtins.float = 1e-5, atol: builtins.float = 1e-8,
+                 equal_nan: builtins.bool = False) -> builtins.bool:
+        """Whether |self - other| <= atol + rtol |other| holds everywhere."""
+        return allclose(self, other, rtol, atol, equal_nan)
+
+    @entry()
+    def isnan(self: Any) -> Value:
+        return Value._make_const(np.isnan(self._data))
+
+    @entry()
+    def isinf(self: Any) -> Value:
+        return Value._make_const(np.isinf(self._data))
+
+    @entry()
+    def isfinite(self: Any) -> Value:
+        return Value._make_const(np.isfinite(self._data))
+
+    @entry(inplace="logical_not_")
+    def logical_not(self: Any) -> Value:
+        return Value._make_const(np.logical_not(self._data))
+
+    @entry(inplace="logical_and_")
+    def logical_and(self: Any, other: Any) -> Value:
+        return _logical(self, other, np.logical_and)
+
+    @entry(inplace="logical_or_")
+    def logical_or(self: Any, other: Any) -> Value:
+        return _logical(self, other, np.logical_or)
+
+    @entry(inplace="logical_xor_")
+    def logical_xor(self: Any, other: Any) -> Value:
+        return _logical(self, other, np.logical_xor)
+
+    @entry()
+    def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        """Whether any element (along `dim`) is non-zero: a bool Value."""
+        return Value._make_const(np.any(self._data, axis=arguments.dims(dim, self._data.ndim), keepdims=keepdim))
+
+    @entry()
+    def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
+        """Whether every element (along `dim`) is non-zero: a bool Value."""
+        return Value._make_const(np.all(self._data, axis=arguments.dims(dim, self._data.ndim), keepdims=keepdim))
+
+    @entry()
+    def count_nonzero(self: Any, dim: Any = None) -> Value:
+        """The number of non-zero elements (along `dim`), as int64."""
+        counts = np.count_nonzero(self._data, axis=arguments.dims(dim, self._data.ndim))
+        return Value._make_const(np.asarray(counts, dtype=np.int64))
+
+    @entry()
+    def nonzero(self: Any, *, as_tuple: builtins.bool = False) -> Any:
+        """The indices of the non-zero elements: an (n, ndim) int64 Value, or one index Value per dim."""
+        data = self._data
+        if as_tuple:
+            if data.ndim == 0:
+                return (Value._make_const(np.nonzero(data.reshape(1))[0].astype(np.int64)),)
+            return tuple(Value._make_const(i.astype(np.int64)) for i in np.nonzero(data))
+        return Value._make_const(np.argwhere(data).astype(np.int64))
+
+    def __contains__(self: Any, element: Any) -> builtins.bool:
+        """`element in x`: whether some element of x equals it (a number or a Value)."""
+        if not isinstance(element, (Value, numbers.Number)):
+            raise RuntimeError(
+                f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+            )
+        return builtins.bool((self == element)._data.any())
+
+
+def _logical(a: Value, other: Any, ufunc: Any) -> Value:
+    """ufunc on truth values (any dtype: non-zero is true), a bool constant; shapes that do not broadcast get
+    torch's error."""
+    b = array_of(other)
+    arguments.check_broadcast(a._data.shape, np.shape(b))
+    return Value._make_const(ufunc(a._data, b))
+
+
+def _bitwise(a: Value, other: Any, ufunc: Any, name: str) -> Value:
+    x, y = pair(a, other)
+    common = np.result_type(array_of(x), array_of(y))
+    if common.kind not in "biu":
+        raise arguments.float_kernel_error(f"bitwise_{name}_cpu", common)
+    return Value._make_const(ufunc(array_of(x), array_of(y)))
 
 
 def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:
-    """a // other or a % other (other // a with `reflected`) after operand promotion. An integer divisor of 0
-    raises torch's error: NumPy would return 0 (with a warning), a wrong number."""
+    """a // other (other // a with `reflected`) after operand promotion. An integer divisor of 0 raises torch's
+    error: NumPy would return 0 (with a warning), a wrong number."""
     x, y = (array_of(v) for v in pair(a, other))  # (a Python number stays one: NumPy keeps a's dtype then)
     if reflected:
         x, y = y, x
@@ -95,23 +189,18 @@ def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:
         raise RuntimeError("ZeroDivisionError")
     return Value._make_const(ufunc(x, y))
 
-    @entry(function=False)
-    def equal(self: Any, other: Value) -> builtins.bool:
-        """Same shape and same elements."""
-        return self.shape == other.shape and builtins.bool(np.array_equal(self._data, array_of(other)))
 
-    @entry(function=False)  # tinygrad_lr.allclose: below
-    def allclose(self: Any, other: Any, rtol: builtins.float = 1e-5, atol: builtins.float = 1e-8) -> builtins.bool:
-        """Whether |self - other| <= atol + rtol |other| holds everywhere."""
-        return builtins.bool(np.allclose(self._data, array_of(other), rtol=rtol, atol=atol))
+def _equal(input: Any, other: Any, position: int) -> bool:  # noqa: A002 - torch's name
+    """Whether input and other have the same shape and the same elements (`position`: other's, in torch's
+    error for a non-tensor)."""
+    a, b = as_value(input), require_value(other, "equal", "other", position)
+    return a.shape == b.shape and bool(np.array_equal(a._data, b._data))
 
-    @entry(function=False)
-    def isnan(self: Any) -> Value:
-        return Value._make_const(np.isnan(self._data))
 
-    @entry(function=False)
-    def sign(self: Any) -> Value:
-        return Value._make_const(np.sign(self._data))
+@function_only
+def equal(input: Any, other: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether input and other have the same shape and the same elements."""
+    return _equal(input, other, 2)
 
 
 @function_only

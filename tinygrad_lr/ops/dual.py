@@ -110,3 +110,8 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
     if axes is None:
         return (1,) * len(shape)
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def call(name: str, x: Any) -> Any:
+    """`x.<name>()` for a Value (recorded under create_graph), `np.<name>(x)` for an array: cosh, sinh, sqrt, ..."""
+    return getattr(x, name)() if is_value(x) else getattr(np, name)(x)

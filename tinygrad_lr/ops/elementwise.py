@@ -299,7 +299,7 @@ class ElementwiseMethods:
     maximum = binary(Maximum)
     minimum = binary(Minimum)
 
-    @entry(Clamp, function=("clamp", "clip"), inplace="clamp_")
+    @entry(Clamp, function=("clamp", "clip"), inplace=("clamp_", "clip_"))
     def clamp(self: Any, min: Any = None, max: Any = None) -> Value:  # noqa: A002 - torch's names
         """Limit to [min, max]; the gradient passes where min <= x <= max (torch's convention)."""
         if min is None and max is None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from tinygrad_lr.arguments import broadcast_mismatch_message, c_type_name, torch_dtype_name
 from tinygrad_lr.autograd.function import Function
-from tinygrad_lr.ops.table import entry, function_only
+from tinygrad_lr.ops.table import entry, function_only, write_out
 from tinygrad_lr.promotion import as_value, pair
 from tinygrad_lr.value import Value, require_value
 
@@ -40,6 +40,12 @@ def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
     )
 
 
+def _matmul_node_name(ctx: Any) -> str:
+    """The op torch's matmul dispatches to for these operand dims (its batched products end in a reshape)."""
+    kinds = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
+    return kinds.get(ctx.ndims, "UnsafeViewBackward0")
+
+
 def _dtype_mismatch_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
     """torch's message for a matrix product of two dtypes: it never promotes, and which kernel refuses (and so
     the words) depends on the operands' dims."""
@@ -65,11 +71,8 @@ class MatMul(Function):
     again; batch axes that broadcast are summed back by the engine.
     """
 
-    @staticmethod
-    def torch_name(ctx: Any) -> str:
-        # the op torch's matmul dispatches to for these operand dims (its batched products end in a reshape)
-        kinds = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
-        return kinds.get(ctx.ndims, "UnsafeViewBackward0")
+    # a ClassVar, not a method: Bmm replaces it with a fixed string
+    torch_name: ClassVar[Any] = staticmethod(_matmul_node_name)
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
@@ -111,6 +114,39 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
+class Bmm(MatMul):
+    """a @ b for two batches of matrices (b, n, k) and (b, k, m): MatMul's rule under torch's name."""
+
+    torch_name = "BmmBackward0"
+
+
+class Addmm(Function):
+    """beta c + alpha (a @ b) for matrices a, b and c broadcast;  dc = beta g, da = alpha g b^T, db = alpha a^T g."""
+
+    torch_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, c: Any, a: Any, b: Any, beta: float, alpha: float) -> Any:
+        ctx.save_for_backward(a, b)
+        ctx.beta, ctx.alpha = beta, alpha
+        product = a @ b
+        out = (product if alpha == 1 else alpha * product) + (c if beta == 1 else beta * c)
+        return out.astype(product.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_c, need_a, need_b = ctx.needs_input_grad[:3]
+        scaled = g if ctx.alpha == 1 else g * ctx.alpha
+        return (
+            (g if ctx.beta == 1 else g * ctx.beta) if need_c else None,
+            scaled @ b.mT if need_a else None,
+            a.mT @ scaled if need_b else None,
+            None,
+            None,
+        )
+
+
 class LinalgMethods:
     """The op table's rows for matrix products (see ops/table.py)."""
 
@@ -133,6 +169,41 @@ class LinalgMethods:
         a, b = pair(self, other)
         return MatMul.apply(b, a)
 
+    @entry(Bmm)
+    def bmm(self: Any, mat2: Any) -> Value:
+        """Batched matrix product of (b, n, k) and (b, k, m) Values."""
+        other = require_value(mat2, "bmm", "mat2", 1)
+        if self._data.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor")
+        if other._data.ndim != 3:
+            raise RuntimeError("batch2 must be a 3D tensor")
+        if self._data.dtype != other._data.dtype:
+            raise _dtype_mismatch_error(self._data, other._data)
+        (b, _, k), (b2, k2, _) = self._data.shape, other._data.shape
+        if b != b2 or k != k2:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "
+                               f"[{b2}, {k2}].")
+        return Bmm.apply(self, other)
+
+    @entry(Addmm, inplace="addmm_")
+    def addmm(self: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Value:
+        """beta self + alpha (mat1 @ mat2), self broadcast to the product's shape (torch.addmm)."""
+        a, b = require_value(mat1, "addmm", "mat1", 1), require_value(mat2, "addmm", "mat2", 2)
+        if a._data.ndim != 2:
+            raise RuntimeError("mat1 must be a matrix, got " + f"{a._data.ndim}-D tensor")
+        if b._data.ndim != 2:
+            raise RuntimeError("mat2 must be a matrix, got " + f"{b._data.ndim}-D tensor")
+        if a._data.shape[1] != b._data.shape[0]:
+            raise _matmul_error(a._data, b._data)
+        dtypes = {v._data.dtype for v in (self, a, b)}
+        if len(dtypes) > 1:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got {torch_dtype_name(a.dtype)} and "
+                               f"{torch_dtype_name(b.dtype)}")
+        shape = (a._data.shape[0], b._data.shape[1])
+        if broadcast_mismatch_message(shape, self._data.shape) is not None or self._data.ndim > 2:
+            self.expand(*shape)  # raises torch's words: self does not broadcast to the product's shape
+        return Addmm.apply(self, a, b, beta, alpha)
+
     @entry(MatMul, function=False)  # tinygrad_lr.mm checks its arguments: below
     def mm(self: Any, other: Value) -> Value:
         return mm(self, _matrix(other, "mm", "mat2", 1))
@@ -144,20 +215,21 @@ def _matrix(x: Any, function: str, name: str, position: int) -> Any:
 
 
 @function_only
-def matmul(input: Any, other: Any) -> Value:  # noqa: A002 - torch's name
+def matmul(input: Any, other: Any, *, out: Any = None) -> Value:  # noqa: A002 - torch's name
     """The matrix product of two Values (1-D, 2-D or batched, as torch.matmul)."""
-    return as_value(_matrix(input, "matmul", "input", 1)) @ _matrix(other, "matmul", "other", 2)
+    return write_out(as_value(_matrix(input, "matmul", "input", 1)) @ _matrix(other, "matmul", "other", 2), out,
+                     "matmul")
 
 
 @function_only
-def mm(input: Any, mat2: Any) -> Value:  # noqa: A002 - torch's name
+def mm(input: Any, mat2: Any, *, out: Any = None) -> Value:  # noqa: A002 - torch's name
     """The matrix product of two 2-D Values (torch.mm; `matmul` also takes 1-D and batched)."""
     a, b = as_value(_matrix(input, "mm", "input", 1)), as_value(_matrix(mat2, "mm", "mat2", 2))
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    return a @ b  # MatMul names both sizes if they do not fit, in torch's words
+    return write_out(a @ b, out, "mm")  # MatMul names both sizes if they do not fit, in torch's words
 
 
 @function_only

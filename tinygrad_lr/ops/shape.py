@@ -5,14 +5,14 @@ from __future__ import annotations
 import builtins
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual, inplace
-from tinygrad_lr.ops.table import entry, function_only
+from tinygrad_lr.ops.table import entry, function_only, write_out
 from tinygrad_lr.promotion import array_of, promote_all
 from tinygrad_lr.value import Value
 
@@ -49,6 +49,12 @@ class Permute(Function):
         return dual.permute(g, ctx.inverse), None
 
 
+class MatrixTranspose(Permute):
+    """t(): a matrix transposed, Permute's rule under torch's name."""
+
+    torch_name = "TBackward0"
+
+
 class Expand(Function):
     """a broadcast to a larger shape (a view, no copy);  da = g summed back (done by the engine)."""
 
@@ -76,25 +82,49 @@ class Expand(Function):
         return g, None
 
 
+class Repeat(Function):
+    """a tiled `reps` times along each axis (a reshaped to len(reps) dims first);  da = the sum of g's tiles."""
+
+    torch_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, reps: tuple[int, ...]) -> Any:
+        ctx.shape = a.shape
+        padded = a.reshape((1,) * (len(reps) - a.ndim) + a.shape)
+        ctx.padded = padded.shape
+        return np.tile(padded, reps)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        interleaved = []
+        for size, count in zip(ctx.padded, (g.shape[i] // max(s, 1) for i, s in enumerate(ctx.padded))):
+            interleaved += [count, size]
+        tiles = g.reshape(interleaved)
+        summed = dual.sum(tiles, tuple(range(0, len(interleaved), 2)), False) if interleaved else tiles
+        return summed.reshape(ctx.shape), None
+
+
 def _is_basic(index: Any) -> bool:
     """True for indices made only of ints, slices, None and Ellipsis: no element is picked twice."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
+def _index_node_name(ctx: Any) -> str:
+    """torch's node name for a[index]: an integer picks (select), slices alone cut (slice), anything else gathers."""
+    parts = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
+    integers = [isinstance(p, int | np.integer) and not isinstance(p, bool | np.bool_) for p in parts]
+    if all(i or p is None or p is Ellipsis or isinstance(p, slice) for i, p in zip(integers, parts)):
+        return "SelectBackward0" if any(integers) else "SliceBackward0"
+    return "IndexBackward0"
+
+
 class Index(Function):
     """a[index] (slices, integer arrays, boolean masks);  da = g scattered back, repeats accumulating."""
 
     torch_inputs = slice(1)
-
-    @staticmethod
-    def torch_name(ctx: Any) -> str:
-        # torch: an integer picks (select), slices alone cut (slice), anything else gathers (index)
-        parts = ctx.index if isinstance(ctx.index, tuple) else (ctx.index,)
-        integers = [isinstance(p, int | np.integer) and not isinstance(p, bool | np.bool_) for p in parts]
-        if all(i or p is None or p is Ellipsis or isinstance(p, slice) for i, p in zip(integers, parts)):
-            return "SelectBackward0" if any(integers) else "SliceBackward0"
-        return "IndexBackward0"
+    # a ClassVar, not a method: subclasses (MaskedSelect, Unbind) replace it with a fixed string
+    torch_name: ClassVar[Any] = staticmethod(_index_node_name)
 
     @staticmethod
     def forward(ctx: Any, a: Any, index: Any) -> Any:
@@ -109,6 +139,18 @@ class Index(Function):
         if dual.is_value(g):
             return IndexAdd.apply(g, ctx.index, ctx.shape), None
         return _scatter_add(g, ctx.index, ctx.shape), None
+
+
+class MaskedSelect(Index):
+    """The elements of the flattened a where the mask is true: indexing, under torch's name."""
+
+    torch_name = "MaskedSelectBackward0"
+
+
+class Unbind(Index):
+    """One slice of unbind: indexing, under torch's name."""
+
+    torch_name = "UnbindBackward0"
 
 
 class IndexPut(Function):
@@ -334,11 +376,13 @@ class ShapeMethods:
     swapaxes = transpose
 
 
-    @entry(Permute)
+    @entry(MatrixTranspose)
     def t(self: Any) -> Value:
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
-        return self.permute(*reversed(range(self._data.ndim)))
+        if self._data.ndim < 2:
+            return self
+        return MatrixTranspose.apply(self, (1, 0))
 
     @property
     @entry(Permute, function=False)
@@ -372,7 +416,8 @@ class ShapeMethods:
         lead = len(target) - len(shape)
         if lead < 0:
             raise RuntimeError(
-                f"expand: the number of sizes provided ({len(target)}) must be greater or equal to the number of "
+                f"expand({arguments.tensor_type_name(self._data.dtype)}{{{list(shape)}}}, size={list(target)}): the "
+                f"number of sizes provided ({len(target)}) must be greater or equal to the number of "
                 f"dimensions in the tensor ({len(shape)})"
             )
         resolved = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(target))
@@ -383,14 +428,14 @@ class ShapeMethods:
     def expand_as(self: Any, other: Value) -> Value:
         return self.expand(other.shape)
 
-    @entry(Cat, function=False)
+    @entry(Repeat, function=False)
     def repeat(self: Any, *sizes: Any) -> Value:
+        """The Value tiled `sizes` times along each dim (more sizes than dims add leading dims)."""
         reps = arguments.shape_arg(sizes)
-        out = self.reshape((1,) * (len(reps) - self._data.ndim) + self._data.shape)
-        for axis, count in enumerate(reps):
-            if count != 1:
-                out = cat([out] * count, dim=axis)
-        return out
+        if len(reps) < self._data.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                               "tensor")
+        return Repeat.apply(self, reps)
 
     @entry(Index, function=False)
     def __getitem__(self: Any, index: Any) -> Value:
@@ -433,14 +478,14 @@ def _mask_of_bytes(index: Any) -> Any:
 
 
 @function_only
-def cat(tensors: Sequence[Value], dim: int = 0) -> Value:
+def cat(tensors: Sequence[Value], dim: int = 0, *, out: Any = None) -> Value:
     """Join along an existing dimension; each input's gradient is its slice of the output's."""
     values = promote_all(tensors, "cat")
-    return Cat.apply(arguments.single_dim(dim, values[0]._data.ndim), *values)
+    return write_out(Cat.apply(arguments.single_dim(dim, values[0]._data.ndim), *values), out, "cat")
 
 
 @function_only
-def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
+def stack(tensors: Sequence[Value], dim: int = 0, *, out: Any = None) -> Value:
     """Join along a new dimension `dim`."""
     values = promote_all(tensors, "stack")
     shapes = {v._data.shape for v in values}
@@ -452,4 +497,4 @@ def stack(tensors: Sequence[Value], dim: int = 0) -> Value:
             f"{list(values[entry].shape)} at entry {entry}"
         )
     axis = arguments.single_dim(dim, values[0]._data.ndim + 1)
-    return cat([v.unsqueeze(axis) for v in values], dim=axis)
+    return write_out(cat([v.unsqueeze(axis) for v in values], dim=axis), out, "stack")

@@ -57,11 +57,12 @@ def variants_stub() -> str:
     """variants.pyi: the in-place variants of the rows, with the method's arguments."""
     lines = [HEADER, "import builtins", "from typing import Any", "", "from tinygrad_lr.value import Value", ""]
     lines.append("class InplaceVariants:")
-    for entry in sorted((e for e in ENTRIES.values() if e.row.inplace), key=lambda e: str(e.row.inplace)):
+    variants = sorted((name, entry) for entry in ENTRIES.values() for name in entry.row.inplace_names)
+    for name, entry in variants:
         parameters = list(inspect.signature(entry.method).parameters.values())[1:]
         arguments = ", ".join(["self", *(_parameter(p) for p in parameters)])
-        lines.append(f"    # {entry.row.inplace}: the row Value.{entry.name}, in place")
-        lines.append(f"    def {entry.row.inplace}({arguments}) -> Value: ...")
+        lines.append(f"    # {name}: the row Value.{entry.name}, in place")
+        lines.append(f"    def {name}({arguments}) -> Value: ...")
     return "\n".join(lines) + "\n"
 
 

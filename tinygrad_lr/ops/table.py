@@ -12,7 +12,8 @@ Each module of `tinygrad_lr/ops/` ends with a class of Value methods, one row pe
 A row says:
 - the Value method: the attribute's name (a second name in the class body is an alias: `multiply = mul`);
 - the function in `tinygrad_lr` (`function=`: True for the same name, a string for another, False for none);
-- the in-place variant (`inplace="exp_"`), made by `ops/inplace.py` (one implementation for all);
+- the in-place variant (`inplace="exp_"`), made by `ops/inplace.py` (one implementation for all); a tuple
+  names torch's in-place aliases too (`inplace=("asin_", "arcsin_")`);
 - the `nn.functional` name where torch has one (`functional="relu(inplace)"` when it takes `inplace=`);
 - the torch `grad_fn` name: the Function's own `torch_name`;
 - how the arguments are prepared: `unary` (none), `binary` (operand promotion, see promotion.py), or the
@@ -25,11 +26,16 @@ A row says:
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
+
+from tinygrad_lr.arguments import inplace_cast_error
 from tinygrad_lr.autograd.function import Function, binary_recorder, unary_recorder
+from tinygrad_lr.autograd.grad_mode import STATE
 from tinygrad_lr.ops import inplace
 from tinygrad_lr.promotion import as_value, prepare_operands
 from tinygrad_lr.value import Value, require_value
@@ -50,8 +56,13 @@ class Row:
 
     ops: tuple[type[Function], ...]  # the Functions it records (empty: no gradient, e.g. comparisons)
     function: bool | str | tuple[str, ...] = True
-    inplace: str | None = None
+    inplace: str | tuple[str, ...] | None = None
     functional: str | None = None  # its nn.functional name; "relu(inplace)": F.relu takes inplace= too
+
+    @property
+    def inplace_names(self) -> tuple[str, ...]:
+        """Its in-place variants' names (`inplace="exp_"` -> ("exp_",), a tuple as it is, None -> ())."""
+        return (self.inplace,) if isinstance(self.inplace, str) else tuple(self.inplace or ())
 
 
 @dataclass
@@ -68,7 +79,8 @@ class Entry:
     def public_names(self) -> tuple[str, ...]:
         """Every name it is reachable by: Value methods, the tinygrad_lr function, the in-place and F names."""
         names = [self.name, *self.aliases, *self.functions]
-        names += [n.removesuffix("(inplace)") for n in (self.row.inplace, self.row.functional) if n]
+        names += [*self.row.inplace_names]
+        names += [self.row.functional.removesuffix("(inplace)")] if self.row.functional else []
         return tuple(dict.fromkeys(names))
 
     @property
@@ -84,7 +96,7 @@ def unary(
     op: type[Function],
     *,
     function: bool | str | tuple[str, ...] = True,
-    inplace: str | None = None,
+    inplace: str | tuple[str, ...] | None = None,
     functional: str | None = None,
     floating: bool = False,
 ) -> Callable[[Any], Value]:
@@ -100,7 +112,7 @@ def binary(
     op: type[Function],
     *,
     function: bool | str | tuple[str, ...] = True,
-    inplace: str | None = None,
+    inplace: str | tuple[str, ...] | None = None,
     prepare: Callable[[Any, Any], tuple[Any, Any]] = prepare_operands,
 ) -> Callable[[Any, Any], Value]:
     """A row for a binary operator: the recorder, calling `prepare` (promotion) first unless the operands match."""
@@ -113,7 +125,7 @@ def binary(
 def entry(
     *ops: type[Function],
     function: bool | str | tuple[str, ...] = True,
-    inplace: str | None = None,
+    inplace: str | tuple[str, ...] | None = None,
     functional: str | None = None,
 ) -> Callable[[_F], _F]:
     """A row for a method that prepares its own arguments (decorates the method; `ops` are what it records)."""
@@ -162,8 +174,8 @@ def install(methods: type) -> None:
             if not isinstance(attr, property) and target.__name__ == "record":
                 target.__name__, target.__qualname__ = name, f"Value.{name}"
             row_entry = ENTRIES[name] = installed[id(attr)] = Entry(name, row, attr)
-            if row.inplace:
-                setattr(Value, row.inplace, inplace.variant(attr, row.inplace))
+            for variant_name in row.inplace_names:
+                setattr(Value, variant_name, inplace.variant(attr, variant_name))
             for public in row_entry.functions:
                 FUNCTIONS.setdefault(public, _function_of(attr, public))
             if row.functional:
@@ -171,10 +183,44 @@ def install(methods: type) -> None:
                 FUNCTIONAL[functional] = _functional_of(attr, functional, takes_inplace)
 
 
-def _function_of(method: Any, name: str) -> Callable[..., Any]:
-    """tinygrad_lr.<name>(input, ...): the method called on input (made a Value first)."""
+def write_out(result: Any, out: Any, name: str) -> Any:
+    """torch's `out=`: the result written into `out` (resized if its shape differs, with torch's warning) and
+    `out` returned; refused when a gradient would be needed, as torch refuses."""
+    if out is None:
+        return result
+    if not isinstance(out, Value):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if isinstance(result, Value) and (result._requires_grad or out._requires_grad) and STATE.enabled:
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic differentiation, but one of the "
+            "arguments requires grad."
+        )
+    data = result._data if isinstance(result, Value) else np.asarray(result)
+    if not np.can_cast(data.dtype, out._data.dtype, casting="same_kind"):
+        raise inplace_cast_error(data.dtype, out._data.dtype)
+    inplace.note_modified(out)
+    if out._data.shape == data.shape:
+        np.copyto(out._data, data, casting="same_kind")
+    else:
+        if out._data.size:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape {list(out._data.shape)}, which "
+                f"does not match the required output shape {list(data.shape)}. This behavior is deprecated, and in "
+                "a future PyTorch release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
+        out._data = data.astype(out._data.dtype)
+    return out
 
-    def function(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
+
+def _function_of(method: Any, name: str) -> Callable[..., Any]:
+    """tinygrad_lr.<name>(input, ..., out=None): the method called on input (made a Value first)."""
+
+    def function(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
+        if out is not None:
+            return write_out(method(as_value(input), *args, **kwargs), out, name)
         return method(as_value(input), *args, **kwargs)
 
     _named(function, method, name, "tinygrad_lr")

@@ -28,7 +28,7 @@ def new_state(state: dict[str, Any], data: np.ndarray, *zeros: str, **scalars: f
         state[key] = Value._make_const(np.zeros_like(data))
 
 
-def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+def lerp_into(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     """start <- start + weight * (end - start), in place, in the two forms torch's `lerp_` uses: for weight
     below 0.5 from `start`, otherwise from `end` (`end - (end - start) * (1 - weight)`), each a fused multiply-add
     as in torch's kernel, so the rounding is torch's."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options, lerp_, new_state
+from tinygrad_lr.optim._shared import check_options, lerp_into, new_state
 from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad
 from tinygrad_lr.value import Value
 
@@ -60,7 +60,7 @@ class Adamax(Optimizer):
         grad = regularized_grad(grad, data, group)
         exp_avg = state["exp_avg"]._data
         exp_inf = state["exp_inf"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
+        lerp_into(exp_avg, grad, 1 - beta1)
         exp_inf *= beta2
         np.maximum(exp_inf, np.abs(grad) + group["eps"], out=exp_inf)
         clr = group["lr"] / (1 - beta1**t)

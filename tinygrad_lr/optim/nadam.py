@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options, lerp_, new_state
+from tinygrad_lr.optim._shared import check_options, lerp_into, new_state
 from tinygrad_lr.optim.optimizer import Optimizer, advance
 from tinygrad_lr.value import Value
 
@@ -83,7 +83,7 @@ class NAdam(Optimizer):
         mu_product = float(mu_product_array)
         exp_avg = state["exp_avg"]._data
         exp_avg_sq = state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
+        lerp_into(exp_avg, grad, 1 - beta1)
         exp_avg_sq *= beta2
         exp_avg_sq += (1 - beta2) * (grad * grad)
         denom = np.sqrt(exp_avg_sq / bias_correction2)

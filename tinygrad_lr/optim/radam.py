@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import check_options, lerp_, new_state
+from tinygrad_lr.optim._shared import check_options, lerp_into, new_state
 from tinygrad_lr.optim.optimizer import Optimizer, advance
 from tinygrad_lr.value import Value
 
@@ -73,7 +73,7 @@ class RAdam(Optimizer):
                 grad = grad + weight_decay * data
         exp_avg = state["exp_avg"]._data
         exp_avg_sq = state["exp_avg_sq"]._data
-        lerp_(exp_avg, grad, 1 - beta1)
+        lerp_into(exp_avg, grad, 1 - beta1)
         exp_avg_sq *= beta2
         exp_avg_sq += (1 - beta2) * (grad * grad)
         bias_correction1 = 1 - beta1**t

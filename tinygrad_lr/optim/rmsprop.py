@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim._shared import lerp_
+from tinygrad_lr.optim._shared import lerp_into
 from tinygrad_lr.optim.optimizer import (
     Optimizer,
     advance,
@@ -92,7 +92,7 @@ class RMSprop(Optimizer):
         fused_multiply_add(square_avg, (1 - alpha) * grad, grad, out=square_avg)
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
-            lerp_(grad_avg, grad, 1 - alpha)
+            lerp_into(grad_avg, grad, 1 - alpha)
             avg = fused_multiply_add(square_avg, -grad_avg, grad_avg)  # torch's addcmul(value=-1)
             np.sqrt(avg, out=avg)
         else:

@@ -1,0 +1,26 @@
+"""`tinygrad_lr.linalg`, as `torch.linalg`: norms, inverses, determinants, solving, least squares, the
+pseudo-inverse and the decompositions. Their Functions (forward and derivative) are in ops/decompositions.py."""
+
+from tinygrad_lr.ops.decompositions import (
+    LinAlgError,
+    cholesky,
+    det,
+    eigh,
+    eigvalsh,
+    inv,
+    lstsq,
+    matrix_norm,
+    norm,
+    pinv,
+    qr,
+    solve,
+    svd,
+    svdvals,
+    vector_norm,
+)
+from tinygrad_lr.ops.functions import matmul
+
+__all__ = [
+    "LinAlgError", "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "norm", "pinv",
+    "qr", "solve", "svd", "svdvals", "vector_norm",
+]
