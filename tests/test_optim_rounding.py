@@ -12,7 +12,7 @@ import pytest
 from conftest import require_torch
 
 import tinygrad_lr as tg
-from tinygrad_lr.optim._shared import lerp_
+from tinygrad_lr.optim._shared import lerp_into
 
 
 def _gradients(steps: int, shape: tuple[int, ...]) -> list[np.ndarray]:
@@ -71,5 +71,5 @@ def test_the_shared_lerp_rounds_as_torch_s_lerp(weight: float) -> None:
     start = rng.standard_normal(10000).astype(np.float32)
     end = (rng.standard_normal(10000) * 10).astype(np.float32)
     expected = torch.from_numpy(start.copy()).lerp_(torch.from_numpy(end), weight).numpy()
-    lerp_(start, end, weight)
+    lerp_into(start, end, weight)
     np.testing.assert_array_equal(start, expected)
