@@ -9,6 +9,7 @@
 import warnings as _warnings
 
 from tinygrad_lr import autograd, nn, optim, preprocessing, utils
+from tinygrad_lr.compiler import compile
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.creation import (
     arange,
@@ -67,7 +68,7 @@ concat = concatenate = cat  # noqa: F405
 __version__ = "0.1.0"
 
 __all__ = [
-    "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
+    "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "compile", "concat",
     "concatenate", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16",
     "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",

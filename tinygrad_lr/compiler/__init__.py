@@ -1,0 +1,303 @@
+"""`tinygrad_lr.compile`: run a training step once eagerly while recording its NumPy calls, then replay them.
+
+The first call with a new signature runs the function eagerly with the tracer on (`compiler/tracer.py`): every
+array operation it performs (the forward ops, the backward rules, un-broadcasting, accumulation into `.grad`,
+the optimizer's update) is recorded as one line of a flat Python program over buffer slots. Later calls whose
+guards hold (`compiler/state.py`: the same objects, shapes, dtypes, flags and Python values) run that program:
+the same NumPy calls on the same operands, in the same order, hence the same numbers to the bit, without Values,
+nodes or a graph walk. What a replay could not repeat is detected while tracing; that call stays eager (and
+`fullgraph=True` raises instead).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import os
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd import grad_mode
+from tinygrad_lr.compiler import state as state_walk
+from tinygrad_lr.compiler.tracer import NotReplayable, Recorder, Sym, TracedArray, plain, recording
+from tinygrad_lr.value import Value
+
+MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
+_MISS = object()
+
+
+def _leaf(array: np.ndarray) -> Value:
+    return Value._make_const(array)
+
+
+class Trace:
+    """One signature's program (`replay`), or, when it cannot be replayed, why (`reasons`)."""
+
+    def __init__(self, source: str, namespace: dict[str, Any], listing: list[str], reasons: list[str],
+                 n_buffers: int) -> None:
+        self.source = source
+        self.listing = listing
+        self.reasons = reasons
+        self.n_buffers = n_buffers
+        scope: dict[str, Any] = {**namespace, "__name__": "tinygrad_lr.compiler.program"}
+        exec(builtins.compile(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - our own program
+        self.replay: Callable[..., Any] = scope["_replay"]
+        self.eager_hits = 0
+
+
+class CompiledFunction:
+    """What `compile(fn)` returns: call it as `fn`; `explain()` shows the programs and the counts."""
+
+    def __init__(self, fn: Callable[..., Any], fullgraph: bool, options: dict[str, Any] | None) -> None:
+        self.fn = fn
+        self.fullgraph = fullgraph
+        self.verbose = bool((options or {}).get("verbose")) or bool(os.environ.get("TINYGRAD_LR_COMPILE_VERBOSE"))
+        self.traces: list[Trace] = []
+        self.n_traces = 0
+        self.n_replays = 0
+        self.n_fallbacks = 0
+        self._warned = False
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        traces = self.traces
+        for i, trace in enumerate(traces):
+            result = trace.replay(args, kwargs)
+            if result is _MISS:
+                continue
+            if i:
+                traces.insert(0, traces.pop(i))
+            if trace.reasons:  # this signature cannot be replayed: run eagerly
+                self._fallback(trace.reasons)
+                return self.fn(*args, **kwargs)
+            self.n_replays += 1
+            return result
+        return self._trace(args, kwargs)
+
+    def _fallback(self, reasons: list[str]) -> None:
+        self.n_fallbacks += 1
+        if not self._warned or self.verbose:
+            self._warned = True
+            name = getattr(self.fn, "__qualname__", repr(self.fn))
+            detail = "; ".join(reasons) if self.verbose else reasons[0]
+            warnings.warn(f"tinygrad_lr.compile: {name} runs eagerly: {detail}", stacklevel=3)
+
+    def _trace(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self.n_traces += 1
+        recorder = Recorder(fullgraph=self.fullgraph)
+        roots = _roots(self.fn, args, kwargs)
+        target = getattr(self.fn, "__func__", self.fn)
+        recorder.namespace.update(SELF=getattr(self.fn, "__self__", None), CLOSURE=getattr(target, "__closure__", None),
+                                  GLOBALS=getattr(target, "__globals__", {}))
+        try:
+            before = state_walk.walk(recorder, roots, substitute=True)
+        except state_walk.TooLarge as error:
+            self._fallback([str(error)])
+            return self.fn(*args, **kwargs)
+        grad_on = grad_mode.is_grad_enabled()
+        try:
+            with recording(recorder):
+                result = self.fn(*args, **kwargs)
+                after = state_walk.walk(recorder, roots, substitute=False)
+                output = _render_output(recorder, result, before)
+        finally:
+            state_walk.restore(before)
+        result = _plain_output(result)
+        effects, changed = _effects(before, after)
+        reasons = list(recorder.failures)
+        if reasons and self.fullgraph:
+            raise NotReplayable("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
+        source = _program(recorder, before, grad_on, effects, output)
+        trace = Trace(source, {**recorder.namespace, "_MISS": _MISS, "_leaf": _leaf,
+                               "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value},
+                      recorder.listing, reasons + changed, recorder.n_slots)
+        if reasons:
+            self._fallback(reasons)
+        if not changed or reasons:  # a call that created state (a first step) has no later call like it
+            self.traces.insert(0, trace)
+            del self.traces[MAX_TRACES:]
+        return result
+
+    def explain(self) -> str:
+        """The recorded programs (one line per NumPy call, with the shapes of its buffers) and the counts."""
+        lines = [f"traces: {self.n_traces}, replays: {self.n_replays}, fallbacks (eager calls): {self.n_fallbacks}, "
+                 f"programs kept: {len(self.traces)}"]
+        for k, trace in enumerate(self.traces):
+            lines.append(f"program {k}: {len(trace.listing)} NumPy calls, {trace.n_buffers} buffers")
+            if trace.reasons:
+                lines.extend(f"  not replayable: {r}" for r in trace.reasons)
+            lines.extend(f"  {line}" for line in trace.listing)
+        return "\n".join(lines)
+
+
+def _roots(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, str, Any, bool]]:
+    """What the call can read: its arguments (read afresh each call), a bound method's self, the closure, and the
+    globals its code names that hold tinygrad_lr objects (Modules, optimizers, Values...)."""
+    roots: list[tuple[str, str, Any, bool]] = [("args", "A", args, False), ("kwargs", "K", kwargs, False)]
+    target = fn
+    if hasattr(target, "__self__") and not isinstance(target.__self__, type(os)):
+        roots.append(("self", "SELF", target.__self__, True))
+        target = target.__func__  # type: ignore[attr-defined]
+    code = getattr(target, "__code__", None)
+    if code is not None:
+        for i, (name, cell) in enumerate(zip(code.co_freevars, getattr(target, "__closure__", None) or ())):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            roots.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True))
+        globals_ = getattr(target, "__globals__", {})
+        for name in code.co_names:
+            value = globals_.get(name)
+            if value is not None and _is_state(value):
+                roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True))
+    return roots
+
+
+def _is_state(value: Any) -> bool:
+    if isinstance(value, Value | np.ndarray):
+        return True
+    module = type(value).__module__ or ""
+    return module.startswith("tinygrad_lr") and hasattr(value, "__dict__")
+
+
+def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str], list[str]]:
+    """What the call changed in Python state: `.grad` set or cleared (an effect a replay repeats), anything else
+    (a reason not to keep the trace: the next call will look different)."""
+    effects, changed = [], []
+    handled: list[str] = []
+    for path, holder_src in after.grads.items():
+        post = after.facts.get(path)
+        old = before.facts.get(path)
+        sub = [p for p in (*before.facts, *after.facts) if p.startswith(path + ".")]
+        if post == old and all(before.facts.get(p) == after.facts.get(p) for p in sub):
+            continue
+        handled.append(path)
+        if post == ("is", None):
+            effects.append(f"{holder_src}._grad = None")
+            continue
+        data = after.facts.get(path + "._data")
+        if post == ("type", Value) and data is not None and data[0] == "slot":
+            effects.append(f"{holder_src}._grad = _leaf(b{data[1]})")
+        else:
+            changed.append(f"the call changed {path} in a way a replay cannot repeat")
+    for path in sorted(set(before.facts) | set(after.facts)):
+        if any(path == h or path.startswith(h + ".") for h in handled):
+            continue
+        if before.facts.get(path, "missing") != after.facts.get(path, "missing"):
+            changed.append(f"the call changed {path}")
+    return effects, changed
+
+
+def _render_output(recorder: Recorder, result: Any, before: state_walk.Walk) -> str:
+    kind = type(result)
+    if isinstance(result, Value):
+        if result._grad_fn is not None:
+            recorder.fail("returns a Value that is part of a graph (a backward() outside the compiled function "
+                          "needs that graph: call backward inside it, or return .detach())")
+        data = result._data
+        if type(data) is TracedArray and data._slot is not None:
+            return f"_leaf(b{data._slot})"
+        recorder.fail("returns a Value the recorder did not make")
+        return "None"
+    if kind is TracedArray:
+        return recorder.render(result)
+    if kind is tuple or kind is list:
+        inner = "".join(_render_output(recorder, r, before) + ", " for r in result)
+        return f"({inner})" if kind is tuple else f"[{inner}]"
+    if kind is dict:
+        return "{" + ", ".join(f"{k!r}: {_render_output(recorder, v, before)}" for k, v in result.items()) + "}"
+    if result is None or kind in (int, bool, str, Sym):
+        return recorder.render(result)
+    if kind is float:
+        return recorder.render(result)
+    recorder.fail(f"returns a {kind.__name__}, which a replay cannot rebuild")
+    return "None"
+
+
+def _plain_output(result: Any) -> Any:
+    if isinstance(result, Value):
+        if type(result._data) is TracedArray:
+            result._data = plain(result._data)
+        return result
+    if type(result) is TracedArray:
+        return plain(result)
+    if type(result) is Sym:
+        return float(result)
+    if type(result) in (tuple, list):
+        return type(result)(_plain_output(r) for r in result)
+    if type(result) is dict:
+        return {k: _plain_output(v) for k, v in result.items()}
+    return result
+
+
+def _program(recorder: Recorder, before: state_walk.Walk, grad_on: bool, effects: list[str], output: str) -> str:
+    lines = ["def _replay(A, K):", f"    if _grad_enabled() is not {grad_on!r}: return _MISS"]
+    for guard in before.guards:
+        lines.append(f"    {guard[1:]}" if guard.startswith("@") else f"    if not ({guard}): return _MISS")
+    lines.extend(f"    if not ({condition}): return _MISS" for condition in recorder.preconditions)
+    lines.extend(f"    {line}" for line in recorder.lines)
+    lines.extend(f"    {line}" for line in effects)
+    lines.append(f"    return {output}")
+    return "\n".join(lines) + "\n"
+
+
+def compile(  # noqa: A001 - torch's name
+    fn: Any = None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend: Any = None,
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
+    disable: bool = False,
+) -> Any:
+    """Compile `fn` (a function, or a Module: its calls then go through the compiled forward) into recorded
+    NumPy programs replayed on later calls with the same signature; bit-identical to eager execution.
+
+    `fullgraph=True` raises `NotReplayable` naming the line where the call did something a replay cannot
+    repeat (by default that call runs eagerly and a warning says why, once; `options={"verbose": True}` or the
+    environment variable TINYGRAD_LR_COMPILE_VERBOSE for every reason). `dynamic`, `backend` and `mode` are
+    accepted for torch's signature; shapes are always static here (a new shape traces again).
+    """
+    if fn is None:
+        return lambda f: compile(f, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                 options=options, disable=disable)
+    if disable:
+        return fn
+    from tinygrad_lr.nn.module import Module
+
+    if isinstance(fn, Module):
+        module = fn
+        compiled = CompiledFunction(module.__call__, fullgraph, options)
+        return _CompiledModule(module, compiled)
+    return CompiledFunction(fn, fullgraph, options)
+
+
+class _CompiledModule:
+    """A Module whose calls go through its compiled `__call__`; every other attribute is the module's own."""
+
+    def __init__(self, module: Any, compiled: CompiledFunction) -> None:
+        object.__setattr__(self, "_orig_mod", module)
+        object.__setattr__(self, "_compiled", compiled)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiled(*args, **kwargs)
+
+    def explain(self) -> str:
+        return self._compiled.explain()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._orig_mod, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._orig_mod, name, value)
+
+    def __repr__(self) -> str:
+        return f"OptimizedModule({self._orig_mod!r})"
+
+
+__all__ = ["CompiledFunction", "NotReplayable", "compile"]
