@@ -99,7 +99,9 @@ class CompiledFunction:
             return self.fn(*args, **kwargs)
         grad_on = grad_mode.is_grad_enabled()
         try:
-            with recording(recorder):
+            with recording(recorder), warnings.catch_warnings():
+                # the tracer's float() returns a float subclass (a Sym) on purpose
+                warnings.filterwarnings("ignore", ".*returned non-float", DeprecationWarning)
                 result = self.fn(*args, **kwargs)
                 after = state_walk.walk(recorder, roots, substitute=False)
                 output = _render_output(recorder, result, before)
@@ -116,6 +118,8 @@ class CompiledFunction:
                       recorder.listing, reasons + changed, recorder.n_slots)
         if reasons:
             self._fallback(reasons)
+        self.last_changed = changed
+        self.last_facts = (before.facts, after.facts)
         if not changed or reasons:  # a call that created state (a first step) has no later call like it
             self.traces.insert(0, trace)
             del self.traces[MAX_TRACES:]

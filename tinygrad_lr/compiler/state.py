@@ -73,6 +73,10 @@ class Walker:
             out.guards.append(f"type({src}) is {kind.__name__} and {src} == {obj!r}")
             return
         if kind is float or kind is Sym:
+            if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
+                out.facts[path] = ("sym", src)
+                out.guards.append(f"type({src}) is float")
+                return
             if in_dict and self.substitute and holder is not None and kind is float:
                 sym = Sym(obj, src)
                 self._set(holder, key, is_attr, sym)
@@ -128,6 +132,8 @@ class Walker:
             for k, v in list(attrs.items()):
                 if callable(v) and isinstance(v, _OPAQUE) and k not in ("_parameters", "_modules"):
                     continue
+                if not (type(k) is str and k.isidentifier()):
+                    continue  # set by setattr with a name no code reads as an attribute
                 self._visit(f"{path}.{k}", f"{src}.{k}", v, stable, obj, k, True, in_dict=False)
 
     seen_path: dict[int, str]
@@ -160,7 +166,7 @@ class Walker:
             return
         first = self.seen.get(id(array))
         if first is not None:
-            out.facts[path] = ("alias", self.seen_path[id(array)])
+            out.facts[path] = ("slot", self.traced[id(array)]._slot)
             out.guards.append(f"{src} is {first}")
             if self.substitute and holder is not None:
                 self._set(holder, key, is_attr, self.traced[id(array)])
@@ -178,6 +184,7 @@ class Walker:
             out.facts[path] = ("array", id(array))
             return
         traced = self.rec.new_slot(array)
+        self.rec.ext_slots.add(traced._slot)
         self.traced[id(array)] = traced
         slot = f"b{traced._slot}"
         self.seen[id(array)] = slot

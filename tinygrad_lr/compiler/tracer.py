@@ -56,8 +56,8 @@ class TracedArray(np.ndarray):
         return _dispatch(func, args, kwargs)
 
     # values read back into Python
-    def __float__(self) -> float:
-        return _read_scalar(self, float)
+    def __float__(self) -> float:  # Python makes a float subclass from __float__ a plain float: not replayable
+        return float(_fail_read(self, "float()"))
 
     def __int__(self) -> int:
         return int(_fail_read(self, "int()"))
@@ -69,7 +69,9 @@ class TracedArray(np.ndarray):
         return bool(_fail_read(self, "bool() (a Python branch on array data)"))
 
     def item(self, *args: Any) -> Any:
-        return _fail_read(self, ".item()").item(*args)
+        if args or self.size != 1 or self.dtype.kind != "f":
+            return _fail_read(self, ".item()").item(*args)
+        return _read_scalar(self)
 
     def tolist(self) -> Any:
         return _fail_read(self, ".tolist()").tolist()
@@ -106,12 +108,18 @@ def plain(array: Any) -> Any:
     return array._plain if type(array) is TracedArray and hasattr(array, "_plain") else array
 
 
-def _read_scalar(array: TracedArray, kind: type) -> Any:
-    value = kind(plain(array))
+def _read_scalar(array: TracedArray) -> Any:
+    """`.item()` of a one-element float array: a Sym the replay reads again (the engine's own reads, such as an
+    optimizer's step count; the user's `Value.item()` is refused before it gets here)."""
+    value = plain(array).item() if hasattr(array, "_plain") else _ndarray_view(array, np.ndarray).item()
     recorder = _active
-    if recorder is None or array._slot is None:
-        return value if recorder is None else _fail_read(array, "float()") and value
-    return Sym(value, f"float({recorder.slot_name(array)})", data=True)
+    if recorder is None:
+        return value
+    if array._slot is None:
+        return _fail_read(array, ".item()").item()
+    # a value of the state before the call (nothing has written it yet) can be checked before the replay runs
+    before = array._slot in recorder.ext_slots and array._slot not in recorder.written
+    return Sym(value, f"{recorder.slot_name(array)}.item()", data=not before)
 
 
 def _fail_read(array: TracedArray, what: str) -> Any:
@@ -237,6 +245,9 @@ class Recorder:
         self.preconditions: list[str] = []  # Python-state branches: expressions that must still be True
         self._patches: list[tuple[Any, str, Any]] = []
         self.generic_slots: set[int] = set()
+        self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
+        self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
+        self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
 
     # ----- names ------------------------------------------------------------------------------
     def const(self, value: Any, prefix: str = "c") -> str:
@@ -314,6 +325,10 @@ class Recorder:
         for target in (out if isinstance(out, tuple) else (out,)):
             if isinstance(target, np.ndarray) and type(target) is not TracedArray:
                 self.fail("writes into an array the recorder does not know (out=)")
+            elif type(target) is TracedArray:
+                self._wrote(target)
+        if result is None and args and type(args[0]) is TracedArray:  # fill, __setitem__, put, sort
+            self._wrote(args[0])
         if func in _METADATA:
             return result
         if not isinstance(result, np.ndarray | np.generic | tuple):
@@ -330,6 +345,10 @@ class Recorder:
         self._emit(func, args, kwargs, (traced,))
         return traced
 
+    def _wrote(self, target: TracedArray) -> None:
+        if target._slot is not None:
+            self.written.add(self._root.get(target._slot, target._slot))
+
     def _result(self, result: Any, args: Any, out: Any, index: int) -> TracedArray:
         if out is not None:
             target = out[index] if isinstance(out, tuple) else out
@@ -342,7 +361,12 @@ class Recorder:
             traced = self.new_slot(_asarray(result))
             self.generic_slots.add(traced._slot)
             return traced
-        return self.new_slot(result)
+        traced = self.new_slot(result)
+        if result.base is not None:  # a view: writes through it change the array it views
+            for arg in args:
+                if type(arg) is TracedArray and arg._slot is not None and np.may_share_memory(result, plain(arg)):
+                    self._root[traced._slot] = self._root.get(arg._slot, arg._slot)
+        return traced
 
     def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None) -> None:
         name = self.const(func, "f")
@@ -431,6 +455,31 @@ _CREATION = ("array", "asarray", "asanyarray", "ascontiguousarray", "empty", "ze
              "eye", "identity", "linspace", "copy", "frombuffer", "fromiter")
 
 
+_VALUE_READS = ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__", "__format__",
+                "__repr__", "__str__", "__array__")
+
+
+def _refusing_read(original: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A Value method that reads data into Python: while tracing, the value cannot be replayed."""
+
+    def read(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = _active
+        if recorder is not None and type(self._data) is TracedArray:
+            what = name.strip("_")
+            recorder.fail(f"reads a tensor's value into Python (Tensor.{what}"
+                          f"{'()' if not name.startswith('__') else ''})")
+            data = self._data
+            self._data = plain(data)
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                self._data = data
+        return original(self, *args, **kwargs)
+
+    read.__name__ = name
+    return read
+
+
 @contextmanager
 def recording(recorder: Recorder) -> Iterator[Recorder]:
     """Make `recorder` the active one, with NumPy's creation functions and the generator's draws recorded."""
@@ -449,6 +498,10 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
 
     recorder.patch(inplace, "mark_modified", lambda array: _dispatch(mark_modified, (array,), {}))
     recorder.patch(scratch, "TRACING", True)  # its reuse of memory is decided by reference counts
+    from tinygrad_lr.value import Value
+
+    for name in _VALUE_READS:
+        recorder.patch(Value, name, _refusing_read(getattr(Value, name), name))
     _active = recorder
     try:
         yield recorder
