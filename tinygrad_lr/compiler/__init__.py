@@ -99,9 +99,7 @@ class CompiledFunction:
             return self.fn(*args, **kwargs)
         grad_on = grad_mode.is_grad_enabled()
         try:
-            with recording(recorder), warnings.catch_warnings():
-                # the tracer's float() returns a float subclass (a Sym) on purpose
-                warnings.filterwarnings("ignore", ".*returned non-float", DeprecationWarning)
+            with recording(recorder):
                 result = self.fn(*args, **kwargs)
                 after = state_walk.walk(recorder, roots, substitute=False)
                 output = _render_output(recorder, result, before)

@@ -92,6 +92,10 @@ class Walker:
         if isinstance(obj, np.ndarray):
             self._array(path, src, obj, stable, holder, key, is_attr)
             return
+        if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
+            out.facts[path] = ("empty", kind)
+            out.guards.append(f"type({src}) is {kind.__name__} and not {src}")
+            return
         first = self.seen.get(id(obj))
         if first is not None:
             out.facts[path] = ("alias", self.seen_path[id(obj)])
