@@ -88,7 +88,8 @@ class CompiledFunction:
     def _trace(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         self.n_traces += 1
         recorder = Recorder(fullgraph=self.fullgraph)
-        roots = _roots(self.fn, args, kwargs)
+        call_args, call_kwargs = list(args), dict(kwargs)  # the trace puts traced arrays in these copies
+        roots = _roots(self.fn, call_args, call_kwargs)
         target = getattr(self.fn, "__func__", self.fn)
         recorder.namespace.update(SELF=getattr(self.fn, "__self__", None), CLOSURE=getattr(target, "__closure__", None),
                                   GLOBALS=getattr(target, "__globals__", {}))
@@ -100,7 +101,7 @@ class CompiledFunction:
         grad_on = grad_mode.is_grad_enabled()
         try:
             with recording(recorder):
-                result = self.fn(*args, **kwargs)
+                result = self.fn(*call_args, **call_kwargs)
                 after = state_walk.walk(recorder, roots, substitute=False)
                 output = _render_output(recorder, result, before)
         finally:
@@ -135,13 +136,14 @@ class CompiledFunction:
         return "\n".join(lines)
 
 
-def _roots(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, str, Any, bool]]:
+def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> list[state_walk.Root]:
     """What the call can read: its arguments (read afresh each call), a bound method's self, the closure, and the
-    globals its code names that hold tinygrad_lr objects (Modules, optimizers, Values...)."""
-    roots: list[tuple[str, str, Any, bool]] = [("args", "A", args, False), ("kwargs", "K", kwargs, False)]
+    globals its code names that hold tinygrad_lr objects (Modules, optimizers, Values...) or arrays."""
+    roots: list[state_walk.Root] = [("args", "A", args, False, None, None, False),
+                                    ("kwargs", "K", kwargs, False, None, None, False)]
     target = fn
     if hasattr(target, "__self__") and not isinstance(target.__self__, type(os)):
-        roots.append(("self", "SELF", target.__self__, True))
+        roots.append(("self", "SELF", target.__self__, True, None, None, False))
         target = target.__func__  # type: ignore[attr-defined]
     code = getattr(target, "__code__", None)
     if code is not None:
@@ -150,12 +152,12 @@ def _roots(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
                 value = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
-            roots.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True))
+            roots.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True, cell, "cell_contents", True))
         globals_ = getattr(target, "__globals__", {})
         for name in code.co_names:
             value = globals_.get(name)
             if value is not None and _is_state(value):
-                roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True))
+                roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
     return roots
 
 

@@ -55,8 +55,14 @@ class Walker:
         self.seen: dict[int, str] = {}  # id -> the source of its first place (or its slot name)
         self.count = 0
 
-    def root(self, path: str, src: str, obj: Any, stable: bool) -> None:
-        self._visit(path, src, obj, stable, None, None, False, in_dict=False)
+    def root(self, path: str, src: str, obj: Any, stable: bool, holder: Any, key: Any, is_attr: bool) -> None:
+        if path in ("args", "kwargs"):  # the call's own list and dict of arguments (copies made for the trace)
+            self.out.guards.append(f"len({src}) == {len(obj)}")
+            self.out.facts[path + "#len"] = len(obj)
+            for k, v in list(obj.items() if path == "kwargs" else enumerate(obj)):
+                self._visit(f"{path}[{k!r}]", f"{src}[{k!r}]", v, False, obj, k, False, in_dict=path == "kwargs")
+            return
+        self._visit(path, src, obj, stable, holder, key, is_attr, in_dict=False)
 
     def _visit(self, path: str, src: str, obj: Any, stable: bool, holder: Any, key: Any, is_attr: bool,
                in_dict: bool) -> None:
@@ -210,14 +216,19 @@ class Walker:
             holder[key] = value
 
 
-def walk(recorder: Recorder, roots: list[tuple[str, str, Any, bool]], substitute: bool) -> Walk:
-    """Walk `roots` ((path, source, object, stable) each). Before the call (`substitute`) put traced arrays and
+Root = tuple[str, str, Any, bool, Any, Any, bool]  # path, source, object, stable, holder, key, key is an attribute
+
+
+def walk(recorder: Recorder, roots: list[Root], substitute: bool) -> Walk:
+    """Walk `roots` ((path, source, object, stable, where it is held) each). Before the call (`substitute`) put traced arrays and
     Syms in place; after it, put plain arrays back wherever a traced one was left."""
     walker = Walker(recorder, substitute)
     walker.seen_path = {}
     walker.traced = {}
-    for path, src, obj, stable in roots:
-        walker.root(path, src, obj, stable)
+    for path, src, obj, stable, holder, key, is_attr in roots:
+        if holder is not None:  # read again: the walk before the call may have put a traced array there
+            obj = getattr(holder, key) if is_attr else holder[key]
+        walker.root(path, src, obj, stable, holder, key, is_attr)
     return walker.out
 
 
