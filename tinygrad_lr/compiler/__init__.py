@@ -26,7 +26,8 @@ from tinygrad_lr.compiler.tracer import NotReplayable, Recorder, Sym, TracedArra
 from tinygrad_lr.value import Value
 
 MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
-_MISS = object()
+_MISS = object()  # a replay's guards do not hold: try another trace, or trace again
+_EAGER = object()  # a replay stopped at a branch on data that goes the other way: run this call eagerly
 
 
 def _leaf(array: np.ndarray) -> Value:
@@ -70,7 +71,7 @@ class CompiledFunction:
                 continue
             if i:
                 traces.insert(0, traces.pop(i))
-            if trace.reasons:  # this signature cannot be replayed: run eagerly
+            if trace.reasons or result is _EAGER:  # this call cannot be replayed: run it eagerly
                 self._fallback(trace.reasons)
                 return self.fn(*args, **kwargs)
             self.n_replays += 1
@@ -111,8 +112,8 @@ class CompiledFunction:
         reasons = list(recorder.failures)
         if reasons and self.fullgraph:
             raise NotReplayable("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
-        source = _program(recorder, before, grad_on, effects, output)
-        trace = Trace(source, {**recorder.namespace, "_MISS": _MISS, "_leaf": _leaf,
+        source = _program(recorder, before, grad_on, effects, output, guards_only=bool(reasons))
+        trace = Trace(source, {**recorder.namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
                                "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value},
                       recorder.listing, reasons + changed, recorder.n_slots)
         if reasons:
@@ -238,11 +239,16 @@ def _plain_output(result: Any) -> Any:
     return result
 
 
-def _program(recorder: Recorder, before: state_walk.Walk, grad_on: bool, effects: list[str], output: str) -> str:
+def _program(recorder: Recorder, before: state_walk.Walk, grad_on: bool, effects: list[str], output: str,
+             guards_only: bool) -> str:
+    """The replay function's source: guards (and bindings), the recorded calls, the effects, the outputs. A trace
+    that cannot be replayed keeps only its guards (they recognise the calls that must run eagerly)."""
     lines = ["def _replay(A, K):", f"    if _grad_enabled() is not {grad_on!r}: return _MISS"]
     for guard in before.guards:
         lines.append(f"    {guard[1:]}" if guard.startswith("@") else f"    if not ({guard}): return _MISS")
     lines.extend(f"    if not ({condition}): return _MISS" for condition in recorder.preconditions)
+    if guards_only:
+        return "\n".join([*lines, "    return None"]) + "\n"
     lines.extend(f"    {line}" for line in recorder.lines)
     lines.extend(f"    {line}" for line in effects)
     lines.append(f"    return {output}")

@@ -66,6 +66,14 @@ class TracedArray(np.ndarray):
         return int(_fail_read(self, "an index").__index__())
 
     def __bool__(self) -> bool:
+        recorder = _active
+        if recorder is not None and self._slot is not None and self.size == 1 and not recorder.written:
+            # nothing of the state before the call is written yet: the replay checks the branch here and, if it
+            # goes the other way, stops and leaves the call to eager execution
+            value = bool(plain(self))
+            recorder.lines.append(f"if bool(b{self._slot}) is not {value}: return _EAGER")
+            recorder.listing.append(f"check bool(b{self._slot}) is {value} (else this call runs eagerly)")
+            return value
         return bool(_fail_read(self, "bool() (a Python branch on array data)"))
 
     def item(self, *args: Any) -> Any:
@@ -278,7 +286,11 @@ class Recorder:
 
     def branch_on(self, sym: Sym, other: Any, src: str, result: bool) -> None:
         if sym.data or (type(other) is Sym and other.data):
-            self.fail("branches on a value read from an array")
+            if self.written:
+                self.fail("branches on a value read from an array, after the call has changed the state")
+            else:  # as in TracedArray.__bool__: checked where it happens; the other way runs eagerly
+                self.lines.append(f"if bool({src}) is not {result}: return _EAGER")
+                self.listing.append(f"check {src} is {result} (else this call runs eagerly)")
         else:
             self.preconditions.append(src if result else f"not {src}")
 
@@ -346,8 +358,9 @@ class Recorder:
         return traced
 
     def _wrote(self, target: TracedArray) -> None:
-        if target._slot is not None:
-            self.written.add(self._root.get(target._slot, target._slot))
+        root = self._root.get(target._slot, target._slot) if target._slot is not None else None
+        if root in self.ext_slots:
+            self.written.add(root)
 
     def _result(self, result: Any, args: Any, out: Any, index: int) -> TracedArray:
         if out is not None:
