@@ -117,6 +117,9 @@ class Walker:
         else:
             out.guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
             out.facts[path] = ("type", kind)
+            if kind is not tuple:  # reached again by another path: the same object, which the guard checks
+                self.seen[id(obj)] = src
+                self.seen_path[id(obj)] = path
         if isinstance(obj, Value):
             self._value(path, src, obj, stable)
         elif isinstance(obj, dict):
@@ -172,7 +175,11 @@ class Walker:
         if type(array) is TracedArray:  # the walk after the call
             out.facts[path] = ("slot", array._slot)
             if holder is not None and hasattr(array, "_plain"):
+                self.restored[id(array._plain)] = array._slot
                 self._set(holder, key, is_attr, array._plain, remember=False)
+            return
+        if id(array) in self.restored:  # put back by this walk through another path
+            out.facts[path] = ("slot", self.restored[id(array)])
             return
         first = self.seen.get(id(array))
         if first is not None:
@@ -205,6 +212,7 @@ class Walker:
             self._set(holder, key, is_attr, traced)
 
     traced: dict[int, TracedArray]
+    restored: dict[int, int]
 
     def _set(self, holder: Any, key: Any, is_attr: bool, value: Any, remember: bool = True) -> None:
         old = getattr(holder, key) if is_attr else holder[key]
@@ -225,6 +233,7 @@ def walk(recorder: Recorder, roots: list[Root], substitute: bool) -> Walk:
     walker = Walker(recorder, substitute)
     walker.seen_path = {}
     walker.traced = {}
+    walker.restored = {}
     for path, src, obj, stable, holder, key, is_attr in roots:
         if holder is not None:  # read again: the walk before the call may have put a traced array there
             obj = getattr(holder, key) if is_attr else holder[key]

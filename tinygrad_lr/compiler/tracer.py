@@ -23,7 +23,8 @@ import numpy as np
 
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
-_active: Recorder | None = None  # the recorder of the trace in progress (one at a time)
+_active: Recorder | None = None
+_inside = False  # a recorded creation function is running (what it calls in turn is not recorded)  # the recorder of the trace in progress (one at a time)
 
 
 class NotReplayable(Exception):
@@ -449,10 +450,17 @@ def _recording(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+    global _inside
     recorder = _active
+    if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
+        return func(*args, **kwargs)
     plain_args = _unwrap(args)
     plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
-    result = func(*plain_args, **plain_kwargs)
+    _inside = True
+    try:
+        result = func(*plain_args, **plain_kwargs)
+    finally:
+        _inside = False
     if recorder is None or not isinstance(result, np.ndarray):
         return result
     # asarray(x) of a traced x returns x itself: keep its slot; anything else is a new buffer
