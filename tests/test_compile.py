@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_lr as torch
-from tinygrad_lr.compiler import NotReplayable
+from tinygrad_lr.compiler import NotReplayableError
 
 STEPS = 6
 
@@ -236,7 +236,7 @@ def test_reading_a_value_into_python_falls_back_or_raises_with_fullgraph(read: s
             loss.detach().numpy()
         return loss.detach()
 
-    with pytest.raises(NotReplayable, match=r"test_compile.py:\d+: .*reads a tensor's value into Python"):
+    with pytest.raises(NotReplayableError, match=r"test_compile.py:\d+: .*reads a tensor's value into Python"):
         torch.compile(step, fullgraph=True)()
     model2, optimizer2, x2, _ = _simple()
     eager_model, eager_opt = model, optimizer

@@ -9,8 +9,8 @@
 import warnings as _warnings
 
 from tinygrad_lr import autograd, nn, optim, preprocessing, utils
-from tinygrad_lr.compiler import compile
 from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from tinygrad_lr.compiler import compile
 from tinygrad_lr.creation import (
     arange,
     as_tensor,

@@ -22,7 +22,7 @@ import numpy as np
 
 from tinygrad_lr.autograd import grad_mode
 from tinygrad_lr.compiler import state as state_walk
-from tinygrad_lr.compiler.tracer import NotReplayable, Recorder, Sym, TracedArray, plain, recording
+from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain, recording
 from tinygrad_lr.value import Value
 
 MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
@@ -96,7 +96,7 @@ class CompiledFunction:
                                   GLOBALS=getattr(target, "__globals__", {}))
         try:
             before = state_walk.walk(recorder, roots, substitute=True)
-        except state_walk.TooLarge as error:
+        except state_walk.TooLargeError as error:
             self._fallback([str(error)])
             return self.fn(*args, **kwargs)
         grad_on = grad_mode.is_grad_enabled()
@@ -111,7 +111,7 @@ class CompiledFunction:
         effects, changed = _effects(before, after)
         reasons = list(recorder.failures)
         if reasons and self.fullgraph:
-            raise NotReplayable("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
+            raise NotReplayableError("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
         source = _program(recorder, before, grad_on, effects, output, guards_only=bool(reasons))
         trace = Trace(source, {**recorder.namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
                                "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value},
@@ -268,7 +268,7 @@ def compile(  # noqa: A001 - torch's name
     """Compile `fn` (a function, or a Module: its calls then go through the compiled forward) into recorded
     NumPy programs replayed on later calls with the same signature; bit-identical to eager execution.
 
-    `fullgraph=True` raises `NotReplayable` naming the line where the call did something a replay cannot
+    `fullgraph=True` raises `NotReplayableError` naming the line where the call did something a replay cannot
     repeat (by default that call runs eagerly and a warning says why, once; `options={"verbose": True}` or the
     environment variable TINYGRAD_LR_COMPILE_VERBOSE for every reason). `dynamic`, `backend` and `mode` are
     accepted for torch's signature; shapes are always static here (a new shape traces again).
@@ -310,4 +310,4 @@ class _CompiledModule:
         return f"OptimizedModule({self._orig_mod!r})"
 
 
-__all__ = ["CompiledFunction", "NotReplayable", "compile"]
+__all__ = ["CompiledFunction", "NotReplayableError", "compile"]

@@ -4,7 +4,8 @@
 method's `self`) and everything under them: Modules, optimizers, their dicts and lists, Values and arrays. It
 produces, in the program's names:
 
-- guards: expressions that must all hold for a replay (and, marked `@`, the bindings of the arrays, in order): the same objects (`r0._parameters['weight'] is c3`), the
+- guards: expressions that must all hold for a replay (and, marked `@`, the bindings of the arrays, in order):
+  the same objects (`r0._parameters['weight'] is c3`), the
   same Python values (`c5.training is True`, `len(c7) == 2`), arrays of the same shape, dtype and strides;
   Where each array is read at replay: An array that belongs to a stable object (a parameter's data,
   an optimizer's moment) is the same object every call (its identity is guarded); an argument's array or a
@@ -32,8 +33,8 @@ _OPAQUE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type
            np.dtype, np.ufunc, np.random.Generator, np.random.BitGenerator, types.CodeType)
 
 
-class TooLarge(Exception):
-    pass
+class TooLargeError(Exception):
+    """The walk reached more objects than MAX_OBJECTS."""
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Walker:
                in_dict: bool) -> None:
         self.count += 1
         if self.count > MAX_OBJECTS:
-            raise TooLarge(f"the objects reachable from the function exceed {MAX_OBJECTS}")
+            raise TooLargeError(f"the objects reachable from the function exceed {MAX_OBJECTS}")
         out, kind = self.out, type(obj)
         if obj is None or kind is bool:
             out.facts[path] = ("is", obj)
@@ -107,7 +108,7 @@ class Walker:
             out.facts[path] = ("alias", self.seen_path[id(obj)])
             out.guards.append(f"{src} is {first}")
             return
-        if stable and not (kind is tuple):
+        if stable and kind is not tuple:
             name = self.rec.const(obj, "o")
             out.guards.append(f"{src} is {name}")
             self.seen[id(obj)] = name
@@ -174,7 +175,7 @@ class Walker:
         out = self.out
         if type(array) is TracedArray:  # the walk after the call
             out.facts[path] = ("slot", array._slot)
-            if holder is not None and hasattr(array, "_plain"):
+            if holder is not None and hasattr(array, "_plain") and array._slot is not None:
                 self.restored[id(array._plain)] = array._slot
                 self._set(holder, key, is_attr, array._plain, remember=False)
             return
@@ -200,8 +201,8 @@ class Walker:
         if not self.substitute:
             out.facts[path] = ("array", id(array))
             return
+        self.rec.ext_slots.add(self.rec.n_slots)
         traced = self.rec.new_slot(array)
-        self.rec.ext_slots.add(traced._slot)
         self.traced[id(array)] = traced
         slot = f"b{traced._slot}"
         self.seen[id(array)] = slot
@@ -228,8 +229,8 @@ Root = tuple[str, str, Any, bool, Any, Any, bool]  # path, source, object, stabl
 
 
 def walk(recorder: Recorder, roots: list[Root], substitute: bool) -> Walk:
-    """Walk `roots` ((path, source, object, stable, where it is held) each). Before the call (`substitute`) put traced arrays and
-    Syms in place; after it, put plain arrays back wherever a traced one was left."""
+    """Walk `roots` ((path, source, object, stable, where it is held) each). Before the call (`substitute`) put
+    traced arrays and Syms in place; after it, put plain arrays back wherever a traced one was left."""
     walker = Walker(recorder, substitute)
     walker.seen_path = {}
     walker.traced = {}

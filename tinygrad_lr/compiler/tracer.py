@@ -23,11 +23,11 @@ import numpy as np
 
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
-_active: Recorder | None = None
-_inside = False  # a recorded creation function is running (what it calls in turn is not recorded)  # the recorder of the trace in progress (one at a time)
+_active: Recorder | None = None  # the recorder of the trace in progress (one at a time)
+_inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
 
 
-class NotReplayable(Exception):
+class NotReplayableError(Exception):
     """Raised (with fullgraph=True) when the traced call did something a replay cannot repeat."""
 
 
@@ -171,8 +171,12 @@ class Sym(float):
     def __rmul__(self, o: Any) -> Any: return self._op(o, lambda a, b: a * b, "({} * {})", True)  # noqa: E704
     def __truediv__(self, o: Any) -> Any: return self._op(o, lambda a, b: a / b, "({} / {})", False)  # noqa: E704
     def __rtruediv__(self, o: Any) -> Any: return self._op(o, lambda a, b: a / b, "({} / {})", True)  # noqa: E704
-    def __pow__(self, o: Any) -> Any: return self._op(o, lambda a, b: a**b, "({} ** {})", False)  # noqa: E704
-    def __rpow__(self, o: Any) -> Any: return self._op(o, lambda a, b: a**b, "({} ** {})", True)  # noqa: E704
+    def __pow__(self, o: Any, mod: None = None) -> Any:  # type: ignore[override]
+        return self._op(o, lambda a, b: a**b, "({} ** {})", False)
+
+    def __rpow__(self, o: Any, mod: None = None) -> Any:  # type: ignore[override]
+        return self._op(o, lambda a, b: a**b, "({} ** {})", True)
+
 
     def __neg__(self) -> Any:
         return Sym(-float(self), f"(-{self.src})", self.data)
@@ -281,7 +285,7 @@ class Recorder:
     def fail(self, why: str) -> None:
         message = f"{user_line()}: {why}"
         if self.fullgraph:
-            raise NotReplayable(f"tinygrad_lr.compile(fullgraph=True): {message}")
+            raise NotReplayableError(f"tinygrad_lr.compile(fullgraph=True): {message}")
         if message not in self.failures:
             self.failures.append(message)
 
@@ -324,7 +328,7 @@ class Recorder:
         return self.const(value)
 
     def _check_constant(self, array: np.ndarray) -> None:
-        base = array
+        base: Any = array
         while base is not None:
             if type(base) is TracedArray:
                 self.fail("lets an array escape the recorder (a plain view of a traced array)")
@@ -359,9 +363,9 @@ class Recorder:
         return traced
 
     def _wrote(self, target: TracedArray) -> None:
-        root = self._root.get(target._slot, target._slot) if target._slot is not None else None
-        if root in self.ext_slots:
-            self.written.add(root)
+        slot = target._slot
+        if slot is not None and self._root.get(slot, slot) in self.ext_slots:
+            self.written.add(self._root.get(slot, slot))
 
     def _result(self, result: Any, args: Any, out: Any, index: int) -> TracedArray:
         if out is not None:
@@ -371,15 +375,15 @@ class Recorder:
         for arg in args:  # a call that hands back its argument itself (asarray, astype(copy=False))
             if type(arg) is TracedArray and plain(arg) is result:
                 return arg
+        slot = self.n_slots
         if isinstance(result, np.generic):
-            traced = self.new_slot(_asarray(result))
-            self.generic_slots.add(traced._slot)
-            return traced
+            self.generic_slots.add(slot)
+            return self.new_slot(_asarray(result))
         traced = self.new_slot(result)
         if result.base is not None:  # a view: writes through it change the array it views
             for arg in args:
                 if type(arg) is TracedArray and arg._slot is not None and np.may_share_memory(result, plain(arg)):
-                    self._root[traced._slot] = self._root.get(arg._slot, arg._slot)
+                    self._root[slot] = self._root.get(arg._slot, arg._slot)
         return traced
 
     def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None) -> None:
