@@ -60,20 +60,26 @@ class NumpyRunner:
 
 
 class TensorLibraryRunner:
-    """torch and tinygrad_lr: the same code, the library passed in."""
+    """torch and tinygrad_lr: the same code, the library passed in; with `compiled`, through its `compile`."""
 
-    def __init__(self, lib: Any, case: Case) -> None:
+    def __init__(self, lib: Any, case: Case, compiled: bool = False) -> None:
         self.lib, self.links = lib, case.params["links"]
         self.b, self.w = lib.from_numpy(B.copy()), lib.from_numpy(W.copy())
+        b, w, links, x_init = self.b, self.w, self.links, lib.from_numpy(X0.copy())
+
+        def forward_backward() -> tuple[Any, Any]:
+            x0 = x_init.detach().requires_grad_(True)  # a fresh leaf (torch.tensor would be a graph break)
+            x = x0
+            for _ in range(links):
+                x = ((x + b) * w).tanh()
+            x.sum().backward()
+            return x.detach(), x0.grad
+
+        self.forward_backward = lib.compile(forward_backward) if compiled else forward_backward
 
     def run(self) -> None:
-        x0 = self.lib.tensor(X0, requires_grad=True)
-        x = x0
-        b, w = self.b, self.w
-        for _ in range(self.links):
-            x = ((x + b) * w).tanh()
-        x.sum().backward()
-        self.out, self.grad = x.detach().numpy(), x0.grad.numpy()
+        out, grad = self.forward_backward()
+        self.out, self.grad = out.numpy(), grad.numpy()
 
     def snapshot(self) -> dict[str, Any]:
         return {"out": self.out, "grad": self.grad}
@@ -165,6 +171,8 @@ def _library(name: str) -> Any:
 
 RUNNERS = {
     "tinygrad_lr": lambda case: TensorLibraryRunner(_library("tinygrad_lr"), case),
+    "tinygrad_lr.compile": lambda case: TensorLibraryRunner(_library("tinygrad_lr"), case, True),
+    "torch.compile": lambda case: TensorLibraryRunner(_library("torch"), case, True),
     "numpy": NumpyRunner,
     "torch": lambda case: TensorLibraryRunner(_library("torch"), case),
     "mygrad": MygradRunner,
