@@ -43,10 +43,15 @@ class Trace:
         self.listing = listing
         self.reasons = reasons
         self.n_buffers = n_buffers
-        scope: dict[str, Any] = {**namespace, "__name__": "tinygrad_lr.compiler.program"}
-        exec(builtins.compile(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - our own program
-        self.replay: Callable[..., Any] = scope["_replay"]
-        self.eager_hits = 0
+        self._namespace = namespace
+        self.replay: Callable[..., Any] = self._compile  # the first replay compiles (the traced call need not)
+
+    def _compile(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        scope: dict[str, Any] = {**self._namespace, "__name__": "tinygrad_lr.compiler.program"}
+        exec(builtins.compile(self.source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
+        self.replay = scope["_replay"]
+        del self._namespace
+        return self.replay(args, kwargs)
 
 
 class CompiledFunction:
@@ -172,27 +177,33 @@ def _is_state(value: Any) -> bool:
 def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str], list[str]]:
     """What the call changed in Python state: `.grad` set or cleared (an effect a replay repeats), anything else
     (a reason not to keep the trace: the next call will look different)."""
-    effects, changed = [], []
-    handled: list[str] = []
+    under: dict[str, list[str]] = {}  # a `._grad` path -> the facts below it
+    others = []
+    for path in sorted(set(before.facts) | set(after.facts)):
+        cut = path.rfind("._grad.")
+        if cut >= 0 and path[: cut + 6] in after.grads:
+            under.setdefault(path[: cut + 6], []).append(path)
+        else:
+            others.append(path)
+    effects: list[str] = []
+    changed = []
     for path, holder_src in after.grads.items():
         post = after.facts.get(path)
-        old = before.facts.get(path)
-        sub = [p for p in (*before.facts, *after.facts) if p.startswith(path + ".")]
-        if post == old and all(before.facts.get(p) == after.facts.get(p) for p in sub):
-            continue
-        handled.append(path)
-        if post == ("is", None):
-            effects.append(f"{holder_src}._grad = None")
+        below = under.get(path, [])
+        if post == before.facts.get(path) and all(before.facts.get(p) == after.facts.get(p) for p in below):
             continue
         data = after.facts.get(path + "._data")
-        if post == ("type", Value) and data is not None and data[0] == "slot":
-            effects.append(f"{holder_src}._grad = _leaf(b{data[1]})")
+        if post == ("is", None):
+            effect = f"{holder_src}._grad = None"
+        elif post == ("type", Value) and data is not None and data[0] == "slot":
+            effect = f"{holder_src}._grad = _leaf(b{data[1]})"
         else:
             changed.append(f"the call changed {path} in a way a replay cannot repeat")
-    for path in sorted(set(before.facts) | set(after.facts)):
-        if any(path == h or path.startswith(h + ".") for h in handled):
             continue
-        if before.facts.get(path, "missing") != after.facts.get(path, "missing"):
+        if effect not in effects:  # one parameter reached by two paths
+            effects.append(effect)
+    for path in others:
+        if path not in after.grads and before.facts.get(path, "missing") != after.facts.get(path, "missing"):
             changed.append(f"the call changed {path}")
     return effects, changed
 

@@ -437,8 +437,14 @@ def _func_name(func: Any) -> str:
     return str(name)
 
 
+_DTYPE_NAMES: dict[Any, str] = {}
+
+
 def _describe(array: np.ndarray) -> str:
-    return f"{array.dtype}{list(array.shape)}"
+    name = _DTYPE_NAMES.get(array.dtype)
+    if name is None:  # str(dtype) is slow (~15 us): once per dtype
+        name = _DTYPE_NAMES[array.dtype] = str(array.dtype)
+    return f"{name}{list(array.shape)}"
 
 
 def _recording(original: Callable[..., Any]) -> Callable[..., Any]:
