@@ -107,6 +107,8 @@ class TorchStyleRunner:
         self.optimizer = optim.SGD(self.model.parameters(), lr=problem.lr)
         self.loss: Any = None
         model, loss_fn, optimizer, X, y = self.model, self.loss_fn, self.optimizer, self.X, self.y
+        if not compiled:
+            return
 
         def step() -> Any:  # a closure, so that compile sees only the objects of the step
             optimizer.zero_grad()
@@ -115,9 +117,17 @@ class TorchStyleRunner:
             optimizer.step()
             return loss.detach()
 
-        self.step = lib.compile(step) if compiled else step
+        self.step = lib.compile(step)
+        self.run = self.run_compiled  # type: ignore[method-assign]
 
     def run(self) -> None:
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(self.X), self.y)
+        loss.backward()
+        self.optimizer.step()
+        self.loss = loss.item()
+
+    def run_compiled(self) -> None:
         self.loss = self.step().item()
 
     def snapshot(self) -> dict[str, Any]:

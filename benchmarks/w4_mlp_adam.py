@@ -101,6 +101,8 @@ class TorchStyleRunner:
         self.loss_fn = nn.MSELoss()
         self.optimizer = lib.optim.Adam(self.model.parameters(), lr=LR)
         self.loss: Any = None
+        if not compiled:
+            return
         model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
 
         def step(x: Any, y: Any) -> Any:  # a closure, so that compile sees only the objects of the step
@@ -110,9 +112,19 @@ class TorchStyleRunner:
             optimizer.step()
             return loss.detach()
 
-        self.step = lib.compile(step) if compiled else step
+        self.step = lib.compile(step)
+        self.run = self.run_compiled  # type: ignore[method-assign]
 
     def run(self) -> None:
+        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
+        for x, y in self.batches:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+        self.loss = loss.item()
+
+    def run_compiled(self) -> None:
         step = self.step
         for x, y in self.batches:
             loss = step(x, y)
