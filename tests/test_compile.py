@@ -351,3 +351,22 @@ def test_decorator_with_options_and_explain_counts() -> None:
     losses = [step().item() for _ in range(4)]
     assert losses == sorted(losses, reverse=True)
     assert step.explain().startswith("traces: 2, replays: 2, fallbacks (eager calls): 0")
+
+
+def test_hooks_are_python_code_a_replay_would_skip_so_the_call_runs_eagerly() -> None:
+    model, optimizer, x, loss_fn = _simple()
+    seen: list[int] = []
+    model.register_forward_hook(lambda module, args, out: seen.append(1))
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    with pytest.warns(UserWarning, match="module hook"):
+        for _ in range(3):
+            step()
+    assert seen == [1, 1, 1] and step.n_replays == 0

@@ -511,6 +511,15 @@ def _refusing_read(original: Callable[..., Any], name: str) -> Callable[..., Any
     return read
 
 
+def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if _active is not None:
+            _active.fail(f"runs {what}, Python code a replay would not run")
+        return original(*args, **kwargs)
+
+    return run
+
+
 @contextmanager
 def recording(recorder: Recorder) -> Iterator[Recorder]:
     """Make `recorder` the active one, with NumPy's creation functions and the generator's draws recorded."""
@@ -533,6 +542,12 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
 
     for name in _VALUE_READS:
         recorder.patch(Value, name, _refusing_read(getattr(Value, name), name))
+    from tinygrad_lr.autograd import engine
+    from tinygrad_lr.nn.module import Module
+
+    # hooks are the user's Python code: a replay would skip whatever they do besides array math
+    recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
+    recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
     _active = recorder
     try:
         yield recorder
