@@ -214,7 +214,14 @@ def draw_max_dim(data: Any) -> Sample:
     )
 
 
-def draw_variance(min_count: int) -> Callable[[Any], Sample]:
+def spread(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """Distinct values at least 0.3 apart: std is away from its kink at 0, where its second derivative's terms
+    (each ~1/std) cancel and float32 leaves only rounding noise to compare."""
+    return distinct(rng, shape) + rng.uniform(0.0, 0.1, shape)
+
+
+def draw_variance(min_count: int, values: Callable[[np.random.Generator, Shape], np.ndarray] = real
+                  ) -> Callable[[Any], Sample]:
     def draw(data: Any) -> Sample:
         shape = data.draw(any_shape(min_dims=1, min_side=1, max_side=4), label="shape")
         dim = reduction_dims(data, len(shape))
@@ -225,7 +232,7 @@ def draw_variance(min_count: int) -> Callable[[Any], Sample]:
         correction = options.get("correction", 0 if options.get("unbiased") is False else 1)
         assume(reduced_count(shape, dim) - correction >= 1 and reduced_count(shape, dim) >= min_count)
         keepdim = data.draw(st.booleans(), label="keepdim")
-        return Sample((real(rng_from(data), shape),), {"dim": dim, "keepdim": keepdim, **options})
+        return Sample((values(rng_from(data), shape),), {"dim": dim, "keepdim": keepdim, **options})
 
     return draw
 
@@ -525,7 +532,7 @@ OP_CASES: list[OpCase] = [
     _case("mean", draw_reduction(), lambda a, dim, keepdim: a.mean(dim, keepdim),
           lambda t, a, dim, keepdim: a.mean(dim, keepdim)),
     _case("var", draw_variance(1), lambda a, **kw: a.var(**kw), lambda t, a, **kw: a.var(**kw)),
-    _case("std", draw_variance(2), lambda a, **kw: a.std(**kw), lambda t, a, **kw: a.std(**kw)),
+    _case("std", draw_variance(2, spread), lambda a, **kw: a.std(**kw), lambda t, a, **kw: a.std(**kw)),
     _case("norm", draw_norm, lambda a, **kw: a.norm(**kw), lambda t, a, **kw: a.norm(**kw)),
     _case("max", unary(distinct), lambda a: a.max(), lambda t, a: a.max()),
     _case("min", unary(distinct), lambda a: a.min(), lambda t, a: a.min()),
@@ -601,5 +608,119 @@ OP_CASES: list[OpCase] = [
     _case("cast", unary(), lambda a: a.to(other_float(a.dtype)), lambda t, a: a.to(torch_other_float(t, a.dtype)),
           eps=1e-3),
 ]
+
+# ----- nn activations and losses that are one kernel each (nn/activation_ops.py, issue 12) -----------------------
+def draw_activation(kinks: list[float], scale: float = 2.0, **params: Any) -> Callable[[Any], Sample]:
+    """Values on any shape, kept `gap` away from the activation's kinks; `params` is fixed or drawn."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(), label="shape")
+        drawn = {k: data.draw(v, label=k) if isinstance(v, st.SearchStrategy) else v for k, v in params.items()}
+        points = [k(drawn) if callable(k) else k for k in kinks]
+        return Sample((away_from(real(rng_from(data), shape, scale=scale), points),), drawn)
+
+    return draw
+
+
+def draw_glu(data: Any) -> Sample:
+    ndim = data.draw(st.integers(1, 3), label="ndim")
+    shape = list(data.draw(any_shape(min_dims=ndim, max_dims=ndim), label="shape"))
+    dim = dim_of(data, ndim)
+    shape[dim] *= 2
+    return Sample((real(rng_from(data), tuple(shape)),), {"dim": dim})
+
+
+def draw_prelu(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=0), label="shape")
+    channels = shape[1] if len(shape) >= 2 else 1  # torch: one slope for inputs of fewer than 2 dims
+    count = data.draw(st.sampled_from([1, channels]), label="slopes")
+    rng = rng_from(data)
+    return Sample((nonzero(rng, shape), rng.uniform(-0.5, 1.5, (count,))))
+
+
+def draw_soft_margin(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    rng = rng_from(data)
+    reduction = data.draw(st.sampled_from(["mean", "sum", "none"]), label="reduction")
+    return Sample((real(rng, shape),), {"target": rng.choice([-1.0, 1.0], shape), "reduction": reduction})
+
+
+def draw_embedding(data: Any) -> Sample:
+    rows, dim = data.draw(st.integers(1, 4), label="rows"), data.draw(st.integers(1, 3), label="dim")
+    index_shape = data.draw(any_shape(max_dims=2), label="index shape")
+    rng = rng_from(data)
+    # (padding_idx and scale_grad_by_freq change the gradient on purpose: they are compared with torch elsewhere)
+    return Sample((real(rng, (rows, dim)),), {"indices": rng.integers(0, rows, index_shape)})
+
+
+def draw_pad(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    count = data.draw(st.integers(1, len(shape)), label="padded dims")
+    pad = []
+    for size in reversed(shape[len(shape) - count:]):
+        before = data.draw(st.integers(-(size - 1), 2), label="before")
+        after = data.draw(st.integers(-(size + min(before, 0) - 1), 2), label="after")  # torch crops first
+        pad += [before, after]
+    value = data.draw(st.sampled_from([0.0, 1.5]), label="value")
+    return Sample((real(rng_from(data), shape),), {"pad": tuple(pad), "value": value})
+
+
+def draw_xlogx(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((positive(rng_from(data), shape),))
+
+
+F_TG = tg.nn.functional
+SHRINK_KINKS = [lambda p: -p["lambd"], lambda p: p["lambd"]]
+
+NN_CASES: list[OpCase] = [
+    _case("hardtanh", draw_activation([lambda p: p["min_val"], lambda p: p["max_val"]],
+                                      min_val=st.sampled_from([-1.0, -0.5]), max_val=st.sampled_from([1.0, 2.0])),
+          lambda a, **kw: F_TG.hardtanh(a, **kw), lambda t, a, **kw: t.nn.functional.hardtanh(a, **kw)),
+    _case("relu6", draw_activation([0.0, 6.0], scale=4.0), lambda a: F_TG.relu6(a),
+          lambda t, a: t.nn.functional.relu6(a)),
+    _case("elu", draw_activation([0.0], alpha=st.sampled_from([1.0, 0.5, 2.0])),
+          lambda a, alpha: F_TG.elu(a, alpha), lambda t, a, alpha: t.nn.functional.elu(a, alpha)),
+    _case("selu", draw_activation([0.0]), lambda a: F_TG.selu(a), lambda t, a: t.nn.functional.selu(a)),
+    _case("celu", draw_activation([0.0], alpha=st.sampled_from([1.0, 0.5, 2.0])),
+          lambda a, alpha: F_TG.celu(a, alpha), lambda t, a, alpha: t.nn.functional.celu(a, alpha)),
+    _case("gelu", draw_activation([], approximate=st.sampled_from(["none", "tanh"])),
+          lambda a, approximate: F_TG.gelu(a, approximate=approximate),
+          lambda t, a, approximate: t.nn.functional.gelu(a, approximate=approximate)),
+    _case("silu", draw_activation([], scale=3.0), lambda a: F_TG.silu(a), lambda t, a: t.nn.functional.silu(a)),
+    _case("mish", draw_activation([], scale=3.0), lambda a: F_TG.mish(a), lambda t, a: t.nn.functional.mish(a)),
+    _case("logsigmoid", draw_activation([], scale=3.0), lambda a: F_TG.logsigmoid(a),
+          lambda t, a: t.nn.functional.logsigmoid(a)),
+    # torch has no derivative of hardsigmoid's backward (ours: 0, the true one away from the kinks)
+    _case("hardsigmoid", draw_activation([-3.0, 3.0], scale=3.0), lambda a: F_TG.hardsigmoid(a),
+          lambda t, a: t.nn.functional.hardsigmoid(a), second_order=False),
+    _case("hardswish", draw_activation([-3.0, 3.0], scale=3.0), lambda a: F_TG.hardswish(a),
+          lambda t, a: t.nn.functional.hardswish(a)),
+    _case("hardshrink", draw_activation(SHRINK_KINKS, lambd=st.sampled_from([0.5, 1.0])),
+          lambda a, lambd: F_TG.hardshrink(a, lambd), lambda t, a, lambd: t.nn.functional.hardshrink(a, lambd)),
+    _case("softshrink", draw_activation(SHRINK_KINKS, lambd=st.sampled_from([0.5, 1.0])),
+          lambda a, lambd: F_TG.softshrink(a, lambd), lambda t, a, lambd: t.nn.functional.softshrink(a, lambd)),
+    _case("threshold", draw_activation([lambda p: p["threshold"]], threshold=st.sampled_from([0.0, 0.5]),
+                                       value=st.sampled_from([-1.0, 2.0])),
+          lambda a, **kw: F_TG.threshold(a, **kw), lambda t, a, **kw: t.nn.functional.threshold(a, **kw)),
+    _case("glu", draw_glu, lambda a, dim: F_TG.glu(a, dim), lambda t, a, dim: t.nn.functional.glu(a, dim)),
+    _case("prelu", draw_prelu, lambda a, w: F_TG.prelu(a, w), lambda t, a, w: t.nn.functional.prelu(a, w)),
+    _case("rrelu_eval", draw_activation([0.0]), lambda a: F_TG.rrelu(a, 0.1, 0.3),
+          lambda t, a: t.nn.functional.rrelu(a, 0.1, 0.3)),
+    _case("soft_margin_loss", draw_soft_margin,
+          lambda a, target, reduction: F_TG.soft_margin_loss(a, tg.tensor(target), reduction=reduction),
+          lambda t, a, target, reduction: t.nn.functional.soft_margin_loss(a, t.from_numpy(target),
+                                                                           reduction=reduction)),
+    _case("embedding", draw_embedding,
+          lambda w, indices, **kw: F_TG.embedding(tg.tensor(indices), w, **kw),
+          lambda t, w, indices, **kw: t.nn.functional.embedding(t.from_numpy(indices), w, **kw)),
+    _case("pad", draw_pad, lambda a, pad, value: F_TG.pad(a, pad, value=value),
+          lambda t, a, pad, value: t.nn.functional.pad(a, pad, value=value)),
+    _case("kl_div_target", draw_xlogx,  # xlogy(t, t) - t * input: the target's side, through XlogX
+          lambda a: F_TG.kl_div(tg.zeros(a.shape, dtype=a.dtype), a, reduction="sum"),
+          lambda t, a: t.nn.functional.kl_div(t.zeros(a.shape, dtype=a.dtype), a, reduction="sum")),
+]
+
+OP_CASES += NN_CASES
 
 CASES_BY_NAME = {case.name: case for case in OP_CASES}

@@ -73,8 +73,8 @@ def test_demo_without_dot_writes_source_and_says_how_to_get_images(tmp_path, cap
     output = capsys.readouterr().out
     assert "apt-get install graphviz" in output and "dot -Tpng" in output
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
-        ".tinygrad_lr_demo", "backward_steps_epoch1.txt", "backward_steps_final.txt", "loss_graph_epoch1.gv",
-        "loss_graph_final.gv",
+        ".tinygrad_lr_demo", "backward_steps_epoch1.txt", "backward_steps_final.txt", "loss.png",
+        "loss_graph_epoch1.gv", "loss_graph_final.gv", "training.html",
     ]
 
 
@@ -99,15 +99,16 @@ def test_demo_refuses_a_directory_with_other_files_and_reuses_its_own(tmp_path, 
     [
         (["--features", "TV,Radio,Billboard"], "unknown feature 'Billboard'"),
         (["--features", "TV,tv"], "TV is listed twice"),
-        (["--epochs", "0"], "--epochs must be at least 1"),
-        (["--lr", "-1"], "--lr must be a positive number"),
+        (["--epochs", "0"], "argument --epochs: must be at least 1"),
+        (["--lr", "-1"], "argument --lr: must be a positive number"),
     ],
 )
 def test_bad_options_are_rejected(argv, message, capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(argv)
     assert info.value.code == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1  # one line, no usage block
 
 
 def test_too_few_epochs_are_flagged_not_hidden(tmp_path, capsys):
@@ -119,7 +120,7 @@ def test_too_few_epochs_are_flagged_not_hidden(tmp_path, capsys):
 @pytest.mark.slow  # a fresh Python process
 def test_python_dash_m_runs_the_demo(tmp_path):
     # this checkout's package, whatever tinygrad_lr happens to be installed
-    repo = str(Path(cli.__file__).resolve().parents[1])
+    repo = str(Path(cli.__file__).resolve().parents[2])  # tinygrad_lr/cli/__init__.py
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [sys.executable, "-m", "tinygrad_lr"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,

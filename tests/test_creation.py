@@ -139,9 +139,9 @@ def test_manual_seed_makes_random_factories_reproducible() -> None:
 def test_manual_seed_returns_generator_and_a_separate_generator_is_independent() -> None:
     gen = tg.manual_seed(5)
     assert isinstance(gen, tg.Generator)
-    own = tg.Generator(7)
+    own = tg.Generator().manual_seed(7)
     a = tg.rand(3, generator=own).numpy()
-    b = tg.rand(3, generator=tg.Generator(7)).numpy()
+    b = tg.rand(3, generator=tg.Generator().manual_seed(7)).numpy()
     np.testing.assert_array_equal(a, b)
 
 

@@ -60,10 +60,10 @@ def test_linear_init_is_reproducible_after_manual_seed_and_within_bound() -> Non
 def test_linear_draws_weight_first_then_bias_from_the_global_generator() -> None:
     tg.manual_seed(123)
     layer = nn.Linear(4, 3)
-    rng = np.random.default_rng(123)
+    rng = tg.Generator().manual_seed(123)
     bound = 1 / math.sqrt(4)
-    weight = rng.uniform(-bound, bound, (3, 4)).astype(np.float32)
-    bias = rng.uniform(-bound, bound, (3,)).astype(np.float32)
+    weight = tg.empty(3, 4).uniform_(-bound, bound, generator=rng).numpy()
+    bias = tg.empty(3).uniform_(-bound, bound, generator=rng).numpy()
     np.testing.assert_array_equal(layer.weight.detach().numpy(), weight)
     np.testing.assert_array_equal(layer.bias.detach().numpy(), bias)
 

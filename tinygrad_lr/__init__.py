@@ -22,12 +22,6 @@ from tinygrad_lr.creation import (
     linspace,
     ones,
     ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -53,7 +47,27 @@ from tinygrad_lr.dtypes import (
 )
 from tinygrad_lr.ops import functions as _functions
 from tinygrad_lr.ops.functions import *  # noqa: F403 - abs, exp, sum, cat, where, ...: made from the op table
-from tinygrad_lr.random import Generator, default_generator, initial_seed, manual_seed, seed
+from tinygrad_lr.random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from tinygrad_lr.random.factories import (
+    bernoulli,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+)
 from tinygrad_lr.serialization import load, save
 from tinygrad_lr.value import Size, Value
 
@@ -74,5 +88,6 @@ __all__ = [
     "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",
     "ones_like", "optim", "preprocessing", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "save",
     "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros", "zeros_like",
+    "bernoulli", "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state",
     *_functions.__all__,
 ]  # fmt: skip

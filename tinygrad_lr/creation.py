@@ -1,4 +1,5 @@
-"""Factories: `tensor`, `zeros`, `ones`, `full`, `arange`, `eye`, `rand`, `randn`, and friends."""
+"""Factories: `tensor`, `zeros`, `ones`, `full`, `arange`, `eye`, and friends (the random ones are in
+`tinygrad_lr.random.factories`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr import dtypes
-from tinygrad_lr.random import Generator, default_generator
 from tinygrad_lr.value import Value, as_array
 
 
@@ -137,39 +137,3 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
-
-
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
-    """Uniform samples from [0, 1)."""
-    source = generator or default_generator
-    return _finish(source.uniform(0.0, 1.0, _shape(size)).astype(_float_dtype(dtype)), requires_grad)
-
-
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
-    """Standard normal samples."""
-    source = generator or default_generator
-    return _finish(source.normal(0.0, 1.0, _shape(size)).astype(_float_dtype(dtype)), requires_grad)
-
-
-def randint(
-    low: int, high: Any = None, size: Any = None, generator: Generator | None = None, dtype: Any = None
-) -> Value:
-    """Integers drawn uniformly from [low, high)."""
-    if size is None:
-        low, high, size = 0, low, high
-    source = generator or default_generator
-    return Value._make_const(source.integers(low, high, _shape((size,))).astype(dtype or dtypes.int64))
-
-
-def randperm(n: int, generator: Generator | None = None, dtype: Any = None) -> Value:
-    """A random permutation of 0..n-1."""
-    source = generator or default_generator
-    return Value._make_const(source.permutation(n).astype(dtype or dtypes.int64))
-
-
-def rand_like(other: Value, dtype: Any = None) -> Value:
-    return rand(other.shape, dtype=dtype or other.dtype)
-
-
-def randn_like(other: Value, dtype: Any = None) -> Value:
-    return randn(other.shape, dtype=dtype or other.dtype)

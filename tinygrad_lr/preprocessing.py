@@ -1,18 +1,20 @@
-"""Preparing regression data: a seeded train/validation/test split, feature scalers, and mapping the weights a
-linear model learned on scaled data back to the original units.
+"""Preparing regression data: a seeded train/validation/test split, scikit-learn's `train_test_split`, feature
+scalers with scikit-learn's names and fitted attributes, and mapping the weights a linear model learned on scaled
+data back to the original units.
 
 Every function accepts NumPy arrays or Values and returns the same kind it was given.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 import numpy as np
 
 from tinygrad_lr.value import Value
 
-__all__ = ["MinMaxScaler", "StandardScaler", "train_val_test_split", "unscale_linear"]
+__all__ = ["MinMaxScaler", "StandardScaler", "train_test_split", "train_val_test_split", "unscale_linear"]
 
 
 def _array(data: Any, name: str) -> np.ndarray:
@@ -59,11 +61,84 @@ def train_val_test_split(
     return xs[0], xs[1], xs[2], ys[0], ys[1], ys[2]
 
 
-class _Scaler:
-    """A per-column affine map `x_scaled = x * scale_ + offset_`, learned by `fit`."""
+def train_test_split(
+    *arrays: Any, test_size: float | int | None = None, train_size: float | int | None = None,
+    random_state: int | np.random.RandomState | None = None, shuffle: bool = True,
+) -> list[Any]:
+    """scikit-learn's `train_test_split`: the same rows of every array go to train and to test.
 
-    scale_: np.ndarray
-    offset_: np.ndarray
+    Sizes as in scikit-learn: a float is a fraction of the n rows (test gets ceil(test_size * n), train
+    floor(train_size * n)), an int a row count; one missing size is the rest, both missing means test_size=0.25.
+    The rows are shuffled by `random_state.permutation(n)`, where `random_state=None` is NumPy's global
+    generator (so `np.random.seed(...)` makes the split reproducible) and an int seeds a new RandomState;
+    test takes the first rows of the permutation and train the next ones, as scikit-learn does, so the same
+    generator state picks the same rows (`shuffle=False`: train the first rows, test the next).
+    Returns `[a_train, a_test, b_train, b_test, ...]`.
+    """
+    if not arrays:
+        raise ValueError("At least one array required as input")
+    n = len(arrays[0])
+    lengths = [len(a) for a in arrays]
+    if any(length != n for length in lengths):
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
+    n_train, n_test = _split_sizes(n, test_size, train_size)
+    if shuffle:
+        rng = random_state if isinstance(random_state, np.random.RandomState) else (
+            np.random.mtrand._rand if random_state is None else np.random.RandomState(random_state)
+        )
+        order = rng.permutation(n)
+        test, train = order[:n_test], order[n_test:n_test + n_train]
+    else:  # in order: train the first rows, test the ones after them
+        train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
+    out: list[Any] = []
+    for array in arrays:
+        out += [_take_rows(array, train), _take_rows(array, test)]
+    return out
+
+
+def _split_sizes(n: int, test_size: float | int | None, train_size: float | int | None) -> tuple[int, int]:
+    if test_size is None and train_size is None:
+        test_size = 0.25
+    for name, size in (("test_size", test_size), ("train_size", train_size)):
+        if size is None:
+            continue
+        if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+            if not 0 < size < n:
+                raise ValueError(f"{name}={size} should be either positive and smaller than the number of samples "
+                                 f"{n} or a float in the (0, 1) range")
+        elif not (isinstance(size, float) and 0 < size < 1):
+            raise ValueError(f"{name}={size} should be either positive and smaller than the number of samples {n} "
+                             "or a float in the (0, 1) range")
+    n_test = None if test_size is None else (
+        math.ceil(test_size * n) if isinstance(test_size, float) else int(test_size))
+    n_train = None if train_size is None else (
+        math.floor(train_size * n) if isinstance(train_size, float) else int(train_size))
+    if n_train is None:
+        n_train = n - n_test  # type: ignore[operator]
+    if n_test is None:
+        n_test = n - n_train
+    if n_train + n_test > n:
+        raise ValueError(f"The sum of train_size and test_size = {n_train + n_test}, should be smaller than the "
+                         f"number of samples {n}. Reduce test_size and/or train_size.")
+    if n_train == 0:
+        raise ValueError(f"With n_samples={n}, test_size={test_size} and train_size={train_size}, the resulting "
+                         "train set will be empty. Adjust any of the aforementioned parameters.")
+    return n_train, n_test
+
+
+def _take_rows(array: Any, rows: np.ndarray) -> Any:
+    if isinstance(array, Value):
+        return _like(array._data[rows], array)
+    if isinstance(array, np.ndarray):
+        return array[rows]
+    return [array[i] for i in rows]
+
+
+class _Scaler:
+    """A per-column affine map `x_scaled = x * _mult + _shift`, learned by `fit`."""
+
+    _mult: np.ndarray
+    _shift: np.ndarray
 
     def __init__(self) -> None:
         self.n_features_in_: int | None = None
@@ -98,14 +173,14 @@ class _Scaler:
         return self
 
     def transform(self, X: Any) -> Any:  # noqa: N803
-        """`x * scale_ + offset_` per column, in X's shape, kind and float dtype (integers give float64)."""
+        """The fitted affine map per column, in X's shape, kind and float dtype (integers give float64)."""
         columns, shape = self._check(X)
-        return _restore(columns * self.scale_ + self.offset_, columns, shape, X)
+        return _restore(columns * self._mult + self._shift, columns, shape, X)
 
     def inverse_transform(self, X: Any) -> Any:  # noqa: N803
-        """`(x - offset_) / scale_` per column: undoes `transform`."""
+        """Undoes `transform`."""
         columns, shape = self._check(X)
-        return _restore((columns - self.offset_) / self.scale_, columns, shape, X)
+        return _restore((columns - self._shift) / self._mult, columns, shape, X)
 
     def fit_transform(self, X: Any) -> Any:  # noqa: N803
         """`fit(X)` then `transform(X)`."""
@@ -125,22 +200,28 @@ def _restore(out: np.ndarray, columns: np.ndarray, shape: tuple[int, ...], templ
 
 
 class StandardScaler(_Scaler):
-    """`x_scaled = (x - mean_) / std_` per column (population std; a constant column keeps std 1).
+    """`x_scaled = (x - mean_) / scale_` per column (population std; a constant column keeps scale 1).
 
-    Fitted attributes: `mean_`, `std_` (also `scale_ = 1 / std_`, `offset_ = -mean_ / std_`).
+    Fitted attributes as in scikit-learn: `mean_`, `var_` (population variance) and `scale_` (the std, 1 for a
+    constant column); `std_` is `scale_` too.
     """
 
     def _fit(self, columns: np.ndarray) -> None:
         self.mean_ = columns.mean(axis=0)
-        std = columns.std(axis=0)
-        self.std_ = np.where(std > 0, std, 1.0)
-        self.scale_ = 1.0 / self.std_
-        self.offset_ = -self.mean_ / self.std_
+        self.var_ = columns.var(axis=0)
+        std = np.sqrt(self.var_)
+        self.scale_ = self.std_ = np.where(std > 0, std, 1.0)
+        self._mult = 1.0 / self.std_
+        self._shift = -self.mean_ / self.std_
 
 
 class MinMaxScaler(_Scaler):
     """`x_scaled = lo + (x - data_min_) * (hi - lo) / (data_max_ - data_min_)` per column, mapping the fitted
-    range onto `feature_range = (lo, hi)` (a constant column uses a range of 1)."""
+    range onto `feature_range = (lo, hi)` (a constant column uses a range of 1).
+
+    Fitted attributes as in scikit-learn: `data_min_`, `data_max_`, `data_range_`, and the map
+    `x_scaled = x * scale_ + min_`.
+    """
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)) -> None:
         super().__init__()
@@ -152,9 +233,9 @@ class MinMaxScaler(_Scaler):
         lo, hi = self.feature_range
         self.data_min_ = columns.min(axis=0)
         self.data_max_ = columns.max(axis=0)
-        data_range = self.data_max_ - self.data_min_
-        self.scale_ = (hi - lo) / np.where(data_range > 0, data_range, 1.0)
-        self.offset_ = lo - self.data_min_ * self.scale_
+        self.data_range_ = self.data_max_ - self.data_min_
+        self.scale_ = self._mult = (hi - lo) / np.where(self.data_range_ > 0, self.data_range_, 1.0)
+        self.min_ = self._shift = lo - self.data_min_ * self.scale_
 
 
 def unscale_linear(
@@ -196,4 +277,4 @@ def _affine(scaler: _Scaler | None, size: int, name: str) -> tuple[np.ndarray, n
             f"{name} was fitted on {scaler.n_features_in_} columns, but the weight has {size} "
             f"{'inputs' if name == 'x_scaler' else 'outputs'}"
         )
-    return scaler.scale_, scaler.offset_
+    return scaler._mult, scaler._shift

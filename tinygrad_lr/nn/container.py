@@ -1,10 +1,11 @@
-"""Containers: `Sequential` (a pipeline of modules) and `ModuleList` (a list whose modules are registered)."""
+"""Containers: `Sequential` (a pipeline of modules), `ModuleList` and `ModuleDict` (a list and a dict whose modules
+are registered)."""
 
 from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from tinygrad_lr.nn.module import Module
@@ -108,3 +109,65 @@ class ModuleList(_IndexedModules):
         if isinstance(index, slice):
             return type(self)(list(self._children())[index])
         return self._at(index)
+
+
+class ModuleDict(Module):
+    """An ordered dict of modules with string keys, registered under their keys (so their parameters are the
+    owner's). Supports [], `in`, len, iteration over keys, keys/items/values, pop, clear and update."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return cast("Module", self._modules[key])
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+        self.__dict__.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def clear(self) -> None:
+        """Remove every module."""
+        for key in list(self._modules):
+            del self[key]
+
+    def pop(self, key: str) -> Module:
+        """Remove the module under `key` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def keys(self) -> Any:
+        return self._modules.keys()
+
+    def items(self) -> Any:
+        return self._modules.items()
+
+    def values(self) -> Any:
+        return self._modules.values()
+
+    def update(self, modules: Any) -> None:
+        """Add (or replace) modules from a mapping, in its order, or from an iterable of (key, module) pairs."""
+        from tinygrad_lr.nn.parameter_containers import _checked_pairs
+
+        if not isinstance(modules, Iterable):
+            raise TypeError(
+                "ModuleDict.update should be called with an iterable of key/value pairs, but got "
+                + type(modules).__name__
+            )
+        pairs = list(modules.items()) if isinstance(modules, Mapping) else list(_checked_pairs("ModuleDict", modules))
+        for key, module in pairs:
+            self[key] = module

@@ -23,7 +23,7 @@ from tinygrad_lr.nn.loss_functions import (
 from tinygrad_lr.ops import functional as _functional
 from tinygrad_lr.ops import inplace as inplace_ops
 from tinygrad_lr.ops.functional import *  # noqa: F403 - relu, sigmoid, softmax, ...: made from the op table
-from tinygrad_lr.random import default_generator
+from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, require_value
 
 __all__ = [
@@ -73,7 +73,8 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
 def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool = False) -> Value:  # noqa: A002
     """During training, zero each element with probability p and scale the rest by 1 / (1 - p); else identity.
 
-    The mask comes from the global generator, so `manual_seed` makes it repeat.
+    The mask is torch's: 1 where a float64 uniform from the global generator is below 1 - p, drawn in memory
+    order, divided by 1 - p in the input's dtype; after the same `manual_seed` it zeroes what torch zeroes.
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -85,8 +86,48 @@ def dropout(input: Value, p: float = 0.5, training: bool = True, inplace: bool =
     data = input._data
     if p == 1.0:
         mask = np.zeros(data.shape, dtype=data.dtype)
-    else:
-        keep = default_generator.uniform(0.0, 1.0, data.shape) < 1.0 - p
-        mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
+    else:  # torch: noise = empty_like(input).bernoulli_(1 - p); noise.div_(1 - p)
+        mask = np.empty_like(data)  # same memory layout, so the draws land where torch's do
+        kernels.fill(mask, kernels.bernoulli_scalar(default_generator, data.size, 1.0 - p))
+        mask /= data.dtype.type(1.0 - p)
     compute = lambda x: x * Value._make_const(mask)  # noqa: E731
     return inplace_ops.apply_in_place(input, compute) if inplace else compute(input)
+
+
+# ----- the rest of torch.nn.functional, each in the module of its kind -----------------------------------------------
+from tinygrad_lr.nn.activation_functions import (  # noqa: E402
+    celu_,
+    elu_,
+    hardtanh_,
+    leaky_relu_,
+    relu_,
+    rrelu_,
+    selu_,
+    softmin,
+    softsign,
+    tanhshrink,
+    threshold_,
+)
+from tinygrad_lr.nn.alpha_dropout import alpha_dropout  # noqa: E402
+from tinygrad_lr.nn.bilinear import bilinear  # noqa: E402
+from tinygrad_lr.nn.distance import cosine_similarity, normalize, pairwise_distance  # noqa: E402
+from tinygrad_lr.nn.embedding_losses import (  # noqa: E402
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
+from tinygrad_lr.nn.likelihood_losses import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: E402
+from tinygrad_lr.nn.normalization import batch_norm, layer_norm, rms_norm  # noqa: E402
+from tinygrad_lr.nn.padding import pad  # noqa: E402
+from tinygrad_lr.nn.sparse import embedding, one_hot  # noqa: E402
+
+__all__ += [
+    "alpha_dropout", "batch_norm", "bilinear", "celu_", "cosine_embedding_loss", "cosine_similarity", "elu_",
+    "embedding", "gaussian_nll_loss", "hardtanh_", "hinge_embedding_loss", "kl_div", "layer_norm", "leaky_relu_",
+    "margin_ranking_loss", "multilabel_soft_margin_loss", "normalize", "one_hot", "pad", "pairwise_distance",
+    "poisson_nll_loss", "relu_", "rms_norm", "rrelu_", "selu_", "soft_margin_loss", "softmin",
+    "softsign", "tanhshrink", "threshold_", "triplet_margin_loss",
+]

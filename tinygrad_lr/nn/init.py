@@ -1,6 +1,7 @@
 """Weight initialisers (torch.nn.init): each fills a Value in place, without recording a graph, and returns it.
 
-Random fills draw from the global generator (or the `generator` given), so `manual_seed` makes them repeat.
+Random fills draw from the global generator (or the `generator` given) exactly as torch's do, so after the same
+`manual_seed` every layer starts with torch's weights.
 fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (receptive field = prod(size[2:])).
 """
 
@@ -12,8 +13,10 @@ import warnings
 
 import numpy as np
 
+from tinygrad_lr.autograd.grad_mode import no_grad
 from tinygrad_lr.ops import inplace
-from tinygrad_lr.random import Generator, default_generator
+from tinygrad_lr.random import factories
+from tinygrad_lr.random.generator import Generator
 from tinygrad_lr.value import Value
 
 _LINEAR_GAINS = (
@@ -58,22 +61,104 @@ def _calculate_correct_fan(tensor: Value, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _source(generator: Generator | None) -> Generator:
-    return default_generator if generator is None else generator
-
-
-# These write into `_data` directly: initialising is never part of the graph (torch runs them under no_grad).
+# These never record a graph: initialising is not part of the model's computation (torch runs them under no_grad).
 def uniform_(tensor: Value, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Value:
     """Fill with draws from U(a, b)."""
-    inplace.note_modified(tensor)
-    tensor._data[...] = _source(generator).uniform(a, b, tensor._data.shape)
-    return tensor
+    with no_grad():
+        return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Value, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Value:
     """Fill with draws from N(mean, std^2)."""
+    with no_grad():
+        return tensor.normal_(mean, std, generator=generator)
+
+
+def trunc_normal_(
+    tensor: Value,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: Generator | None = None,
+) -> Value:
+    """Fill with draws from N(mean, std^2) restricted to [a, b], by rejection as torch does: when [a, b] holds
+    more than 30 % of the mass, normal draws outside it are redrawn (a whole tensor of draws per round);
+    otherwise uniform proposals x on [a, b] are kept when log u < -((x - mean) / std)^2 / 2 - log_peak."""
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", UserWarning, stacklevel=2)
+    mass = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std)
+    data = tensor._data
+    if mass > 0.3:
+        low, high = data.dtype.type(a), data.dtype.type(b)
+        result = factories.normal_sample(tensor, mean, std, generator)
+        while ((result < low) | (result > high)).any():
+            outside = (result < low) | (result > high)
+            redraw = factories.normal_sample(Value._make_const(np.empty_like(result)), mean, std, generator)
+            result = np.where(outside, redraw, result)
+        inplace.note_modified(tensor)
+        data[...] = result
+        return tensor
+    return _trunc_normal_by_uniform_proposals(tensor, mean, std, a, b, generator)
+
+
+def _norm_cdf(x: float) -> float:
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def _trunc_normal_by_uniform_proposals(
+    tensor: Value, mean: float, std: float, a: float, b: float, generator: Generator | None
+) -> Value:
+    """torch's branch for a narrow [a, b]: proposals U(a, b) accepted with probability pdf(x) / pdf(mode).
+
+    The acceptance test compares log u with the log density in the tensor's dtype; torch's vectorised log and
+    NumPy's can differ in the last bit, which changes a decision only when the two sides are that close."""
+    dtype = tensor._data.dtype
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+    def log_density(x: np.ndarray) -> np.ndarray:
+        scaled = (x - dtype.type(mean)) / dtype.type(std)
+        return (scaled * scaled) * dtype.type(-0.5) - dtype.type(log_peak)
+
+    scratch = Value._make_const(np.empty(tensor.shape, dtype=dtype))
+
+    def accept_draws() -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.log(factories.uniform_sample(scratch, 0.0, 1.0, generator))
+
+    result = factories.uniform_sample(tensor, a, b, generator)
+    pending = accept_draws() > log_density(result)
+    while pending.any():
+        candidates = factories.uniform_sample(scratch, a, b, generator)
+        result = np.where(pending, candidates, result)
+        pending = np.where(pending, accept_draws() > log_density(candidates), pending)
     inplace.note_modified(tensor)
-    tensor._data[...] = _source(generator).normal(mean, std, tensor._data.shape)
+    tensor._data[...] = result
+    return tensor
+
+
+def orthogonal_(tensor: Value, gain: float = 1, generator: Generator | None = None) -> Value:
+    """Saxe et al. (2013): a (semi-)orthogonal matrix Q from the QR factorisation of a N(0, 1) matrix
+    (trailing dims flattened), with Q's columns signed by diag(R) so Q is uniformly distributed
+    (Mezzadri 2007), times `gain`. The draws are torch's; the QR is NumPy's LAPACK, so the values agree with
+    torch's to rounding, not bit for bit."""
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor._data.size == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor._data.size // rows
+    flat = factories.normal_sample(Value._make_const(np.empty((rows, cols), dtype=tensor.dtype)), 0, 1, generator)
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    inplace.note_modified(tensor)
+    tensor._data[...] = (q * gain).reshape(tensor.shape).astype(tensor.dtype)
     return tensor
 
 

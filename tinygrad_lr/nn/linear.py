@@ -1,4 +1,4 @@
-"""`Linear`, `Identity` and `Flatten`."""
+"""`Linear`, `Bilinear`, `Identity`, `Flatten` and `Unflatten`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr.arguments import single_dim
 from tinygrad_lr.nn import functional as F
 from tinygrad_lr.nn import init
+from tinygrad_lr.nn.bilinear import bilinear
+from tinygrad_lr.nn.factory import layer_dtype
 from tinygrad_lr.nn.module import Module
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.value import Value
@@ -26,9 +28,7 @@ class Linear(Module):
         self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
     ) -> None:
         super().__init__()
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
-        dtype = dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
+        dtype = layer_dtype(dtype, device)
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
@@ -76,3 +76,92 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dimension `dim` into `unflattened_size` (the inverse of Flatten); one size may be -1."""
+
+    def __init__(self, dim: int | str, unflattened_size: Any) -> None:
+        super().__init__()
+        if isinstance(dim, int):
+            self._require_tuple_int(unflattened_size)
+        else:
+            raise TypeError("invalid argument type for dim parameter")
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    @staticmethod
+    def _require_tuple_int(sizes: Any) -> None:
+        if isinstance(sizes, (tuple, list)):
+            for index, element in enumerate(sizes):
+                if not isinstance(element, int):
+                    raise TypeError(
+                        "unflattened_size must be tuple of ints, "
+                        f"but found element of type {type(element).__name__} at pos {index}"
+                    )
+            return
+        raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(sizes).__name__}")
+
+    def forward(self, input: Value) -> Value:  # noqa: A002
+        return unflatten(input, self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+def unflatten(input: Value, dim: int, sizes: Any) -> Value:  # noqa: A002
+    """input viewed with dimension `dim` split into `sizes` (one of them may be -1)."""
+    shape = tuple(input.shape)
+    axis = single_dim(dim, len(shape))
+    sizes = [int(s) for s in sizes]
+    known = int(np.prod([s for s in sizes if s != -1]))
+    if sizes.count(-1) == 1 and known and shape[axis] % known == 0:
+        sizes = [shape[axis] // known if s == -1 else s for s in sizes]
+    if int(np.prod(sizes)) != shape[axis] or sizes.count(-1):
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({shape[axis]}) in "
+            "the input tensor"
+        )
+    return input.view(*shape[:axis], *sizes, *shape[axis + 1 :])
+
+
+class Bilinear(Module):
+    """y_k = x1^T A_k x2 + b_k for k < out_features: A has shape (out, in1, in2), b (out,), both drawn from
+    U(-1/sqrt(in1), 1/sqrt(in1)) (A first), as torch initialises them."""
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        dtype = layer_dtype(dtype, device)
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty((out_features,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """weight, then bias, ~ U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Value, input2: Value) -> Value:
+        return bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )

@@ -1,4 +1,5 @@
-"""`nn.utils`: clipping gradients in place between `backward()` and `optimizer.step()`, as torch.nn.utils does.
+"""`nn.utils`: clipping gradients in place between `backward()` and `optimizer.step()`, and flattening
+parameters into one vector and back, as torch.nn.utils does.
 
     loss.backward()
     nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd.grad_mode import no_grad
+from tinygrad_lr.ops import shape
 from tinygrad_lr.value import Value
 
 
@@ -68,3 +70,23 @@ def _vector_norm(values: np.ndarray, norm_type: float) -> float:
     if norm_type == 0:
         return float(np.count_nonzero(magnitudes))
     return float(np.sum(magnitudes**norm_type) ** (1.0 / norm_type))
+
+
+def parameters_to_vector(parameters: Iterable[Value]) -> Value:
+    """All parameters flattened and concatenated into one 1-D Value, in order. Differentiable (a `cat` of
+    `view(-1)`s): the gradient flows back to each parameter."""
+    return shape.cat([param.view(-1) for param in parameters])
+
+
+def vector_to_parameters(vec: Value, parameters: Iterable[Value]) -> None:
+    """The inverse of `parameters_to_vector`: each parameter's `.data` becomes the next slice of `vec`, viewed
+    in the parameter's shape. The parameters then share `vec`'s memory, as in torch (not tracked by autograd)."""
+    if not isinstance(vec, Value):
+        cls = type(vec)
+        name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+        raise TypeError(f"expected torch.Tensor, but got: {name}")
+    pointer = 0
+    for param in parameters:
+        count = param._data.size
+        param.data = vec[pointer : pointer + count].view_as(param).data
+        pointer += count

@@ -6,7 +6,6 @@ Broadcasting is not handled here: the engine sums every gradient back to its inp
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,6 @@ from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual, inplace
 from tinygrad_lr.ops.table import binary, entry, function_only, unary
 from tinygrad_lr.promotion import array_of, pair_either
-from tinygrad_lr.random import default_generator
 from tinygrad_lr.value import Value
 
 
@@ -377,14 +375,6 @@ class ElementwiseMethods:
         except ValueError:
             raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
         return overwrite(self, src)
-
-    def uniform_(self: Any, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Value:
-        """Fill with draws from U(a, b), in place (inside a graph: a new value, no gradient to the old one)."""
-        return overwrite(self, default_generator.uniform(a, b, self._data.shape).astype(self._data.dtype))
-
-    def normal_(self: Any, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Value:
-        """Fill with draws from N(mean, std^2), in place (inside a graph as uniform_)."""
-        return overwrite(self, default_generator.normal(mean, std, self._data.shape).astype(self._data.dtype))
 
 
 @function_only

@@ -6,6 +6,8 @@ from tinygrad_lr.ops.arithmetic import ArithmeticMethods
 from tinygrad_lr.ops.compare import CompareMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
+from tinygrad_lr.ops.nn_activation import NnActivationMethods
+from tinygrad_lr.ops.random import RandomMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
 from tinygrad_lr.ops.shape import ShapeMethods
 from tinygrad_lr.ops.variants import InplaceVariants
@@ -13,6 +15,6 @@ from tinygrad_lr.ops.variants import InplaceVariants
 
 class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
-    CompareMethods, InplaceVariants,
+    CompareMethods, NnActivationMethods, InplaceVariants, RandomMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""

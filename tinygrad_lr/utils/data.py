@@ -1,4 +1,5 @@
-"""Datasets and mini-batch loading (torch.utils.data's API): `TensorDataset`, `DataLoader`, `random_split`.
+"""Datasets and mini-batch loading (torch.utils.data's API): `TensorDataset`, `Subset`, `ConcatDataset`,
+`IterableDataset`, `DataLoader`, `random_split`, `default_collate`, and the samplers (from `samplers`).
 
 Any object with `__len__` and `__getitem__` is a dataset. Batches are fetched one at a time, so a dataset
 backed by a `np.memmap` larger than memory streams from disk: only the rows of the current batch are read.
@@ -8,15 +9,27 @@ indexing call per array; other datasets are asked for each sample, and the sampl
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from tinygrad_lr.ops.shape import stack
-from tinygrad_lr.random import Generator, default_generator
+from tinygrad_lr.random import default_generator, kernels
+from tinygrad_lr.random.generator import Generator
+from tinygrad_lr.utils.samplers import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+    draw_int64_seed,
+    is_positive_int,
+)
 from tinygrad_lr.value import Value, as_array
 
 Index = slice | np.ndarray
@@ -85,6 +98,8 @@ class ConcatDataset(Dataset):
         self.datasets = list(datasets)
         if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
+        if any(isinstance(d, IterableDataset) for d in self.datasets):
+            raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
 
     def __len__(self) -> int:
@@ -144,16 +159,29 @@ def default_collate(batch: list[Any]) -> Any:
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, Mapping):
-        return {key: default_collate([d[key] for d in batch]) for key in elem}
+        collated = {key: default_collate([d[key] for d in batch]) for key in elem}
+        return _same_container(elem, collated)
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a namedtuple keeps its type
+        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
     if isinstance(elem, Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        fields = [default_collate(list(field)) for field in zip(*batch)]
+        return fields if isinstance(elem, tuple) else _same_container(elem, fields)
     raise TypeError(
         "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
         f"found {type(elem)}"
     )
+
+
+def _same_container(elem: Any, collated: Any) -> Any:
+    """`collated` in the container type of the samples (an OrderedDict stays one), as torch tries to;
+    a plain dict or list when that type cannot be built from one."""
+    try:
+        return type(elem)(collated)
+    except TypeError:
+        return collated
 
 
 def default_convert(sample: Any) -> Any:
@@ -167,21 +195,54 @@ def default_convert(sample: Any) -> Any:
     return sample
 
 
+class IterableDataset(Dataset):
+    """Base class for datasets that are streams: subclasses define `__iter__` (no indexing, no sampler)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
+
+    def __add__(self, other: Any) -> ChainDataset:  # type: ignore[override]  # torch chains streams
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """Several streams one after the other."""
+
+    def __init__(self, datasets: Iterable[Any]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[Any]:
+        for dataset in self.datasets:
+            if not isinstance(dataset, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from dataset
+
+    def __len__(self) -> int:
+        return sum(len(dataset) for dataset in self.datasets)
+
+
+def get_worker_info() -> None:
+    """Information about the current loading worker: None, since loading runs in the calling process."""
+    return None
+
+
 class DataLoader:
     """Iterate over a dataset in mini-batches: each batch is a list `[xb, yb]` (for a dataset of `(x, y)`
     samples) stacked along a new dim 0; the last batch is smaller unless `drop_last=True`.
 
-    `shuffle=True` draws a fresh order each epoch: from `generator` if given, otherwise from a generator
-    seeded by one draw of the global generator (so `manual_seed` makes it repeat). `batch_size=None`
-    yields the samples one by one. Loading runs in the calling process (`num_workers` is accepted and ignored).
-    Unlike torch, iterating without shuffling draws nothing from the global generator.
+    Indices come from `sampler` (default: `SequentialSampler`, or `RandomSampler` with `shuffle=True`),
+    grouped by `batch_sampler` (default: `BatchSampler(sampler, batch_size, drop_last)`); `batch_size=None`
+    yields the samples one by one. As in torch, every `iter(loader)` draws one int64 from `generator` (or the
+    global generator), and an unseeded `RandomSampler` draws its epoch seed from the global generator, so a
+    seeded script shuffles as it does under torch. Loading runs in the calling process (`num_workers` is
+    accepted and ignored).
     """
 
     def __init__(
         self,
         dataset: Any,
         batch_size: int | None = 1,
-        shuffle: bool | None = False,
+        shuffle: bool | None = None,
         sampler: Any = None,
         batch_sampler: Any = None,
         num_workers: int = 0,
@@ -195,56 +256,141 @@ class DataLoader:
         *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                                       or batch_size <= 0):
-            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
-        if batch_size is None and drop_last:
+        _check_loader_options(num_workers, timeout, prefetch_factor, persistent_workers)
+        if generator is not None and not isinstance(generator, Generator):
+            raise TypeError(f"generator should be a tinygrad_lr.Generator, but got {type(generator).__name__}")
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in (False, None):
+                raise ValueError(
+                    f"DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle={shuffle}"
+                )
+            if sampler is not None:
+                raise ValueError(
+                    f"DataLoader with IterableDataset: expected unspecified sampler option, but got sampler={sampler}"
+                )
+            if batch_sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified batch_sampler option, "
+                                 f"but got batch_sampler={batch_sampler}")
+        shuffle = bool(shuffle)
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
+                )
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
             raise ValueError(
                 "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
             )
-        if sampler is not None or batch_sampler is not None:
-            raise NotImplementedError("custom samplers are not supported: use shuffle=True and a generator")
-        if generator is not None and not isinstance(generator, Generator):
-            raise TypeError(f"generator should be a tinygrad_lr.Generator, but got {type(generator).__name__}")
+        if sampler is None and not self._iterable:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None and not self._iterable:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        elif batch_size is not None and self._iterable and not is_positive_int(batch_size):
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         self.dataset = dataset
         self.batch_size = batch_size
-        self.shuffle = bool(shuffle)
         self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
         self.generator = generator
         self.collate_fn = collate_fn
         self.num_workers = num_workers
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.prefetch_factor = prefetch_factor
+        self.persistent_workers = persistent_workers
+        self._initialized = True
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr in _FIXED_AFTER_INIT and getattr(self, "_initialized", False):
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(attr, value)
+
+    @property
+    def _auto_collation(self) -> bool:
+        return self.batch_sampler is not None or (self._iterable and self.batch_size is not None)
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        if self.batch_size is None:
-            return n
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
-
-    def _order(self) -> np.ndarray | None:
-        """This epoch's sample order, or None for 0..n-1."""
-        if not self.shuffle:
-            return None
-        generator = self.generator
-        if generator is None:
-            generator = Generator(int(default_generator.integers(0, 2**63 - 1, ())))
-        return generator.permutation(len(self.dataset))
+        if self._iterable:
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        order = self._order()
-        if self.batch_size is None:
-            for i in range(n) if order is None else order.tolist():
-                yield default_convert(self.dataset[i])
-            return
-        size = self.batch_size
-        stop = n - n % size if self.drop_last else n
-        for start in range(0, stop, size):
-            index: Index = slice(start, min(start + size, n)) if order is None else order[start : start + size]
+        # torch's iterator draws its base seed (for worker processes) as it is created, before any batch
+        draw_int64_seed(self.generator)
+        if self._iterable:
+            return self._stream()
+        return self._batches() if self.batch_sampler is not None else self._samples()
+
+    def _samples(self) -> Iterator[Any]:
+        convert = default_convert if self.collate_fn is None else self.collate_fn
+        for i in self.sampler:
+            yield convert(self.dataset[i])
+
+    def _batches(self) -> Iterator[Any]:
+        for index in self._index_batches():
             if self.collate_fn is None:
                 yield _batch_of(self.dataset, index)
             else:
                 yield self.collate_fn(_samples(self.dataset, index))
+
+    def _index_batches(self) -> Iterator[Index]:
+        """The batch sampler's batches; for the default samplers as slices or arrays (no int per index)."""
+        batches = self.batch_sampler
+        if type(batches) is not BatchSampler or type(batches.sampler) not in (SequentialSampler, RandomSampler):
+            for batch in batches:
+                yield np.asarray(batch, dtype=np.int64)
+            return
+        sampler, size = batches.sampler, batches.batch_size
+        order = sampler.order() if isinstance(sampler, RandomSampler) else None
+        n = len(sampler) if order is None else len(order)  # type: ignore[arg-type]
+        stop = n - n % size if batches.drop_last else n
+        for start in range(0, stop, size):
+            yield slice(start, min(start + size, n)) if order is None else order[start : start + size]
+
+    def _stream(self) -> Iterator[Any]:
+        samples = iter(self.dataset)
+        if self.batch_size is None:
+            convert = default_convert if self.collate_fn is None else self.collate_fn
+            yield from map(convert, samples)
+            return
+        collate = default_collate if self.collate_fn is None else self.collate_fn
+        while batch := list(itertools.islice(samples, self.batch_size)):
+            if self.drop_last and len(batch) < self.batch_size:
+                return
+            yield collate(batch)
+
+
+_FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
+
+
+def _check_loader_options(num_workers: int, timeout: float, prefetch_factor: int | None,
+                          persistent_workers: bool) -> None:
+    """torch's checks of the multiprocessing options (which are otherwise ignored here)."""
+    if num_workers < 0:
+        raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+    if timeout < 0:
+        raise ValueError("timeout option should be non-negative")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError(
+            "prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable "
+            "multiprocessing, otherwise set prefetch_factor to None."
+        )
+    if prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("persistent_workers option needs num_workers > 0")
 
 
 def random_split(
@@ -268,9 +414,16 @@ def random_split(
                               UserWarning, stacklevel=2)
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = (generator or default_generator).permutation(n).tolist()
+    indices = kernels.randperm(generator or default_generator, n).tolist()
     subsets, offset = [], 0
     for size in map(int, lengths):
         subsets.append(Subset(dataset, indices[offset : offset + size]))
         offset += size
     return subsets
+
+
+__all__ = [
+    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset", "RandomSampler",
+    "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset", "WeightedRandomSampler",
+    "default_collate", "default_convert", "get_worker_info", "random_split",
+]

@@ -1,11 +1,16 @@
-"""The `tinygrad-lr` command (also `python -m tinygrad_lr`): a linear regression you can see through.
+"""`tinygrad-lr` with no subcommand, or `tinygrad-lr demo`: a linear regression you can see through.
 
 It fits Sales ~ TV + Radio + Newspaper on the bundled Advertising data by gradient descent, with each feature
 standardized to mean 0 and standard deviation 1 (so one learning rate suits all of them), maps the learned
 coefficients back to the original units, compares them with the closed-form least-squares solution, and writes
 into an output directory the gradient graph (Graphviz source, and an image when Graphviz's `dot` is installed) and a
 step-by-step account of the backward pass of two losses: the first epoch's, whose gradients are large and show the
-direction of the first step, and the final one, whose gradients are ~0 because training has converged.
+direction of the first step, and the final one, whose gradients are ~0 once training has converged (the gradient
+norm says whether it has), a plot of the loss per epoch when matplotlib is installed, and the training page
+(`training.html`: Sales ~ the first feature, standardized, learned at several learning rates, in a browser).
+
+A learning rate that makes the loss overflow stops the demo with exit status 1, the epoch and a smaller rate to try;
+the output folder is created and checked before anything trains.
 """
 
 # ruff: noqa: N803, N806  (X is the design matrix, as in the math and in scikit-learn)
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +28,24 @@ import numpy as np
 
 import tinygrad_lr as tl
 from tinygrad_lr import nn, optim
-from tinygrad_lr.datasets import ADVERTISING_FEATURES, ADVERTISING_TARGET, load_advertising
+from tinygrad_lr.cli.common import (
+    PROG,
+    ArgumentParser,
+    CommandError,
+    check_loss,
+    convergence_verdict,
+    gradient_norm,
+    positive_float,
+    positive_int,
+    prepare_out_dir,
+    progress,
+    stable_learning_rate,
+)
+from tinygrad_lr.cli.data import load_bundled_advertising
+from tinygrad_lr.cli.outputs import write_loss_plot
+from tinygrad_lr.datasets import ADVERTISING_FEATURES, ADVERTISING_TARGET
 from tinygrad_lr.reference import least_squares
-from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source
+from tinygrad_lr.viz import draw_graph, explain_backward, render_graph, save_source, training_page
 
 MARKER = ".tinygrad_lr_demo"  # marks an output directory as this demo's, so re-running may overwrite its files
 GRAPH_NAME = "loss_graph"  # + _epoch1 / _final, then .gv and the image's suffix
@@ -34,14 +53,17 @@ STEPS_NAME = "backward_steps"  # + _epoch1 / _final, then .txt
 AGREEMENT = 1e-4
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tinygrad-lr",
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = ArgumentParser(
+        prog=prog,
         description="Train a linear regression on the bundled Advertising data with tinygrad_lr, compare it with "
-        "the closed-form solution, and write the gradient graph of the loss.",
+        "the closed-form solution, and write the gradient graph of the loss and a loss plot.",
+        epilog=f"other commands: {PROG} fit DATA.csv --target COL (train on your own data), {PROG} predict "
+        f"MODEL.npz DATA.csv (apply a saved model); {PROG} COMMAND --help for their options",
     )
-    parser.add_argument("--epochs", type=int, default=200, help="full-batch gradient descent steps (default 200)")
-    parser.add_argument("--lr", type=float, default=0.1, help="learning rate of SGD (default 0.1)")
+    parser.add_argument("--epochs", type=positive_int, default=200,
+                        help="full-batch gradient descent steps (default 200)")
+    parser.add_argument("--lr", type=positive_float, default=0.1, help="learning rate of SGD (default 0.1)")
     parser.add_argument(
         "--out", default="tinygrad_lr_demo", help="directory for the graph and the backward account (default "
         "./tinygrad_lr_demo; an existing directory is used only if it is empty or was made by this demo)"
@@ -52,24 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
         "simple regression)",
     )
     parser.add_argument("--format", choices=("png", "svg"), default="png", help="image format of the graph")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     features = _parse_features(parser, args.features)
-    if args.epochs < 1:
-        parser.error(f"--epochs must be at least 1, got {args.epochs}")
-    if not np.isfinite(args.lr) or args.lr <= 0:
-        parser.error(f"--lr must be a positive number, got {args.lr}")
     out_dir = Path(args.out)
     problem = _check_out_dir(out_dir)
     if problem:
-        print(f"tinygrad-lr: error: {problem}", file=sys.stderr)
-        return 2
+        raise CommandError(problem)
+    X, y, names = load_bundled_advertising(features)
+    prepare_out_dir(out_dir, MARKER)  # known writable before anything trains
 
-    X, y, names = load_advertising(features=features)
     mean, std = X.mean(axis=0), X.std(axis=0)
     print(f"tinygrad_lr demo: linear regression on the Advertising data ({len(y)} markets, ISLR chapter 3)")
     print(f"model: {ADVERTISING_TARGET} ~ {' + '.join(names)}; each feature standardized as (x - mean) / std")
@@ -78,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.epochs} epochs"
     )
 
-    model, first, final = _train((X - mean) / std, y, args.epochs, args.lr)
+    model, first, final, losses = _train((X - mean) / std, y, args.epochs, args.lr, args.quiet)
 
     # Sales = b + sum_j w_j z_j with z_j = (x_j - mean_j) / std_j, so the slope of x_j is w_j / std_j
     coefficients = model.weight.detach().numpy()[0] / std
@@ -92,10 +111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: the fit differs from the closed form by {worst:.2g} > {AGREEMENT:g}: train longer (--epochs) "
               "or with a different --lr")
 
-    _prepare_out_dir(out_dir)
     print("gradient graphs of the loss and how backward computed them:")
     _write_snapshot(out_dir, first, args.format)
     _write_snapshot(out_dir, final, args.format)
+    write_loss_plot({f"SGD lr {args.lr:g}": losses}, out_dir / "loss.png", "demo: training mse per epoch")
+    page = training_page(
+        (X[:, 0] - mean[0]) / std[0], y, out_dir / "training.html", epochs=100,
+        title=f"{ADVERTISING_TARGET} ~ {names[0]} (standardized), several learning rates",
+        x_label=f"{names[0]} (standardized)", y_label=ADVERTISING_TARGET,
+    )
+    print(f"  {page}  (training page: {ADVERTISING_TARGET} ~ {names[0]} learned at several rates; open in a browser)")
     return 0
 
 
@@ -131,11 +156,14 @@ def _see_backward(loss: tl.Value, model: nn.Linear, tag: str, description: str) 
     return _Snapshot(tag, description, draw_graph(loss, params=names), steps)
 
 
-def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[nn.Linear, _Snapshot, _Snapshot]:
+def _train(
+    Z: np.ndarray, y: np.ndarray, epochs: int, lr: float, quiet: bool
+) -> tuple[nn.Linear, _Snapshot, _Snapshot, list[float]]:
     """The PyTorch loop: nn.Linear(k, 1) trained with nn.MSELoss and optim.SGD on all rows at once.
 
-    Returns the model and two snapshots: the first epoch's loss (drawn before the first step changes the
-    weights) and the loss at the final weights.
+    Returns the model, two snapshots: the first epoch's loss (drawn before the first step changes the
+    weights) and the loss at the final weights, and the loss of every epoch. A loss that overflows stops
+    training with DivergedError.
     """
     inputs = tl.tensor(Z, dtype=tl.float64)
     targets = tl.tensor(y.reshape(-1, 1), dtype=tl.float64)  # (n, 1), the shape of the prediction
@@ -144,24 +172,32 @@ def _train(Z: np.ndarray, y: np.ndarray, epochs: int, lr: float) -> tuple[nn.Lin
     loss_fn = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
     report_every = max(1, epochs // 10)
-    for epoch in range(1, epochs + 1):
-        optimizer.zero_grad()
-        loss = loss_fn(model(inputs), targets)
-        if epoch == 1:
-            description = f"epoch 1 (mse {loss.item():.6f}): large gradients; SGD's first step goes against them"
-            first = _see_backward(loss, model, "epoch1", description)
-        else:
-            loss.backward()
-        optimizer.step()
-        if epoch == 1 or epoch % report_every == 0 or epoch == epochs:
-            print(f"  epoch {epoch:5d}  mse {loss.item():.6f}")
+    losses: list[float] = []
+    suggestion = min(lr / 10, stable_learning_rate(Z))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by check_loss
+        for epoch, bar in progress(epochs, quiet, "demo"):
+            optimizer.zero_grad()
+            loss = loss_fn(model(inputs), targets)
+            losses.append(loss.item())
+            check_loss(losses[-1], losses[0], epoch, lr, suggestion)
+            if bar is not None:
+                bar.set_postfix(mse=f"{losses[-1]:.4g}", refresh=False)
+            if epoch == 1:
+                description = f"epoch 1 (mse {loss.item():.6f}): large gradients; SGD's first step goes against them"
+                first = _see_backward(loss, model, "epoch1", description)
+            else:
+                loss.backward()
+            optimizer.step()
+            if epoch == 1 or epoch % report_every == 0 or epoch == epochs:
+                print(f"  epoch {epoch:5d}  mse {loss.item():.6f}")
     optimizer.zero_grad()
-    loss = loss_fn(model(inputs), targets)
-    final = _see_backward(
-        loss, model, "final", f"final weights (mse {loss.item():.6f}): every gradient ~0, as at the least-squares "
-        "minimum: training has converged"
-    )
-    return model, first, final
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = loss_fn(model(inputs), targets)
+    check_loss(loss.item(), losses[0], epochs + 1, lr, suggestion)  # the last step may have overflowed
+    final = _see_backward(loss, model, "final", f"final weights (mse {loss.item():.6f})")
+    _, verdict = convergence_verdict(gradient_norm(model.parameters()))
+    final = _Snapshot(final.tag, f"{final.description}: {verdict}", final.graph, final.steps)
+    return model, first, final, losses
 
 
 def _print_comparison(
@@ -184,19 +220,17 @@ def _print_comparison(
 
 def _check_out_dir(out_dir: Path) -> str | None:
     """None if the demo may write into `out_dir`; otherwise why not (it never overwrites a user's files)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        return f"--out {out_dir} exists and is not a directory; choose another --out"
-    if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
-        return (
-            f"--out {out_dir} already exists and holds files this demo did not write; "
-            "choose another --out or empty that directory"
-        )
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            return f"--out {out_dir} exists and is not a directory; choose another --out"
+        if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
+            return (
+                f"--out {out_dir} already exists and holds files this demo did not write; "
+                "choose another --out or empty that directory"
+            )
+    except OSError as error:  # a name too long, a folder we may not read ...
+        return f"--out {out_dir}: cannot use it ({error.strerror or type(error).__name__})"
     return None
-
-
-def _prepare_out_dir(out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / MARKER).write_text("written by `python -m tinygrad_lr`; its files may be overwritten by a re-run\n")
 
 
 def _write_snapshot(out_dir: Path, snapshot: _Snapshot, image_format: str) -> None:

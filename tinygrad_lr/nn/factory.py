@@ -1,0 +1,16 @@
+"""What every layer's constructor does with torch's `device=` and `dtype=` arguments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr import dtypes
+
+
+def layer_dtype(dtype: Any, device: Any) -> np.dtype:
+    """The dtype of a new layer's parameters: `dtype`, or the default dtype; any device but the CPU is refused."""
+    if device is not None and str(device) != "cpu":
+        raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
+    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
