@@ -511,6 +511,13 @@ def _refusing_read(original: Callable[..., Any], name: str) -> Callable[..., Any
     return read
 
 
+def _normal_caches() -> list[Any]:
+    from tinygrad_lr import random as tl_random
+
+    generator = tl_random.default_generator
+    return [getattr(generator, "next_double_normal", None), getattr(generator, "next_float_normal", None)]
+
+
 def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         if _active is not None:
@@ -532,7 +539,8 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
 
     for name in _CREATION:
         recorder.patch(np, name, _recording(getattr(np, name)))
-    for name in ("uniform", "normal", "integers", "permutation"):
+    # the generators' two raw draws: every distribution is NumPy arithmetic on them (tinygrad_lr/random/kernels.py)
+    for name in ("random", "random64"):
         recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name)))
     mark_modified = inplace.mark_modified  # version stamps: a replay stamps the parameters it updates, as eager
 
@@ -548,12 +556,16 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     # hooks are the user's Python code: a replay would skip whatever they do besides array math
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
     recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
+    # a normal draw may keep the second value of a Box-Muller pair in the generator, Python state a replay skips
+    cached = _normal_caches()
     _active = recorder
     try:
         yield recorder
     finally:
         _active = None
         recorder.unpatch()
+    if _normal_caches() != cached:
+        recorder.fail("draws normal numbers through the generator's cached Box-Muller value (Python state)")
 
 
 def active() -> Recorder | None:
