@@ -378,3 +378,22 @@ def test_hooks_are_python_code_a_replay_would_skip_so_the_call_runs_eagerly() ->
         for _ in range(3):
             step()
     assert seen == [1, 1, 1] and step.n_replays == 0
+
+
+def test_returning_the_loss_backward_consumed_replays_and_nested_compiled_calls_join_the_trace() -> None:
+    model, optimizer, x, loss_fn = _simple()
+    y = torch.zeros(4, 1)
+    forward = torch.compile(model)
+
+    @torch.compile(fullgraph=True)
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = loss_fn(forward(x), y)  # a compiled module called while step is traced: traced as part of step
+        loss.backward()
+        optimizer.step()
+        return loss  # its graph is consumed by backward(): the replay returns it detached
+
+    losses = [step() for _ in range(4)]
+    assert step.n_replays == 2 and forward.explain().startswith("traces: 0")
+    assert all(isinstance(loss, torch.Value) and loss.ndim == 0 for loss in losses)
+    assert losses[3].item() < losses[0].item()

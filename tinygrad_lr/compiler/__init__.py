@@ -22,6 +22,7 @@ import numpy as np
 
 from tinygrad_lr.autograd import grad_mode
 from tinygrad_lr.compiler import state as state_walk
+from tinygrad_lr.compiler import tracer
 from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain, recording
 from tinygrad_lr.value import Value
 
@@ -69,6 +70,8 @@ class CompiledFunction:
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if tracer.active() is not None:  # called from inside another compiled function's trace: part of it
+            return self.fn(*args, **kwargs)
         traces = self.traces
         for i, trace in enumerate(traces):
             result = trace.replay(args, kwargs)
@@ -211,7 +214,7 @@ def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str]
 def _render_output(recorder: Recorder, result: Any, before: state_walk.Walk) -> str:
     kind = type(result)
     if isinstance(result, Value):
-        if result._grad_fn is not None:
+        if result._grad_fn is not None and id(result) not in recorder.backward_from:
             recorder.fail("returns a Value that is part of a graph (a backward() outside the compiled function "
                           "needs that graph: call backward inside it, or return .detach())")
         data = result._data

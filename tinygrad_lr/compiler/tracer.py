@@ -258,6 +258,7 @@ class Recorder:
         self.preconditions: list[str] = []  # Python-state branches: expressions that must still be True
         self._patches: list[tuple[Any, str, Any]] = []
         self.generic_slots: set[int] = set()
+        self.backward_from: set[int] = set()  # ids of the Values backward() ran from (their graph is consumed)
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
         self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
@@ -552,6 +553,15 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
         recorder.patch(Value, name, _refusing_read(getattr(Value, name), name))
     from tinygrad_lr.autograd import engine
     from tinygrad_lr.nn.module import Module
+
+    backward = Value.backward
+
+    def noting_backward(self: Any, gradient: Any = None, retain_graph: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if not retain_graph:
+            recorder.backward_from.add(id(self))
+        return backward(self, gradient, retain_graph, *args, **kwargs)
+
+    recorder.patch(Value, "backward", noting_backward)
 
     # hooks are the user's Python code: a replay would skip whatever they do besides array math
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
