@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import functools
 import os
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -263,10 +264,25 @@ def _program(recorder: Recorder, before: state_walk.Walk, grad_on: bool, effects
     lines.extend(f"    if not ({condition}): return _MISS" for condition in recorder.preconditions)
     if guards_only:
         return "\n".join([*lines, "    return None"]) + "\n"
-    lines.extend(f"    {line}" for line in recorder.lines)
+    lines.extend(f"    {line}" for line in _reusing_buffers(recorder, effects, output))
     lines.extend(f"    {line}" for line in effects)
     lines.append(f"    return {output}")
     return "\n".join(lines) + "\n"
+
+
+def _reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list[str]:
+    """The recorded lines, with each `np.empty` whose memory does not outlive the call (it is no output, no
+    `.grad`, nor viewed by one) replaced by a buffer the program keeps: what `nn/scratch.py` does for eager
+    execution (a large fresh array each step costs page faults), decided here once from the program instead of
+    from reference counts. The memory was uninitialised either way: the numbers are the same."""
+    kept = {recorder.root(int(n)) for n in re.findall(r"\bb(\d+)\b", " ".join(effects) + " " + output)}
+    lines = list(recorder.lines)
+    for index, (slot, shape, dtype) in recorder.empties.items():
+        if recorder.root(slot) in kept or slot in kept:
+            continue
+        name = recorder.const(np.empty(shape, dtype), "buffer")
+        lines[index] = f"b{slot} = {name}"
+    return lines
 
 
 def compile(  # noqa: A001 - torch's name

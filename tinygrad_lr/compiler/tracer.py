@@ -23,6 +23,7 @@ import numpy as np
 
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
+_np_empty = np.empty
 _active: Recorder | None = None  # the recorder of the trace in progress (one at a time)
 _inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
 
@@ -258,7 +259,8 @@ class Recorder:
         self.preconditions: list[str] = []  # Python-state branches: expressions that must still be True
         self._patches: list[tuple[Any, str, Any]] = []
         self.generic_slots: set[int] = set()
-        self.backward_from: set[int] = set()  # ids of the Values backward() ran from (their graph is consumed)
+        self.backward_from: set[int] = set()
+        self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}  # line -> (slot, shape, dtype) of np.empty  # ids of the Values backward() ran from (their graph is consumed)
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
         self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
@@ -362,6 +364,10 @@ class Recorder:
         traced = self._result(result, args, out, 0)
         self._emit(func, args, kwargs, (traced,))
         return traced
+
+    def root(self, slot: int) -> int:
+        """The slot whose memory `slot` views (itself when it owns its memory)."""
+        return self._root.get(slot, slot)
 
     def _wrote(self, target: TracedArray) -> None:
         slot = target._slot
@@ -480,6 +486,8 @@ def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
             return arg
     traced = recorder.new_slot(result)
     recorder._emit(func, args, kwargs, (traced,))
+    if func is _np_empty and set(kwargs) <= {"dtype"}:  # uninitialised memory: a replay may reuse a buffer
+        recorder.empties[len(recorder.lines) - 1] = (traced._slot, result.shape, result.dtype)
     return traced
 
 
