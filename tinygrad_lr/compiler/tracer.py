@@ -260,7 +260,8 @@ class Recorder:
         self._patches: list[tuple[Any, str, Any]] = []
         self.generic_slots: set[int] = set()
         self.backward_from: set[int] = set()
-        self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}  # line -> (slot, shape, dtype) of np.empty  # ids of the Values backward() ran from (their graph is consumed)
+        # np.empty calls: line -> (slot, shape, dtype)
+        self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}  # ids of the Values backward() ran from (their graph is consumed)
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
         self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
@@ -487,7 +488,7 @@ def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     traced = recorder.new_slot(result)
     recorder._emit(func, args, kwargs, (traced,))
     if func is _np_empty and set(kwargs) <= {"dtype"}:  # uninitialised memory: a replay may reuse a buffer
-        recorder.empties[len(recorder.lines) - 1] = (traced._slot, result.shape, result.dtype)
+        recorder.empties[len(recorder.lines) - 1] = (recorder.n_slots - 1, result.shape, result.dtype)
     return traced
 
 
