@@ -259,9 +259,9 @@ class Recorder:
         self.preconditions: list[str] = []  # Python-state branches: expressions that must still be True
         self._patches: list[tuple[Any, str, Any]] = []
         self.generic_slots: set[int] = set()
-        self.backward_from: set[int] = set()
+        self.backward_from: set[int] = set()  # ids of the Values backward() ran from (their graph is consumed)
         # np.empty calls: line -> (slot, shape, dtype)
-        self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}  # ids of the Values backward() ran from (their graph is consumed)
+        self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
         self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
