@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_lr as torch
+from tests.conftest import assert_same_error, require_torch
 from tinygrad_lr.compiler import NotReplayableError
 
 STEPS = 6
@@ -342,6 +343,31 @@ def test_compiled_module_and_torch_compile_through_the_torch_name() -> None:
     assert compiled.explain().startswith("traces: 1, replays: 2")
     assert compiled._orig_mod is model and compiled.training is False  # attributes are the module's
     assert torch_alias.compile(model, disable=True) is model
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c(lambda x: x, mode="default", options={}),
+    lambda c: c(lambda x: x, mode="fastest"),
+    lambda c: c(3),
+], ids=["mode-and-options", "unknown-mode", "not-callable"])
+def test_torch_compile_arguments_are_checked_as_torch_checks_them(call: Callable[[Any], Any]) -> None:
+    real = require_torch()
+    assert_same_error(lambda: call(real.compile), lambda: call(torch.compile))
+
+
+def test_every_torch_backend_and_mode_runs_the_same_engine_and_an_unknown_backend_is_refused() -> None:
+    real = require_torch()
+    x = torch.tensor([1.0, 2.0, 3.0])
+    for kwargs in [{"backend": "eager"}, {"backend": "aot_eager", "mode": "max-autotune"}, {"dynamic": True},
+                   {"backend": lambda gm, inputs: gm}]:
+        fast = torch.compile(lambda t: t * t + 1, **kwargs)
+        assert [fast(x).tolist() for _ in range(2)] == [[2.0, 5.0, 10.0]] * 2
+        assert fast.explain().startswith("traces: 1, replays: 1")
+    with pytest.raises(RuntimeError) as expected:
+        real.compile(lambda t: t, backend="nope")
+    with pytest.raises(RuntimeError, match=re.escape(str(expected.value))):
+        torch.compile(lambda t: t, backend="nope")
+    assert repr(torch.compile(torch.nn.Linear(2, 2))) == repr(real.compile(real.nn.Linear(2, 2)))
 
 
 def test_decorator_with_options_and_explain_counts() -> None:

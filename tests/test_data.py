@@ -145,7 +145,7 @@ def test_default_collate_matches_torch_for_numbers_dicts_and_lists() -> None:
     theirs = torch.utils.data.default_collate(samples)
     assert ours["name"] == theirs["name"] == ["a", "b"]
     assert [v.tolist() for v in ours["x"]] == [v.tolist() for v in theirs["x"]]
-    assert [str(v.dtype) for v in ours["x"]] == ["int64", "float64"]
+    assert [str(v.dtype) for v in ours["x"]] == ["torch.int64", "torch.float64"]
     with pytest.raises(RuntimeError, match="each element in list of batch should be of equal size"):
         default_collate([(1, 2), (3,)])
 

@@ -31,7 +31,7 @@ def make(module: Any, name: str) -> Any:
 def test_float_ops_on_integers_and_bools_give_torchs_default_float(torch, op: str, dtype: str) -> None:  # type: ignore[no-untyped-def]
     theirs = getattr(make(torch, dtype), op)()
     ours = getattr(make(tg, dtype), op)()
-    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    assert str(ours.dtype) == str(theirs.dtype)
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
 
 
@@ -47,7 +47,7 @@ def test_the_float64_default_applies_too(torch) -> None:  # type: ignore[no-unty
     tg.set_default_dtype(tg.float64)
     try:
         for op in FLOAT_OPS:
-            assert str(getattr(tg.tensor([1, 4]), op)().dtype) == str(getattr(torch.tensor([1, 4]), op)().dtype)[6:]
+            assert str(getattr(tg.tensor([1, 4]), op)().dtype) == str(getattr(torch.tensor([1, 4]), op)().dtype)
     finally:
         torch.set_default_dtype(previous)
         tg.set_default_dtype(tg.float32)
@@ -57,7 +57,7 @@ def test_functional_forms_promote_too(torch) -> None:  # type: ignore[no-untyped
     for name in ("sigmoid", "tanh"):
         theirs = getattr(torch.nn.functional, name)(torch.tensor([1, 4]))
         ours = getattr(F, name)(tg.tensor([1, 4]))
-        assert str(ours.dtype) == "float32" and np.allclose(ours.numpy(), theirs.numpy())
+        assert str(ours.dtype) == "torch.float32" and np.allclose(ours.numpy(), theirs.numpy())
     for name in ("exp", "sqrt", "sin", "log"):
         assert getattr(tg, name)(tg.tensor([1, 4])).dtype == tg.float32
 

@@ -95,7 +95,6 @@ def test_madewithml_numpy_part_prints_the_lessons_model():
     assert "[model] y_hat = 3.4X + 7.8" in out
 
 
-@pytest.mark.xfail(strict=True, reason="needs issue 12 legacy Tensor constructor")
 def test_madewithml_pytorch_part_runs_as_the_lesson_wrote_it():
     # The lesson's own PyTorch half prints 3.4X + 8.0; its split depends on notebook state the text does not keep
     # (real torch on this script prints 3.4X + 7.4), so the intercept is checked to lie between the two runs' range.

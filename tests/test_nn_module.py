@@ -43,7 +43,7 @@ def test_parameter_shares_memory_requires_grad_and_prints_like_torch() -> None:
     assert param.requires_grad and param.is_leaf and isinstance(param, tg.Value)
     param.data.numpy()[0] = 5.0
     assert data.numpy()[0] == 5.0
-    assert repr(param) == "Parameter containing:\nValue([5., 2.], requires_grad=True)"
+    assert repr(param) == "Parameter containing:\ntensor([5., 2.], requires_grad=True)"
     assert not nn.Parameter(data, requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,)
     assert type(param * 2) is tg.Value

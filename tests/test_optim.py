@@ -365,7 +365,7 @@ class TestConstructorErrors:
             optim.SGD([])
 
     def test_bare_tensor(self) -> None:
-        with pytest.raises(TypeError, match=r"iterable of Tensors or dicts, but got tinygrad_lr\.FloatTensor$"):
+        with pytest.raises(TypeError, match=r"iterable of Tensors or dicts, but got torch\.FloatTensor$"):
             optim.SGD(tg.zeros(2, requires_grad=True))
 
     def test_non_leaf(self) -> None:

@@ -3,13 +3,14 @@
     import tinygrad_lr as torch
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     (x * x).sum().backward()
-    x.grad          # Value([2., 4., 6.])
+    x.grad          # tensor([2., 4., 6.])
 """
 
+import math as _math
 import warnings as _warnings
 
-from tinygrad_lr import autograd, nn, optim, preprocessing, utils
-from tinygrad_lr.autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from tinygrad_lr import autograd, backends, cuda, devices, nn, optim, preprocessing, profiler, utils
+from tinygrad_lr.autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from tinygrad_lr.compiler import compile
 from tinygrad_lr.creation import (
     arange,
@@ -26,9 +27,11 @@ from tinygrad_lr.creation import (
     zeros,
     zeros_like,
 )
+from tinygrad_lr.devices import device, get_default_device, set_default_device
 from tinygrad_lr.dtypes import (
     bool,
     double,
+    dtype,
     float,
     float16,
     float32,
@@ -44,7 +47,11 @@ from tinygrad_lr.dtypes import (
     set_default_dtype,
     short,
     uint8,
+    uint16,
+    uint32,
+    uint64,
 )
+from tinygrad_lr.formatting import get_printoptions, printoptions, set_printoptions
 from tinygrad_lr.ops import functions as _functions
 from tinygrad_lr.ops.functions import *  # noqa: F403 - abs, exp, sum, cat, where, ...: made from the op table
 from tinygrad_lr.random import (
@@ -69,6 +76,21 @@ from tinygrad_lr.random.factories import (
     randperm,
 )
 from tinygrad_lr.serialization import load, save
+from tinygrad_lr.tensor_types import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Tensor,
+    is_floating_point,
+    is_tensor,
+    numel,
+)
 from tinygrad_lr.value import Size, Value
 
 # torch computes inf and nan silently; NumPy warns ("overflow encountered in exp", "divide by zero ..."). Silence
@@ -76,13 +98,17 @@ from tinygrad_lr.value import Size, Value
 # NumPy code keeps its warnings, and no op pays for an np.errstate block.
 _warnings.filterwarnings("ignore", r".* encountered in ", RuntimeWarning, r"tinygrad_lr(\.|$)")
 
-Tensor = Value
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 concat = concatenate = cat  # noqa: F405
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "compile", "concat",
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor", "LongTensor",
+    "ShortTensor", "backends", "compile", "cuda", "device", "devices", "dtype", "e", "get_default_device",
+    "get_printoptions", "inf", "inference_mode", "is_floating_point", "is_tensor", "nan", "numel", "pi",
+    "printoptions", "profiler", "set_default_device", "set_printoptions", "uint16", "uint32", "uint64",
+    "Function", "Generator", "Size", "Tensor", "Value", "arange", "as_tensor", "autograd", "bool", "concat",
     "concatenate", "default_generator", "double", "empty", "enable_grad", "eye", "float", "float16", "float32",
     "float64", "from_numpy", "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16",
     "int32", "int64", "is_grad_enabled", "linspace", "load", "long", "manual_seed", "nn", "no_grad", "ones",

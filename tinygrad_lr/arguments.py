@@ -7,7 +7,6 @@ argument is a Value, `require_value`, lives with Value).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -47,8 +46,8 @@ def c_type_name(dtype: np.dtype) -> str:
 
 
 def tensor_type_name(dtype: np.dtype) -> str:
-    """torch's type name of a tensor of this dtype, with our module: `tinygrad_lr.FloatTensor` for float32."""
-    return f"tinygrad_lr.{torch_dtype_name(dtype)}Tensor"
+    """torch's type name of a tensor of this dtype: `torch.FloatTensor` for float32 (`x.type()`)."""
+    return f"torch.{torch_dtype_name(dtype)}Tensor"
 
 
 def single_dim(dim: Any, ndim: int) -> int:
@@ -165,21 +164,3 @@ def read_only_error(array: np.ndarray) -> RuntimeError:
 def float_kernel_error(kernel: str, dtype: np.dtype) -> NotImplementedError:
     """torch's error for an op whose CPU kernel exists for floats only (softplus, softmax, ... of integers)."""
     return NotImplementedError(f'"{kernel}" not implemented for \'{torch_dtype_name(dtype)}\'')
-
-
-DEVICE_TYPES = (
-    "cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, "
-    "mtia, privateuseone"
-)
-
-
-def check_device(device: str) -> None:
-    """torch's errors for a string that is not a device ('float64', 'banana'); a device other than the CPU is
-    refused too, as tinygrad_lr computes with NumPy on the CPU only."""
-    match = re.fullmatch(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?", device)
-    if match is None:
-        raise RuntimeError(f"Invalid device string: '{device}'")
-    if match.group(1) not in DEVICE_TYPES.split(", "):
-        raise RuntimeError(f"Expected one of {DEVICE_TYPES} device type at start of device string: {device}")
-    if match.group(1) != "cpu":
-        raise RuntimeError(f"tinygrad_lr computes on the CPU only (NumPy): device '{device}' is not available")

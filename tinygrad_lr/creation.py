@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import devices, dtypes
 from tinygrad_lr.value import Value, as_array
 
 
@@ -20,7 +20,8 @@ def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(int(s) for s in size)
 
 
-def _finish(array: np.ndarray, requires_grad: bool) -> Value:
+def _finish(array: np.ndarray, requires_grad: bool, device: Any = None) -> Value:
+    devices.check(device)  # the CPU (or torch's error for another device)
     value = Value._make_const(array)
     if requires_grad:
         value.requires_grad_(True)
@@ -43,11 +44,12 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     array = np.array(as_array(data, dtype), copy=True)
     if requires_grad and array.dtype.kind != "f":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return _finish(array, requires_grad)
+    return _finish(array, requires_grad, device)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Value:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Value:
     """A Value sharing `data`'s memory when it is already an array of the right dtype."""
+    devices.check(device)
     if isinstance(data, Value) and (dtype is None or np.dtype(dtype) == data.dtype):
         return data
     array = as_array(data, dtype)
@@ -77,37 +79,41 @@ def _warn_if_read_only(array: np.ndarray) -> None:
         )
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.zeros(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    return _finish(np.zeros(_shape(size), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.ones(_shape(size), dtype=_float_dtype(dtype)), requires_grad)
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    return _finish(np.ones(_shape(size), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
-def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
     if dtype is None:
         dtype = as_array(fill_value).dtype
-    return _finish(np.full(_shape((size,)), fill_value, dtype=dtype), requires_grad)
+    return _finish(np.full(_shape((size,)), fill_value, dtype=dtype), requires_grad, device)
 
 
-def zeros_like(other: Value, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.zeros(other.shape, dtype=dtype or other.dtype), requires_grad)
+def zeros_like(other: Value, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    return _finish(np.zeros(other.shape, dtype=dtype or other.dtype), requires_grad, device)
 
 
-def ones_like(other: Value, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.ones(other.shape, dtype=dtype or other.dtype), requires_grad)
+def ones_like(other: Value, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    return _finish(np.ones(other.shape, dtype=dtype or other.dtype), requires_grad, device)
 
 
-def full_like(other: Value, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.full(other.shape, fill_value, dtype=dtype or other.dtype), requires_grad)
+def full_like(
+    other: Value, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
+    return _finish(np.full(other.shape, fill_value, dtype=dtype or other.dtype), requires_grad, device)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Value:
+def arange(
+    start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
     """Evenly spaced values in [start, end); int64 for integer arguments, else the default float dtype."""
     if end is None:
         start, end = 0, start
@@ -116,7 +122,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     if dtype is None:
         integral = all(isinstance(x, (int, np.integer)) for x in (start, end, step))
         dtype = dtypes.int64 if integral else dtypes.get_default_dtype()
-    return _finish(np.arange(start, end, step, dtype=dtype), requires_grad)
+    return _finish(np.arange(start, end, step, dtype=dtype), requires_grad, device)
 
 
 def _check_range(start: Any, end: Any, step: Any) -> None:
@@ -131,9 +137,11 @@ def _check_range(start: Any, end: Any, step: Any) -> None:
         raise RuntimeError("invalid size, possible overflow?")
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Value:
+    return _finish(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Value:
-    return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
+    return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)

@@ -13,30 +13,81 @@ import numpy as np
 
 _pybool, _pyint, _pyfloat = bool, int, float  # kept before the torch-style names below shadow them
 
-float16 = half = np.dtype(np.float16)
-float32 = float = np.dtype(np.float32)  # noqa: A001 - torch.float is float32
-float64 = double = np.dtype(np.float64)
-int8 = np.dtype(np.int8)
-int16 = short = np.dtype(np.int16)
-int32 = int = np.dtype(np.int32)  # noqa: A001 - torch.int is int32
-int64 = long = np.dtype(np.int64)
-uint8 = np.dtype(np.uint8)
-bool = np.dtype(np.bool_)  # noqa: A001 - torch.bool
+class dtype:
+    """A data type as torch names it (`torch.float32`), standing for one NumPy dtype.
+
+    NumPy reads it wherever it takes a dtype (through the `dtype` attribute), it compares and hashes equal to its
+    NumPy dtype (`tinygrad_lr.float32 == numpy.float32`), and attributes torch's dtype lacks (`kind`, `type`,
+    `itemsize`, ...) are the NumPy dtype's.
+    """
+
+    __slots__ = ("dtype", "_name", "is_floating_point", "is_signed", "is_complex")
+
+    def __init__(self, numpy_dtype: Any, name: str) -> None:
+        self.dtype = np.dtype(numpy_dtype)
+        self._name = name
+        self.is_floating_point = self.dtype.kind == "f"
+        self.is_signed = self.dtype.kind in "fi"
+        self.is_complex = False
+
+    def __repr__(self) -> str:
+        return f"torch.{self._name}"
+
+    def __eq__(self, other: object) -> builtins.bool:
+        if isinstance(other, dtype):
+            return self.dtype == other.dtype
+        try:
+            return _pybool(self.dtype == np.dtype(other))  # type: ignore[call-overload,arg-type]
+        except TypeError:
+            return False
+
+    def __hash__(self) -> builtins.int:
+        return hash(self.dtype)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.dtype, name)
+
+    def __reduce__(self) -> Any:
+        return (torch_dtype, (self.dtype,))
+
+
+float16 = half = dtype(np.float16, "float16")
+float32 = float = dtype(np.float32, "float32")  # noqa: A001 - torch.float is float32
+float64 = double = dtype(np.float64, "float64")
+int8 = dtype(np.int8, "int8")
+int16 = short = dtype(np.int16, "int16")
+int32 = int = dtype(np.int32, "int32")  # noqa: A001 - torch.int is int32
+int64 = long = dtype(np.int64, "int64")
+uint8 = dtype(np.uint8, "uint8")
+uint16 = dtype(np.uint16, "uint16")
+uint32 = dtype(np.uint32, "uint32")
+uint64 = dtype(np.uint64, "uint64")
+bool = dtype(np.bool_, "bool")  # noqa: A001 - torch.bool
+
+_BY_NUMPY = {d.dtype: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+                                  bool)}  # fmt: skip
+
+
+def torch_dtype(numpy_dtype: Any) -> Any:
+    """The torch-named dtype of a NumPy dtype (what `Value.dtype` returns)."""
+    found = _BY_NUMPY.get(numpy_dtype)
+    return found if found is not None else _BY_NUMPY.get(np.dtype(numpy_dtype), numpy_dtype)
+
 
 _default = [float32]
 
 
-def get_default_dtype() -> np.dtype:
+def get_default_dtype() -> Any:
     """The dtype given to Python floats and lists of floats (float32 unless changed)."""
     return _default[0]
 
 
-def set_default_dtype(dtype: Any) -> None:
-    """Make `dtype` (float32 or float64) the default floating dtype."""
-    dtype = np.dtype(dtype)
-    if dtype not in (float32, float64, float16):
-        raise TypeError(f"only floating-point types are supported as the default type, got {dtype}")
-    _default[0] = dtype
+def set_default_dtype(d: Any) -> None:
+    """Make `d` (float32 or float64) the default floating dtype."""
+    found = torch_dtype(np.dtype(d))
+    if found not in (float32, float64, float16):
+        raise TypeError(f"only floating-point types are supported as the default type, got {found}")
+    _default[0] = found
 
 
 def category(dtype: np.dtype) -> builtins.int:
@@ -89,7 +140,7 @@ def scalar_dtype(value: Any, tensor_dtype: np.dtype) -> np.dtype:
         raise TypeError(f"unsupported operand type: {type(value).__name__}")
     if scalar_category <= category(tensor_dtype):
         return tensor_dtype
-    return int64 if scalar_category == 1 else get_default_dtype()
+    return int64 if scalar_category == 1 else get_default_dtype()  # type: ignore[no-any-return,return-value]
 
 
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import devices, dtypes
+from tinygrad_lr.arguments import c_type_name, torch_dtype_name
 from tinygrad_lr.formatting import format_value
 
 if TYPE_CHECKING:  # the op table's methods, for type checkers and "go to definition" (installed at import)
@@ -175,10 +176,14 @@ class Value(_Methods):
                 f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
                 f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
             )
-        if value.dtype != self.dtype:
+        if value._data.dtype != self._data.dtype:
             raise RuntimeError(
-                f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with dtype "
-                f"'{self.dtype}'. Please ensure that the gradient and the tensor have the same dtype"
+                f"attempting to assign a gradient with dtype '{c_type_name(value._data.dtype)}' to a tensor with "
+                f"grad_dtype '{torch_dtype_name(self._data.dtype)}'. The gradient must match the tensor's "
+                "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute "
+                "with a specific dtype, "
+                "or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                "gradient may break downstream systems that assume they match."
             )
         self._grad = value
 
@@ -213,9 +218,7 @@ class Value(_Methods):
         `gradient` is d(loss)/d(self) for a non-scalar self (vector-Jacobian product); the graph's
         saved arrays are freed afterwards unless `retain_graph=True`.
         """
-        from tinygrad_lr.autograd import api  # the engine builds on Value: backward is its one call upward
-
-        api.backward(self, gradient, retain_graph, create_graph, inputs)
+        (_autograd_backward or _load_autograd_backward())(self, gradient, retain_graph, create_graph, inputs)
 
 
     def detach(self) -> Value:
@@ -259,12 +262,18 @@ class Value(_Methods):
         return int(self._data.size)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
+    def dtype(self) -> Any:
+        return dtypes.torch_dtype(self._data.dtype)  # type: ignore[no-any-return]
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Any:
+        return devices.CPU
+
+    is_cuda = False
+    is_cpu = True
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -333,6 +342,10 @@ class Value(_Methods):
     def cpu(self) -> Value:
         return self
 
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> Value:
+        """torch's error on a machine without CUDA: tinygrad_lr computes on the CPU."""
+        raise devices.no_cuda()
+
 
 def require_value(x: Any, function: str, name: str, position: int) -> Value:
     """`x` itself if it is a Value, else torch's TypeError naming the argument and the type that was given."""
@@ -354,6 +367,18 @@ def init_leaf(v: Value, array: np.ndarray, requires_grad: bool = False) -> Value
 
 
 _new = object.__new__
+
+# `autograd.api.backward`, imported on the first `backward()` (the engine builds on Value: its one call upward).
+# Kept here after that: an import statement in the method would run Python's import machinery every call.
+_autograd_backward: Callable[..., None] | None = None
+
+
+def _load_autograd_backward() -> Callable[..., None]:
+    global _autograd_backward
+    from tinygrad_lr.autograd.api import backward
+
+    _autograd_backward = backward
+    return backward
 
 
 

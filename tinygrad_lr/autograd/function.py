@@ -123,7 +123,7 @@ class Node:
         return named if isinstance(named, str) else named(self)
 
     def __repr__(self) -> str:
-        return f"<{self.name()}>"
+        return f"<{self.name()} object at {id(self):#x}>"  # torch's repr of a grad_fn
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays (inputs or the output of forward) for `backward` in `ctx.saved_tensors`.
@@ -227,10 +227,10 @@ class AccumulateGrad:
         self.next_functions: tuple[Any, ...] = ()
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        return "torch::autograd::AccumulateGrad"
 
     def __repr__(self) -> str:
-        return "<AccumulateGrad>"
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 class _NoGraphContext:

@@ -101,3 +101,19 @@ class set_grad_enabled(_GradModeSwitch):
         # Used as a decorator, the mode applies only inside calls: undo the immediate switch of __init__.
         set_enabled(self._previous)
         return super().__call__(func)
+
+
+class inference_mode(_GradModeSwitch):
+    """torch.inference_mode: like `no_grad()` (no graph is recorded) when `mode` is True; `inference_mode(False)`
+    changes nothing. (torch also marks the results as inference tensors; here they are ordinary Values.)"""
+
+    _mode = False
+
+    def __init__(self, mode: bool = True) -> None:
+        self._active = bool(mode)
+
+    def __enter__(self) -> None:
+        self._previous = set_enabled(False) if self._active else STATE.enabled
+
+    def __call__(self, func: F) -> F:
+        return super().__call__(func) if self._active else func

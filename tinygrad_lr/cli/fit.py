@@ -90,7 +90,7 @@ class Split:
     x_scaler: Any
     y_scaler: Any
 
-    def scaled(self, X: np.ndarray, y: np.ndarray | None = None) -> tuple[tl.Tensor, tl.Tensor | None]:
+    def scaled(self, X: np.ndarray, y: np.ndarray | None = None) -> tuple[tl.Value, tl.Value | None]:
         Z = self.x_scaler.transform(X) if self.x_scaler else X
         if y is None:
             return tl.tensor(Z), None
@@ -212,7 +212,7 @@ def _train(model: nn.Module, split: Split, args: argparse.Namespace, lr: float) 
 
 
 def _report(model: nn.Module, split: Split, args: argparse.Namespace, names: Sequence[str],
-            losses: list[float]) -> tl.Tensor:
+            losses: list[float]) -> tl.Value:
     """Print the losses, R^2 and the convergence verdict; for a linear model, its coefficients beside the closed
     form. Returns the final full-batch training loss, after backward (for the graph)."""
     inputs, targets = split.scaled(split.X_train, split.y_train)

@@ -27,6 +27,9 @@ from tinygrad_lr.compiler import tracer
 from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain, recording
 from tinygrad_lr.value import Value
 
+# torch's names, accepted (one engine serves them all); others are refused with torch's error
+MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
+BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "openxla", "tvm")
 MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
 _MISS = object()  # a replay's guards do not hold: try another trace, or trace again
 _EAGER = object()  # a replay stopped at a branch on data that goes the other way: run this call eagerly
@@ -301,11 +304,21 @@ def compile(  # noqa: A001 - torch's name
     `fullgraph=True` raises `NotReplayableError` naming the line where the call did something a replay cannot
     repeat (by default that call runs eagerly and a warning says why, once; `options={"verbose": True}` or the
     environment variable TINYGRAD_LR_COMPILE_VERBOSE for every reason). `dynamic`, `backend` and `mode` are
-    accepted for torch's signature; shapes are always static here (a new shape traces again).
+    accepted for torch's signature and checked as torch checks them (every backend and mode runs this one engine);
+    shapes are always static here (a new shape traces again).
     """
     if fn is None:
         return lambda f: compile(f, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
                                  options=options, disable=disable)
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if mode is not None and mode not in MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(MODES)}")
+    if isinstance(backend, str) and backend not in BACKENDS:
+        raise RuntimeError(f"Invalid backend: {backend!r}, see `torch._dynamo.list_backends()` for available "
+                           "backends.")
+    if not callable(fn):
+        raise AssertionError(f"A callable function is expected, but {type(fn)} is provided.")
     if disable:
         return fn
     from tinygrad_lr.nn.module import Module
@@ -337,7 +350,8 @@ class _CompiledModule:
         setattr(self._orig_mod, name, value)
 
     def __repr__(self) -> str:
-        return f"OptimizedModule({self._orig_mod!r})"
+        inner = repr(self._orig_mod).replace("\n", "\n  ")
+        return f"OptimizedModule(\n  (_orig_mod): {inner}\n)"
 
 
 __all__ = ["CompiledFunction", "NotReplayableError", "compile"]

@@ -6,11 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import devices, dtypes
 
 
 def layer_dtype(dtype: Any, device: Any) -> np.dtype:
     """The dtype of a new layer's parameters: `dtype`, or the default dtype; any device but the CPU is refused."""
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
+    devices.check(device)
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import devices, dtypes
 from tinygrad_lr.nn import hooks
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.nn.state_dict import load_state_dict
@@ -442,12 +442,11 @@ class Module:
         for arg in args:
             if isinstance(arg, Value):
                 dtype = arg.dtype
-            elif isinstance(arg, str) or arg is None:
+            elif isinstance(arg, (str, devices.device)) or arg is None:
                 device = arg
             else:
                 dtype = arg
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"tinygrad_lr runs on the CPU only, got device {device!r}")
+        devices.check(device)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
@@ -457,7 +456,7 @@ class Module:
             )
         return self._cast_floating(dtype)
 
-    def _cast_floating(self, dtype: np.dtype) -> Module:
+    def _cast_floating(self, dtype: Any) -> Module:
         for module in self.modules():
             for value in list(module._parameters.values()) + list(module._buffers.values()):
                 if value is None or value._data.dtype.kind != "f" or value._data.dtype == dtype:
@@ -482,6 +481,10 @@ class Module:
     def cpu(self) -> Module:
         """Returns self: everything already lives on the CPU."""
         return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """torch's error on a machine without CUDA."""
+        raise devices.no_cuda()
 
     # ----- state_dict ----------------------------------------------------------------------
     def state_dict(

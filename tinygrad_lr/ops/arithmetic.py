@@ -186,9 +186,10 @@ class ArithmeticMethods:
     __neg__ = unary(Neg, function="neg")
     neg, negative = __neg__, __neg__
 
+    # 2 + x and 2 * x record add(x, 2) and mul(x, 2), as torch does (grad_fn.next_functions lists x first)
     def __radd__(self: Any, other: Any) -> Value:
         a, b = prepare_operands(self, other)
-        return Add._record_binary(b, a)
+        return Add._record_binary(a, b)
 
     def __rsub__(self: Any, other: Any) -> Value:
         a, b = prepare_operands(self, other)
@@ -196,7 +197,7 @@ class ArithmeticMethods:
 
     def __rmul__(self: Any, other: Any) -> Value:
         a, b = prepare_operands(self, other)
-        return Mul._record_binary(b, a)
+        return Mul._record_binary(a, b)
 
     @entry(Div, function="div")
     def __truediv__(self: Any, other: Any) -> Value:

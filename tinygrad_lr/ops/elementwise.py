@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import arguments, dtypes
+from tinygrad_lr import arguments, devices, dtypes, tensor_types
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual, inplace
 from tinygrad_lr.ops.table import binary, entry, function_only, unary
@@ -316,26 +316,24 @@ class ElementwiseMethods:
     # ----- dtype conversion ----------------------------------------------------------------
     @entry(Cast, function=False)
     def to(self: Any, *args: Any, **kwargs: Any) -> Value:
-        """Cast to a dtype (differentiable). The device 'cpu' is accepted and ignored; another string raises as in
-        torch (`.to('float64')` is not a cast: torch reads a string as a device)."""
+        """Cast to a dtype (differentiable): `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other)`. A device
+        other than the CPU raises torch's error (a string is read as a device: `.to('float64')` is not a cast)."""
         dtype = kwargs.get("dtype")
-        if isinstance(kwargs.get("device"), str):
-            arguments.check_device(kwargs["device"])
+        devices.check(kwargs.get("device"))
         for a in args:
             if isinstance(a, Value):
-                dtype = a.dtype
-            elif isinstance(a, str):
-                arguments.check_device(a)
+                dtype = a._data.dtype
+            elif isinstance(a, (str, devices.device)):
+                devices.check(a)
             else:
                 dtype = a
         if dtype is None or np.dtype(dtype) == self._data.dtype:
-            return self
+            return self.clone() if kwargs.get("copy") else self
         return Cast.apply(self, np.dtype(dtype))
 
     def type(self: Any, dtype: Any = None) -> Any:
-        if dtype is None:
-            return f"tinygrad_lr.{self.dtype}"
-        return self.to(dtype)
+        """`'torch.FloatTensor'`, or a cast: `x.type(torch.DoubleTensor)` (see tensor_types.convert_type)."""
+        return tensor_types.convert_type(self, dtype)
 
     def type_as(self: Any, other: Value) -> Value:
         return self.to(other.dtype)

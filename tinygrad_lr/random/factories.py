@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import dtypes
+from tinygrad_lr import devices, dtypes
 from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.random.generator import Generator
 from tinygrad_lr.value import Value, as_array
@@ -49,6 +49,7 @@ def _finish(array: np.ndarray, requires_grad: bool) -> Value:
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Value:
     """Samples of U[0, 1)."""
+    devices.check(device)
     shape, dtype = size_of(size), _float_dtype(dtype)
     values = kernels.uniform(_source(generator), int(np.prod(shape)), 0.0, 1.0, dtype)
     return _finish(values.reshape(shape), requires_grad)
@@ -57,6 +58,7 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requ
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Value:
     """Samples of N(0, 1)."""
+    devices.check(device)
     shape, dtype = size_of(size), _float_dtype(dtype)
     values = kernels.normal(_source(generator), int(np.prod(shape)), 0.0, 1.0, dtype)
     return _finish(values.reshape(shape), requires_grad)
@@ -65,6 +67,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, req
 def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Generator | None = None, dtype: Any = None,
             requires_grad: bool = False, device: Any = None) -> Value:
     """Integers drawn uniformly from [low, high) (`randint(high, size)` starts at 0); int64 by default."""
+    devices.check(device)
     if size is None:
         low, high, size = 0, low, high
     shape = size_of((size,))
@@ -76,6 +79,7 @@ def randint(low: int = 0, high: Any = None, size: Any = None, *, generator: Gene
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
              device: Any = None) -> Value:
     """A random permutation of 0..n-1 (int64 by default)."""
+    devices.check(device)
     size_of((n,))
     values = kernels.randperm(_source(generator), operator.index(n))
     return _finish(values.astype(dtypes.int64 if dtype is None else np.dtype(dtype)), requires_grad)
