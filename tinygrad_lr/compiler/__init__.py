@@ -24,7 +24,8 @@ import numpy as np
 from tinygrad_lr.autograd import grad_mode
 from tinygrad_lr.compiler import state as state_walk
 from tinygrad_lr.compiler import tracer
-from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain, recording
+from tinygrad_lr.compiler.patching import recording
+from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain
 from tinygrad_lr.value import Value
 
 # torch's names, accepted (one engine serves them all); others are refused with torch's error
@@ -32,6 +33,7 @@ MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "ma
 BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "openxla", "tvm")
 MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
 _MISS = object()  # a replay's guards do not hold: try another trace, or trace again
+_MISSING = object()  # a fact one walk has and the other has not
 _EAGER = object()  # a replay stopped at a branch on data that goes the other way: run this call eagerly
 
 
@@ -40,22 +42,49 @@ def _leaf(array: np.ndarray) -> Value:
 
 
 class Trace:
-    """One signature's program (`replay`), or, when it cannot be replayed, why (`reasons`)."""
+    """One signature's program (`replay`), or, when it cannot be replayed, why (`reasons`). The program's source
+    is written and compiled on the trace's first replay: a trace that is never replayed (the first steps of a
+    training loop create state, so their traces are not kept) costs neither."""
 
-    def __init__(self, source: str, namespace: dict[str, Any], listing: list[str], reasons: list[str],
-                 n_buffers: int) -> None:
-        self.source = source
-        self.listing = listing
+    def __init__(self, recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
+                 reasons: list[str]) -> None:
+        self.listing = recorder.listing
         self.reasons = reasons
-        self.n_buffers = n_buffers
-        self._namespace = namespace
-        self.replay: Callable[..., Any] = self._compile  # the first replay compiles (the traced call need not)
+        self.n_buffers = recorder.n_slots
+        self._parts: tuple[Any, ...] | None = (recorder, guards, grad_on, effects, output, bool(recorder.failures))
+        self._quick: Callable[..., bool] | None = None
+        self.replay: Callable[..., Any] = self._compile
+
+    @functools.cached_property
+    def source(self) -> str:
+        assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
+        recorder, guards, grad_on, effects, output, guards_only = self._parts
+        return _program(recorder, guards, grad_on, effects, output, guards_only)
+
+    def _scope(self) -> dict[str, Any]:
+        assert self._parts is not None  # noqa: S101
+        return {**self._parts[0].namespace, "_MISS": _MISS, "_EAGER": _EAGER,
+                "_leaf": _leaf, "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value}
 
     def _compile(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        scope: dict[str, Any] = {**self._namespace, "__name__": "tinygrad_lr.compiler.program"}
-        exec(builtins.compile(self.source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
+        """Compile the program and run it, unless its quick check already fails (compiling the whole program,
+        ~7 us of CPython's compiler per guard, would be lost on a call that goes to another trace)."""
+        assert self._parts is not None  # noqa: S101
+        if self._quick is None:
+            source = f"lambda A, K: {_quick_check(self._parts[1], self._parts[2])}"
+            self._quick = eval(builtins.compile(source, "<tinygrad_lr.compile check>", "eval"),  # noqa: S307
+                               self._scope())
+        try:
+            holds = self._quick(args, kwargs)
+        except Exception:  # noqa: BLE001 - a shape the check did not foresee: the full guards decide
+            holds = True
+        if not holds:
+            return _MISS
+        source = self.source
+        scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
+        exec(builtins.compile(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
         self.replay = scope["_replay"]
-        del self._namespace
+        self._parts = self._quick = None  # the recorder is no longer needed
         return self.replay(args, kwargs)
 
 
@@ -124,10 +153,7 @@ class CompiledFunction:
         reasons = list(recorder.failures)
         if reasons and self.fullgraph:
             raise NotReplayableError("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
-        source = _program(recorder, before, grad_on, effects, output, guards_only=bool(reasons))
-        trace = Trace(source, {**recorder.namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
-                               "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value},
-                      recorder.listing, reasons + changed, recorder.n_slots)
+        trace = Trace(recorder, before.guards, grad_on, effects, output, reasons + changed)
         if reasons:
             self._fallback(reasons)
         self.last_changed = changed
@@ -184,22 +210,29 @@ def _is_state(value: Any) -> bool:
 def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str], list[str]]:
     """What the call changed in Python state: `.grad` set or cleared (an effect a replay repeats), anything else
     (a reason not to keep the trace: the next call will look different)."""
-    under: dict[str, list[str]] = {}  # a `._grad` path -> the facts below it
+    before_facts, after_facts = before.facts, after.facts
+    grads = after.grads
+    touched = set()  # the `._grad` paths with a fact that differs, at them or below them
     others = []
-    for path in sorted(set(before.facts) | set(after.facts)):
+    for path in before_facts.keys() | after_facts.keys():
+        if before_facts.get(path, _MISSING) == after_facts.get(path, _MISSING):
+            continue
+        if path in grads:
+            touched.add(path)
+            continue
         cut = path.rfind("._grad.")
-        if cut >= 0 and path[: cut + 6] in after.grads:
-            under.setdefault(path[: cut + 6], []).append(path)
+        if cut >= 0 and path[: cut + 6] in grads:
+            if before_facts.get(path) != after_facts.get(path):
+                touched.add(path[: cut + 6])
         else:
             others.append(path)
     effects: list[str] = []
     changed = []
-    for path, holder_src in after.grads.items():
-        post = after.facts.get(path)
-        below = under.get(path, [])
-        if post == before.facts.get(path) and all(before.facts.get(p) == after.facts.get(p) for p in below):
+    for path, holder_src in grads.items():
+        if path not in touched:
             continue
-        data = after.facts.get(path + "._data")
+        post = after_facts.get(path)
+        data = after_facts.get(path + "._data")
         if post == ("is", None):
             effect = f"{holder_src}._grad = None"
         elif post == ("type", Value) and data is not None and data[0] == "slot":
@@ -209,9 +242,7 @@ def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str]
             continue
         if effect not in effects:  # one parameter reached by two paths
             effects.append(effect)
-    for path in others:
-        if path not in after.grads and before.facts.get(path, "missing") != after.facts.get(path, "missing"):
-            changed.append(f"the call changed {path}")
+    changed.extend(f"the call changed {path}" for path in sorted(others))
     return effects, changed
 
 
@@ -257,20 +288,49 @@ def _plain_output(result: Any) -> Any:
     return result
 
 
-def _program(recorder: Recorder, before: state_walk.Walk, grad_on: bool, effects: list[str], output: str,
+def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
              guards_only: bool) -> str:
     """The replay function's source: guards (and bindings), the recorded calls, the effects, the outputs. A trace
     that cannot be replayed keeps only its guards (they recognise the calls that must run eagerly)."""
     lines = ["def _replay(A, K):", f"    if _grad_enabled() is not {grad_on!r}: return _MISS"]
-    for guard in before.guards:
-        lines.append(f"    {guard[1:]}" if guard.startswith("@") else f"    if not ({guard}): return _MISS")
-    lines.extend(f"    if not ({condition}): return _MISS" for condition in recorder.preconditions)
+    # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
+    # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
+    checks = [g for g in guards if not g.startswith("@")] + recorder.preconditions
+    compared = set(re.findall(r"\bb\d+\b", " ".join(checks)))
+    run: list[str] = []
+    bindings = []
+    for guard in [*guards, *recorder.preconditions, "@"]:
+        if not guard.startswith("@"):
+            run.append(f"({guard})" if " or " in guard else guard)
+            continue
+        if guard != "@" and guard[1:].split(" =", 1)[0] not in compared:
+            bindings.append(f"    {guard[1:]}")
+            continue
+        if run:
+            lines.append("    if not (" + "\n            and ".join(run) + "): return _MISS")
+            run = []
+        if guard != "@":
+            lines.append(f"    {guard[1:]}")
+    lines.extend(bindings)
     if guards_only:
         return "\n".join([*lines, "    return None"]) + "\n"
     lines.extend(f"    {line}" for line in _reusing_buffers(recorder, effects, output))
     lines.extend(f"    {line}" for line in effects)
     lines.append(f"    return {output}")
     return "\n".join(lines) + "\n"
+
+
+# a `.grad` present or not (the first step of a training loop has none yet; the next ones have)
+_GRAD_PRESENCE = re.compile(r"^(type\()?[\w.\[\]'\"]+\._grad\)? is (None|t\d+)$")
+
+
+def _quick_check(guards: list[str], grad_on: bool) -> str:
+    """The guards that tell a function's traces apart most often (grad mode, the number of arguments, which
+    `.grad`s are there), as one expression: checked before a trace's program is compiled."""
+    picked = [f"_grad_enabled() is {grad_on!r}"]
+    picked.extend(f"({guard})" for guard in guards
+                  if guard.startswith(("len(A) ==", "len(K) ==")) or _GRAD_PRESENCE.match(guard))
+    return " and ".join(picked)
 
 
 def _reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list[str]:

@@ -52,13 +52,15 @@ class Walker:
     def __init__(self, recorder: Recorder, substitute: bool) -> None:
         self.rec = recorder
         self.substitute = substitute
+        self.guarding = substitute  # the walk after the call compares facts only: no guards to write
         self.out = Walk()
         self.seen: dict[int, str] = {}  # id -> the source of its first place (or its slot name)
         self.count = 0
 
     def root(self, path: str, src: str, obj: Any, stable: bool, holder: Any, key: Any, is_attr: bool) -> None:
         if path in ("args", "kwargs"):  # the call's own list and dict of arguments (copies made for the trace)
-            self.out.guards.append(f"len({src}) == {len(obj)}")
+            if self.guarding:
+                self.out.guards.append(f"len({src}) == {len(obj)}")
             self.out.facts[path + "#len"] = len(obj)
             for k, v in list(obj.items() if path == "kwargs" else enumerate(obj)):
                 self._visit(f"{path}[{k!r}]", f"{src}[{k!r}]", v, False, obj, k, False, in_dict=path == "kwargs")
@@ -73,50 +75,59 @@ class Walker:
         out, kind = self.out, type(obj)
         if obj is None or kind is bool:
             out.facts[path] = ("is", obj)
-            out.guards.append(f"{src} is {obj!r}")
+            if self.guarding:
+                out.guards.append(f"{src} is {obj!r}")
             return
         if kind is int or kind is str or kind is bytes:
             out.facts[path] = ("eq", obj)
-            out.guards.append(f"type({src}) is {kind.__name__} and {src} == {obj!r}")
+            if self.guarding:
+                out.guards.append(f"type({src}) is {kind.__name__} and {src} == {obj!r}")
             return
         if kind is float or kind is Sym:
             if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
                 out.facts[path] = ("sym", src)
-                out.guards.append(f"type({src}) is float")
+                if self.guarding:
+                    out.guards.append(f"type({src}) is float")
                 return
             if in_dict and self.substitute and holder is not None and kind is float:
                 sym = Sym(obj, src)
                 self._set(holder, key, is_attr, sym)
                 out.facts[path] = ("sym", src)
-                out.guards.append(f"type({src}) is float")
+                if self.guarding:
+                    out.guards.append(f"type({src}) is float")
                 return
             if kind is Sym:
                 out.facts[path] = ("sym", obj.src)
                 return
             out.facts[path] = ("eq", obj)
-            out.guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
+            if self.guarding:
+                out.guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
             return
         if isinstance(obj, np.ndarray):
             self._array(path, src, obj, stable, holder, key, is_attr)
             return
         if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
             out.facts[path] = ("empty", kind)
-            out.guards.append(f"type({src}) is {kind.__name__} and not {src}")
+            if self.guarding:
+                out.guards.append(f"type({src}) is {kind.__name__} and not {src}")
             return
         first = self.seen.get(id(obj))
         if first is not None:
             out.facts[path] = ("alias", self.seen_path[id(obj)])
-            out.guards.append(f"{src} is {first}")
+            if self.guarding:
+                out.guards.append(f"{src} is {first}")
             return
         if stable and kind is not tuple:
             name = self.rec.const(obj, "o")
-            out.guards.append(f"{src} is {name}")
+            if self.guarding:
+                out.guards.append(f"{src} is {name}")
             self.seen[id(obj)] = name
             self.seen_path[id(obj)] = path
             out.facts[path] = ("id", id(obj))
             src = name
         else:
-            out.guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
+            if self.guarding:
+                out.guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
             out.facts[path] = ("type", kind)
             if kind is not tuple:  # reached again by another path: the same object, which the guard checks
                 self.seen[id(obj)] = src
@@ -124,13 +135,15 @@ class Walker:
         if isinstance(obj, Value):
             self._value(path, src, obj, stable)
         elif isinstance(obj, dict):
-            out.guards.append(f"len({src}) == {len(obj)}")
+            if self.guarding:
+                out.guards.append(f"len({src}) == {len(obj)}")
             out.facts[path + "#len"] = len(obj)
             for k, v in list(obj.items()):
                 ksrc = repr(k) if type(k) in (str, int) else self.rec.const(k, "k")
                 self._visit(f"{path}[{ksrc}]", f"{src}[{ksrc}]", v, stable, obj, k, False, in_dict=True)
         elif kind is list or kind is tuple:
-            out.guards.append(f"len({src}) == {len(obj)}")
+            if self.guarding:
+                out.guards.append(f"len({src}) == {len(obj)}")
             out.facts[path + "#len"] = len(obj)
             for i, v in enumerate(obj):
                 self._visit(f"{path}[{i}]", f"{src}[{i}]", v, stable, obj if kind is list else None, i, False,
@@ -154,19 +167,23 @@ class Walker:
 
     def _value(self, path: str, src: str, v: Value, stable: bool) -> None:
         out = self.out
-        out.guards.append(f"{src}._requires_grad is {v._requires_grad!r}")
+        if self.guarding:
+            out.guards.append(f"{src}._requires_grad is {v._requires_grad!r}")
         out.facts[path + "._requires_grad"] = v._requires_grad
         out.facts[path + "._grad_fn"] = None if v._grad_fn is None else id(v._grad_fn)
         if v._grad_fn is not None:
-            out.guards.append(f"{src}._grad_fn is not None")
+            if self.guarding:
+                out.guards.append(f"{src}._grad_fn is not None")
             return  # an interior Value of an earlier graph: its data is not read through here
-        out.guards.append(f"{src}._grad_fn is None")
+        if self.guarding:
+            out.guards.append(f"{src}._grad_fn is None")
         self._array(path + "._data", src + "._data", v._data, stable, v, "_data", True)
         grad = v._grad
         out.grads[path + "._grad"] = src
         if grad is None:
             out.facts[path + "._grad"] = ("is", None)
-            out.guards.append(f"{src}._grad is None")
+            if self.guarding:
+                out.guards.append(f"{src}._grad is None")
         else:
             self._visit(path + "._grad", src + "._grad", grad, False, v, "_grad", True, in_dict=False)
 
@@ -185,19 +202,22 @@ class Walker:
         first = self.seen.get(id(array))
         if first is not None:
             out.facts[path] = ("slot", self.traced[id(array)]._slot)
-            out.guards.append(f"{src} is {first}")
+            if self.guarding:
+                out.guards.append(f"{src} is {first}")
             if self.substitute and holder is not None:
                 self._set(holder, key, is_attr, self.traced[id(array)])
             return
         if stable:
             name = self.rec.const(array, "a")
-            out.guards.append(f"{src} is {name}")
+            if self.guarding:
+                out.guards.append(f"{src} is {name}")
             bind = name
         else:
             bind = None
-            out.guards.append(
-                f"type({src}) is {self.rec.const(np.ndarray, 't')} and {src}.shape == {array.shape!r} and "
-                f"{src}.dtype == {self.rec.const(array.dtype, 't')} and {src}.strides == {array.strides!r}")
+            if self.guarding:
+                out.guards.append(
+                    f"type({src}) is {self.rec.const(np.ndarray, 't')} and {src}.shape == {array.shape!r} and "
+                    f"{src}.dtype == {self.rec.const(array.dtype, 't')} and {src}.strides == {array.strides!r}")
         if not self.substitute:
             out.facts[path] = ("array", id(array))
             return
@@ -207,7 +227,8 @@ class Walker:
         slot = f"b{traced._slot}"
         self.seen[id(array)] = slot
         self.seen_path[id(array)] = path
-        out.guards.append(f"@{slot} = {bind or src}")
+        if self.guarding:
+            out.guards.append(f"@{slot} = {bind or src}")
         out.facts[path] = ("slot", traced._slot)
         if holder is not None:
             self._set(holder, key, is_attr, traced)

@@ -9,14 +9,13 @@ call; what the recorder cannot follow (a value read into a Python branch, an arr
 `ndarray`) marks the program as not replayable, with the reason and the line of user code.
 
 NumPy's creation functions (`np.empty`, `np.array`, ...) and the global generator's draws are replaced for the
-duration of the trace, so that each replay allocates and draws exactly as eager did.
+duration of the trace (`compiler/patching.py`), so that each replay allocates and draws exactly as eager did.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,6 @@ _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. w
 _ndarray_view = np.ndarray.view
 _np_empty = np.empty
 _active: Recorder | None = None  # the recorder of the trace in progress (one at a time)
-_inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
 
 
 class NotReplayableError(Exception):
@@ -396,10 +394,26 @@ class Recorder:
 
     def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None) -> None:
         name = self.const(func, "f")
-        call = f"{name}(" + "".join(self.render(a) + ", " for a in args)
-        call += "".join(f"{k}={self.render(v)}, " for k, v in kwargs.items()) + ")"
-        readable = f"{_func_name(func)}(" + ", ".join(self._show(a) for a in args)
-        readable += "".join(f", {k}={self._show(v)}" for k, v in kwargs.items()) + ")"
+        rendered, shown = [], []
+        for a in args:
+            if type(a) is TracedArray and a._slot is not None:  # the common operand: a slot, rendered once
+                slot = a._slot
+                rendered.append(f"b{slot}, ")
+                shown.append(f"b{slot}:{self.slot_info[slot]}")
+            else:
+                rendered.append(self.render(a) + ", ")
+                shown.append(self._show(a))
+        for k, v in kwargs.items():
+            rendered.append(f"{k}={self.render(v)}, ")
+            shown.append(f"{k}={self._show(v)}")
+        call = f"{name}({''.join(rendered)})"
+        try:
+            label = _FUNC_NAMES.get(func)
+            if label is None:
+                label = _FUNC_NAMES[func] = _func_name(func)
+        except TypeError:  # an unhashable callable
+            label = _func_name(func)
+        readable = f"{label}({', '.join(shown)})"
         if targets is None:
             self.lines.append(call)
             self.listing.append(readable)
@@ -436,6 +450,9 @@ class Recorder:
         self._patches.clear()
 
 
+_FUNC_NAMES: dict[Any, str] = {}  # func -> its name in the listing (computed once per function)
+
+
 def _func_name(func: Any) -> str:
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
     if isinstance(func, np.ufunc):
@@ -453,138 +470,6 @@ def _describe(array: np.ndarray) -> str:
     if name is None:  # str(dtype) is slow (~15 us): once per dtype
         name = _DTYPE_NAMES[array.dtype] = str(array.dtype)
     return f"{name}{list(array.shape)}"
-
-
-def _recording(original: Callable[..., Any]) -> Callable[..., Any]:
-    """A NumPy creation function (or a generator's draw) that records its call: each replay allocates (or draws)
-    as eager did, rather than reusing the array of the traced call."""
-
-    def creation(*args: Any, **kwargs: Any) -> Any:
-        return _dispatch_always(original, args, kwargs)
-
-    creation.__name__ = getattr(original, "__name__", "creation")
-    creation.__wrapped__ = original  # type: ignore[attr-defined]
-    return creation
-
-
-def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
-    global _inside
-    recorder = _active
-    if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
-        return func(*args, **kwargs)
-    plain_args = _unwrap(args)
-    plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
-    _inside = True
-    try:
-        result = func(*plain_args, **plain_kwargs)
-    finally:
-        _inside = False
-    if recorder is None or not isinstance(result, np.ndarray):
-        return result
-    # asarray(x) of a traced x returns x itself: keep its slot; anything else is a new buffer
-    for arg in args:
-        if type(arg) is TracedArray and plain(arg) is result:
-            return arg
-    traced = recorder.new_slot(result)
-    recorder._emit(func, args, kwargs, (traced,))
-    if func is _np_empty and set(kwargs) <= {"dtype"}:  # uninitialised memory: a replay may reuse a buffer
-        recorder.empties[len(recorder.lines) - 1] = (recorder.n_slots - 1, result.shape, result.dtype)
-    return traced
-
-
-_CREATION = ("array", "asarray", "asanyarray", "ascontiguousarray", "empty", "zeros", "ones", "full", "arange",
-             "eye", "identity", "linspace", "copy", "frombuffer", "fromiter")
-
-
-_VALUE_READS = ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__", "__format__",
-                "__repr__", "__str__", "__array__")
-
-
-def _refusing_read(original: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """A Value method that reads data into Python: while tracing, the value cannot be replayed."""
-
-    def read(self: Any, *args: Any, **kwargs: Any) -> Any:
-        recorder = _active
-        if recorder is not None and type(self._data) is TracedArray:
-            what = name.strip("_")
-            recorder.fail(f"reads a tensor's value into Python (Tensor.{what}"
-                          f"{'()' if not name.startswith('__') else ''})")
-            data = self._data
-            self._data = plain(data)
-            try:
-                return original(self, *args, **kwargs)
-            finally:
-                self._data = data
-        return original(self, *args, **kwargs)
-
-    read.__name__ = name
-    return read
-
-
-def _normal_caches() -> list[Any]:
-    from tinygrad_lr import random as tl_random
-
-    generator = tl_random.default_generator
-    return [getattr(generator, "next_double_normal", None), getattr(generator, "next_float_normal", None)]
-
-
-def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any]:
-    def run(*args: Any, **kwargs: Any) -> Any:
-        if _active is not None:
-            _active.fail(f"runs {what}, Python code a replay would not run")
-        return original(*args, **kwargs)
-
-    return run
-
-
-@contextmanager
-def recording(recorder: Recorder) -> Iterator[Recorder]:
-    """Make `recorder` the active one, with NumPy's creation functions and the generator's draws recorded."""
-    global _active
-    if _active is not None:
-        raise RuntimeError("tinygrad_lr.compile: a compiled function was called while another one is tracing")
-    from tinygrad_lr import random as tl_random
-    from tinygrad_lr.nn import scratch
-    from tinygrad_lr.ops import inplace
-
-    for name in _CREATION:
-        recorder.patch(np, name, _recording(getattr(np, name)))
-    # the generators' two raw draws: every distribution is NumPy arithmetic on them (tinygrad_lr/random/kernels.py)
-    for name in ("random", "random64"):
-        recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name)))
-    mark_modified = inplace.mark_modified  # version stamps: a replay stamps the parameters it updates, as eager
-
-    recorder.patch(inplace, "mark_modified", lambda array: _dispatch(mark_modified, (array,), {}))
-    recorder.patch(scratch, "TRACING", True)  # its reuse of memory is decided by reference counts
-    from tinygrad_lr.value import Value
-
-    for name in _VALUE_READS:
-        recorder.patch(Value, name, _refusing_read(getattr(Value, name), name))
-    from tinygrad_lr.autograd import engine
-    from tinygrad_lr.nn.module import Module
-
-    backward = Value.backward
-
-    def noting_backward(self: Any, gradient: Any = None, retain_graph: Any = None, *args: Any, **kwargs: Any) -> Any:
-        if not retain_graph:
-            recorder.backward_from.add(id(self))
-        return backward(self, gradient, retain_graph, *args, **kwargs)
-
-    recorder.patch(Value, "backward", noting_backward)
-
-    # hooks are the user's Python code: a replay would skip whatever they do besides array math
-    recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
-    recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
-    # a normal draw may keep the second value of a Box-Muller pair in the generator, Python state a replay skips
-    cached = _normal_caches()
-    _active = recorder
-    try:
-        yield recorder
-    finally:
-        _active = None
-        recorder.unpatch()
-    if _normal_caches() != cached:
-        recorder.fail("draws normal numbers through the generator's cached Box-Muller value (Python state)")
 
 
 def active() -> Recorder | None:
