@@ -29,6 +29,29 @@ def test_matmul_with_a_non_tensor_raises_torchs_type_error(torch, operand: Any) 
     assert_same_error(lambda: torch.matmul(operand, torch.ones(3)), lambda: tg.matmul(operand, tg.ones(3)))
 
 
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"), ("int32", "int64"),
+                                    ("int64", "float32")])
+@pytest.mark.parametrize("shapes", [((2,), (2,)), ((2, 2), (2,)), ((2,), (2, 2)), ((2, 2), (2, 2)),
+                                    ((3, 2, 2), (2, 2)), ((2, 2), (3, 2, 2)), ((3, 2, 2), (2,))])
+def test_matmul_of_two_dtypes_raises_torchs_error_instead_of_promoting(torch, dtypes, shapes) -> None:  # type: ignore[no-untyped-def]
+    def product(module: Any) -> Any:
+        return module.ones(shapes[0], dtype=getattr(module, dtypes[0])) @ module.ones(
+            shapes[1], dtype=getattr(module, dtypes[1])
+        )
+
+    assert_same_error(lambda: product(torch), lambda: product(tg))
+
+
+@pytest.mark.parametrize(
+    "op",
+    [lambda m, x: -x, lambda m, x: x.neg(), lambda m, x: x.abs(), lambda m, x: x.abs_(), lambda m, x: m.relu(x),
+     lambda m, x: x.relu_(), lambda m, x: m.nn.functional.relu(x, inplace=True)],
+    ids=["-x", "neg", "abs", "abs_", "relu", "relu_", "F.relu inplace"],
+)
+def test_sign_sensitive_ops_refuse_bool_tensors_in_torchs_words(torch, op) -> None:  # type: ignore[no-untyped-def]
+    assert_same_error(lambda: op(torch, torch.tensor([True, False])), lambda: op(tg, tg.tensor([True, False])))
+
+
 def test_matmul_still_takes_numpy_arrays_as_torch_does() -> None:
     a = np.arange(6.0).reshape(2, 3)
     assert (tg.ones(2, dtype=tg.float64) @ a).tolist() == [3.0, 5.0, 7.0]  # torch: the same (with a warning)

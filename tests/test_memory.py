@@ -41,7 +41,7 @@ def _training_step(w: tg.Value, b: tg.Value, x: tg.Value, y: tg.Value, lr: float
 
 def test_memory_stays_flat_over_10000_training_steps_without_the_cycle_collector(gc_disabled: None) -> None:
     rng = np.random.default_rng(0)
-    x = tg.tensor(rng.standard_normal((32, 4)))
+    x = tg.tensor(rng.standard_normal((32, 4)), dtype=tg.float32)
     true_w = np.array([[1.0], [-2.0], [0.5], [3.0]], dtype=np.float32)
     y = tg.tensor(x.numpy() @ true_w + 0.25)
     w = tg.zeros(4, 1, requires_grad=True)

@@ -56,6 +56,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        if a.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
         out = np.maximum(a, 0)
         ctx.save_for_backward(out)
         return out

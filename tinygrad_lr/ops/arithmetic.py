@@ -92,6 +92,11 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        if a.dtype.kind == "b":
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
+                "use the `~` or `logical_not()` operator instead."
+            )
         return -a
 
     @staticmethod

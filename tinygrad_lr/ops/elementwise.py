@@ -25,6 +25,8 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        if a.dtype.kind == "b":
+            raise arguments.float_kernel_error("abs_cpu", a.dtype)  # NumPy's sign has no bool loop either
         ctx.save_for_backward(np.sign(a))
         return np.abs(a)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.arguments import broadcast_mismatch_message, torch_dtype_name
+from tinygrad_lr.arguments import broadcast_mismatch_message, c_type_name, torch_dtype_name
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops.table import entry, function_only
 from tinygrad_lr.promotion import as_value, pair
@@ -38,6 +38,24 @@ def _matmul_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
         f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {inner_a}] but got: "
         f"[{batch}, {inner_b}]."
     )
+
+
+def _dtype_mismatch_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
+    """torch's message for a matrix product of two dtypes: it never promotes, and which kernel refuses (and so
+    the words) depends on the operands' dims."""
+    if a.ndim == 1 and b.ndim == 1:
+        return RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {torch_dtype_name(a.dtype)} and "
+            f"{torch_dtype_name(b.dtype)}"
+        )
+    if b.ndim == 1:
+        first, second = torch_dtype_name(b.dtype), torch_dtype_name(a.dtype)
+        return RuntimeError(f"addmv input tensors must have the same dtype, but got {first}, {second}, and {first}")
+    if b.ndim == 2:
+        return RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {c_type_name(a.dtype)} != {c_type_name(b.dtype)}"
+        )
+    return RuntimeError(f"expected scalar type {torch_dtype_name(a.dtype)} but found {torch_dtype_name(b.dtype)}")
 
 
 class MatMul(Function):
@@ -101,6 +119,8 @@ class LinalgMethods:
         """The matrix product (batched, and 1-D as torch.matmul)."""
         if not isinstance(other, (Value, np.ndarray)):
             return NotImplemented  # Python then raises torch's TypeError: unsupported operand type(s) for @
+        if isinstance(other, Value) and other._data.dtype != self._data.dtype:
+            raise _dtype_mismatch_error(self._data, other._data)
         a, b = pair(self, other)
         return MatMul.apply(a, b)
 

@@ -20,7 +20,15 @@ from typing import Any
 import graphviz
 
 from tinygrad_lr.value import Value
-from tinygrad_lr.viz.graph_model import GraphModel, Options, build_model
+from tinygrad_lr.viz.graph_model import (
+    LARGE_COLOR,
+    LARGE_GRADIENT,
+    NONFINITE_COLOR,
+    ZERO_COLOR,
+    GraphModel,
+    Options,
+    build_model,
+)
 from tinygrad_lr.viz.page import write_bytes
 
 __all__ = ["GraphvizNotFoundError", "draw_graph", "render_graph", "save_source"]
@@ -130,8 +138,11 @@ LEGEND = (
     '<TR><TD BGCOLOR="lightyellow">constant</TD><TD ALIGN="LEFT">a number such as the 10 of 10 / f</TD></TR>'
     '<TR><TD>edge label k</TD><TD ALIGN="LEFT">the gradient flows along it at backward step k</TD></TR>'
     '<TR><TD>grad —</TD><TD ALIGN="LEFT">not computed yet (before backward)</TD></TR>'
-    '<TR><TD COLOR="goldenrod" BORDER="3">zero</TD><TD COLOR="red" BORDER="3">NaN/inf</TD></TR>'
-    '<TR><TD COLOR="darkorange" BORDER="3">very large</TD><TD ALIGN="LEFT">gradient borders</TD></TR>'
+    f'<TR><TD COLOR="{ZERO_COLOR}" BORDER="3">(zero)</TD><TD ALIGN="LEFT">border: gradient zero everywhere</TD></TR>'
+    f'<TR><TD COLOR="{NONFINITE_COLOR}" BORDER="3">(NaN/inf!)</TD>'
+    '<TD ALIGN="LEFT">border: gradient not finite</TD></TR>'
+    f'<TR><TD COLOR="{LARGE_COLOR}" BORDER="3">(very large)</TD>'
+    f'<TD ALIGN="LEFT">border: a gradient element beyond {int(LARGE_GRADIENT):,} in size</TD></TR>'
     "</TABLE>>"
 )
 
