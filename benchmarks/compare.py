@@ -16,6 +16,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # What each side's process runs, with that side's own copy of benchmarks/ and tinygrad_lr on its path: only
@@ -50,6 +52,18 @@ def _time_side(tree: Path, key: str, min_time: float, blocks: int, threads: int)
     return float(done.stdout.strip().splitlines()[-1])
 
 
+@contextmanager
+def old_tree(repo: Path, rev: str) -> Iterator[Path]:
+    """A temporary `git worktree` of `rev` (removed afterwards): the old side of a comparison."""
+    with tempfile.TemporaryDirectory(prefix="tinygrad_lr_compare_") as scratch:
+        tree = Path(scratch) / "old"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), rev], cwd=repo, check=True)
+        try:
+            yield tree
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=repo, check=False)
+
+
 def summarize(old: list[float], new: list[float]) -> str:
     """The report: each side's median seconds per unit and the relative change, new / old - 1."""
     old_median, new_median = statistics.median(old), statistics.median(new)
@@ -70,18 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     repo = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix="tinygrad_lr_compare_") as scratch:
-        old_tree = Path(scratch) / "old"
-        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old_tree), args.rev], cwd=repo,
-                       check=True)
-        try:
-            old, new = [], []
-            for round_number in range(args.rounds):
-                sides = [(old_tree, old), (repo, new)]
-                for tree, times in sides if round_number % 2 == 0 else reversed(sides):
-                    times.append(_time_side(tree, args.only, args.min_time, args.blocks, args.threads))
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=repo, check=False)
+    with old_tree(repo, args.rev) as old_side:
+        old, new = [], []
+        for round_number in range(args.rounds):
+            sides = [(old_side, old), (repo, new)]
+            for tree, times in sides if round_number % 2 == 0 else reversed(sides):
+                times.append(_time_side(tree, args.only, args.min_time, args.blocks, args.threads))
     print(f"{args.only}: tinygrad_lr at {args.rev} (old) against the working tree (new), {args.rounds} rounds")
     print(summarize(old, new))
     return 0

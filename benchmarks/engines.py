@@ -12,19 +12,29 @@ import importlib.util
 import sys
 from typing import Any
 
-ENGINES = ("tinygrad_lr", "numpy", "torch", "mygrad", "autograd", "micrograd")
+ENGINES = ("tinygrad_lr", "tinygrad_lr.compile", "numpy", "torch", "mygrad", "autograd", "micrograd")
+# torch.compile is opt-in (`--engines ...,torch.compile`): its first call compiles C++ with inductor, 1-2 minutes
+# per case on the development machine
+OPTIONAL_ENGINES = ("torch.compile",)
 BASELINE = "torch"  # ratios are to torch in the same run (to numpy when torch is missing)
 
 _DISTRIBUTIONS = {"tinygrad_lr": "tinygrad_lr", "numpy": "numpy", "torch": "torch", "mygrad": "mygrad",
                   "autograd": "autograd", "micrograd": "micrograd"}
 
 
+def package(engine: str) -> str:
+    """The package an engine runs on: `tinygrad_lr.compile` (the step compiled with tinygrad_lr.compile) on
+    tinygrad_lr, `torch.compile` on torch."""
+    return engine.split(".")[0]
+
+
 def is_available(engine: str) -> bool:
     """True when the engine's package can be imported here."""
-    return importlib.util.find_spec(engine) is not None
+    return importlib.util.find_spec(package(engine)) is not None
 
 
 def version(engine: str) -> str:
+    engine = package(engine)
     try:
         return importlib.metadata.version(_DISTRIBUTIONS[engine])
     except importlib.metadata.PackageNotFoundError:
@@ -34,14 +44,14 @@ def version(engine: str) -> str:
 
 def torch_style_library(engine: str) -> Any:
     """The module to drive with PyTorch-style code: `torch` itself or `tinygrad_lr`."""
-    if engine not in ("torch", "tinygrad_lr"):
+    if package(engine) not in ("torch", "tinygrad_lr"):
         raise ValueError(f"{engine} has no PyTorch-style API; expected torch or tinygrad_lr")
-    return importlib.import_module(engine)
+    return importlib.import_module(package(engine))
 
 
 def limit_threads(threads: int, *engines: str) -> None:
     """Run NumPy's BLAS (and torch's intra-op pool, if torch is among `engines`) with `threads` threads here."""
-    if "torch" in engines and is_available("torch"):
+    if "torch" in map(package, engines) and is_available("torch"):
         import torch
 
         torch.set_num_threads(threads)

@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script, `python benchmarks/run.py`: ma
 
 from benchmarks import memory as memory_bench  # noqa: E402
 from benchmarks import report, w1_linear_regression, w2_op_chain, w3_scalar_chain, w4_mlp_adam  # noqa: E402
-from benchmarks.engines import ENGINES, is_available, limit_threads, version  # noqa: E402
+from benchmarks.engines import ENGINES, OPTIONAL_ENGINES, is_available, limit_threads, version  # noqa: E402
 from benchmarks.harness import CaseResult, run_case  # noqa: E402
 from benchmarks.workers import isolated  # noqa: E402
 
@@ -54,9 +54,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "benchmarks/workers.py for why the default isolates them)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"Markdown file to write (default {RESULTS})")
     args = parser.parse_args(argv)
-    unknown = set(_split(args.engines)) - set(ENGINES)
+    unknown = set(_split(args.engines)) - set(ENGINES) - set(OPTIONAL_ENGINES)
     if unknown:
-        parser.error(f"unknown engine(s) {', '.join(sorted(unknown))}; choose from {', '.join(ENGINES)}")
+        parser.error(f"unknown engine(s) {', '.join(sorted(unknown))}; choose from "
+                     f"{', '.join(ENGINES + OPTIONAL_ENGINES)}")
     return args
 
 

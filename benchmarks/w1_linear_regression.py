@@ -91,9 +91,10 @@ class NumpyRunner:
 
 
 class TorchStyleRunner:
-    """The PyTorch training loop, written once and driven by `torch` or by `tinygrad_lr` (same code, other import)."""
+    """The PyTorch training loop, written once and driven by `torch` or by `tinygrad_lr` (same code, other import).
+    With `compiled`, the step (zero_grad, forward, backward, step) goes through the library's `compile`."""
 
-    def __init__(self, lib: Any, problem: Problem) -> None:
+    def __init__(self, lib: Any, problem: Problem, compiled: bool = False) -> None:
         nn, optim = lib.nn, lib.optim
         d = problem.X.shape[1]
         self.lib = lib
@@ -105,6 +106,19 @@ class TorchStyleRunner:
         self.loss_fn = nn.MSELoss()
         self.optimizer = optim.SGD(self.model.parameters(), lr=problem.lr)
         self.loss: Any = None
+        model, loss_fn, optimizer, X, y = self.model, self.loss_fn, self.optimizer, self.X, self.y
+        if not compiled:
+            return
+
+        def step() -> Any:  # a closure, so that compile sees only the objects of the step
+            optimizer.zero_grad()
+            loss = loss_fn(model(X), y)
+            loss.backward()
+            optimizer.step()
+            return loss.detach()
+
+        self.step = lib.compile(step)
+        self.run = self.run_compiled  # type: ignore[method-assign]
 
     def run(self) -> None:
         self.optimizer.zero_grad()
@@ -112,6 +126,9 @@ class TorchStyleRunner:
         loss.backward()
         self.optimizer.step()
         self.loss = loss.item()
+
+    def run_compiled(self) -> None:
+        self.loss = self.step().item()
 
     def snapshot(self) -> dict[str, Any]:
         return {"loss": self.loss, "W": self.model.weight.detach().numpy(), "b": self.model.bias.detach().numpy()}
@@ -208,6 +225,8 @@ def _micrograd(case: Case) -> Any:
 
 RUNNERS = {
     "tinygrad_lr": lambda case: TorchStyleRunner(torch_style_library("tinygrad_lr"), problem_for(case)),
+    "tinygrad_lr.compile": lambda case: TorchStyleRunner(torch_style_library("tinygrad_lr"), problem_for(case), True),
+    "torch.compile": lambda case: TorchStyleRunner(torch_style_library("torch"), problem_for(case), True),
     "numpy": lambda case: NumpyRunner(problem_for(case)),
     "torch": lambda case: TorchStyleRunner(torch_style_library("torch"), problem_for(case)),
     "mygrad": lambda case: MygradRunner(problem_for(case)),

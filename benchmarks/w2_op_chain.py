@@ -60,13 +60,26 @@ class NumpyRunner:
 
 
 class TensorLibraryRunner:
-    """torch and tinygrad_lr: the same code, the library passed in."""
+    """torch and tinygrad_lr: the same code, the library passed in; with `compiled`, through its `compile`."""
 
-    def __init__(self, lib: Any, case: Case) -> None:
+    def __init__(self, lib: Any, case: Case, compiled: bool = False) -> None:
         self.lib, self.links = lib, case.params["links"]
         self.b, self.w = lib.from_numpy(B.copy()), lib.from_numpy(W.copy())
+        b, w, links, tensor = self.b, self.w, self.links, lib.tensor
 
-    def run(self) -> None:
+        def forward_backward() -> tuple[Any, Any]:
+            x0 = tensor(X0, requires_grad=True)
+            x = x0
+            for _ in range(links):
+                x = ((x + b) * w).tanh()
+            x.sum().backward()
+            return x.detach(), x0.grad
+
+        self.forward_backward = lib.compile(forward_backward)
+        if compiled:
+            self.run = self.run_compiled  # type: ignore[method-assign]
+
+    def run(self) -> None:  # the eager form stays written out: what `benchmarks.compare` has always timed
         x0 = self.lib.tensor(X0, requires_grad=True)
         x = x0
         b, w = self.b, self.w
@@ -74,6 +87,10 @@ class TensorLibraryRunner:
             x = ((x + b) * w).tanh()
         x.sum().backward()
         self.out, self.grad = x.detach().numpy(), x0.grad.numpy()
+
+    def run_compiled(self) -> None:
+        out, grad = self.forward_backward()
+        self.out, self.grad = out.numpy(), grad.numpy()
 
     def snapshot(self) -> dict[str, Any]:
         return {"out": self.out, "grad": self.grad}
@@ -165,6 +182,8 @@ def _library(name: str) -> Any:
 
 RUNNERS = {
     "tinygrad_lr": lambda case: TensorLibraryRunner(_library("tinygrad_lr"), case),
+    "tinygrad_lr.compile": lambda case: TensorLibraryRunner(_library("tinygrad_lr"), case, True),
+    "torch.compile": lambda case: TensorLibraryRunner(_library("torch"), case, True),
     "numpy": NumpyRunner,
     "torch": lambda case: TensorLibraryRunner(_library("torch"), case),
     "mygrad": MygradRunner,

@@ -86,9 +86,10 @@ class NumpyRunner:
 
 
 class TorchStyleRunner:
-    """The PyTorch training loop, written once and driven by `torch` or by `tinygrad_lr` (same code, other import)."""
+    """The PyTorch training loop, written once and driven by `torch` or by `tinygrad_lr` (same code, other import).
+    With `compiled`, the step (zero_grad, forward, backward, step) goes through the library's `compile`."""
 
-    def __init__(self, lib: Any, case: Case) -> None:
+    def __init__(self, lib: Any, case: Case, compiled: bool = False) -> None:
         nn = lib.nn
         problem = problem_for(case)
         self.model = nn.Sequential(nn.Linear(IN, HIDDEN), nn.Tanh(), nn.Linear(HIDDEN, 1))
@@ -100,6 +101,19 @@ class TorchStyleRunner:
         self.loss_fn = nn.MSELoss()
         self.optimizer = lib.optim.Adam(self.model.parameters(), lr=LR)
         self.loss: Any = None
+        if not compiled:
+            return
+        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
+
+        def step(x: Any, y: Any) -> Any:  # a closure, so that compile sees only the objects of the step
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            return loss.detach()
+
+        self.step = lib.compile(step)
+        self.run = self.run_compiled  # type: ignore[method-assign]
 
     def run(self) -> None:
         model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
@@ -108,6 +122,12 @@ class TorchStyleRunner:
             loss = loss_fn(model(x), y)
             loss.backward()
             optimizer.step()
+        self.loss = loss.item()
+
+    def run_compiled(self) -> None:
+        step = self.step
+        for x, y in self.batches:
+            loss = step(x, y)
         self.loss = loss.item()
 
     def snapshot(self) -> dict[str, Any]:
@@ -173,6 +193,8 @@ class AutogradRunner:
 
 RUNNERS = {
     "tinygrad_lr": lambda case: TorchStyleRunner(torch_style_library("tinygrad_lr"), case),
+    "tinygrad_lr.compile": lambda case: TorchStyleRunner(torch_style_library("tinygrad_lr"), case, True),
+    "torch.compile": lambda case: TorchStyleRunner(torch_style_library("torch"), case, True),
     "numpy": NumpyRunner,
     "torch": lambda case: TorchStyleRunner(torch_style_library("torch"), case),
     "mygrad": MygradRunner,

@@ -151,3 +151,23 @@ def test_compare_times_head_against_the_working_tree(
 def test_an_unknown_case_names_the_known_ones() -> None:
     with pytest.raises(SystemExit, match="no case 'W9'; the keys: W1 N=50 D=1"):
         compare_cli.main(["HEAD", "--only", "W9", "--rounds", "1"])
+
+
+# ----- benchmarks/warmup.py ----------------------------------------------------------------------------------
+def test_warmup_summary_takes_minima_and_sums_the_calls_before_the_first_replay() -> None:
+    from benchmarks import warmup
+
+    rounds = [{"W1": [40e-6, [800e-6, 900e-6, 1200e-6, 30e-6]]},
+              {"W1": [50e-6, [700e-6, 950e-6, 1100e-6, 35e-6]]}]
+    (line,) = warmup.summarize(rounds)
+    assert line.startswith("  W1: eager step 40 us; calls 1-4: 700 us (17.5x), 900 us (22.5x), 1100 us (27.5x)")
+    assert "30 us (0.8x)" in line and line.endswith("warm-up 2700 us (68x)")  # the replay is not warm-up
+
+
+def test_warmup_times_the_working_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import warmup
+
+    assert warmup.main(["--rounds", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "tinygrad_lr.compile warm-up, working tree"
+    assert [line.split(":")[0] for line in out[1:]] == ["  W1", "  W4"]

@@ -11,7 +11,7 @@ import warnings as _warnings
 
 from tinygrad_lr import autograd, backends, cuda, devices, linalg, nn, optim, preprocessing, profiler, utils
 from tinygrad_lr.autograd import Function, enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from tinygrad_lr.compilation import compile
+from tinygrad_lr.compiler import compile
 from tinygrad_lr.creation import (
     arange,
     as_tensor,

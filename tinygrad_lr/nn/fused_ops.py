@@ -105,7 +105,7 @@ class MSELoss(Function):
         if dual.is_value(g):
             grad_x = (x - y) * (g * ctx.scale)  # recorded, so the gradient can itself be differentiated
         else:
-            factor = g * ctx.scale if g.ndim else float(g) * ctx.scale  # a Python float is the cheap scalar
+            factor = g * ctx.scale if g.ndim else g.item() * ctx.scale  # a Python float is the cheap scalar
             if diff is not None:
                 grad_x = diff * factor
             elif factor == ctx.scale and ctx.unit_grad is not None:

@@ -27,11 +27,14 @@ ENABLED = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 _arrays: dict[tuple[tuple[int, ...], Any], np.ndarray] = {}
 _FREE_REFS = 3  # references to a cached array nobody else holds: this dict, the local name, getrefcount's argument
+TRACING = False  # set by tinygrad_lr.compile while it records: a replay cannot repeat a decision on refcounts
 
 
 def empty(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     """An uninitialized array like `np.empty(shape, dtype)`, the same memory as last time when that is free."""
     key = (shape, np.dtype(dtype))
+    if TRACING:
+        return np.empty(shape, dtype)
     array = _arrays.get(key)
     if array is not None and sys.getrefcount(array) == _FREE_REFS:
         return array

@@ -43,7 +43,7 @@ class FlatGroup:
                 holder._data = view  # the state Value now lives in the flat array
                 views.append(view)
             self.views[key] = views
-        self.steps = np.array([float(state[p]["step"]._data) for p in params], dtype=state[params[0]]["step"].dtype)
+        self.steps = np.array([state[p]["step"]._data.item() for p in params], dtype=state[params[0]]["step"].dtype)
         self.views["step"] = [self.steps[i : i + 1].reshape(()) for i in range(len(params))]
         for p, view in zip(params, self.views["step"]):
             state[p]["step"]._data = view
@@ -71,7 +71,7 @@ class FlatGroup:
             if any(entries[key]._data.shape != p._data.shape for key in keys):
                 return False
             step = entries["step"]._data
-            steps.add((float(step), step.dtype, step.shape))
+            steps.add((step.item(), step.dtype, step.shape))  # .item(): see advance()
         return len(steps) == 1 and next(iter(steps))[2] == ()
 
     def gather_grads(self, params: list[Value], state: Any) -> np.ndarray | None:
@@ -101,4 +101,4 @@ class FlatGroup:
     def advance(self) -> float:
         """Add one to every parameter's step (all equal) and return it."""
         self.steps += 1
-        return float(self.steps[0])
+        return self.steps[0].item()  # .item(), not float(): compile reads it again at replay

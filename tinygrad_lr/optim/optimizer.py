@@ -105,7 +105,7 @@ def advance(counter: Value) -> float:
     """Add one to a `state['step']` counter in place and return the new count as a Python float."""
     array = counter._data
     array += 1
-    return float(array)
+    return array.item()  # .item(), not float(): compile reads it again at replay
 
 
 class Optimizer:

@@ -1,0 +1,425 @@
+"""tinygrad_lr.compile: replays must give eager's numbers to the bit, step after step; what cannot be replayed is
+detected (fullgraph=True raises naming the line; otherwise that call runs eagerly and warns once)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_lr as torch
+from tests.conftest import assert_same_error, require_torch
+from tinygrad_lr.compiler import NotReplayableError
+
+STEPS = 6
+
+
+def _state(model: Any, optimizer: Any) -> list[np.ndarray]:
+    """Everything a step changes, as arrays: parameters, gradients, optimizer state."""
+    arrays = []
+    for p in model.parameters():
+        arrays.append(p.detach().numpy().copy())
+        arrays.append(None if p.grad is None else p.grad.numpy().copy())
+    for entry in optimizer.state_dict()["state"].values():
+        arrays.extend(np.array(v.numpy() if isinstance(v, torch.Value) else v) for _, v in sorted(entry.items()))
+    return arrays
+
+
+def _assert_same(a: list[Any], b: list[Any]) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        if x is None or y is None:
+            assert x is None and y is None
+        else:
+            assert x.dtype == y.dtype and np.array_equal(x, y), (x, y)
+
+
+def _twins(build: Callable[[], tuple[Any, Any, Any]]) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
+    torch.manual_seed(0)
+    first = build()
+    torch.manual_seed(0)
+    return first, build()
+
+
+def _run_both(build: Callable[[], tuple[Any, Any, Any]], batches: list[tuple[Any, Any]], steps: int = STEPS,
+              between: Callable[[Any, Any], None] | None = None) -> Any:
+    """Train the same model twice, eagerly and compiled; compare loss and state after every step."""
+    (m1, o1, loss1), (m2, o2, loss2) = _twins(build)
+
+    def eager(x: Any, y: Any) -> Any:
+        o1.zero_grad()
+        loss = loss1(m1(x), y)
+        loss.backward()
+        o1.step()
+        return loss
+
+    @torch.compile
+    def compiled(x: Any, y: Any) -> Any:
+        o2.zero_grad()
+        loss = loss2(m2(x), y)
+        loss.backward()
+        o2.step()
+        return loss.detach()
+
+    for i in range(steps):
+        x, y = batches[i % len(batches)]
+        a, b = eager(x, y), compiled(x, y)
+        assert isinstance(b, torch.Value)
+        assert a.item() == b.item()
+        _assert_same(_state(m1, o1), _state(m2, o2))
+        if between is not None:
+            between(o1, o2)
+    assert compiled.n_replays >= steps - 4  # first steps trace (no grads yet, state created, one per shape)
+    return compiled
+
+
+def _regression_data(n: int, d: int, batches: int = 1, seed: int = 0) -> list[tuple[Any, Any]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(batches):
+        x = rng.standard_normal((n, d), dtype=np.float32)
+        out.append((torch.from_numpy(x), torch.from_numpy((x.sum(1, keepdims=True) + 0.5).astype(np.float32))))
+    return out
+
+
+def _w1() -> tuple[Any, Any, Any]:
+    model = torch.nn.Linear(1, 1)
+    return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.MSELoss()
+
+
+def test_w1_linear_regression_replay_is_bit_identical() -> None:
+    _run_both(_w1, _regression_data(50, 1))
+
+
+def test_w1_large_batch_replay_is_bit_identical() -> None:
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Linear(10, 1)
+        return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.MSELoss()
+
+    compiled = _run_both(build, _regression_data(200_000, 10), steps=4)  # the chunked products and the fused MSE
+    assert "check bool(" in compiled.explain()  # its finiteness test is checked at replay
+
+
+def test_w4_mlp_adam_replay_is_bit_identical_including_the_short_last_batch() -> None:
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(10, 64), torch.nn.Tanh(), torch.nn.Linear(64, 1))
+        return model, torch.optim.Adam(model.parameters(), lr=1e-3), torch.nn.MSELoss()
+
+    batches = _regression_data(64, 10, batches=3) + _regression_data(16, 10, seed=1)
+    compiled = _run_both(build, batches, steps=12)
+    assert len(compiled.traces) == 2  # batch 64 and batch 16
+
+
+def test_classifier_cross_entropy_adamw() -> None:
+    rng = np.random.default_rng(1)
+    batches = [(torch.from_numpy(rng.standard_normal((32, 4), dtype=np.float32)),
+                torch.from_numpy(rng.integers(0, 3, 32))) for _ in range(3)]
+
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 3))
+        return model, torch.optim.AdamW(model.parameters(), lr=1e-2), torch.nn.CrossEntropyLoss()
+
+    _run_both(build, batches, steps=8)
+
+
+@pytest.mark.parametrize("options", [{"momentum": 0.9}, {"momentum": 0.9, "nesterov": True, "weight_decay": 1e-3},
+                                     {"momentum": 0.5, "dampening": 0.1, "maximize": True}])
+def test_sgd_with_momentum_and_nesterov(options: dict[str, Any]) -> None:
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+        return model, torch.optim.SGD(model.parameters(), lr=1e-2, **options), torch.nn.MSELoss()
+
+    _run_both(build, _regression_data(20, 3, batches=2), steps=8)
+
+
+def test_scheduler_changing_lr_every_step_is_read_at_replay() -> None:
+    schedulers: list[Any] = []
+
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Linear(3, 1)
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+        schedulers.append(torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7))
+        return model, optimizer, torch.nn.MSELoss()
+
+    def step_schedulers(o1: Any, o2: Any) -> None:
+        for s in schedulers:
+            s.step()
+        assert o1.param_groups[0]["lr"] == o2.param_groups[0]["lr"]
+
+    compiled = _run_both(build, _regression_data(20, 3), steps=10, between=step_schedulers)
+    assert compiled.n_traces <= 3  # lr changed every step, and was read at replay instead of retracing
+
+
+def test_dropout_replays_draw_from_the_generator_as_eager_and_eval_switches_it_off() -> None:
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(5, 32), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+                                    torch.nn.Linear(32, 1))
+        return model, torch.optim.SGD(model.parameters(), lr=1e-2), torch.nn.MSELoss()
+
+    (m1, o1, l1), (m2, o2, l2) = _twins(build)
+    x, y = _regression_data(16, 5)[0]
+
+    def step(model: Any, opt: Any, loss_fn: Any) -> Any:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.detach()
+
+    compiled = torch.compile(step)
+    for i in range(8):
+        if i == 5:
+            m1.eval()
+            m2.eval()
+        state = torch.random.default_generator.get_state()
+        a = step(m1, o1, l1)
+        torch.random.default_generator.set_state(state)  # both draw the same masks
+        b = compiled(m2, o2, l2)
+        assert a.item() == b.item()
+        _assert_same(_state(m1, o1), _state(m2, o2))
+    assert compiled.n_replays >= 4 and compiled.n_traces >= 3  # eval mode is a new signature
+
+
+def test_w1_program_listing() -> None:
+    model, optimizer, loss_fn = _w1()
+    x, y = _regression_data(50, 1)[0]
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    step()
+    step()
+    text = step.explain()
+    assert text.splitlines()[0] == "traces: 2, replays: 0, fallbacks (eager calls): 0, programs kept: 2"
+    calls = [line.split(" = ")[-1].split("(")[0].strip() for line in text.splitlines()[1:]
+             if line.startswith("  ")][:21]
+    assert calls == ["ndarray.reshape", "multiply", "add", "subtract", "ndarray.reshape", "dot", "divide", "array",
+                     "ndarray.reshape", "multiply", "transpose", "ndarray.__matmul__", "add.reduce", "array",
+                     "array", "multiply", "subtract", "multiply", "subtract", "mark_modified", "mark_modified"]
+    assert "multiply(b4:float32[50, 1], b6:float32[1, 1])" in text  # the forward product, with its shapes
+    assert re.search(r"multiply\(o\d+\['lr'\], ", text)  # the learning rate is read when the program runs
+
+
+def _simple() -> tuple[Any, Any, Any, Any]:
+    model = torch.nn.Linear(2, 1)
+    x = torch.from_numpy(np.ones((4, 2), dtype=np.float32))
+    return model, torch.optim.SGD(model.parameters(), lr=0.1), x, torch.nn.MSELoss()
+
+
+@pytest.mark.parametrize("read", ["item", "bool", "if", "tolist", "numpy"])
+def test_reading_a_value_into_python_falls_back_or_raises_with_fullgraph(read: str) -> None:
+    model, optimizer, x, _ = _simple()
+
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        optimizer.step()
+        if read == "item":
+            loss.item()
+        elif read == "bool":
+            bool(loss > 0)
+        elif read == "if":
+            if loss > 0:
+                pass
+        elif read == "tolist":
+            loss.tolist()
+        else:
+            loss.detach().numpy()
+        return loss.detach()
+
+    with pytest.raises(NotReplayableError, match=r"test_compile.py:\d+: .*reads a tensor's value into Python"):
+        torch.compile(step, fullgraph=True)()
+    model2, optimizer2, x2, _ = _simple()
+    eager_model, eager_opt = model, optimizer
+    with torch.no_grad():
+        for p, q in zip(model.parameters(), model2.parameters()):
+            q.copy_(p)
+    model, optimizer, x = model2, optimizer2, x2
+    compiled = torch.compile(step)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(4):
+            compiled()
+    assert sum("runs eagerly" in str(w.message) for w in caught) == 1  # said once
+    assert compiled.n_replays == 0 and compiled.n_fallbacks == 4
+    del eager_model, eager_opt
+
+
+def test_a_new_shape_traces_again_and_at_most_eight_traces_are_kept() -> None:
+    model = torch.nn.Linear(3, 1)
+
+    @torch.compile
+    def forward(x: Any) -> Any:
+        with torch.no_grad():
+            return model(x)
+
+    for n in range(1, 11):
+        x = torch.ones(n, 3)
+        assert np.array_equal(forward(x).numpy(), forward(x).numpy())
+    assert forward.n_traces == 10 and len(forward.traces) == 8
+    assert forward.n_replays == 10
+
+
+def test_a_new_parameter_in_the_optimizer_traces_again() -> None:
+    model, optimizer, x, _ = _simple()
+    extra = torch.nn.Parameter(torch.ones(1))
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = (model(x) * extra).pow(2).mean()
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    step()
+    step()
+    step()
+    assert step.n_replays == 1
+    before = extra.detach().numpy().copy()
+    optimizer.add_param_group({"params": [extra]})
+    step()
+    assert not np.array_equal(before, extra.detach().numpy())  # traced again: the new parameter is updated
+    assert step.n_traces == 3
+
+
+@pytest.mark.parametrize("draw", ["rand", "randn"])
+def test_random_ops_replay_from_the_generator_as_eager(draw: str) -> None:
+    factory = getattr(torch, draw)
+
+    @torch.compile
+    def noisy(x: Any) -> Any:
+        return x + factory(3)
+
+    x = torch.zeros(3)
+    torch.manual_seed(5)
+    eager = [(x + factory(3)).numpy() for _ in range(4)]
+    torch.manual_seed(5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compiled = [noisy(x).numpy() for _ in range(4)]
+    for a, b in zip(eager, compiled):
+        assert np.array_equal(a, b)
+    if draw == "rand":  # uniform draws: the raw words are drawn at replay, the arithmetic replayed
+        assert noisy.n_replays == 3 and not caught
+    else:  # torch's normal goes through the C library's log one value at a time (.tolist()): eager, detected
+        assert noisy.n_replays == 0 and "tolist" in str(caught[0].message)
+
+
+def test_returning_a_graph_falls_back_because_backward_outside_needs_it() -> None:
+    model = torch.nn.Linear(2, 1)
+
+    @torch.compile
+    def forward(x: Any) -> Any:
+        return model(x).sum()
+
+    with pytest.warns(UserWarning, match="part of a graph"):
+        out = forward(torch.ones(2, 2))
+    out.backward()
+    assert model.weight.grad is not None
+
+
+def test_compiled_module_and_torch_compile_through_the_torch_name() -> None:
+    import tinygrad_lr as torch_alias
+
+    model = torch_alias.nn.Sequential(torch_alias.nn.Linear(3, 4), torch_alias.nn.Tanh())
+    compiled = torch_alias.compile(model)
+    x = torch_alias.ones(2, 3)
+    model.eval()
+    with torch_alias.no_grad():
+        expected = model(x).numpy()
+        for _ in range(3):
+            assert np.array_equal(compiled(x).numpy(), expected)
+    assert compiled.explain().startswith("traces: 1, replays: 2")
+    assert compiled._orig_mod is model and compiled.training is False  # attributes are the module's
+    assert torch_alias.compile(model, disable=True) is model
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c(lambda x: x, mode="default", options={}),
+    lambda c: c(lambda x: x, mode="fastest"),
+    lambda c: c(3),
+], ids=["mode-and-options", "unknown-mode", "not-callable"])
+def test_torch_compile_arguments_are_checked_as_torch_checks_them(call: Callable[[Any], Any]) -> None:
+    real = require_torch()
+    assert_same_error(lambda: call(real.compile), lambda: call(torch.compile))
+
+
+def test_every_torch_backend_and_mode_runs_the_same_engine_and_an_unknown_backend_is_refused() -> None:
+    real = require_torch()
+    x = torch.tensor([1.0, 2.0, 3.0])
+    for kwargs in [{"backend": "eager"}, {"backend": "aot_eager", "mode": "max-autotune"}, {"dynamic": True},
+                   {"backend": lambda gm, inputs: gm}]:
+        fast = torch.compile(lambda t: t * t + 1, **kwargs)
+        assert [fast(x).tolist() for _ in range(2)] == [[2.0, 5.0, 10.0]] * 2
+        assert fast.explain().startswith("traces: 1, replays: 1")
+    with pytest.raises(RuntimeError) as expected:
+        real.compile(lambda t: t, backend="nope")
+    with pytest.raises(RuntimeError, match=re.escape(str(expected.value))):
+        torch.compile(lambda t: t, backend="nope")
+    assert repr(torch.compile(torch.nn.Linear(2, 2))) == repr(real.compile(real.nn.Linear(2, 2)))
+
+
+def test_decorator_with_options_and_explain_counts() -> None:
+    model, optimizer, x, loss_fn = _simple()
+    y = torch.zeros(4, 1)
+
+    @torch.compile(fullgraph=True, options={"verbose": True})
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    losses = [step().item() for _ in range(4)]
+    assert losses == sorted(losses, reverse=True)
+    assert step.explain().startswith("traces: 2, replays: 2, fallbacks (eager calls): 0")
+
+
+def test_hooks_are_python_code_a_replay_would_skip_so_the_call_runs_eagerly() -> None:
+    model, optimizer, x, loss_fn = _simple()
+    seen: list[int] = []
+    model.register_forward_hook(lambda module, args, out: seen.append(1))
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    with pytest.warns(UserWarning, match="module hook"):
+        for _ in range(3):
+            step()
+    assert seen == [1, 1, 1] and step.n_replays == 0
+
+
+def test_returning_the_loss_backward_consumed_replays_and_nested_compiled_calls_join_the_trace() -> None:
+    model, optimizer, x, loss_fn = _simple()
+    y = torch.zeros(4, 1)
+    forward = torch.compile(model)
+
+    @torch.compile(fullgraph=True)
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = loss_fn(forward(x), y)  # a compiled module called while step is traced: traced as part of step
+        loss.backward()
+        optimizer.step()
+        return loss  # its graph is consumed by backward(): the replay returns it detached
+
+    losses = [step() for _ in range(4)]
+    assert step.n_replays == 2 and forward.explain().startswith("traces: 0")
+    assert all(isinstance(loss, torch.Value) and loss.ndim == 0 for loss in losses)
+    assert losses[3].item() < losses[0].item()

@@ -1,0 +1,417 @@
+"""`tinygrad_lr.compile`: run a training step once eagerly while recording its NumPy calls, then replay them.
+
+The first call with a new signature runs the function eagerly with the tracer on (`compiler/tracer.py`): every
+array operation it performs (the forward ops, the backward rules, un-broadcasting, accumulation into `.grad`,
+the optimizer's update) is recorded as one line of a flat Python program over buffer slots. Later calls whose
+guards hold (`compiler/state.py`: the same objects, shapes, dtypes, flags and Python values) run that program:
+the same NumPy calls on the same operands, in the same order, hence the same numbers to the bit, without Values,
+nodes or a graph walk. What a replay could not repeat is detected while tracing; that call stays eager (and
+`fullgraph=True` raises instead).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import os
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.autograd import grad_mode
+from tinygrad_lr.compiler import state as state_walk
+from tinygrad_lr.compiler import tracer
+from tinygrad_lr.compiler.patching import recording
+from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain
+from tinygrad_lr.value import Value
+
+# torch's names, accepted (one engine serves them all); others are refused with torch's error
+MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
+BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "openxla", "tvm")
+MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
+_MISS = object()  # a replay's guards do not hold: try another trace, or trace again
+_MISSING = object()  # a fact one walk has and the other has not
+_EAGER = object()  # a replay stopped at a branch on data that goes the other way: run this call eagerly
+
+
+def _leaf(array: np.ndarray) -> Value:
+    return Value._make_const(array)
+
+
+class Trace:
+    """One signature's program (`replay`), or, when it cannot be replayed, why (`reasons`). The program's source
+    is written and compiled on the trace's first replay: a trace that is never replayed (the first steps of a
+    training loop create state, so their traces are not kept) costs neither."""
+
+    def __init__(self, recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
+                 reasons: list[str]) -> None:
+        self.listing = recorder.listing
+        self.reasons = reasons
+        self.n_buffers = recorder.n_slots
+        self._parts: tuple[Any, ...] | None = (recorder, guards, grad_on, effects, output, bool(recorder.failures))
+        self._quick: Callable[..., bool] | None = None
+        self.replay: Callable[..., Any] = self._compile
+
+    @functools.cached_property
+    def source(self) -> str:
+        assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
+        recorder, guards, grad_on, effects, output, guards_only = self._parts
+        return _program(recorder, guards, grad_on, effects, output, guards_only)
+
+    def _scope(self) -> dict[str, Any]:
+        assert self._parts is not None  # noqa: S101
+        return {**self._parts[0].namespace, "_MISS": _MISS, "_EAGER": _EAGER,
+                "_leaf": _leaf, "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value}
+
+    def _compile(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Compile the program and run it, unless its quick check already fails (compiling the whole program,
+        ~7 us of CPython's compiler per guard, would be lost on a call that goes to another trace)."""
+        assert self._parts is not None  # noqa: S101
+        if self._quick is None:
+            source = f"lambda A, K: {_quick_check(self._parts[1], self._parts[2])}"
+            self._quick = eval(builtins.compile(source, "<tinygrad_lr.compile check>", "eval"),  # noqa: S307
+                               self._scope())
+        try:
+            holds = self._quick(args, kwargs)
+        except Exception:  # noqa: BLE001 - a shape the check did not foresee: the full guards decide
+            holds = True
+        if not holds:
+            return _MISS
+        source = self.source
+        scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
+        exec(builtins.compile(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
+        self.replay = scope["_replay"]
+        self._parts = self._quick = None  # the recorder is no longer needed
+        return self.replay(args, kwargs)
+
+
+class CompiledFunction:
+    """What `compile(fn)` returns: call it as `fn`; `explain()` shows the programs and the counts."""
+
+    def __init__(self, fn: Callable[..., Any], fullgraph: bool, options: dict[str, Any] | None) -> None:
+        self.fn = fn
+        self.fullgraph = fullgraph
+        self.verbose = bool((options or {}).get("verbose")) or bool(os.environ.get("TINYGRAD_LR_COMPILE_VERBOSE"))
+        self.traces: list[Trace] = []
+        self.n_traces = 0
+        self.n_replays = 0
+        self.n_fallbacks = 0
+        self._warned = False
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if tracer.active() is not None:  # called from inside another compiled function's trace: part of it
+            return self.fn(*args, **kwargs)
+        traces = self.traces
+        for i, trace in enumerate(traces):
+            result = trace.replay(args, kwargs)
+            if result is _MISS:
+                continue
+            if i:
+                traces.insert(0, traces.pop(i))
+            if trace.reasons or result is _EAGER:  # this call cannot be replayed: run it eagerly
+                self._fallback(trace.reasons)
+                return self.fn(*args, **kwargs)
+            self.n_replays += 1
+            return result
+        return self._trace(args, kwargs)
+
+    def _fallback(self, reasons: list[str]) -> None:
+        self.n_fallbacks += 1
+        if not self._warned or self.verbose:
+            self._warned = True
+            name = getattr(self.fn, "__qualname__", repr(self.fn))
+            detail = "; ".join(reasons) if self.verbose else reasons[0]
+            warnings.warn(f"tinygrad_lr.compile: {name} runs eagerly: {detail}", stacklevel=3)
+
+    def _trace(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self.n_traces += 1
+        recorder = Recorder(fullgraph=self.fullgraph)
+        call_args, call_kwargs = list(args), dict(kwargs)  # the trace puts traced arrays in these copies
+        roots = _roots(self.fn, call_args, call_kwargs)
+        target = getattr(self.fn, "__func__", self.fn)
+        recorder.namespace.update(SELF=getattr(self.fn, "__self__", None), CLOSURE=getattr(target, "__closure__", None),
+                                  GLOBALS=getattr(target, "__globals__", {}))
+        try:
+            before = state_walk.walk(recorder, roots, substitute=True)
+        except state_walk.TooLargeError as error:
+            self._fallback([str(error)])
+            return self.fn(*args, **kwargs)
+        grad_on = grad_mode.is_grad_enabled()
+        try:
+            with recording(recorder):
+                result = self.fn(*call_args, **call_kwargs)
+                after = state_walk.walk(recorder, roots, substitute=False)
+                output = _render_output(recorder, result, before)
+        finally:
+            state_walk.restore(before)
+        result = _plain_output(result)
+        effects, changed = _effects(before, after)
+        reasons = list(recorder.failures)
+        if reasons and self.fullgraph:
+            raise NotReplayableError("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
+        trace = Trace(recorder, before.guards, grad_on, effects, output, reasons + changed)
+        if reasons:
+            self._fallback(reasons)
+        self.last_changed = changed
+        self.last_facts = (before.facts, after.facts)
+        if not changed or reasons:  # a call that created state (a first step) has no later call like it
+            self.traces.insert(0, trace)
+            del self.traces[MAX_TRACES:]
+        return result
+
+    def explain(self) -> str:
+        """The recorded programs (one line per NumPy call, with the shapes of its buffers) and the counts."""
+        lines = [f"traces: {self.n_traces}, replays: {self.n_replays}, fallbacks (eager calls): {self.n_fallbacks}, "
+                 f"programs kept: {len(self.traces)}"]
+        for k, trace in enumerate(self.traces):
+            lines.append(f"program {k}: {len(trace.listing)} NumPy calls, {trace.n_buffers} buffers")
+            if trace.reasons:
+                lines.extend(f"  not replayable: {r}" for r in trace.reasons)
+            lines.extend(f"  {line}" for line in trace.listing)
+        return "\n".join(lines)
+
+
+def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> list[state_walk.Root]:
+    """What the call can read: its arguments (read afresh each call), a bound method's self, the closure, and the
+    globals its code names that hold tinygrad_lr objects (Modules, optimizers, Values...) or arrays."""
+    roots: list[state_walk.Root] = [("args", "A", args, False, None, None, False),
+                                    ("kwargs", "K", kwargs, False, None, None, False)]
+    target = fn
+    if hasattr(target, "__self__") and not isinstance(target.__self__, type(os)):
+        roots.append(("self", "SELF", target.__self__, True, None, None, False))
+        target = target.__func__  # type: ignore[attr-defined]
+    code = getattr(target, "__code__", None)
+    if code is not None:
+        for i, (name, cell) in enumerate(zip(code.co_freevars, getattr(target, "__closure__", None) or ())):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            roots.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True, cell, "cell_contents", True))
+        globals_ = getattr(target, "__globals__", {})
+        for name in code.co_names:
+            value = globals_.get(name)
+            if value is not None and _is_state(value):
+                roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
+    return roots
+
+
+def _is_state(value: Any) -> bool:
+    if isinstance(value, Value | np.ndarray):
+        return True
+    module = type(value).__module__ or ""
+    return module.startswith("tinygrad_lr") and hasattr(value, "__dict__")
+
+
+def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str], list[str]]:
+    """What the call changed in Python state: `.grad` set or cleared (an effect a replay repeats), anything else
+    (a reason not to keep the trace: the next call will look different)."""
+    before_facts, after_facts = before.facts, after.facts
+    grads = after.grads
+    touched = set()  # the `._grad` paths with a fact that differs, at them or below them
+    others = []
+    for path in before_facts.keys() | after_facts.keys():
+        if before_facts.get(path, _MISSING) == after_facts.get(path, _MISSING):
+            continue
+        if path in grads:
+            touched.add(path)
+            continue
+        cut = path.rfind("._grad.")
+        if cut >= 0 and path[: cut + 6] in grads:
+            if before_facts.get(path) != after_facts.get(path):
+                touched.add(path[: cut + 6])
+        else:
+            others.append(path)
+    effects: list[str] = []
+    changed = []
+    for path, holder_src in grads.items():
+        if path not in touched:
+            continue
+        post = after_facts.get(path)
+        data = after_facts.get(path + "._data")
+        if post == ("is", None):
+            effect = f"{holder_src}._grad = None"
+        elif post == ("type", Value) and data is not None and data[0] == "slot":
+            effect = f"{holder_src}._grad = _leaf(b{data[1]})"
+        else:
+            changed.append(f"the call changed {path} in a way a replay cannot repeat")
+            continue
+        if effect not in effects:  # one parameter reached by two paths
+            effects.append(effect)
+    changed.extend(f"the call changed {path}" for path in sorted(others))
+    return effects, changed
+
+
+def _render_output(recorder: Recorder, result: Any, before: state_walk.Walk) -> str:
+    kind = type(result)
+    if isinstance(result, Value):
+        if result._grad_fn is not None and id(result) not in recorder.backward_from:
+            recorder.fail("returns a Value that is part of a graph (a backward() outside the compiled function "
+                          "needs that graph: call backward inside it, or return .detach())")
+        data = result._data
+        if type(data) is TracedArray and data._slot is not None:
+            return f"_leaf(b{data._slot})"
+        recorder.fail("returns a Value the recorder did not make")
+        return "None"
+    if kind is TracedArray:
+        return recorder.render(result)
+    if kind is tuple or kind is list:
+        inner = "".join(_render_output(recorder, r, before) + ", " for r in result)
+        return f"({inner})" if kind is tuple else f"[{inner}]"
+    if kind is dict:
+        return "{" + ", ".join(f"{k!r}: {_render_output(recorder, v, before)}" for k, v in result.items()) + "}"
+    if result is None or kind in (int, bool, str, Sym):
+        return recorder.render(result)
+    if kind is float:
+        return recorder.render(result)
+    recorder.fail(f"returns a {kind.__name__}, which a replay cannot rebuild")
+    return "None"
+
+
+def _plain_output(result: Any) -> Any:
+    if isinstance(result, Value):
+        if type(result._data) is TracedArray:
+            result._data = plain(result._data)
+        return result
+    if type(result) is TracedArray:
+        return plain(result)
+    if type(result) is Sym:
+        return float(result)
+    if type(result) in (tuple, list):
+        return type(result)(_plain_output(r) for r in result)
+    if type(result) is dict:
+        return {k: _plain_output(v) for k, v in result.items()}
+    return result
+
+
+def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
+             guards_only: bool) -> str:
+    """The replay function's source: guards (and bindings), the recorded calls, the effects, the outputs. A trace
+    that cannot be replayed keeps only its guards (they recognise the calls that must run eagerly)."""
+    lines = ["def _replay(A, K):", f"    if _grad_enabled() is not {grad_on!r}: return _MISS"]
+    # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
+    # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
+    checks = [g for g in guards if not g.startswith("@")] + recorder.preconditions
+    compared = set(re.findall(r"\bb\d+\b", " ".join(checks)))
+    run: list[str] = []
+    bindings = []
+    for guard in [*guards, *recorder.preconditions, "@"]:
+        if not guard.startswith("@"):
+            run.append(f"({guard})" if " or " in guard else guard)
+            continue
+        if guard != "@" and guard[1:].split(" =", 1)[0] not in compared:
+            bindings.append(f"    {guard[1:]}")
+            continue
+        if run:
+            lines.append("    if not (" + "\n            and ".join(run) + "): return _MISS")
+            run = []
+        if guard != "@":
+            lines.append(f"    {guard[1:]}")
+    lines.extend(bindings)
+    if guards_only:
+        return "\n".join([*lines, "    return None"]) + "\n"
+    lines.extend(f"    {line}" for line in _reusing_buffers(recorder, effects, output))
+    lines.extend(f"    {line}" for line in effects)
+    lines.append(f"    return {output}")
+    return "\n".join(lines) + "\n"
+
+
+# a `.grad` present or not (the first step of a training loop has none yet; the next ones have)
+_GRAD_PRESENCE = re.compile(r"^(type\()?[\w.\[\]'\"]+\._grad\)? is (None|t\d+)$")
+
+
+def _quick_check(guards: list[str], grad_on: bool) -> str:
+    """The guards that tell a function's traces apart most often (grad mode, the number of arguments, which
+    `.grad`s are there), as one expression: checked before a trace's program is compiled."""
+    picked = [f"_grad_enabled() is {grad_on!r}"]
+    picked.extend(f"({guard})" for guard in guards
+                  if guard.startswith(("len(A) ==", "len(K) ==")) or _GRAD_PRESENCE.match(guard))
+    return " and ".join(picked)
+
+
+def _reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list[str]:
+    """The recorded lines, with each `np.empty` whose memory does not outlive the call (it is no output, no
+    `.grad`, nor viewed by one) replaced by a buffer the program keeps: what `nn/scratch.py` does for eager
+    execution (a large fresh array each step costs page faults), decided here once from the program instead of
+    from reference counts. The memory was uninitialised either way: the numbers are the same."""
+    kept = {recorder.root(int(n)) for n in re.findall(r"\bb(\d+)\b", " ".join(effects) + " " + output)}
+    lines = list(recorder.lines)
+    for index, (slot, shape, dtype) in recorder.empties.items():
+        if recorder.root(slot) in kept or slot in kept:
+            continue
+        name = recorder.const(np.empty(shape, dtype), "buffer")
+        lines[index] = f"b{slot} = {name}"
+    return lines
+
+
+def compile(  # noqa: A001 - torch's name
+    fn: Any = None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend: Any = None,
+    mode: str | None = None,
+    options: dict[str, Any] | None = None,
+    disable: bool = False,
+) -> Any:
+    """Compile `fn` (a function, or a Module: its calls then go through the compiled forward) into recorded
+    NumPy programs replayed on later calls with the same signature; bit-identical to eager execution.
+
+    `fullgraph=True` raises `NotReplayableError` naming the line where the call did something a replay cannot
+    repeat (by default that call runs eagerly and a warning says why, once; `options={"verbose": True}` or the
+    environment variable TINYGRAD_LR_COMPILE_VERBOSE for every reason). `dynamic`, `backend` and `mode` are
+    accepted for torch's signature and checked as torch checks them (every backend and mode runs this one engine);
+    shapes are always static here (a new shape traces again).
+    """
+    if fn is None:
+        return lambda f: compile(f, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                 options=options, disable=disable)
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
+    if mode is not None and mode not in MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(MODES)}")
+    if isinstance(backend, str) and backend not in BACKENDS:
+        raise RuntimeError(f"Invalid backend: {backend!r}, see `torch._dynamo.list_backends()` for available "
+                           "backends.")
+    if not callable(fn):
+        raise AssertionError(f"A callable function is expected, but {type(fn)} is provided.")
+    if disable:
+        return fn
+    from tinygrad_lr.nn.module import Module
+
+    if isinstance(fn, Module):
+        module = fn
+        compiled = CompiledFunction(module.__call__, fullgraph, options)
+        return _CompiledModule(module, compiled)
+    return CompiledFunction(fn, fullgraph, options)
+
+
+class _CompiledModule:
+    """A Module whose calls go through its compiled `__call__`; every other attribute is the module's own."""
+
+    def __init__(self, module: Any, compiled: CompiledFunction) -> None:
+        object.__setattr__(self, "_orig_mod", module)
+        object.__setattr__(self, "_compiled", compiled)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiled(*args, **kwargs)
+
+    def explain(self) -> str:
+        return self._compiled.explain()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._orig_mod, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._orig_mod, name, value)
+
+    def __repr__(self) -> str:
+        inner = repr(self._orig_mod).replace("\n", "\n  ")
+        return f"OptimizedModule(\n  (_orig_mod): {inner}\n)"
+
+
+__all__ = ["CompiledFunction", "NotReplayableError", "compile"]

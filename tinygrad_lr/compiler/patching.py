@@ -1,0 +1,152 @@
+"""The duration of a trace: NumPy's creation functions, the generators' raw draws and a few Value methods replaced
+by recording (or refusing) versions, and the recorder made the active one (`recording`).
+
+Each replay must allocate and draw exactly as eager did, so `np.empty`, `np.array`, ... and `Generator.random`
+become recorded calls; Value methods that read data into Python (`.item()`, `bool()`, ...) and the user's hooks
+mark the trace as not replayable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.compiler import tracer
+from tinygrad_lr.compiler.tracer import Recorder, TracedArray, _dispatch, _np_empty, _unwrap, plain
+
+_inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
+
+
+def _recording(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A NumPy creation function (or a generator's draw) that records its call: each replay allocates (or draws)
+    as eager did, rather than reusing the array of the traced call."""
+
+    def creation(*args: Any, **kwargs: Any) -> Any:
+        return _dispatch_always(original, args, kwargs)
+
+    creation.__name__ = getattr(original, "__name__", "creation")
+    creation.__wrapped__ = original  # type: ignore[attr-defined]
+    return creation
+
+
+def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+    global _inside
+    recorder = tracer._active
+    if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
+        return func(*args, **kwargs)
+    plain_args = _unwrap(args)
+    plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+    _inside = True
+    try:
+        result = func(*plain_args, **plain_kwargs)
+    finally:
+        _inside = False
+    if recorder is None or not isinstance(result, np.ndarray):
+        return result
+    # asarray(x) of a traced x returns x itself: keep its slot; anything else is a new buffer
+    for arg in args:
+        if type(arg) is TracedArray and plain(arg) is result:
+            return arg
+    traced = recorder.new_slot(result)
+    recorder._emit(func, args, kwargs, (traced,))
+    if func is _np_empty and set(kwargs) <= {"dtype"}:  # uninitialised memory: a replay may reuse a buffer
+        recorder.empties[len(recorder.lines) - 1] = (recorder.n_slots - 1, result.shape, result.dtype)
+    return traced
+
+
+_CREATION = ("array", "asarray", "asanyarray", "ascontiguousarray", "empty", "zeros", "ones", "full", "arange",
+             "eye", "identity", "linspace", "copy", "frombuffer", "fromiter")
+
+
+_VALUE_READS = ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__", "__format__",
+                "__repr__", "__str__", "__array__")
+
+
+def _refusing_read(original: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """A Value method that reads data into Python: while tracing, the value cannot be replayed."""
+
+    def read(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = tracer._active
+        if recorder is not None and type(self._data) is TracedArray:
+            what = name.strip("_")
+            recorder.fail(f"reads a tensor's value into Python (Tensor.{what}"
+                          f"{'()' if not name.startswith('__') else ''})")
+            data = self._data
+            self._data = plain(data)
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                self._data = data
+        return original(self, *args, **kwargs)
+
+    read.__name__ = name
+    return read
+
+
+def _normal_caches() -> list[Any]:
+    from tinygrad_lr import random as tl_random
+
+    generator = tl_random.default_generator
+    return [getattr(generator, "next_double_normal", None), getattr(generator, "next_float_normal", None)]
+
+
+def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        active = tracer._active
+        if active is not None:
+            active.fail(f"runs {what}, Python code a replay would not run")
+        return original(*args, **kwargs)
+
+    return run
+
+
+@contextmanager
+def recording(recorder: Recorder) -> Iterator[Recorder]:
+    """Make `recorder` the active one, with NumPy's creation functions and the generator's draws recorded."""
+    if tracer._active is not None:
+        raise RuntimeError("tinygrad_lr.compile: a compiled function was called while another one is tracing")
+    from tinygrad_lr import random as tl_random
+    from tinygrad_lr.nn import scratch
+    from tinygrad_lr.ops import inplace
+
+    for name in _CREATION:
+        recorder.patch(np, name, _recording(getattr(np, name)))
+    # the generators' two raw draws: every distribution is NumPy arithmetic on them (tinygrad_lr/random/kernels.py)
+    for name in ("random", "random64"):
+        recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name)))
+    mark_modified = inplace.mark_modified  # version stamps: a replay stamps the parameters it updates, as eager
+
+    recorder.patch(inplace, "mark_modified", lambda array: _dispatch(mark_modified, (array,), {}))
+    recorder.patch(scratch, "TRACING", True)  # its reuse of memory is decided by reference counts
+    from tinygrad_lr.value import Value
+
+    for name in _VALUE_READS:
+        recorder.patch(Value, name, _refusing_read(getattr(Value, name), name))
+    from tinygrad_lr.autograd import engine
+    from tinygrad_lr.nn.module import Module
+
+    backward = Value.backward
+
+    def noting_backward(self: Any, gradient: Any = None, retain_graph: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if not retain_graph:
+            recorder.backward_from.add(id(self))
+        return backward(self, gradient, retain_graph, *args, **kwargs)
+
+    recorder.patch(Value, "backward", noting_backward)
+
+    # hooks are the user's Python code: a replay would skip whatever they do besides array math
+    recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
+    recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
+    # a normal draw may keep the second value of a Box-Muller pair in the generator, Python state a replay skips
+    cached = _normal_caches()
+    tracer._active = recorder
+    try:
+        yield recorder
+    finally:
+        tracer._active = None
+        recorder.unpatch()
+    if _normal_caches() != cached:
+        recorder.fail("draws normal numbers through the generator's cached Box-Muller value (Python state)")

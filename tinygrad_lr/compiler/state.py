@@ -1,0 +1,281 @@
+"""What a compiled function can reach, as guards, bindings and effects of the program.
+
+`walk` visits the objects a call can read (its arguments, the closure and globals the function names, a bound
+method's `self`) and everything under them: Modules, optimizers, their dicts and lists, Values and arrays. It
+produces, in the program's names:
+
+- guards: expressions that must all hold for a replay (and, marked `@`, the bindings of the arrays, in order):
+  the same objects (`r0._parameters['weight'] is c3`), the
+  same Python values (`c5.training is True`, `len(c7) == 2`), arrays of the same shape, dtype and strides;
+  Where each array is read at replay: An array that belongs to a stable object (a parameter's data,
+  an optimizer's moment) is the same object every call (its identity is guarded); an argument's array or a
+  gradient (a new one every step) is read from its place (`b4 = a[0]._data`);
+- facts: a flat description (path -> what is there) to compare before and after the traced call: what changed
+  is either an effect the replay repeats (a parameter's `.grad` set or cleared) or makes the trace unreplayable;
+- floats held in dicts (a parameter group's `lr`, `betas`) are replaced by `Sym`s for the traced call, so the
+  program reads them at replay: a scheduler may change them between calls.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.compiler.tracer import Recorder, Sym, TracedArray, plain
+from tinygrad_lr.value import Value
+
+MAX_OBJECTS = 20_000  # a walk that reaches more gives up (the call then runs eagerly)
+
+_OPAQUE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
+           np.dtype, np.ufunc, np.random.Generator, np.random.BitGenerator, types.CodeType)
+
+
+class TooLargeError(Exception):
+    """The walk reached more objects than MAX_OBJECTS."""
+
+
+@dataclass
+class Walk:
+    guards: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    setters: list[tuple[Any, Any, bool, Any, Any]] = field(default_factory=list)  # (holder, key, is_attr, old, new)
+    grads: dict[str, str] = field(default_factory=dict)  # path of a `_grad` slot -> source of its Value holder
+
+
+class Walker:
+    """One walk (before or after the traced call). `substitute=True` on the walk before: arrays become
+    TracedArrays with slots, dict floats become Syms; the setters remember what to put back."""
+
+    def __init__(self, recorder: Recorder, substitute: bool) -> None:
+        self.rec = recorder
+        self.substitute = substitute
+        self.guarding = substitute  # the walk after the call compares facts only: no guards to write
+        self.out = Walk()
+        self.seen: dict[int, str] = {}  # id -> the source of its first place (or its slot name)
+        self.count = 0
+
+    def root(self, path: str, src: str, obj: Any, stable: bool, holder: Any, key: Any, is_attr: bool) -> None:
+        if path in ("args", "kwargs"):  # the call's own list and dict of arguments (copies made for the trace)
+            if self.guarding:
+                self.out.guards.append(f"len({src}) == {len(obj)}")
+            self.out.facts[path + "#len"] = len(obj)
+            for k, v in list(obj.items() if path == "kwargs" else enumerate(obj)):
+                self._visit(f"{path}[{k!r}]", f"{src}[{k!r}]", v, False, obj, k, False, in_dict=path == "kwargs")
+            return
+        self._visit(path, src, obj, stable, holder, key, is_attr, in_dict=False)
+
+    def _visit(self, path: str, src: str, obj: Any, stable: bool, holder: Any, key: Any, is_attr: bool,
+               in_dict: bool) -> None:
+        self.count += 1
+        if self.count > MAX_OBJECTS:
+            raise TooLargeError(f"the objects reachable from the function exceed {MAX_OBJECTS}")
+        out, kind = self.out, type(obj)
+        if obj is None or kind is bool:
+            out.facts[path] = ("is", obj)
+            if self.guarding:
+                out.guards.append(f"{src} is {obj!r}")
+            return
+        if kind is int or kind is str or kind is bytes:
+            out.facts[path] = ("eq", obj)
+            if self.guarding:
+                out.guards.append(f"type({src}) is {kind.__name__} and {src} == {obj!r}")
+            return
+        if kind is float or kind is Sym:
+            if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
+                out.facts[path] = ("sym", src)
+                if self.guarding:
+                    out.guards.append(f"type({src}) is float")
+                return
+            if in_dict and self.substitute and holder is not None and kind is float:
+                sym = Sym(obj, src)
+                self._set(holder, key, is_attr, sym)
+                out.facts[path] = ("sym", src)
+                if self.guarding:
+                    out.guards.append(f"type({src}) is float")
+                return
+            if kind is Sym:
+                out.facts[path] = ("sym", obj.src)
+                return
+            out.facts[path] = ("eq", obj)
+            if self.guarding:
+                out.guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
+            return
+        if isinstance(obj, np.ndarray):
+            self._array(path, src, obj, stable, holder, key, is_attr)
+            return
+        if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
+            out.facts[path] = ("empty", kind)
+            if self.guarding:
+                out.guards.append(f"type({src}) is {kind.__name__} and not {src}")
+            return
+        first = self.seen.get(id(obj))
+        if first is not None:
+            out.facts[path] = ("alias", self.seen_path[id(obj)])
+            if self.guarding:
+                out.guards.append(f"{src} is {first}")
+            return
+        if stable and kind is not tuple:
+            name = self.rec.const(obj, "o")
+            if self.guarding:
+                out.guards.append(f"{src} is {name}")
+            self.seen[id(obj)] = name
+            self.seen_path[id(obj)] = path
+            out.facts[path] = ("id", id(obj))
+            src = name
+        else:
+            if self.guarding:
+                out.guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
+            out.facts[path] = ("type", kind)
+            if kind is not tuple:  # reached again by another path: the same object, which the guard checks
+                self.seen[id(obj)] = src
+                self.seen_path[id(obj)] = path
+        if isinstance(obj, Value):
+            self._value(path, src, obj, stable)
+        elif isinstance(obj, dict):
+            if self.guarding:
+                out.guards.append(f"len({src}) == {len(obj)}")
+            out.facts[path + "#len"] = len(obj)
+            for k, v in list(obj.items()):
+                ksrc = repr(k) if type(k) in (str, int) else self.rec.const(k, "k")
+                self._visit(f"{path}[{ksrc}]", f"{src}[{ksrc}]", v, stable, obj, k, False, in_dict=True)
+        elif kind is list or kind is tuple:
+            if self.guarding:
+                out.guards.append(f"len({src}) == {len(obj)}")
+            out.facts[path + "#len"] = len(obj)
+            for i, v in enumerate(obj):
+                self._visit(f"{path}[{i}]", f"{src}[{i}]", v, stable, obj if kind is list else None, i, False,
+                            in_dict and kind is tuple)
+            if kind is tuple and self.substitute and in_dict and holder is not None and any(
+                    type(v) is float for v in obj):
+                self._set(holder, key, is_attr, tuple(Sym(v, f"{src}[{i}]") if type(v) is float else v
+                                                      for i, v in enumerate(obj)))
+        elif isinstance(obj, _OPAQUE) or callable(obj) and not hasattr(obj, "__dict__"):
+            return
+        elif hasattr(obj, "__dict__") and not isinstance(obj, _OPAQUE):
+            attrs = vars(obj)
+            for k, v in list(attrs.items()):
+                if callable(v) and isinstance(v, _OPAQUE) and k not in ("_parameters", "_modules"):
+                    continue
+                if not (type(k) is str and k.isidentifier()):
+                    continue  # set by setattr with a name no code reads as an attribute
+                self._visit(f"{path}.{k}", f"{src}.{k}", v, stable, obj, k, True, in_dict=False)
+
+    seen_path: dict[int, str]
+
+    def _value(self, path: str, src: str, v: Value, stable: bool) -> None:
+        out = self.out
+        if self.guarding:
+            out.guards.append(f"{src}._requires_grad is {v._requires_grad!r}")
+        out.facts[path + "._requires_grad"] = v._requires_grad
+        out.facts[path + "._grad_fn"] = None if v._grad_fn is None else id(v._grad_fn)
+        if v._grad_fn is not None:
+            if self.guarding:
+                out.guards.append(f"{src}._grad_fn is not None")
+            return  # an interior Value of an earlier graph: its data is not read through here
+        if self.guarding:
+            out.guards.append(f"{src}._grad_fn is None")
+        self._array(path + "._data", src + "._data", v._data, stable, v, "_data", True)
+        grad = v._grad
+        out.grads[path + "._grad"] = src
+        if grad is None:
+            out.facts[path + "._grad"] = ("is", None)
+            if self.guarding:
+                out.guards.append(f"{src}._grad is None")
+        else:
+            self._visit(path + "._grad", src + "._grad", grad, False, v, "_grad", True, in_dict=False)
+
+    def _array(self, path: str, src: str, array: np.ndarray, stable: bool, holder: Any, key: Any,
+               is_attr: bool) -> None:
+        out = self.out
+        if type(array) is TracedArray:  # the walk after the call
+            out.facts[path] = ("slot", array._slot)
+            if holder is not None and hasattr(array, "_plain") and array._slot is not None:
+                self.restored[id(array._plain)] = array._slot
+                self._set(holder, key, is_attr, array._plain, remember=False)
+            return
+        if id(array) in self.restored:  # put back by this walk through another path
+            out.facts[path] = ("slot", self.restored[id(array)])
+            return
+        first = self.seen.get(id(array))
+        if first is not None:
+            out.facts[path] = ("slot", self.traced[id(array)]._slot)
+            if self.guarding:
+                out.guards.append(f"{src} is {first}")
+            if self.substitute and holder is not None:
+                self._set(holder, key, is_attr, self.traced[id(array)])
+            return
+        if stable:
+            name = self.rec.const(array, "a")
+            if self.guarding:
+                out.guards.append(f"{src} is {name}")
+            bind = name
+        else:
+            bind = None
+            if self.guarding:
+                out.guards.append(
+                    f"type({src}) is {self.rec.const(np.ndarray, 't')} and {src}.shape == {array.shape!r} and "
+                    f"{src}.dtype == {self.rec.const(array.dtype, 't')} and {src}.strides == {array.strides!r}")
+        if not self.substitute:
+            out.facts[path] = ("array", id(array))
+            return
+        self.rec.ext_slots.add(self.rec.n_slots)
+        traced = self.rec.new_slot(array)
+        self.traced[id(array)] = traced
+        slot = f"b{traced._slot}"
+        self.seen[id(array)] = slot
+        self.seen_path[id(array)] = path
+        if self.guarding:
+            out.guards.append(f"@{slot} = {bind or src}")
+        out.facts[path] = ("slot", traced._slot)
+        if holder is not None:
+            self._set(holder, key, is_attr, traced)
+
+    traced: dict[int, TracedArray]
+    restored: dict[int, int]
+
+    def _set(self, holder: Any, key: Any, is_attr: bool, value: Any, remember: bool = True) -> None:
+        old = getattr(holder, key) if is_attr else holder[key]
+        if remember:
+            self.out.setters.append((holder, key, is_attr, old, value))
+        if is_attr:
+            object.__setattr__(holder, key, value)
+        else:
+            holder[key] = value
+
+
+Root = tuple[str, str, Any, bool, Any, Any, bool]  # path, source, object, stable, holder, key, key is an attribute
+
+
+def walk(recorder: Recorder, roots: list[Root], substitute: bool) -> Walk:
+    """Walk `roots` ((path, source, object, stable, where it is held) each). Before the call (`substitute`) put
+    traced arrays and Syms in place; after it, put plain arrays back wherever a traced one was left."""
+    walker = Walker(recorder, substitute)
+    walker.seen_path = {}
+    walker.traced = {}
+    walker.restored = {}
+    for path, src, obj, stable, holder, key, is_attr in roots:
+        if holder is not None:  # read again: the walk before the call may have put a traced array there
+            obj = getattr(holder, key) if is_attr else holder[key]
+        walker.root(path, src, obj, stable, holder, key, is_attr)
+    return walker.out
+
+
+def restore(walk_before: Walk) -> None:
+    """Put back what the walk before the call replaced, where it is still there (Syms, traced arrays)."""
+    for holder, key, is_attr, old, put in reversed(walk_before.setters):
+        current = getattr(holder, key) if is_attr else holder[key]
+        if current is put and type(current) is not TracedArray:
+            new = old
+        elif type(current) is TracedArray:
+            new = plain(current)
+        elif type(current) is Sym:  # the call stored a value computed from one: keep that value, as a float
+            new = float(current)
+        else:
+            continue
+        if is_attr:
+            object.__setattr__(holder, key, new)
+        else:
+            holder[key] = new

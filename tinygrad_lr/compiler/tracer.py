@@ -1,0 +1,477 @@
+"""Recording the NumPy calls of one eager run: `TracedArray`, `Sym` and the `Recorder`.
+
+While a `Recorder` is active, the arrays the compiled function can reach are `TracedArray`s: an `ndarray` subclass
+whose ufuncs (`__array_ufunc__`), array functions (`__array_function__`) and methods run on the plain array and
+append one line of Python to the program: `b7 = np.multiply(b3, b5)`. Every operand is a buffer slot (`b3`), a
+constant kept by reference, or a `Sym`: a Python float whose value is read again at replay (a learning rate in a
+parameter group, a step count read back from an array). The calls run for real, so the traced call is an eager
+call; what the recorder cannot follow (a value read into a Python branch, an array that escapes as a plain
+`ndarray`) marks the program as not replayable, with the reason and the line of user code.
+
+NumPy's creation functions (`np.empty`, `np.array`, ...) and the global generator's draws are replaced for the
+duration of the trace (`compiler/patching.py`), so that each replay allocates and draws exactly as eager did.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+_asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
+_ndarray_view = np.ndarray.view
+_np_empty = np.empty
+_active: Recorder | None = None  # the recorder of the trace in progress (one at a time)
+
+
+class NotReplayableError(Exception):
+    """Raised (with fullgraph=True) when the traced call did something a replay cannot repeat."""
+
+
+def user_line() -> str:
+    """The innermost frame outside tinygrad_lr and NumPy: the user's line that caused the current call."""
+    for frame in reversed(traceback.extract_stack()):
+        name = frame.filename.replace("\\", "/")
+        if "/tinygrad_lr/" in name and "/tests/" not in name or "/numpy/" in name or name.startswith("<"):
+            continue
+        return f'{frame.filename}:{frame.lineno}: {(frame.line or "").strip()}'
+    return "<unknown line>"
+
+
+class TracedArray(np.ndarray):
+    """An ndarray that records what is done with it into the active recorder (see the module docstring)."""
+
+    _slot: int | None
+    _plain: np.ndarray
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self._slot = None  # made by NumPy itself (a view, a method we do not wrap): provenance unknown
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _dispatch(ufunc if method == "__call__" else getattr(ufunc, method), inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return _dispatch(func, args, kwargs)
+
+    # values read back into Python
+    def __float__(self) -> float:  # Python makes a float subclass from __float__ a plain float: not replayable
+        return float(_fail_read(self, "float()"))
+
+    def __int__(self) -> int:
+        return int(_fail_read(self, "int()"))
+
+    def __index__(self) -> int:
+        return int(_fail_read(self, "an index").__index__())
+
+    def __bool__(self) -> bool:
+        recorder = _active
+        if recorder is not None and self._slot is not None and self.size == 1 and not recorder.written:
+            # nothing of the state before the call is written yet: the replay checks the branch here and, if it
+            # goes the other way, stops and leaves the call to eager execution
+            value = bool(plain(self))
+            recorder.lines.append(f"if bool(b{self._slot}) is not {value}: return _EAGER")
+            recorder.listing.append(f"check bool(b{self._slot}) is {value} (else this call runs eagerly)")
+            return value
+        return bool(_fail_read(self, "bool() (a Python branch on array data)"))
+
+    def item(self, *args: Any) -> Any:
+        if args or self.size != 1 or self.dtype.kind != "f":
+            return _fail_read(self, ".item()").item(*args)
+        return _read_scalar(self)
+
+    def tolist(self) -> Any:
+        return _fail_read(self, ".tolist()").tolist()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(_fail_read(self, "iteration"))
+
+    def __reduce__(self) -> Any:
+        return plain(self).__reduce__()
+
+
+def _method(name: str) -> Callable[..., Any]:
+    unbound = getattr(np.ndarray, name)
+
+    def method(self: TracedArray, *args: Any, **kwargs: Any) -> Any:
+        return _dispatch(unbound, (self, *args), kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name in ("reshape", "transpose", "astype", "copy", "ravel", "flatten", "view", "squeeze", "swapaxes",
+              "sum", "mean", "max", "min", "prod", "any", "all", "argmax", "argmin", "dot", "clip", "cumsum",
+              "fill", "std", "var", "__getitem__", "__setitem__", "__copy__", "__deepcopy__", "__matmul__",
+              "__rmatmul__", "__imatmul__", "__neg__", "__pos__", "__abs__", "__invert__", "conj", "round",
+              "nonzero", "repeat", "take", "put", "sort", "argsort", "cumprod", "trace", "diagonal", "compress"):
+    setattr(TracedArray, _name, _method(_name))
+TracedArray.T = property(lambda self: _dispatch(np.transpose, (self,), {}))  # type: ignore[assignment,misc]
+TracedArray.mT = property(lambda self: _dispatch(np.matrix_transpose, (self,), {}))  # type: ignore[assignment,misc]
+
+
+def plain(array: Any) -> Any:
+    """The plain ndarray behind a TracedArray (the array itself otherwise)."""
+    return array._plain if type(array) is TracedArray and hasattr(array, "_plain") else array
+
+
+def _read_scalar(array: TracedArray) -> Any:
+    """`.item()` of a one-element float array: a Sym the replay reads again (the engine's own reads, such as an
+    optimizer's step count; the user's `Value.item()` is refused before it gets here)."""
+    value = plain(array).item() if hasattr(array, "_plain") else _ndarray_view(array, np.ndarray).item()
+    recorder = _active
+    if recorder is None:
+        return value
+    if array._slot is None:
+        return _fail_read(array, ".item()").item()
+    # a value of the state before the call (nothing has written it yet) can be checked before the replay runs
+    before = array._slot in recorder.ext_slots and array._slot not in recorder.written
+    return Sym(value, f"{recorder.slot_name(array)}.item()", data=not before)
+
+
+def _fail_read(array: TracedArray, what: str) -> Any:
+    if _active is not None:
+        _active.fail(f"reads an array's value into Python ({what})")
+    return plain(array) if hasattr(array, "_plain") else _ndarray_view(array, np.ndarray)
+
+
+class Sym(float):
+    """A Python float whose value the replay computes again: `src` is the expression (in the program's names).
+
+    `data=True` when it was read from an array (a branch on it cannot be replayed); otherwise it comes from
+    Python state read at replay time (a parameter group's option) and a comparison becomes a guard.
+    """
+
+    src: str
+    data: bool
+
+    def __new__(cls, value: float, src: str, data: bool = False) -> Sym:
+        self = super().__new__(cls, value)
+        self.src, self.data = src, data
+        return self
+
+    def _op(self, other: Any, op: Callable[[float, float], float], fmt: str, swap: bool) -> Any:
+        if isinstance(other, np.ndarray | np.generic):
+            return NotImplemented
+        plain_other = float(other) if type(other) is Sym else other
+        value = op(plain_other, float(self)) if swap else op(float(self), plain_other)
+        if type(value) is not float:
+            return value
+        other_src = other.src if type(other) is Sym else _literal(other)
+        left, right = (other_src, self.src) if swap else (self.src, other_src)
+        return Sym(value, fmt.format(left, right), self.data or (type(other) is Sym and other.data))
+
+    def __add__(self, o: Any) -> Any: return self._op(o, float.__add__, "({} + {})", False)  # noqa: E704
+    def __radd__(self, o: Any) -> Any: return self._op(o, lambda a, b: a + b, "({} + {})", True)  # noqa: E704
+    def __sub__(self, o: Any) -> Any: return self._op(o, lambda a, b: a - b, "({} - {})", False)  # noqa: E704
+    def __rsub__(self, o: Any) -> Any: return self._op(o, lambda a, b: a - b, "({} - {})", True)  # noqa: E704
+    def __mul__(self, o: Any) -> Any: return self._op(o, lambda a, b: a * b, "({} * {})", False)  # noqa: E704
+    def __rmul__(self, o: Any) -> Any: return self._op(o, lambda a, b: a * b, "({} * {})", True)  # noqa: E704
+    def __truediv__(self, o: Any) -> Any: return self._op(o, lambda a, b: a / b, "({} / {})", False)  # noqa: E704
+    def __rtruediv__(self, o: Any) -> Any: return self._op(o, lambda a, b: a / b, "({} / {})", True)  # noqa: E704
+    def __pow__(self, o: Any, mod: None = None) -> Any:  # type: ignore[override]
+        return self._op(o, lambda a, b: a**b, "({} ** {})", False)
+
+    def __rpow__(self, o: Any, mod: None = None) -> Any:  # type: ignore[override]
+        return self._op(o, lambda a, b: a**b, "({} ** {})", True)
+
+
+    def __neg__(self) -> Any:
+        return Sym(-float(self), f"(-{self.src})", self.data)
+
+    def _compare(self, other: Any, op: Callable[[float, Any], bool], sign: str) -> bool:
+        result = op(float(self), float(other) if type(other) is Sym else other)
+        if _active is not None:
+            other_src = other.src if type(other) is Sym else _literal(other)
+            _active.branch_on(self, other, f"({self.src} {sign} {other_src})", result)
+        return result
+
+    def __eq__(self, o: object) -> bool: return self._compare(o, lambda a, b: a == b, "==")  # noqa: E704
+    def __ne__(self, o: object) -> bool: return self._compare(o, lambda a, b: a != b, "!=")  # noqa: E704
+    def __lt__(self, o: Any) -> bool: return self._compare(o, lambda a, b: a < b, "<")  # noqa: E704
+    def __le__(self, o: Any) -> bool: return self._compare(o, lambda a, b: a <= b, "<=")  # noqa: E704
+    def __gt__(self, o: Any) -> bool: return self._compare(o, lambda a, b: a > b, ">")  # noqa: E704
+    def __ge__(self, o: Any) -> bool: return self._compare(o, lambda a, b: a >= b, ">=")  # noqa: E704
+
+    def __bool__(self) -> bool:
+        return self._compare(0.0, lambda a, b: a != b, "!=")
+
+    def __hash__(self) -> int:
+        if self.data and _active is not None:
+            _active.fail("uses a value read from an array as a dict key or set member")
+        return float.__hash__(self)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _dispatch(ufunc if method == "__call__" else getattr(ufunc, method), inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return _dispatch(func, args, kwargs)
+
+
+def _literal(value: Any) -> str:
+    if _active is None:
+        return repr(value)
+    return _active.render(value)
+
+
+# functions that read only metadata (shapes, dtypes, memory layout): their answers are not data
+_METADATA = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory, np.can_cast,
+             np.min_scalar_type, np.iscomplexobj, np.isrealobj}
+
+
+def _dispatch(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+    """Run `func` on the plain arrays and, under a recorder, record the call (see `Recorder.call`)."""
+    recorder = _active
+    plain_args = _unwrap(args)
+    plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+    result = func(*plain_args, **plain_kwargs)
+    if recorder is None:
+        return result
+    return recorder.call(func, args, kwargs, plain_args, plain_kwargs, result)
+
+
+def _unwrap(value: Any) -> Any:
+    kind = type(value)
+    if kind is TracedArray:
+        return plain(value)
+    if kind is Sym:
+        return float(value)
+    if kind is tuple or kind is list:
+        return kind(_unwrap(v) for v in value)
+    return value
+
+
+class Recorder:
+    """The program being recorded: its lines, slots, constants, guards, and why it cannot be replayed (if so)."""
+
+    def __init__(self, fullgraph: bool = False) -> None:
+        self.fullgraph = fullgraph
+        self.lines: list[str] = []
+        self.listing: list[str] = []  # the same calls, readable: "b7 = multiply(b3 f32(50,1), b5 f32(50,1))"
+        self.namespace: dict[str, Any] = {"np": np}
+        self._const_names: dict[int, str] = {}
+        self.n_slots = 0
+        self.slot_info: dict[int, str] = {}
+        self.failures: list[str] = []
+        self.preconditions: list[str] = []  # Python-state branches: expressions that must still be True
+        self._patches: list[tuple[Any, str, Any]] = []
+        self.generic_slots: set[int] = set()
+        self.backward_from: set[int] = set()  # ids of the Values backward() ran from (their graph is consumed)
+        # np.empty calls: line -> (slot, shape, dtype)
+        self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}
+        self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
+        self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
+        self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
+
+    # ----- names ------------------------------------------------------------------------------
+    def const(self, value: Any, prefix: str = "c") -> str:
+        name = self._const_names.get(id(value))
+        if name is None:
+            name = f"{prefix}{len(self._const_names)}"
+            self._const_names[id(value)] = name
+            self.namespace[name] = value
+        return name
+
+    def new_slot(self, array: np.ndarray) -> TracedArray:
+        traced = _ndarray_view(array, TracedArray)
+        traced._slot = self.n_slots
+        traced._plain = array
+        self.slot_info[self.n_slots] = _describe(array)
+        self.n_slots += 1
+        return traced
+
+    def slot_name(self, traced: TracedArray) -> str:
+        return f"b{traced._slot}"
+
+    def fail(self, why: str) -> None:
+        message = f"{user_line()}: {why}"
+        if self.fullgraph:
+            raise NotReplayableError(f"tinygrad_lr.compile(fullgraph=True): {message}")
+        if message not in self.failures:
+            self.failures.append(message)
+
+    def branch_on(self, sym: Sym, other: Any, src: str, result: bool) -> None:
+        if sym.data or (type(other) is Sym and other.data):
+            if self.written:
+                self.fail("branches on a value read from an array, after the call has changed the state")
+            else:  # as in TracedArray.__bool__: checked where it happens; the other way runs eagerly
+                self.lines.append(f"if bool({src}) is not {result}: return _EAGER")
+                self.listing.append(f"check {src} is {result} (else this call runs eagerly)")
+        else:
+            self.preconditions.append(src if result else f"not {src}")
+
+    # ----- operands ---------------------------------------------------------------------------
+    def render(self, value: Any) -> str:
+        """Source text that produces `value` at replay: a slot, a replay-time scalar, a literal or a constant."""
+        kind = type(value)
+        if kind is TracedArray:
+            if value._slot is None:
+                self.fail("uses an array NumPy derived in a way the recorder does not follow")
+                return self.const(plain(value) if hasattr(value, "_plain") else _ndarray_view(value, np.ndarray))
+            return f"b{value._slot}"
+        if kind is Sym:
+            return value.src
+        if kind is float:
+            return repr(value) if value == value and abs(value) != float("inf") else self.const(value)
+        if kind is int or kind is bool or value is None or kind is str:
+            return repr(value)
+        if kind is tuple:
+            return "(" + "".join(self.render(v) + ", " for v in value) + ")"
+        if kind is list:
+            return "[" + ", ".join(self.render(v) for v in value) + "]"
+        if kind is slice:
+            return f"slice({self.render(value.start)}, {self.render(value.stop)}, {self.render(value.step)})"
+        if value is Ellipsis:
+            return "..."
+        if isinstance(value, np.ndarray):
+            self._check_constant(value)
+            return self.const(value)
+        return self.const(value)
+
+    def _check_constant(self, array: np.ndarray) -> None:
+        base: Any = array
+        while base is not None:
+            if type(base) is TracedArray:
+                self.fail("lets an array escape the recorder (a plain view of a traced array)")
+                return
+            base = base.base if isinstance(base, np.ndarray) else None
+
+    # ----- one call ---------------------------------------------------------------------------
+    def call(self, func: Any, args: Any, kwargs: dict[str, Any], plain_args: Any, plain_kwargs: dict[str, Any],
+             result: Any) -> Any:
+        out = kwargs.get("out")
+        for target in (out if isinstance(out, tuple) else (out,)):
+            if isinstance(target, np.ndarray) and type(target) is not TracedArray:
+                self.fail("writes into an array the recorder does not know (out=)")
+            elif type(target) is TracedArray:
+                self._wrote(target)
+        if result is None and args and type(args[0]) is TracedArray:  # fill, __setitem__, put, sort
+            self._wrote(args[0])
+        if func in _METADATA:
+            return result
+        if not isinstance(result, np.ndarray | np.generic | tuple):
+            if result is None:  # an in-place method (fill, __setitem__, put, sort)
+                self._emit(func, args, kwargs, None)
+                return None
+            self.fail(f"reads array data into Python ({_func_name(func)})")
+            return result
+        if isinstance(result, tuple):  # several outputs (divmod, nonzero, ...)
+            targets = tuple(self._result(r, args, out, i) for i, r in enumerate(result))
+            self._emit(func, args, kwargs, targets)
+            return targets
+        traced = self._result(result, args, out, 0)
+        self._emit(func, args, kwargs, (traced,))
+        return traced
+
+    def root(self, slot: int) -> int:
+        """The slot whose memory `slot` views (itself when it owns its memory)."""
+        return self._root.get(slot, slot)
+
+    def _wrote(self, target: TracedArray) -> None:
+        slot = target._slot
+        if slot is not None and self._root.get(slot, slot) in self.ext_slots:
+            self.written.add(self._root.get(slot, slot))
+
+    def _result(self, result: Any, args: Any, out: Any, index: int) -> TracedArray:
+        if out is not None:
+            target = out[index] if isinstance(out, tuple) else out
+            if type(target) is TracedArray and plain(target) is result:
+                return target
+        for arg in args:  # a call that hands back its argument itself (asarray, astype(copy=False))
+            if type(arg) is TracedArray and plain(arg) is result:
+                return arg
+        slot = self.n_slots
+        if isinstance(result, np.generic):
+            self.generic_slots.add(slot)
+            return self.new_slot(_asarray(result))
+        traced = self.new_slot(result)
+        if result.base is not None:  # a view: writes through it change the array it views
+            for arg in args:
+                if type(arg) is TracedArray and arg._slot is not None and np.may_share_memory(result, plain(arg)):
+                    self._root[slot] = self._root.get(arg._slot, arg._slot)
+        return traced
+
+    def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None) -> None:
+        name = self.const(func, "f")
+        rendered, shown = [], []
+        for a in args:
+            if type(a) is TracedArray and a._slot is not None:  # the common operand: a slot, rendered once
+                slot = a._slot
+                rendered.append(f"b{slot}, ")
+                shown.append(f"b{slot}:{self.slot_info[slot]}")
+            else:
+                rendered.append(self.render(a) + ", ")
+                shown.append(self._show(a))
+        for k, v in kwargs.items():
+            rendered.append(f"{k}={self.render(v)}, ")
+            shown.append(f"{k}={self._show(v)}")
+        call = f"{name}({''.join(rendered)})"
+        try:
+            label = _FUNC_NAMES.get(func)
+            if label is None:
+                label = _FUNC_NAMES[func] = _func_name(func)
+        except TypeError:  # an unhashable callable
+            label = _func_name(func)
+        readable = f"{label}({', '.join(shown)})"
+        if targets is None:
+            self.lines.append(call)
+            self.listing.append(readable)
+            return
+        names = ", ".join(f"b{t._slot}" for t in targets)
+        self.lines.append(f"{names} = {call}" if len(targets) == 1 else f"{names}, = {call}")
+        for t in targets:
+            if t._slot in self.generic_slots:  # NumPy returned a scalar: the program keeps 0-d arrays, as traced
+                self.lines.append(f"b{t._slot} = np.asarray(b{t._slot})")
+        self.listing.append(f"{names} = {readable}")
+
+    def _show(self, value: Any) -> str:
+        kind = type(value)
+        if kind is TracedArray:
+            return f"b{value._slot}:{self.slot_info.get(value._slot, '?')}" if value._slot is not None else "?"
+        if kind is Sym:
+            return value.src
+        if isinstance(value, np.ndarray):
+            return f"const:{_describe(value)}"
+        if kind is tuple or kind is list:
+            return "(" + ", ".join(self._show(v) for v in value) + ")"
+        if callable(value) or isinstance(value, type):
+            return getattr(value, "__name__", repr(value))
+        return repr(value)
+
+    # ----- patching creation functions and random draws ---------------------------------------
+    def patch(self, owner: Any, name: str, replacement: Any) -> None:
+        self._patches.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, replacement)
+
+    def unpatch(self) -> None:
+        for owner, name, original in reversed(self._patches):
+            setattr(owner, name, original)
+        self._patches.clear()
+
+
+_FUNC_NAMES: dict[Any, str] = {}  # func -> its name in the listing (computed once per function)
+
+
+def _func_name(func: Any) -> str:
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    if isinstance(func, np.ufunc):
+        return func.__name__
+    if getattr(func, "__self__", None) is not None and isinstance(func.__self__, np.ufunc):
+        return f"{func.__self__.__name__}.{func.__name__}"
+    return str(name)
+
+
+_DTYPE_NAMES: dict[Any, str] = {}
+
+
+def _describe(array: np.ndarray) -> str:
+    name = _DTYPE_NAMES.get(array.dtype)
+    if name is None:  # str(dtype) is slow (~15 us): once per dtype
+        name = _DTYPE_NAMES[array.dtype] = str(array.dtype)
+    return f"{name}{list(array.shape)}"
+
+
+def active() -> Recorder | None:
+    return _active
+
