@@ -112,8 +112,11 @@ TracedArray.mT = property(lambda self: _dispatch(np.matrix_transpose, (self,), {
 
 
 def plain(array: Any) -> Any:
-    """The plain ndarray behind a TracedArray (the array itself otherwise)."""
-    return array._plain if type(array) is TracedArray and hasattr(array, "_plain") else array
+    """The plain ndarray behind a TracedArray (the array itself otherwise). A TracedArray that NumPy made itself
+    (no `_plain`) is viewed as a plain ndarray: handing it on as it is would dispatch back here forever."""
+    if type(array) is TracedArray:
+        return array._plain if hasattr(array, "_plain") else np.ndarray.view(array, np.ndarray)
+    return array
 
 
 def _read_scalar(array: TracedArray) -> Any:
@@ -388,7 +391,8 @@ class Recorder:
         traced = self.new_slot(result)
         if result.base is not None:  # a view: writes through it change the array it views
             for arg in args:
-                if type(arg) is TracedArray and arg._slot is not None and np.may_share_memory(result, plain(arg)):
+                traced_arg = type(arg) is TracedArray and arg._slot is not None
+                if traced_arg and np.may_share_memory(plain(result), plain(arg)):
                     self._root[slot] = self._root.get(arg._slot, arg._slot)
         return traced
 

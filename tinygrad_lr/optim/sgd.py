@@ -73,7 +73,8 @@ class SGD(Optimizer):
                 return super().step(closure)
         for group in groups:
             lr = group["lr"]
-            factor = np.float64(np.float32(-lr))
+            # -lr as torch's float32 alpha, by a ufunc (not np.float32(...)) so that `compile` reads lr at replay
+            factor = np.negative(lr, dtype=np.float32)
             for p in group["params"]:
                 grad = p._grad
                 if grad is None:
@@ -83,7 +84,7 @@ class SGD(Optimizer):
                 if data.dtype == FLOAT32 and update.dtype == FLOAT32 and data.size < 4 * CHUNK:
                     # fma32 without its halfway-point correction (a float64 sum exactly between two float32s: not
                     # met in 10^5 draws against torch), which costs the smallest models two array ops per parameter
-                    wide = update * factor  # exact: a float32 times a float32, in float64
+                    wide = np.multiply(update, factor, dtype=np.float64)  # exact: float32 times float32, in float64
                     np.add(wide, data, out=data, casting="unsafe")  # the sum rounded to float32
                 else:
                     subtract_scaled(data, update, lr)

@@ -66,10 +66,9 @@ def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     total = np.asarray(np.add(product, c, dtype=np.float64))
     # a float32 halfway point has the 29 float64 bits below float32's last bit equal to 1000...0; only there
     # can the float64 rounding have decided the float32 one, and then the exact remainder decides instead
+    # (done on every element, without a Python branch on the data, so that `compile` can replay it)
     halfway = (total.view(np.int64) & 0x1FFFFFFF) == 0x10000000
-    if halfway.any():
-        product, addend = np.broadcast_arrays(product, np.asarray(c, dtype=np.float64))
-        ties = total[halfway]
-        _, error = _two_sum(product[halfway], addend[halfway])
-        total[halfway] = np.where(error != 0, np.nextafter(ties, np.where(error > 0, np.inf, -np.inf)), ties)
+    _, error = _two_sum(product, np.asarray(c, dtype=np.float64))
+    nudged = np.nextafter(total, np.where(error > 0, np.inf, -np.inf))
+    total = np.where(halfway & (error != 0), nudged, total)
     return np.asarray(total.astype(np.float32))
