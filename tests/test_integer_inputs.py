@@ -147,3 +147,19 @@ def test_var_and_std_of_narrow_floats_are_torchs_correctly_rounded_numbers(torch
         got, expected = reduce(ours), reduce(theirs)
         assert str(got.dtype) == str(expected.dtype)
         np.testing.assert_array_equal(got.numpy(), expected.numpy())
+
+
+def test_sign_of_nan_is_zero_and_any_all_of_uint8_stay_uint8_as_torch(torch) -> None:  # type: ignore[no-untyped-def]
+    for dtype in ("float32", "float16", "float64"):
+        got = tg.tensor([float("nan"), -2.0, 3.0], dtype=getattr(tg, dtype)).sign()
+        assert got.tolist() == torch.tensor([float("nan"), -2.0, 3.0], dtype=getattr(torch, dtype)).sign().tolist()
+    for reduce in (lambda x: x.any(), lambda x: x.all(), lambda x: x.any(1), lambda x: x.all(1, keepdim=True)):
+        got, expected = reduce(tg.tensor([[1, 0]], dtype=tg.uint8)), reduce(torch.tensor([[1, 0]], dtype=torch.uint8))
+        assert str(got.dtype) == str(expected.dtype) and got.tolist() == expected.tolist()
+
+
+def test_half_precision_sigmoid_and_softmax_round_torchs_float32_result(torch) -> None:  # type: ignore[no-untyped-def]
+    values = [0.37, -1.0, 2.5, -1.05, 7.25, -0.001]
+    ours, theirs = tg.tensor(values, dtype=tg.float16), torch.tensor(values, dtype=torch.float16)
+    assert ours.sigmoid().tolist() == theirs.sigmoid().tolist()
+    assert ours.softmax(0).tolist() == theirs.softmax(0).tolist()

@@ -32,6 +32,11 @@ class Tanh(Function):
         return g - g * out * out  # = g (1 - out^2), without the slower array-with-Python-number op `1 - out`
 
 
+def _widen_half(a: np.ndarray) -> np.ndarray:
+    """float16 as float32, where torch's CPU kernels compute half-precision ops (the result is rounded back)."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
 class Sigmoid(Function):
     """s = 1 / (1 + e^-a), computed without overflow;  da = g s (1 - s)."""
 
@@ -39,7 +44,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        out = dual._stable_sigmoid(a).astype(a.dtype, copy=False)
+        out = dual._stable_sigmoid(_widen_half(a)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -117,8 +122,8 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, dim: int) -> Any:
         axes = _softmax_axes(a, dim)
-        shifted = np.exp(_minus_max(a, axes))
-        out = shifted / shifted.sum(axis=axes, keepdims=True)
+        shifted = np.exp(_minus_max(_widen_half(a), axes))
+        out = (shifted / shifted.sum(axis=axes, keepdims=True)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         ctx.axes = axes
         return out

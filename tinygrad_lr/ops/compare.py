@@ -130,13 +130,15 @@ class CompareMethods:
 
     @entry()
     def any(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        """Whether any element (along `dim`) is non-zero: a bool Value."""
-        return Value._make_const(np.any(self._data, axis=arguments.dims(dim, self._data.ndim), keepdims=keepdim))
+        """Whether any element (along `dim`) is non-zero: a bool Value (uint8 for uint8, as torch)."""
+        found = np.any(self._data, axis=arguments.dims(dim, self._data.ndim), keepdims=keepdim)
+        return Value._make_const(np.asarray(found, dtype=np.uint8) if self._data.dtype == np.uint8 else found)
 
     @entry()
     def all(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
-        """Whether every element (along `dim`) is non-zero: a bool Value."""
-        return Value._make_const(np.all(self._data, axis=arguments.dims(dim, self._data.ndim), keepdims=keepdim))
+        """Whether every element (along `dim`) is non-zero: a bool Value (uint8 for uint8, as torch)."""
+        found = np.all(self._data, axis=arguments.dims(dim, self._data.ndim), keepdims=keepdim)
+        return Value._make_const(np.asarray(found, dtype=np.uint8) if self._data.dtype == np.uint8 else found)
 
     @entry()
     def count_nonzero(self: Any, dim: Any = None) -> Value:

@@ -102,13 +102,16 @@ class Frac(Function):
 
 
 class Sign(Function):
-    """-1, 0 or 1 by the sign of a (bool stays bool);  da = 0."""
+    """-1, 0 or 1 by the sign of a (bool stays bool; NaN gives 0, as torch);  da = 0."""
 
     torch_name = "SignBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        return a.copy() if a.dtype.kind == "b" else np.sign(a)
+        if a.dtype.kind == "b":
+            return a.copy()
+        out = np.sign(a)
+        return np.nan_to_num(out, nan=0.0) if a.dtype.kind == "f" else out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
