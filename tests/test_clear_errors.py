@@ -162,3 +162,17 @@ def test_bool_tensors_are_refused_where_torch_refuses_them(torch, op) -> None:  
 )
 def test_comparisons_and_bitwise_ops_raise_torchs_errors_not_numpys(torch, op) -> None:  # type: ignore[no-untyped-def]
     assert_same_error(lambda: op(torch), lambda: op(tg))
+
+
+@pytest.mark.parametrize(
+    "op",
+    [lambda m, b: b.floor(), lambda m, b: b.ceil(), lambda m, b: b.round(), lambda m, b: b.trunc(),
+     lambda m, b: b // b, lambda m, b: b % b, lambda m, b: m.fmod(b, b),
+     lambda m, b: m.div(b, b, rounding_mode="trunc"),
+     lambda m, b: b @ b, lambda m, b: b.reshape(1, 2) @ b.reshape(2, 1), lambda m, b: b.reshape(1, 2) @ b,
+     lambda m, b: b.reshape(1, 1, 2) @ b.reshape(1, 2, 1)],
+    ids=["floor", "ceil", "round", "trunc", "//", "%", "fmod", "div trunc", "dot", "mm", "mv", "bmm"],
+)
+def test_bool_tensors_get_torchs_missing_kernel_error_not_a_result(torch, op) -> None:  # type: ignore[no-untyped-def]
+    # NumPy answers these (in bool, int8 or float16); torch has no bool kernel and says so
+    assert_same_error(lambda: op(torch, torch.tensor([True, False])), lambda: op(tg, tg.tensor([True, False])))

@@ -187,6 +187,8 @@ def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:
     x, y = (array_of(v) for v in pair(a, other))  # (a Python number stays one: NumPy keeps a's dtype then)
     if reflected:
         x, y = y, x
+    if np.result_type(x, y).kind == "b":  # torch has no bool kernel (NumPy would answer in int8)
+        raise arguments.float_kernel_error("div_floor_cpu", np.dtype(bool))
     if np.result_type(x, y).kind in "iub" and not np.all(y):
         raise RuntimeError("ZeroDivisionError")
     return Value._make_const(ufunc(x, y))

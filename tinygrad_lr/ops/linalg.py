@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tinygrad_lr.arguments import broadcast_mismatch_message, c_type_name, torch_dtype_name
+from tinygrad_lr.arguments import broadcast_mismatch_message, c_type_name, float_kernel_error, torch_dtype_name
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops.table import entry, function_only, write_out
 from tinygrad_lr.promotion import as_value, pair
@@ -64,6 +64,15 @@ def _dtype_mismatch_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
     return RuntimeError(f"expected scalar type {torch_dtype_name(a.dtype)} but found {torch_dtype_name(b.dtype)}")
 
 
+def _bool_product_kernel(a_ndim: int, b_ndim: int) -> str:
+    """The kernel torch names when it refuses a product of bool tensors (it depends on the operands' dims)."""
+    if a_ndim == 1 and b_ndim == 1:
+        return "dot"
+    if b_ndim == 1:
+        return "addmv_impl_cpu"
+    return "bmm" if a_ndim > 2 and b_ndim > 2 else "addmm_impl_cpu_"
+
+
 class MatMul(Function):
     """a @ b (1-D, 2-D or batched, as numpy.matmul);  da = g @ b^T, db = a^T @ g.
 
@@ -78,6 +87,8 @@ class MatMul(Function):
     def forward(ctx: Any, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != (b.shape[0] if b.ndim == 1 else b.shape[-2]):
             raise _matmul_error(a, b)
+        if a.dtype.kind == "b":  # (both are bool: mixed dtypes were refused before) torch has no bool product
+            raise float_kernel_error(_bool_product_kernel(a.ndim, b.ndim), a.dtype)
         try:
             out = a @ b
         except ValueError:  # batch dims that do not broadcast

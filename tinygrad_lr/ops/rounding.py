@@ -23,6 +23,12 @@ def _zero_like(g: Any) -> Any:
     return g * 0
 
 
+def _refuse_bool(a: np.ndarray, kernel: str) -> None:
+    """torch has no rounding kernels for bool tensors (NumPy would hand back bools or float16)."""
+    if a.dtype.kind == "b":
+        raise arguments.float_kernel_error(kernel, a.dtype)
+
+
 class Round(Function):
     """a rounded half to even (to `decimals` places);  da = 0."""
 
@@ -33,6 +39,7 @@ class Round(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, decimals: int) -> Any:
         ctx.decimals = decimals
+        _refuse_bool(a, "round_vml_cpu")
         if decimals == 0 or a.dtype.kind != "f":
             return np.round(a)
         scale = 10.0**decimals  # torch's kernel: round(a * 10^d) / 10^d, in a's dtype
@@ -50,6 +57,7 @@ class Floor(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        _refuse_bool(a, "floor_vml_cpu")
         return np.floor(a) if a.dtype.kind == "f" else a.copy()
 
     @staticmethod
@@ -64,6 +72,7 @@ class Ceil(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        _refuse_bool(a, "ceil_vml_cpu")
         return np.ceil(a) if a.dtype.kind == "f" else a.copy()
 
     @staticmethod
@@ -78,6 +87,7 @@ class Trunc(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
+        _refuse_bool(a, "trunc_vml_cpu")
         return np.trunc(a) if a.dtype.kind == "f" else a.copy()
 
     @staticmethod
@@ -235,6 +245,9 @@ def _divisor_op(op: type[Function], a: Value, other: Any, reflected: bool = Fals
     x, y = pair(a, other)
     if reflected:
         x, y = y, x
+    if np.result_type(array_of(x), array_of(y)).kind == "b":  # torch has no bool kernel for these
+        kernel = {Fmod: "fmod_cpu", Remainder: "remainder_cpu"}.get(op, "div_trunc_cpu")
+        raise arguments.float_kernel_error(kernel, np.dtype(bool))
     if np.result_type(array_of(x), array_of(y)).kind in "iub" and not np.all(array_of(y)):
         raise RuntimeError("ZeroDivisionError")
     return op.apply(x, y, isinstance(y, Value), *options)
