@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinygrad_lr.arguments import c_type_name, torch_dtype_name
+from tinygrad_lr.arguments import torch_dtype_name
 from tinygrad_lr.nn import fused_ops
 from tinygrad_lr.nn.loss_functions import (
     binary_cross_entropy,
@@ -23,6 +23,7 @@ from tinygrad_lr.nn.loss_functions import (
 from tinygrad_lr.ops import functional as _functional
 from tinygrad_lr.ops import inplace as inplace_ops
 from tinygrad_lr.ops.functional import *  # noqa: F403 - relu, sigmoid, softmax, ...: made from the op table
+from tinygrad_lr.ops.linalg import matrix_product_dtype_error
 from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value, require_value
 
@@ -45,11 +46,8 @@ def linear(input: Value, weight: Value, bias: Value | None = None) -> Value:  # 
             f"both arguments to linear need to be at least 1D, but they are {x_data.ndim}D and {w_data.ndim}D"
         )
     if x_data.dtype != w_data.dtype:
-        if bias is None:
-            raise RuntimeError(
-                "expected m1 and m2 to have the same dtype, but got: "
-                f"{c_type_name(x_data.dtype)} != {c_type_name(w_data.dtype)}"
-            )
+        if bias is None:  # input @ weight.T: matmul's words
+            raise matrix_product_dtype_error(x_data, w_data.T)
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {torch_dtype_name(x_data.dtype)} and "
             f"{torch_dtype_name(w_data.dtype)}"

@@ -20,16 +20,18 @@ from tinygrad_lr.value import Value, require_value
 
 
 def _compare(a: Value, other: Any, ufunc: Any) -> Value:
-    """ufunc(a, other) after operand promotion, as a constant; NumPy's refusals in torch's words."""
+    """ufunc(a, other) after operand promotion, as a constant."""
     x, y = (array_of(v) for v in pair(a, other))
+    return _constant(ufunc, x, y)
+
+
+def _constant(ufunc: Any, x: np.ndarray, y: Any) -> Value:
+    """ufunc(x, y) as a constant Value; shapes that do not broadcast raise torch's error, not NumPy's."""
     try:
         return Value._make_const(ufunc(x, y))
-    except ValueError as error:  # shapes that do not broadcast
+    except ValueError as error:
         raise_broadcast_error(error, [x, y])
         raise
-    except TypeError:  # bitwise and/or of floats
-        kernel, dtype = f"{ufunc.__name__}_cpu", np.result_type(x, y)
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_dtype_name(dtype)}'") from None
 
 
 class CompareMethods:
@@ -69,10 +71,10 @@ class CompareMethods:
         return Value._make_const(np.invert(self._data))
 
     def __and__(self: Any, other: Any) -> Value:
-        return _compare(self, other, np.bitwise_and)
+        return _bitwise(self, other, np.bitwise_and)
 
     def __or__(self: Any, other: Any) -> Value:
-        return _compare(self, other, np.bitwise_or)
+        return _bitwise(self, other, np.bitwise_or)
 
     @entry(function="floor_divide", inplace="floor_divide_")
     def __floordiv__(self: Any, other: Any) -> Value:
@@ -86,7 +88,7 @@ class CompareMethods:
     @entry(function="bitwise_xor", inplace="bitwise_xor_")
     def __xor__(self: Any, other: Any) -> Value:
         """Exclusive or of bool or integer Values."""
-        return _bitwise(self, other, np.bitwise_xor, "xor")
+        return _bitwise(self, other, np.bitwise_xor)
     bitwise_xor = __xor__
 
     @entry(function=False)  # tinygrad_lr.equal: below (torch counts its arguments from input)
@@ -173,12 +175,13 @@ def _logical(a: Value, other: Any, ufunc: Any) -> Value:
     return Value._make_const(ufunc(a._data, b))
 
 
-def _bitwise(a: Value, other: Any, ufunc: Any, name: str) -> Value:
-    x, y = pair(a, other)
-    common = np.result_type(array_of(x), array_of(y))
+def _bitwise(a: Value, other: Any, ufunc: Any) -> Value:
+    """A bitwise ufunc (and, or, xor) of bool or integer operands after promotion; floats get torch's error."""
+    x, y = (array_of(v) for v in pair(a, other))
+    common = np.result_type(x, y)
     if common.kind not in "biu":
-        raise arguments.float_kernel_error(f"bitwise_{name}_cpu", common)
-    return Value._make_const(ufunc(array_of(x), array_of(y)))
+        raise arguments.float_kernel_error(f"{ufunc.__name__}_cpu", common)
+    return _constant(ufunc, x, y)
 
 
 def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:

@@ -46,7 +46,7 @@ def _matmul_node_name(ctx: Any) -> str:
     return kinds.get(ctx.ndims, "UnsafeViewBackward0")
 
 
-def _dtype_mismatch_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
+def matrix_product_dtype_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
     """torch's message for a matrix product of two dtypes: it never promotes, and which kernel refuses (and so
     the words) depends on the operands' dims."""
     if a.ndim == 1 and b.ndim == 1:
@@ -167,7 +167,7 @@ class LinalgMethods:
         if not isinstance(other, (Value, np.ndarray)):
             return NotImplemented  # Python then raises torch's TypeError: unsupported operand type(s) for @
         if isinstance(other, Value) and other._data.dtype != self._data.dtype:
-            raise _dtype_mismatch_error(self._data, other._data)
+            raise matrix_product_dtype_error(self._data, other._data)
         a, b = pair(self, other)
         return MatMul.apply(a, b)
 
@@ -189,7 +189,7 @@ class LinalgMethods:
         if other._data.ndim != 3:
             raise RuntimeError("batch2 must be a 3D tensor")
         if self._data.dtype != other._data.dtype:
-            raise _dtype_mismatch_error(self._data, other._data)
+            raise matrix_product_dtype_error(self._data, other._data)
         (b, _, k), (b2, k2, _) = self._data.shape, other._data.shape
         if b != b2 or k != k2:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but got: "

@@ -195,7 +195,7 @@ class Amin(Function):
         check_reduction_size("amin", a.shape, axes)
         return _save_winners_along(ctx, a, a.min(axis=axes, keepdims=True), axes, keepdim)
 
-    backward = Amax.backward
+    backward = staticmethod(Amax.backward)
 
 
 def _save_winners_along(
@@ -240,7 +240,7 @@ class Min(Function):
         _check_not_empty(a)
         return _save_winners_of_all(ctx, a, a.min())
 
-    backward = Max.backward
+    backward = staticmethod(Max.backward)
 
 
 def _save_winners_of_all(ctx: Any, a: np.ndarray, out: Any) -> Any:
@@ -307,7 +307,7 @@ class MinDim(Function):
     def forward(ctx: Any, a: Any, axis: int, keepdim: bool) -> Any:
         return _pick_along(ctx, a, np.argmin, axis, keepdim)
 
-    backward = MaxDim.backward
+    backward = staticmethod(MaxDim.backward)
 
 
 def _pick_along(ctx: Any, a: np.ndarray, arg: Any, axis: int, keepdim: bool) -> np.ndarray:

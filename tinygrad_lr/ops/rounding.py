@@ -29,6 +29,17 @@ def _refuse_bool(a: np.ndarray, kernel: str) -> None:
         raise arguments.float_kernel_error(kernel, a.dtype)
 
 
+def _to_whole(a: np.ndarray, rounding: Any) -> np.ndarray:
+    """floor, ceil or trunc of a float array; integers are whole already (a copy); bools refused as torch."""
+    _refuse_bool(a, f"{rounding.__name__}_vml_cpu")
+    return rounding(a) if a.dtype.kind == "f" else a.copy()
+
+
+def _zero_gradient(ctx: Any, g: Any) -> Any:
+    """The backward of a step function of one input: 0 everywhere."""
+    return _zero_like(g)
+
+
 class Round(Function):
     """a rounded half to even (to `decimals` places);  da = 0."""
 
@@ -57,12 +68,9 @@ class Floor(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        _refuse_bool(a, "floor_vml_cpu")
-        return np.floor(a) if a.dtype.kind == "f" else a.copy()
+        return _to_whole(a, np.floor)
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return _zero_like(g)
+    backward = staticmethod(_zero_gradient)
 
 
 class Ceil(Function):
@@ -72,12 +80,9 @@ class Ceil(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        _refuse_bool(a, "ceil_vml_cpu")
-        return np.ceil(a) if a.dtype.kind == "f" else a.copy()
+        return _to_whole(a, np.ceil)
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return _zero_like(g)
+    backward = staticmethod(_zero_gradient)
 
 
 class Trunc(Function):
@@ -87,12 +92,9 @@ class Trunc(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        _refuse_bool(a, "trunc_vml_cpu")
-        return np.trunc(a) if a.dtype.kind == "f" else a.copy()
+        return _to_whole(a, np.trunc)
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return _zero_like(g)
+    backward = staticmethod(_zero_gradient)
 
 
 class Frac(Function):
@@ -123,9 +125,7 @@ class Sign(Function):
         out = np.sign(a)
         return np.nan_to_num(out, nan=0.0) if a.dtype.kind == "f" else out
 
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return _zero_like(g)
+    backward = staticmethod(_zero_gradient)
 
 
 def _remainder_forward(ctx: Any, a: Any, b: Any, tensor_divisor: bool, rounding: Any, remainder: Any) -> Any:
