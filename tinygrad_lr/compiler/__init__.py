@@ -1,12 +1,14 @@
 """`tinygrad_lr.compile`: run a training step once eagerly while recording its NumPy calls, then replay them.
 
-The first call with a new signature runs the function eagerly with the tracer on (`compiler/tracer.py`): every
-array operation it performs (the forward ops, the backward rules, un-broadcasting, accumulation into `.grad`,
-the optimizer's update) is recorded as one line of a flat Python program over buffer slots. Later calls whose
-guards hold (`compiler/state.py`: the same objects, shapes, dtypes, flags and Python values) run that program:
-the same NumPy calls on the same operands, in the same order, hence the same numbers to the bit, without Values,
-nodes or a graph walk. What a replay could not repeat is detected while tracing; that call stays eager (and
-`fullgraph=True` raises instead).
+The first two calls with new arguments (shapes, dtypes, requires_grad) run eagerly and unrecorded, as tinygrad's
+TinyJit does its first: a training loop's first steps create state, so their programs would not be replayed. The
+next call with a new signature runs the function eagerly with the tracer on (`compiler/tracer.py`): every array
+operation it performs (the forward ops, the backward rules, un-broadcasting, accumulation into `.grad`, the
+optimizer's update) is recorded as one line of a flat Python program over buffer slots. Later calls whose guards
+hold (`compiler/state.py`: the same objects, shapes, dtypes, flags and Python values) run that program: the same
+NumPy calls on the same operands, in the same order, hence the same numbers to the bit, without Values, nodes or a
+graph walk. What a replay could not repeat is detected while tracing; that call stays eager (and `fullgraph=True`
+raises instead).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tinygrad_lr.value import Value
 MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "openxla", "tvm")
 MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
+MAX_SEEN = 64  # argument signatures remembered (the calls with each, before it is recorded)
+EAGER_CALLS = 2  # calls with new arguments that run eagerly, unrecorded, before the next one records
 _MISS = object()  # a replay's guards do not hold: try another trace, or trace again
 _MISSING = object()  # a fact one walk has and the other has not
 _EAGER = object()  # a replay stopped at a branch on data that goes the other way: run this call eagerly
@@ -99,6 +103,8 @@ class CompiledFunction:
         self.n_traces = 0
         self.n_replays = 0
         self.n_fallbacks = 0
+        self.n_watched = 0  # first calls of an argument signature, run eagerly without recording
+        self._seen: dict[tuple[Any, ...], int] = {}
         self._warned = False
         functools.update_wrapper(self, fn)
 
@@ -117,7 +123,22 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             self.n_replays += 1
             return result
+        if not self.fullgraph:  # fullgraph promises its errors on the first call: it records at once
+            signature = _signature(args, kwargs)
+            if self._seen.get(signature, 0) < EAGER_CALLS:
+                return self._watch(signature, args, kwargs)
         return self._trace(args, kwargs)
+
+    def _watch(self, signature: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The first calls with new arguments run eagerly, unrecorded, and only count their signature: the
+        recording starts at the next call like them. A training step's first calls create state (`.grad`, the
+        optimizer's buffers; Adam's flat layout on its second step), so their programs would never be replayed,
+        and recording one costs ~20 eager steps."""
+        self._seen[signature] = self._seen.get(signature, 0) + 1
+        if len(self._seen) > MAX_SEEN:
+            del self._seen[next(iter(self._seen))]
+        self.n_watched += 1
+        return self.fn(*args, **kwargs)
 
     def _fallback(self, reasons: list[str]) -> None:
         self.n_fallbacks += 1
@@ -166,7 +187,7 @@ class CompiledFunction:
     def explain(self) -> str:
         """The recorded programs (one line per NumPy call, with the shapes of its buffers) and the counts."""
         lines = [f"traces: {self.n_traces}, replays: {self.n_replays}, fallbacks (eager calls): {self.n_fallbacks}, "
-                 f"programs kept: {len(self.traces)}"]
+                 f"first calls (eager, not recorded): {self.n_watched}, programs kept: {len(self.traces)}"]
         for k, trace in enumerate(self.traces):
             lines.append(f"program {k}: {len(trace.listing)} NumPy calls, {trace.n_buffers} buffers")
             if trace.reasons:
@@ -198,6 +219,21 @@ def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> l
             if value is not None and _is_state(value):
                 roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
     return roots
+
+
+def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """What tells calls apart cheaply: grad mode, and each argument's shape, dtype and requires_grad (a Value
+    or an array) or type. Only decides whether a call is the first of its kind; the guards decide replays."""
+    return (grad_mode.is_grad_enabled(), *map(_describe_argument, args),
+            *((k, _describe_argument(v)) for k, v in kwargs.items()))
+
+
+def _describe_argument(value: Any) -> Any:
+    if isinstance(value, Value):
+        return value._data.shape, value._data.dtype, value._requires_grad
+    if isinstance(value, np.ndarray):
+        return value.shape, value.dtype
+    return type(value)
 
 
 def _is_state(value: Any) -> bool:
@@ -359,7 +395,8 @@ def compile(  # noqa: A001 - torch's name
     disable: bool = False,
 ) -> Any:
     """Compile `fn` (a function, or a Module: its calls then go through the compiled forward) into recorded
-    NumPy programs replayed on later calls with the same signature; bit-identical to eager execution.
+    NumPy programs replayed on later calls with the same signature; bit-identical to eager execution. The first
+    two calls with new arguments run eagerly without recording (unless `fullgraph=True`); the next one records.
 
     `fullgraph=True` raises `NotReplayableError` naming the line where the call did something a replay cannot
     repeat (by default that call runs eagerly and a warning says why, once; `options={"verbose": True}` or the
