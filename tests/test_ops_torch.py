@@ -7,6 +7,7 @@ comparisons. And the free functions (`tinygrad_lr.add`, `.pow`, ...), `split`/`c
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -627,6 +628,10 @@ EMPTY_OPS = {
     "log_softmax": lambda v: v.log_softmax(1),
     "matmul_inner_zero": lambda v: v.T @ v,
     "cat": lambda v: (tg if isinstance(v, tg.Value) else torch).cat([v, v * 2], 0),
+    "cat_skips_a_1d_empty": lambda v: (tg if isinstance(v, tg.Value) else torch).cat([v[:, 0] * 0 + v.sum(), v]),
+    "prod_of_nothing": lambda v: v.prod(),
+    "prod_over_empty_dim": lambda v: v.prod(0),
+    "prod_over_nonempty_dim": lambda v: v.prod(1),
     "exp": lambda v: v.exp(),
     "index_empty": lambda v: v[(tg if isinstance(v, tg.Value) else torch).tensor([], dtype=tg.int64 if isinstance(
         v, tg.Value) else torch.int64)],
@@ -642,6 +647,16 @@ def test_ops_on_empty_tensors_match_torch(name: str) -> None:
     out.sum().backward()
     expected.sum().backward()
     assert_same(x.grad, tx.grad, 1e-12, f"{name} gradient")
+
+
+@pytest.mark.parametrize("shape, dim", [((0,), None), ((0, 3), 0), ((5, 7), 1), ((1000,), None)])
+def test_float16_mean_matches_torch_and_an_empty_one_is_nan_without_a_warning(shape: Any, dim: Any) -> None:
+    data = (np.random.default_rng(0).standard_normal(shape) * 100).astype(np.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's "Mean of empty slice" is not torch's: torch says nothing
+        ours = tg.from_numpy(data).mean() if dim is None else tg.from_numpy(data).mean(dim)
+    expected = torch.from_numpy(data).mean() if dim is None else torch.from_numpy(data).mean(dim)
+    assert ours.dtype == tg.float16 and np.array_equal(ours.numpy(), expected.numpy(), equal_nan=True)
 
 
 MATMUL_MISMATCHES = [

@@ -71,9 +71,13 @@ def array_sum(x: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> An
 
 def array_mean(x: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool) -> Any:
     """x.mean(axis=axes, keepdims=keepdims): the same sum and division (float16 keeps NumPy's float32 sum)."""
-    if x.dtype.kind != "f" or x.dtype == np.float16:
+    if x.dtype.kind != "f":
         return x.mean(axis=axes, keepdims=keepdims)
     count = x.size if axes is None else int(np.prod([x.shape[i] for i in axes]))
+    if count == 0:  # the mean of nothing is NaN, as torch says it: without NumPy's warnings
+        return np.full(_add_reduce(x, axis=axes, keepdims=keepdims).shape, np.nan, x.dtype)
+    if x.dtype == np.float16:  # NumPy's mean of float16: a float32 sum and division, rounded once
+        return (_add_reduce(x, axis=axes, keepdims=keepdims, dtype=np.float32) / count).astype(np.float16)
     return _add_reduce(x, axis=axes, keepdims=keepdims) / count
 
 

@@ -20,6 +20,8 @@ from tinygrad_lr.value import Value
 
 def _exclusive_products(a: np.ndarray, axis: int) -> np.ndarray:
     """For each element, the product of the others along `axis` (exact with zeros: no division)."""
+    if a.shape[axis] == 0:  # no elements: nothing to multiply (the prefix of ones below would add one)
+        return np.ones_like(a)
     moved = np.moveaxis(a, axis, -1)
     ones = np.ones(moved.shape[:-1] + (1,), dtype=a.dtype)
     before = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)

@@ -237,19 +237,29 @@ class Cat(Function):
 
     @staticmethod
     def forward(ctx: Any, axis: int, *arrays: Any) -> Any:
+        ctx.skipped = skipped = _legacy_empty(arrays)
+        joined = [a for i, a in enumerate(arrays) if i not in skipped]
         try:
-            out = np.concatenate(arrays, axis=axis)
+            out = np.concatenate(joined, axis=axis)
         except ValueError:
-            raise _cat_error(arrays, axis) from None
+            raise _cat_error(tuple(joined), axis) from None
         ctx.axis = axis
-        ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
+        ctx.bounds = np.cumsum([0] + [0 if i in skipped else a.shape[axis] for i, a in enumerate(arrays)])
         return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         lead = (slice(None),) * ctx.axis
         b = ctx.bounds
-        return (None,) + tuple(g[lead + (slice(b[i], b[i + 1]),)] for i in range(len(b) - 1))
+        return (None,) + tuple(g.reshape(-1)[:0] if i in ctx.skipped else g[lead + (slice(b[i], b[i + 1]),)]
+                               for i in range(len(b) - 1))
+
+
+def _legacy_empty(arrays: tuple[np.ndarray, ...]) -> set[int]:
+    """The inputs torch's cat skips: 1-d and empty, beside inputs of more dimensions (torch's legacy rule)."""
+    if all(a.ndim == 1 for a in arrays) or any(a.ndim == 0 for a in arrays):  # the 0-d error counts them all
+        return set()
+    return {i for i, a in enumerate(arrays) if a.shape == (0,)}
 
 
 def _cat_error(arrays: tuple[np.ndarray, ...], axis: int) -> RuntimeError:
@@ -481,7 +491,8 @@ def _mask_of_bytes(index: Any) -> Any:
 def cat(tensors: Sequence[Value], dim: int = 0, *, out: Any = None) -> Value:
     """Join along an existing dimension; each input's gradient is its slice of the output's."""
     values = promote_all(tensors, "cat")
-    return write_out(Cat.apply(arguments.single_dim(dim, values[0]._data.ndim), *values), out, "cat")
+    first = next((v for v in values if v._data.shape != (0,)), values[0])  # 1-d empty inputs are skipped
+    return write_out(Cat.apply(arguments.single_dim(dim, first._data.ndim), *values), out, "cat")
 
 
 @function_only
