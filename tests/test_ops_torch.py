@@ -605,6 +605,9 @@ BAD_CALLS = {
     "where_float_condition": lambda e: e.where(e.tensor([1.0, 0.0]), e.zeros(2), e.ones(2)),
     "where_int_condition": lambda e: e.where(e.tensor([1, 0]), e.zeros(2), e.ones(2)),
     "index_out_of_range": lambda e: e.zeros(2, 3)[2],  # ours adds the indexed shape after torch's text
+    "floor_divide_shapes": lambda e: e.zeros(2, 1) // e.zeros(3, 0),
+    "remainder_int_shapes": lambda e: e.zeros(2, 1, dtype=e.int64).remainder(e.zeros(3, 0, dtype=e.int64)),
+    "integer_zero_divisor": lambda e: e.ones(2, dtype=e.int32) % e.zeros(1, dtype=e.int32),
 }
 
 EMPTY_REDUCTIONS = {
@@ -657,6 +660,26 @@ def test_float16_mean_matches_torch_and_an_empty_one_is_nan_without_a_warning(sh
         ours = tg.from_numpy(data).mean() if dim is None else tg.from_numpy(data).mean(dim)
     expected = torch.from_numpy(data).mean() if dim is None else torch.from_numpy(data).mean(dim)
     assert ours.dtype == tg.float16 and np.array_equal(ours.numpy(), expected.numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("p", [2, 3, 0.5, 1, 0])
+@pytest.mark.parametrize("shape, dim", [((1,), None), ((2, 1), 1), ((1, 2), 0), ((), None), ((), 0), ((2, 1), None)])
+def test_norm_of_one_element_per_output_is_its_magnitude_as_in_torch(p: Any, shape: Any, dim: Any) -> None:
+    data = np.full(shape, -1e30, dtype=np.float32)  # squared, 1e30 overflows float32: torch takes |x| instead
+    if data.ndim == 2:
+        data[-1, -1] = 3.0
+    ours, expected = tg.from_numpy(data).norm(p, dim), torch.from_numpy(data).norm(p, dim)
+    assert np.array_equal(ours.numpy(), expected.numpy()), (ours, expected)
+
+
+@pytest.mark.parametrize("call", [
+    lambda e: e.zeros(0, dtype=e.int16) // e.zeros(1, dtype=e.int16),
+    lambda e: e.fmod(e.zeros(0, dtype=e.int32), e.zeros((2, 1), dtype=e.int32)),
+    lambda e: e.zeros(3, 0, dtype=e.int64).div(e.zeros(3, 1, dtype=e.int64), rounding_mode="trunc"),
+], ids=["floor_divide", "fmod", "div_trunc"])
+def test_an_empty_integer_quotient_needs_no_nonzero_divisor(call: Any) -> None:
+    ours, expected = call(tg), call(torch)  # no quotient is computed: torch raises no ZeroDivisionError
+    assert ours.shape == expected.shape and ours.dtype == tg.from_numpy(expected.numpy()).dtype
 
 
 MATMUL_MISMATCHES = [

@@ -129,6 +129,16 @@ def check_broadcast(first: tuple[int, ...], second: tuple[int, ...]) -> None:
         raise RuntimeError(message)
 
 
+def check_integer_divisor(x: Any, y: Any) -> None:
+    """torch's checks before x // y, x % y, fmod (arrays or Python numbers): shapes that broadcast, and, in
+    integers, no zero divisor among the ones a quotient is computed with (all of y unless the result is empty;
+    NumPy would answer 0)."""
+    x_shape, y_shape = np.shape(x), np.shape(y)
+    check_broadcast(x_shape, y_shape)
+    if np.result_type(x, y).kind in "iub" and not np.all(y) and all(np.broadcast_shapes(x_shape, y_shape)):
+        raise RuntimeError("ZeroDivisionError")
+
+
 def checkpoint_array(source: Any, where: str) -> np.ndarray:
     """A state-dict value from elsewhere (a torch tensor, a NumPy or array-like object) as a NumPy array.
 

@@ -192,8 +192,7 @@ def _divide(a: Value, other: Any, ufunc: Any, reflected: bool) -> Value:
         x, y = y, x
     if np.result_type(x, y).kind == "b":  # torch has no bool kernel (NumPy would answer in int8)
         raise arguments.float_kernel_error("div_floor_cpu", np.dtype(bool))
-    if np.result_type(x, y).kind in "iub" and not np.all(y):
-        raise RuntimeError("ZeroDivisionError")
+    arguments.check_integer_divisor(x, y)
     return Value._make_const(ufunc(x, y))
 
 

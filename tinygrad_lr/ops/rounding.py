@@ -248,8 +248,7 @@ def _divisor_op(op: type[Function], a: Value, other: Any, reflected: bool = Fals
     if np.result_type(array_of(x), array_of(y)).kind == "b":  # torch has no bool kernel for these
         kernel = {Fmod: "fmod_cpu", Remainder: "remainder_cpu"}.get(op, "div_trunc_cpu")
         raise arguments.float_kernel_error(kernel, np.dtype(bool))
-    if np.result_type(array_of(x), array_of(y)).kind in "iub" and not np.all(array_of(y)):
-        raise RuntimeError("ZeroDivisionError")
+    arguments.check_integer_divisor(array_of(x), array_of(y))
     return op.apply(x, y, isinstance(y, Value), *options)
 
 
