@@ -97,6 +97,45 @@ def test_w1_linear_regression_replay_is_bit_identical() -> None:
     _run_both(_w1, _regression_data(50, 1))
 
 
+def test_the_same_step_compiled_again_reuses_the_program_code_but_updates_its_own_model() -> None:
+    from tinygrad_lr.compiler import _code
+
+    def compiled_step(model: Any, optimizer: Any, loss_fn: Any) -> Any:
+        def step(x: Any, y: Any) -> Any:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            return loss.detach()
+
+        return torch.compile(step)
+
+    (x, y), = _regression_data(50, 1)
+    first, second = _twins(_w1)
+    other, other_eager = _twins(_w1)
+    with torch.no_grad():  # a different model of the same structure: its own numbers
+        other[0].weight.fill_(3.0)
+        other_eager[0].weight.fill_(3.0)
+    steps = [compiled_step(*first), compiled_step(*other)]
+    for _ in range(5):
+        steps[0](x, y)
+    hits = _code.cache_info().hits
+    for _ in range(5):
+        steps[1](x, y)
+    assert _code.cache_info().hits > hits  # the second function's program was not compiled again
+    twin_step = compiled_step(*second)
+    for _ in range(5):
+        twin_step(x, y)
+    _assert_same(_state(first[0], first[1]), _state(second[0], second[1]))
+    assert steps[1].n_replays == 2 and other[0].weight.item() != first[0].weight.item()
+    eager_model, eager_optimizer, eager_loss = other_eager
+    for _ in range(5):
+        eager_optimizer.zero_grad()
+        eager_loss(eager_model(x), y).backward()
+        eager_optimizer.step()
+    _assert_same(_state(other[0], other[1]), _state(eager_model, eager_optimizer))
+
+
 def test_w1_large_batch_replay_is_bit_identical() -> None:
     def build() -> tuple[Any, Any, Any]:
         model = torch.nn.Linear(10, 1)

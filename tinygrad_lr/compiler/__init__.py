@@ -76,7 +76,7 @@ class Trace:
         assert self._parts is not None  # noqa: S101
         if self._quick is None:
             source = f"lambda A, K: {_quick_check(self._parts[1], self._parts[2])}"
-            self._quick = eval(builtins.compile(source, "<tinygrad_lr.compile check>", "eval"),  # noqa: S307
+            self._quick = eval(_code(source, "<tinygrad_lr.compile check>", "eval"),  # noqa: S307
                                self._scope())
         try:
             holds = self._quick(args, kwargs)
@@ -86,10 +86,18 @@ class Trace:
             return _MISS
         source = self.source
         scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
-        exec(builtins.compile(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
+        exec(_code(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
         self.replay = scope["_replay"]
         self._parts = self._quick = None  # the recorder is no longer needed
         return self.replay(args, kwargs)
+
+
+@functools.lru_cache(maxsize=64)
+def _code(source: str, filename: str, mode: str) -> Any:
+    """CPython's compile of a program's source (~6 us per guard), kept: the same model and step compiled again
+    (a notebook cell run twice, a new run in the same process) write the same source, whose names are bound
+    to the new objects by the scope it runs in."""
+    return builtins.compile(source, filename, mode)
 
 
 class CompiledFunction:
