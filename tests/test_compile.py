@@ -45,26 +45,25 @@ def _twins(build: Callable[[], tuple[Any, Any, Any]]) -> tuple[tuple[Any, Any, A
     return first, build()
 
 
+def _training_step(model: Any, optimizer: Any, loss_fn: Any) -> Callable[[Any, Any], Any]:
+    """One step of the PyTorch training loop on (x, y), returning the loss detached."""
+
+    def step(x: Any, y: Any) -> Any:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    return step
+
+
 def _run_both(build: Callable[[], tuple[Any, Any, Any]], batches: list[tuple[Any, Any]], steps: int = STEPS,
               between: Callable[[Any, Any], None] | None = None) -> Any:
     """Train the same model twice, eagerly and compiled; compare loss and state after every step."""
     (m1, o1, loss1), (m2, o2, loss2) = _twins(build)
 
-    def eager(x: Any, y: Any) -> Any:
-        o1.zero_grad()
-        loss = loss1(m1(x), y)
-        loss.backward()
-        o1.step()
-        return loss
-
-    @torch.compile
-    def compiled(x: Any, y: Any) -> Any:
-        o2.zero_grad()
-        loss = loss2(m2(x), y)
-        loss.backward()
-        o2.step()
-        return loss.detach()
-
+    eager, compiled = _training_step(m1, o1, loss1), torch.compile(_training_step(m2, o2, loss2))
     for i in range(steps):
         x, y = batches[i % len(batches)]
         a, b = eager(x, y), compiled(x, y)
@@ -101,14 +100,7 @@ def test_the_same_step_compiled_again_reuses_the_program_code_but_updates_its_ow
     from tinygrad_lr.compiler import _code
 
     def compiled_step(model: Any, optimizer: Any, loss_fn: Any) -> Any:
-        def step(x: Any, y: Any) -> Any:
-            optimizer.zero_grad()
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            optimizer.step()
-            return loss.detach()
-
-        return torch.compile(step)
+        return torch.compile(_training_step(model, optimizer, loss_fn))
 
     (x, y), = _regression_data(50, 1)
     first, second = _twins(_w1)
@@ -128,12 +120,10 @@ def test_the_same_step_compiled_again_reuses_the_program_code_but_updates_its_ow
         twin_step(x, y)
     _assert_same(_state(first[0], first[1]), _state(second[0], second[1]))
     assert steps[1].n_replays == 2 and other[0].weight.item() != first[0].weight.item()
-    eager_model, eager_optimizer, eager_loss = other_eager
+    eager_step = _training_step(*other_eager)
     for _ in range(5):
-        eager_optimizer.zero_grad()
-        eager_loss(eager_model(x), y).backward()
-        eager_optimizer.step()
-    _assert_same(_state(other[0], other[1]), _state(eager_model, eager_optimizer))
+        eager_step(x, y)
+    _assert_same(_state(other[0], other[1]), _state(other_eager[0], other_eager[1]))
 
 
 def test_w1_large_batch_replay_is_bit_identical() -> None:
