@@ -141,11 +141,11 @@ class Norm(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, p: float, axes: tuple[int, ...] | None, keepdim: bool) -> Any:
-        reduced = a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
         if p == 0:
             kept = dual.array_sum((a != 0).astype(a.dtype), axes, True)
-        elif reduced == 1 and (a.ndim or axes is None):  # one element per output: torch takes |a|, which cannot
-            kept = np.abs(a).reshape(dual.kept_shape(a.shape, axes))  # overflow as a squared 1e30 would
+        elif _count(a.shape, axes) == 1 and (a.ndim or axes is None):
+            # one element per output: torch takes |a|, which cannot overflow as a squared 1e30 would
+            kept = np.abs(a).reshape(dual.kept_shape(a.shape, axes))
         elif p == 2:
             kept = np.sqrt(dual.array_sum(a * a, axes, True))
         else:

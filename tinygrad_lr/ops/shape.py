@@ -491,7 +491,8 @@ def _mask_of_bytes(index: Any) -> Any:
 def cat(tensors: Sequence[Value], dim: int = 0, *, out: Any = None) -> Value:
     """Join along an existing dimension; each input's gradient is its slice of the output's."""
     values = promote_all(tensors, "cat")
-    first = next((v for v in values if v._data.shape != (0,)), values[0])  # 1-d empty inputs are skipped
+    skipped = _legacy_empty(tuple(v._data for v in values))  # dim counts in the dims of the inputs joined
+    first = next((v for i, v in enumerate(values) if i not in skipped), values[0])
     return write_out(Cat.apply(arguments.single_dim(dim, first._data.ndim), *values), out, "cat")
 
 
