@@ -28,6 +28,7 @@ from tinygrad_lr.compiler.tracer import Recorder, Sym, TracedArray, plain
 from tinygrad_lr.value import Value
 
 MAX_OBJECTS = 20_000  # a walk that reaches more gives up (the call then runs eagerly)
+_SMALL_INT = 1 << 16  # dict keys written as literals in the program; larger ones are bound as constants
 
 _OPAQUE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
            np.dtype, np.ufunc, np.random.Generator, np.random.BitGenerator, types.CodeType)
@@ -139,7 +140,10 @@ class Walker:
                 out.guards.append(f"len({src}) == {len(obj)}")
             out.facts[path + "#len"] = len(obj)
             for k, v in list(obj.items()):
-                ksrc = repr(k) if type(k) in (str, int) else self.rec.const(k, "k")
+                # a large int key is most likely an id() (Adam's `_flat_groups`): a constant, so that the same
+                # step of another model writes the same source (and reuses its compiled code)
+                small = type(k) is str or type(k) is int and -_SMALL_INT < k < _SMALL_INT
+                ksrc = repr(k) if small else self.rec.const(k, "k")
                 self._visit(f"{path}[{ksrc}]", f"{src}[{ksrc}]", v, stable, obj, k, False, in_dict=True)
         elif kind is list or kind is tuple:
             if self.guarding:
