@@ -52,7 +52,6 @@ class Trace:
 
     def __init__(self, recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
                  reasons: list[str]) -> None:
-        self.listing = recorder.listing
         self.reasons = reasons
         self.n_buffers = recorder.n_slots
         self._parts: tuple[Any, ...] | None = (recorder, guards, grad_on, effects, output, bool(recorder.failures))
@@ -60,10 +59,25 @@ class Trace:
         self.replay: Callable[..., Any] = self._compile
 
     @functools.cached_property
+    def _body(self) -> tuple[list[str], list[str]]:
+        """The program's lines and the listing of its calls: those whose results are used (a trace that is
+        not replayed keeps every call in its listing)."""
+        assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
+        recorder, _, _, effects, output, guards_only = self._parts
+        if guards_only:
+            return [], recorder.listing
+        return _used_lines(recorder, _reusing_buffers(recorder, effects, output), effects, output)
+
+    @functools.cached_property
+    def listing(self) -> list[str]:
+        """One line per NumPy call the replay makes, with the shapes of its buffers."""
+        return self._body[1]
+
+    @functools.cached_property
     def source(self) -> str:
         assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
         recorder, guards, grad_on, effects, output, guards_only = self._parts
-        return _program(recorder, guards, grad_on, effects, output, guards_only)
+        return _program(recorder, guards, grad_on, effects, output, guards_only, self._body[0])
 
     def _scope(self) -> dict[str, Any]:
         assert self._parts is not None  # noqa: S101
@@ -84,7 +98,7 @@ class Trace:
             holds = True
         if not holds:
             return _MISS
-        source = self.source
+        source, _ = self.source, self.listing
         scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
         exec(_code(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
         self.replay = scope["_replay"]
@@ -333,22 +347,26 @@ def _plain_output(result: Any) -> Any:
 
 
 def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
-             guards_only: bool) -> str:
-    """The replay function's source: guards (and bindings), the recorded calls, the effects, the outputs. A trace
-    that cannot be replayed keeps only its guards (they recognise the calls that must run eagerly)."""
+             guards_only: bool, body: list[str]) -> str:
+    """The replay function's source: guards (and bindings), the `body` (the recorded calls whose results are
+    used), the effects, the outputs. A trace that cannot be replayed keeps only its guards (they recognise the
+    calls that must run eagerly)."""
     lines = ["def _replay(A, K):", f"    if _grad_enabled() is not {grad_on!r}: return _MISS"]
     # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
     # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
     checks = [g for g in guards if not g.startswith("@")] + recorder.preconditions
-    compared = set(re.findall(r"\bb\d+\b", " ".join(checks)))
+    compared = set(_SLOT.findall(" ".join(checks)))
+    read = set(_SLOT.findall(" ".join([*body, *effects, output])))
     run: list[str] = []
     bindings = []
     for guard in [*guards, *recorder.preconditions, "@"]:
         if not guard.startswith("@"):
             run.append(f"({guard})" if " or " in guard else guard)
             continue
-        if guard != "@" and guard[1:].split(" =", 1)[0] not in compared:
-            bindings.append(f"    {guard[1:]}")
+        slot = guard[1:].split(" =", 1)[0]
+        if guard != "@" and slot not in compared:
+            if slot in read:  # an array bound and never read (a `.grad` that zero_grad drops) is not bound
+                bindings.append(f"    {guard[1:]}")
             continue
         if run:
             lines.append("    if not (" + "\n            and ".join(run) + "): return _MISS")
@@ -358,7 +376,7 @@ def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list
     lines.extend(bindings)
     if guards_only:
         return "\n".join([*lines, "    return None"]) + "\n"
-    lines.extend(f"    {line}" for line in _reusing_buffers(recorder, effects, output))
+    lines.extend(f"    {line}" for line in body)
     lines.extend(f"    {line}" for line in effects)
     lines.append(f"    return {output}")
     return "\n".join(lines) + "\n"
@@ -375,6 +393,30 @@ def _quick_check(guards: list[str], grad_on: bool) -> str:
     picked.extend(f"({guard})" for guard in guards
                   if guard.startswith(("len(A) ==", "len(K) ==")) or _GRAD_PRESENCE.match(guard))
     return " and ".join(picked)
+
+
+_SLOT = re.compile(r"\bb\d+\b")  # a buffer slot's name in the program's source
+_TARGETS = re.compile(r"^b\d+(?:, b\d+)*")  # the slots a line assigns (the start of an assignment)
+
+
+def _used_lines(recorder: Recorder, lines: list[str], effects: list[str], output: str) -> tuple[list[str], list[str]]:
+    """The lines, without the pure ones (a call that only makes new slots) whose slots nothing reads later, and
+    the listing of the calls left. The backward seed of a scalar loss, say, is made and read by `.item()` while
+    tracing; a constant, its value goes into the program and its array is not made again."""
+    read = set(_SLOT.findall(" ".join(effects) + " " + output))
+    kept = []
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if index in recorder.pure:
+            assigned = _TARGETS.match(line)
+            if assigned is None or read.isdisjoint(assigned.group().split(", ")):
+                continue
+            line = line[assigned.end():]
+        kept.append(index)
+        read.update(_SLOT.findall(line))
+    kept.reverse()
+    calls = {recorder.line_call[index] for index in kept}
+    return [lines[index] for index in kept], [entry for k, entry in enumerate(recorder.listing) if k in calls]
 
 
 def _reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list[str]:

@@ -20,19 +20,19 @@ from tinygrad_lr.compiler.tracer import Recorder, TracedArray, _dispatch, _np_em
 _inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
 
 
-def _recording(original: Callable[..., Any]) -> Callable[..., Any]:
-    """A NumPy creation function (or a generator's draw) that records its call: each replay allocates (or draws)
+def _recording(original: Callable[..., Any], draw: bool = False) -> Callable[..., Any]:
+    """A NumPy creation function (or a generator's `draw`) that records its call: each replay allocates (or draws)
     as eager did, rather than reusing the array of the traced call."""
 
     def creation(*args: Any, **kwargs: Any) -> Any:
-        return _dispatch_always(original, args, kwargs)
+        return _dispatch_always(original, args, kwargs, draw)
 
     creation.__name__ = getattr(original, "__name__", "creation")
     creation.__wrapped__ = original  # type: ignore[attr-defined]
     return creation
 
 
-def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any], draw: bool = False) -> Any:
     global _inside
     recorder = tracer._active
     if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
@@ -51,7 +51,9 @@ def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
         if type(arg) is TracedArray and plain(arg) is result:
             return arg
     traced = recorder.new_slot(result)
-    recorder._emit(func, args, kwargs, (traced,))
+    recorder._emit(func, args, kwargs, (traced,), pure=not draw)  # a draw advances the generator: never dropped
+    if not draw and recorder._literal_call(func, args, kwargs):
+        recorder.constant.add(traced._slot)  # type: ignore[arg-type]
     if func is _np_empty and set(kwargs) <= {"dtype"}:  # uninitialised memory: a replay may reuse a buffer
         recorder.empties[len(recorder.lines) - 1] = (recorder.n_slots - 1, result.shape, result.dtype)
     return traced
@@ -116,7 +118,7 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
         recorder.patch(np, name, _recording(getattr(np, name)))
     # the generators' two raw draws: every distribution is NumPy arithmetic on them (tinygrad_lr/random/kernels.py)
     for name in ("random", "random64"):
-        recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name)))
+        recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name), draw=True))
     mark_modified = inplace.mark_modified  # version stamps: a replay stamps the parameters it updates, as eager
 
     recorder.patch(inplace, "mark_modified", lambda array: _dispatch(mark_modified, (array,), {}))

@@ -67,11 +67,13 @@ class TracedArray(np.ndarray):
 
     def __bool__(self) -> bool:
         recorder = _active
+        if recorder is not None and self._slot in recorder.constant:  # the same value at every replay
+            return bool(plain(self))
         if recorder is not None and self._slot is not None and self.size == 1 and not recorder.written:
             # nothing of the state before the call is written yet: the replay checks the branch here and, if it
             # goes the other way, stops and leaves the call to eager execution
             value = bool(plain(self))
-            recorder.lines.append(f"if bool(b{self._slot}) is not {value}: return _EAGER")
+            recorder.add_line(f"if bool(b{self._slot}) is not {value}: return _EAGER")
             recorder.listing.append(f"check bool(b{self._slot}) is {value} (else this call runs eagerly)")
             return value
         return bool(_fail_read(self, "bool() (a Python branch on array data)"))
@@ -128,6 +130,8 @@ def _read_scalar(array: TracedArray) -> Any:
         return value
     if array._slot is None:
         return _fail_read(array, ".item()").item()
+    if array._slot in recorder.constant:  # made from literals only: the same number at every replay
+        return value
     # a value of the state before the call (nothing has written it yet) can be checked before the replay runs
     before = array._slot in recorder.ext_slots and array._slot not in recorder.written
     return Sym(value, f"{recorder.slot_name(array)}.item()", data=not before)
@@ -251,6 +255,9 @@ class Recorder:
     def __init__(self, fullgraph: bool = False) -> None:
         self.fullgraph = fullgraph
         self.lines: list[str] = []
+        self.line_call: list[int] = []  # per line: the index of the call (in `listing`) it belongs to
+        self.pure: set[int] = set()  # the lines whose only effect is their new slots (dropped when unused)
+        self.constant: set[int] = set()  # slots whose value literals alone decide (the same at every replay)
         self.listing: list[str] = []  # the same calls, readable: "b7 = multiply(b3 f32(50,1), b5 f32(50,1))"
         self.namespace: dict[str, Any] = {"np": np}
         self._const_names: dict[int, str] = {}
@@ -276,6 +283,13 @@ class Recorder:
             self.namespace[name] = value
         return name
 
+    def add_line(self, line: str, pure: bool = False) -> None:
+        """Append a line of the program, belonging to the call that `listing` shows next."""
+        if pure:
+            self.pure.add(len(self.lines))
+        self.lines.append(line)
+        self.line_call.append(len(self.listing))
+
     def new_slot(self, array: np.ndarray) -> TracedArray:
         traced = _ndarray_view(array, TracedArray)
         traced._slot = self.n_slots
@@ -299,7 +313,7 @@ class Recorder:
             if self.written:
                 self.fail("branches on a value read from an array, after the call has changed the state")
             else:  # as in TracedArray.__bool__: checked where it happens; the other way runs eagerly
-                self.lines.append(f"if bool({src}) is not {result}: return _EAGER")
+                self.add_line(f"if bool({src}) is not {result}: return _EAGER")
                 self.listing.append(f"check {src} is {result} (else this call runs eagerly)")
         else:
             self.preconditions.append(src if result else f"not {src}")
@@ -359,13 +373,32 @@ class Recorder:
                 return None
             self.fail(f"reads array data into Python ({_func_name(func)})")
             return result
+        first_new = self.n_slots
         if isinstance(result, tuple):  # several outputs (divmod, nonzero, ...)
             targets = tuple(self._result(r, args, out, i) for i, r in enumerate(result))
-            self._emit(func, args, kwargs, targets)
-            return targets
-        traced = self._result(result, args, out, 0)
-        self._emit(func, args, kwargs, (traced,))
-        return traced
+        else:
+            targets = (self._result(result, args, out, 0),)
+        # a call whose results are all new slots (no out=, no argument handed back) only makes them
+        new = out is None and all(t._slot >= first_new for t in targets)  # type: ignore[operator]
+        self._emit(func, args, kwargs, targets, pure=new)
+        if new and self._literal_call(func, args, kwargs):
+            self.constant.update(t._slot for t in targets)  # type: ignore[misc]
+        return targets if isinstance(result, tuple) else targets[0]
+
+    def _literal_call(self, func: Any, args: Any, kwargs: dict[str, Any]) -> bool:
+        """Whether the call's operands are all literals or constant slots (NumPy's functions are deterministic;
+        `empty` returns whatever the memory held)."""
+        if getattr(func, "__name__", "").startswith("empty"):
+            return False
+        return all(map(self._is_literal, args)) and all(map(self._is_literal, kwargs.values()))
+
+    def _is_literal(self, value: Any) -> bool:
+        kind = type(value)
+        if kind is TracedArray:
+            return value._slot in self.constant
+        if kind is tuple or kind is list:
+            return all(map(self._is_literal, value))
+        return kind in _LITERAL_TYPES or isinstance(value, np.dtype | np.generic)
 
     def root(self, slot: int) -> int:
         """The slot whose memory `slot` views (itself when it owns its memory)."""
@@ -373,8 +406,13 @@ class Recorder:
 
     def _wrote(self, target: TracedArray) -> None:
         slot = target._slot
-        if slot is not None and self._root.get(slot, slot) in self.ext_slots:
-            self.written.add(self._root.get(slot, slot))
+        if slot is None:
+            return
+        root = self._root.get(slot, slot)
+        if root in self.ext_slots:
+            self.written.add(root)
+        if self.constant:  # written: it, and every view of its memory, holds what the call wrote
+            self.constant = {s for s in self.constant if s != slot and self._root.get(s, s) != root}
 
     def _result(self, result: Any, args: Any, out: Any, index: int) -> TracedArray:
         if out is not None:
@@ -396,7 +434,8 @@ class Recorder:
                     self._root[slot] = self._root.get(arg._slot, arg._slot)
         return traced
 
-    def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None) -> None:
+    def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None,
+              pure: bool = False) -> None:
         name = self.const(func, "f")
         rendered, shown = [], []
         for a in args:
@@ -419,14 +458,14 @@ class Recorder:
             label = _func_name(func)
         readable = f"{label}({', '.join(shown)})"
         if targets is None:
-            self.lines.append(call)
+            self.add_line(call)
             self.listing.append(readable)
             return
         names = ", ".join(f"b{t._slot}" for t in targets)
-        self.lines.append(f"{names} = {call}" if len(targets) == 1 else f"{names}, = {call}")
+        self.add_line(f"{names} = {call}" if len(targets) == 1 else f"{names}, = {call}", pure)
         for t in targets:
             if t._slot in self.generic_slots:  # NumPy returned a scalar: the program keeps 0-d arrays, as traced
-                self.lines.append(f"b{t._slot} = np.asarray(b{t._slot})")
+                self.add_line(f"b{t._slot} = np.asarray(b{t._slot})", pure)
         self.listing.append(f"{names} = {readable}")
 
     def _show(self, value: Any) -> str:
@@ -455,6 +494,8 @@ class Recorder:
 
 
 _FUNC_NAMES: dict[Any, str] = {}  # func -> its name in the listing (computed once per function)
+# operands a replay sees unchanged: Python's immutable scalars, types (a dtype= argument), slices
+_LITERAL_TYPES = {int, float, bool, str, complex, type(None), slice, type(Ellipsis), type}
 
 
 def _func_name(func: Any) -> str:
