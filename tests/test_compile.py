@@ -312,6 +312,34 @@ def test_a_new_shape_traces_again_and_at_most_eight_traces_are_kept() -> None:
     assert forward.n_replays == 10
 
 
+def test_an_int_setting_replaced_by_an_equal_one_replays_and_by_another_value_traces_again() -> None:
+    class Scale(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.factor = 10**6  # an int object of its own (not one of CPython's cached small ints)
+            self.mode = "plain"
+
+        def forward(self, x: Any) -> Any:
+            return x * self.factor if self.mode == "plain" else -x
+
+    module = Scale()
+
+    @torch.compile
+    def forward(x: Any) -> Any:
+        return module(x)
+
+    x = torch.ones(2)
+    for _ in range(4):  # two eager calls, a trace, a replay
+        forward(x)
+    module.factor = int("1000000")  # equal, not the same object
+    module.mode = "".join(["pla", "in"])
+    assert forward(x).numpy().tolist() == [1e6, 1e6] and forward.n_replays == 2
+    module.factor = 3
+    assert forward(x).numpy().tolist() == [3.0, 3.0] and forward.n_replays == 2  # a new value: not replayed
+    module.mode = "negate"
+    assert forward(x).numpy().tolist() == [-1.0, -1.0] and forward.n_replays == 2
+
+
 def test_a_new_parameter_in_the_optimizer_traces_again() -> None:
     model, optimizer, x, _ = _simple()
     extra = torch.nn.Parameter(torch.ones(1))

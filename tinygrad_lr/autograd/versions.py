@@ -35,16 +35,15 @@ def _owner(array: np.ndarray) -> np.ndarray:
 def mark_modified(array: np.ndarray) -> None:
     """Record that `array`'s memory was changed in place."""
     global clock
-    owner = _owner(array)
+    owner = array if array.base is None else _owner(array)
     key = id(owner)
     entry = CHANGES.get(key)
+    clock += 1
     if entry is None:
         weakref.finalize(owner, CHANGES.pop, key, None)
-        count = 0
+        CHANGES[key] = (1, clock)
     else:
-        count = entry[0]
-    clock += 1
-    CHANGES[key] = (count + 1, clock)
+        CHANGES[key] = (entry[0] + 1, clock)
 
 
 def check_unchanged(node: Any) -> None:

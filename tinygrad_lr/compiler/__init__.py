@@ -131,15 +131,16 @@ class CompiledFunction:
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if tracer.active() is not None:  # called from inside another compiled function's trace: part of it
+        if tracer._active is not None:  # called from inside another compiled function's trace: part of it
             return self.fn(*args, **kwargs)
         traces = self.traces
-        for i, trace in enumerate(traces):
+        for trace in traces:
             result = trace.replay(args, kwargs)
             if result is _MISS:
                 continue
-            if i:
-                traces.insert(0, traces.pop(i))
+            if trace is not traces[0]:  # the most recently used first
+                traces.remove(trace)
+                traces.insert(0, trace)
             if trace.reasons or result is _EAGER:  # this call cannot be replayed: run it eagerly
                 self._fallback(trace.reasons)
                 return self.fn(*args, **kwargs)

@@ -81,8 +81,9 @@ class Walker:
             return
         if kind is int or kind is str or kind is bytes:
             out.facts[path] = ("eq", obj)
-            if self.guarding:
-                out.guards.append(f"type({src}) is {kind.__name__} and {src} == {obj!r}")
+            if self.guarding:  # the same object (one test, what an attribute left alone passes), or an equal one
+                same = self.rec.const(obj, "v")
+                out.guards.append(f"({src} is {same} or type({src}) is {kind.__name__} and {src} == {same})")
             return
         if kind is float or kind is Sym:
             if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
@@ -137,7 +138,7 @@ class Walker:
             self._value(path, src, obj, stable)
         elif isinstance(obj, dict):
             if self.guarding:
-                out.guards.append(f"len({src}) == {len(obj)}")
+                out.guards.append(_length_guard(src, len(obj)))
             out.facts[path + "#len"] = len(obj)
             for k, v in list(obj.items()):
                 # a large int key is most likely an id() (Adam's `_flat_groups`): a constant, so that the same
@@ -147,7 +148,7 @@ class Walker:
                 self._visit(f"{path}[{ksrc}]", f"{src}[{ksrc}]", v, stable, obj, k, False, in_dict=True)
         elif kind is list or kind is tuple:
             if self.guarding:
-                out.guards.append(f"len({src}) == {len(obj)}")
+                out.guards.append(_length_guard(src, len(obj)))
             out.facts[path + "#len"] = len(obj)
             for i, v in enumerate(obj):
                 self._visit(f"{path}[{i}]", f"{src}[{i}]", v, stable, obj if kind is list else None, i, False,
@@ -248,6 +249,11 @@ class Walker:
             object.__setattr__(holder, key, value)
         else:
             holder[key] = value
+
+
+def _length_guard(src: str, length: int) -> str:
+    """`len(src) == length`; for an empty container `not src`, which CPython tests without calling len."""
+    return f"not {src}" if length == 0 else f"len({src}) == {length}"
 
 
 Root = tuple[str, str, Any, bool, Any, Any, bool]  # path, source, object, stable, holder, key, key is an attribute
