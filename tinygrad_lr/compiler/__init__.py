@@ -82,7 +82,8 @@ class Trace:
     def _scope(self) -> dict[str, Any]:
         assert self._parts is not None  # noqa: S101
         return {**self._parts[0].namespace, "_MISS": _MISS, "_EAGER": _EAGER,
-                "_leaf": _leaf, "_grad_enabled": grad_mode.is_grad_enabled, "Value": Value}
+                "_leaf": _leaf, "_grad_enabled": grad_mode.is_grad_enabled, "_GRAD": grad_mode.STATE,
+                "Value": Value}
 
     def _compile(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Compile the program and run it, unless its quick check already fails (compiling the whole program,
@@ -352,7 +353,7 @@ def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list
     """The replay function's source: guards (and bindings), the `body` (the recorded calls whose results are
     used), the effects, the outputs. A trace that cannot be replayed keeps only its guards (they recognise the
     calls that must run eagerly)."""
-    lines = ["def _replay(A, K):", f"    if _grad_enabled() is not {grad_on!r}: return _MISS"]
+    lines = ["def _replay(A, K):", f"    if _GRAD.enabled is not {grad_on!r}: return _MISS"]  # this thread's mode
     # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
     # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
     checks = [g for g in guards if not g.startswith("@")] + recorder.preconditions

@@ -259,7 +259,7 @@ class Recorder:
         self.pure: set[int] = set()  # the lines whose only effect is their new slots (dropped when unused)
         self.constant: set[int] = set()  # slots whose value literals alone decide (the same at every replay)
         self.listing: list[str] = []  # the same calls, readable: "b7 = multiply(b3 f32(50,1), b5 f32(50,1))"
-        self.namespace: dict[str, Any] = {"np": np}
+        self.namespace: dict[str, Any] = {"np": np, "_asarray": _asarray}
         self._const_names: dict[int, str] = {}
         self.n_slots = 0
         self.slot_info: dict[int, str] = {}
@@ -465,7 +465,7 @@ class Recorder:
         self.add_line(f"{names} = {call}" if len(targets) == 1 else f"{names}, = {call}", pure)
         for t in targets:
             if t._slot in self.generic_slots:  # NumPy returned a scalar: the program keeps 0-d arrays, as traced
-                self.add_line(f"b{t._slot} = np.asarray(b{t._slot})", pure)
+                self.add_line(f"b{t._slot} = _asarray(b{t._slot})", pure)
         self.listing.append(f"{names} = {readable}")
 
     def _show(self, value: Any) -> str:
