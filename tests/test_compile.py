@@ -405,6 +405,19 @@ def test_unused_results_are_not_computed_again_but_unused_draws_still_advance_th
     assert calls.count("Generator.random") == 2
 
 
+def test_an_argument_whose_shape_alone_is_read_is_still_guarded() -> None:
+    @torch.compile
+    def scaled(x: Any, like: Any) -> Any:
+        return x * like.shape[0]  # `like`'s numbers are never read, its shape is
+
+    x = torch.ones(2)
+    for _ in range(4):  # two eager calls, a trace, a replay
+        assert scaled(x, torch.zeros(3)).numpy().tolist() == [3.0, 3.0]
+    assert scaled.n_replays == 1
+    assert scaled(x, torch.zeros(5)).numpy().tolist() == [5.0, 5.0]
+    assert scaled.n_replays == 1
+
+
 def test_an_array_made_from_literals_is_a_constant_until_data_is_written_into_it() -> None:
     from tinygrad_lr.compiler.patching import recording
     from tinygrad_lr.compiler.tracer import Recorder, Sym

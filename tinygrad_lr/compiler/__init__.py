@@ -356,12 +356,18 @@ def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list
     lines = ["def _replay(A, K):", f"    if _GRAD.enabled is not {grad_on!r}: return _MISS"]  # this thread's mode
     # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
     # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
-    checks = [g for g in guards if not g.startswith("@")] + recorder.preconditions
-    compared = set(_SLOT.findall(" ".join(checks)))
+    checks = [g.split(":", 1)[1] if g.startswith("?") else g for g in guards if not g.startswith("@")]
+    compared = set(_SLOT.findall(" ".join(checks + recorder.preconditions)))
     read = set(_SLOT.findall(" ".join([*body, *effects, output])))
+    # an array no call read, nor its shape or dtype (the `.grad` zero_grad drops): nothing to check about it
+    described = read | compared | {f"b{slot}" for slot in recorder.meta_read}
     run: list[str] = []
     bindings = []
     for guard in [*guards, *recorder.preconditions, "@"]:
+        if guard.startswith("?"):
+            slot, guard = guard[1:].split(":", 1)
+            if slot not in described and not guards_only:
+                continue
         if not guard.startswith("@"):
             run.append(f"({guard})" if " or " in guard else guard)
             continue

@@ -4,7 +4,8 @@
 method's `self`) and everything under them: Modules, optimizers, their dicts and lists, Values and arrays. It
 produces, in the program's names:
 
-- guards: expressions that must all hold for a replay (and, marked `@`, the bindings of the arrays, in order):
+- guards: expressions that must all hold for a replay (and, marked `@`, the bindings of the arrays, in order;
+  marked `?b7:`, the description of an array the program needs only if the call read slot 7 or its shape):
   the same objects (`r0._parameters['weight'] is c3`), the
   same Python values (`c5.training is True`, `len(c7) == 2`), arrays of the same shape, dtype and strides;
   Where each array is read at replay: An array that belongs to a stable object (a parameter's data,
@@ -219,10 +220,11 @@ class Walker:
             bind = name
         else:
             bind = None
-            if self.guarding:
+            if self.guarding:  # `?b7:`: needed only if the call read the array (or its shape...) in slot 7
                 out.guards.append(
-                    f"type({src}) is {self.rec.const(np.ndarray, 't')} and {src}.shape == {array.shape!r} and "
-                    f"{src}.dtype == {self.rec.const(array.dtype, 't')} and {src}.strides == {array.strides!r}")
+                    f"?b{self.rec.n_slots}:type({src}) is {self.rec.const(np.ndarray, 't')} and "
+                    f"{src}.shape == {array.shape!r} and {src}.dtype == {self.rec.const(array.dtype, 't')} and "
+                    f"{src}.strides == {array.strides!r}")
         if not self.substitute:
             out.facts[path] = ("array", id(array))
             return

@@ -110,7 +110,33 @@ for _name in ("reshape", "transpose", "astype", "copy", "ravel", "flatten", "vie
               "nonzero", "repeat", "take", "put", "sort", "argsort", "cumprod", "trace", "diagonal", "compress"):
     setattr(TracedArray, _name, _method(_name))
 TracedArray.T = property(lambda self: _dispatch(np.transpose, (self,), {}))  # type: ignore[assignment,misc]
-TracedArray.mT = property(lambda self: _dispatch(np.matrix_transpose, (self,), {}))  # type: ignore[assignment,misc]
+
+
+def _metadata(name: str) -> property:
+    """An ndarray attribute that describes the array (its shape, dtype, ...): read through here, it marks the
+    slot's metadata as read, so that the program keeps the guards on it even if no call reads its data."""
+    descriptor = getattr(np.ndarray, name)
+
+    def read(self: TracedArray) -> Any:
+        if _active is not None and self._slot is not None:
+            _active.meta_read.add(self._slot)
+        return descriptor.__get__(self)
+
+    return property(read)
+
+
+for _name in ("shape", "dtype", "strides", "ndim", "size", "itemsize", "nbytes", "flags"):
+    setattr(TracedArray, _name, _metadata(_name))
+
+
+def _length(self: TracedArray) -> int:
+    shape = self.shape
+    if not shape:
+        raise TypeError("len() of unsized object")
+    return int(shape[0])
+
+
+TracedArray.__len__ = _length  # type: ignore[assignment,method-assign]
 
 
 def plain(array: Any) -> Any:
@@ -258,6 +284,7 @@ class Recorder:
         self.line_call: list[int] = []  # per line: the index of the call (in `listing`) it belongs to
         self.pure: set[int] = set()  # the lines whose only effect is their new slots (dropped when unused)
         self.constant: set[int] = set()  # slots whose value literals alone decide (the same at every replay)
+        self.meta_read: set[int] = set()  # slots whose shape, dtype, ... Python code read (as TracedArrays)
         self.listing: list[str] = []  # the same calls, readable: "b7 = multiply(b3 f32(50,1), b5 f32(50,1))"
         self.namespace: dict[str, Any] = {"np": np, "_asarray": _asarray}
         self._const_names: dict[int, str] = {}
@@ -365,7 +392,8 @@ class Recorder:
                 self._wrote(target)
         if result is None and args and type(args[0]) is TracedArray:  # fill, __setitem__, put, sort
             self._wrote(args[0])
-        if func in _METADATA:
+        if func in _METADATA:  # it read the arrays' descriptions
+            self.meta_read.update(a._slot for a in args if type(a) is TracedArray and a._slot is not None)
             return result
         if not isinstance(result, np.ndarray | np.generic | tuple):
             if result is None:  # an in-place method (fill, __setitem__, put, sort)
