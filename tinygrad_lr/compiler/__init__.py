@@ -59,7 +59,7 @@ class Trace:
         self.replay: Callable[..., Any] = self._compile
 
     @functools.cached_property
-    def _body(self) -> tuple[list[str], list[str]]:
+    def _body(self) -> tuple[list[str], list[Any]]:
         """The program's lines and the listing of its calls: those whose results are used (a trace that is
         not replayed keeps every call in its listing)."""
         assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
@@ -70,8 +70,14 @@ class Trace:
 
     @functools.cached_property
     def listing(self) -> list[str]:
-        """One line per NumPy call the replay makes, with the shapes of its buffers."""
-        return self._body[1]
+        """One line per NumPy call the replay makes, with the shapes of its buffers (written when asked for)."""
+        readable, entries = self._listed
+        return [readable(entry) for entry in entries]
+
+    @functools.cached_property
+    def _listed(self) -> tuple[Callable[[Any], str], list[Any]]:
+        assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
+        return self._parts[0].readable, self._body[1]
 
     @functools.cached_property
     def source(self) -> str:
@@ -99,7 +105,7 @@ class Trace:
             holds = True
         if not holds:
             return _MISS
-        source, _ = self.source, self.listing
+        source, _ = self.source, self._listed
         scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
         exec(_code(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
         self.replay = scope["_replay"]
@@ -407,7 +413,7 @@ _SLOT = re.compile(r"\bb\d+\b")  # a buffer slot's name in the program's source
 _TARGETS = re.compile(r"^b\d+(?:, b\d+)*")  # the slots a line assigns (the start of an assignment)
 
 
-def _used_lines(recorder: Recorder, lines: list[str], effects: list[str], output: str) -> tuple[list[str], list[str]]:
+def _used_lines(recorder: Recorder, lines: list[str], effects: list[str], output: str) -> tuple[list[str], list[Any]]:
     """The lines, without the pure ones (a call that only makes new slots) whose slots nothing reads later, and
     the listing of the calls left. The backward seed of a scalar loss, say, is made and read by `.item()` while
     tracing; a constant, its value goes into the program and its array is not made again."""

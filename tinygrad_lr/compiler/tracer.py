@@ -285,11 +285,13 @@ class Recorder:
         self.pure: set[int] = set()  # the lines whose only effect is their new slots (dropped when unused)
         self.constant: set[int] = set()  # slots whose value literals alone decide (the same at every replay)
         self.meta_read: set[int] = set()  # slots whose shape, dtype, ... Python code read (as TracedArrays)
-        self.listing: list[str] = []  # the same calls, readable: "b7 = multiply(b3 f32(50,1), b5 f32(50,1))"
+        # the same calls, readable: "b7 = multiply(b3:float32[50, 1], b5:float32[50, 1])", or what makes that
+        # text when it is asked for (`readable`): most traces are never listed
+        self.listing: list[Any] = []
         self.namespace: dict[str, Any] = {"np": np, "_asarray": _asarray}
         self._const_names: dict[int, str] = {}
         self.n_slots = 0
-        self.slot_info: dict[int, str] = {}
+        self.slot_info: dict[int, tuple[Any, tuple[int, ...]]] = {}  # slot -> (dtype, shape)
         self.failures: list[str] = []
         self.preconditions: list[str] = []  # Python-state branches: expressions that must still be True
         self._patches: list[tuple[Any, str, Any]] = []
@@ -321,7 +323,7 @@ class Recorder:
         traced = _ndarray_view(array, TracedArray)
         traced._slot = self.n_slots
         traced._plain = array
-        self.slot_info[self.n_slots] = _describe(array)
+        self.slot_info[self.n_slots] = (array.dtype, array.shape)
         self.n_slots += 1
         return traced
 
@@ -465,45 +467,50 @@ class Recorder:
     def _emit(self, func: Any, args: Any, kwargs: dict[str, Any], targets: tuple[TracedArray, ...] | None,
               pure: bool = False) -> None:
         name = self.const(func, "f")
-        rendered, shown = [], []
+        rendered = []
         for a in args:
             if type(a) is TracedArray and a._slot is not None:  # the common operand: a slot, rendered once
-                slot = a._slot
-                rendered.append(f"b{slot}, ")
-                shown.append(f"b{slot}:{self.slot_info[slot]}")
+                rendered.append(f"b{a._slot}, ")
             else:
                 rendered.append(self.render(a) + ", ")
-                shown.append(self._show(a))
         for k, v in kwargs.items():
             rendered.append(f"{k}={self.render(v)}, ")
-            shown.append(f"{k}={self._show(v)}")
         call = f"{name}({''.join(rendered)})"
-        try:
-            label = _FUNC_NAMES.get(func)
-            if label is None:
-                label = _FUNC_NAMES[func] = _func_name(func)
-        except TypeError:  # an unhashable callable
-            label = _func_name(func)
-        readable = f"{label}({', '.join(shown)})"
         if targets is None:
             self.add_line(call)
-            self.listing.append(readable)
+            self.listing.append((func, _light(args), _light(kwargs), None))
             return
         names = ", ".join(f"b{t._slot}" for t in targets)
         self.add_line(f"{names} = {call}" if len(targets) == 1 else f"{names}, = {call}", pure)
         for t in targets:
             if t._slot in self.generic_slots:  # NumPy returned a scalar: the program keeps 0-d arrays, as traced
                 self.add_line(f"b{t._slot} = _asarray(b{t._slot})", pure)
-        self.listing.append(f"{names} = {readable}")
+        self.listing.append((func, _light(args), _light(kwargs), names))
+
+    def readable(self, entry: Any) -> str:
+        """One line of the listing: a check as it was written, or a call with its operands' dtypes and shapes."""
+        if type(entry) is str:
+            return entry
+        func, args, kwargs, names = entry
+        try:
+            label = _FUNC_NAMES.get(func)
+            if label is None:
+                label = _FUNC_NAMES[func] = _func_name(func)
+        except TypeError:  # an unhashable callable
+            label = _func_name(func)
+        shown = [self._show(a) for a in args] + [f"{k}={self._show(v)}" for k, v in kwargs.items()]
+        call = f"{label}({', '.join(shown)})"
+        return call if names is None else f"{names} = {call}"
 
     def _show(self, value: Any) -> str:
         kind = type(value)
-        if kind is TracedArray:
-            return f"b{value._slot}:{self.slot_info.get(value._slot, '?')}" if value._slot is not None else "?"
+        if kind is _SlotName:
+            info = self.slot_info.get(int(value[1:]))
+            return "?" if info is None else f"{value}:{_describe(*info)}"
         if kind is Sym:
             return value.src
         if isinstance(value, np.ndarray):
-            return f"const:{_describe(value)}"
+            return f"const:{_describe(value.dtype, value.shape)}"
         if kind is tuple or kind is list:
             return "(" + ", ".join(self._show(v) for v in value) + ")"
         if callable(value) or isinstance(value, type):
@@ -519,6 +526,22 @@ class Recorder:
         for owner, name, original in reversed(self._patches):
             setattr(owner, name, original)
         self._patches.clear()
+
+
+class _SlotName(str):
+    """A slot's name (`b7`) in a listing entry, in place of the traced array (whose memory it does not hold)."""
+
+
+def _light(value: Any) -> Any:
+    """`value` for a listing entry: traced arrays (even inside tuples, lists and dicts) by their slot's name."""
+    kind = type(value)
+    if kind is TracedArray:
+        return _SlotName(f"b{value._slot}") if value._slot is not None else "?"
+    if kind is tuple or kind is list:
+        return kind(map(_light, value))
+    if kind is dict:
+        return {k: _light(v) for k, v in value.items()}
+    return value
 
 
 _FUNC_NAMES: dict[Any, str] = {}  # func -> its name in the listing (computed once per function)
@@ -538,11 +561,11 @@ def _func_name(func: Any) -> str:
 _DTYPE_NAMES: dict[Any, str] = {}
 
 
-def _describe(array: np.ndarray) -> str:
-    name = _DTYPE_NAMES.get(array.dtype)
+def _describe(dtype: Any, shape: tuple[int, ...]) -> str:
+    name = _DTYPE_NAMES.get(dtype)
     if name is None:  # str(dtype) is slow (~15 us): once per dtype
-        name = _DTYPE_NAMES[array.dtype] = str(array.dtype)
-    return f"{name}{list(array.shape)}"
+        name = _DTYPE_NAMES[dtype] = str(dtype)
+    return f"{name}{list(shape)}"
 
 
 def active() -> Recorder | None:
