@@ -527,6 +527,81 @@ def test_hooks_are_python_code_a_replay_would_skip_so_the_call_runs_eagerly() ->
     assert seen == [1, 1, 1] and step.n_replays == 0
 
 
+def _replaying_step() -> tuple[Any, Callable[[], Any], Callable[[], Any], Any]:
+    """A compiled step of `_simple`'s model, called until it replays; calls of it and of its eager twin."""
+    compiled, eager = _twins(lambda: _simple()[:2] + (torch.nn.MSELoss(),))
+    x, y = torch.ones(4, 2), torch.zeros(4, 1)
+    step = torch.compile(_training_step(*compiled))
+    eager_step = _training_step(*eager)
+    for _ in range(4):
+        step(x, y)
+        eager_step(x, y)
+    assert step.n_replays == 1
+    return step, lambda: step(x, y), lambda: eager_step(x, y), (compiled, eager)
+
+
+def test_a_hook_registered_after_the_trace_runs_on_the_next_call() -> None:
+    step, call, _, ((model, _, _), _) = _replaying_step()
+    seen: list[int] = []
+    model.register_forward_hook(lambda module, args, out: seen.append(1))
+    with pytest.warns(UserWarning, match="module hook"):
+        call()
+    assert seen == [1] and step.n_replays == 1
+    call()
+    assert seen == [1, 1]
+
+
+@pytest.mark.parametrize("change", ["registry", "attribute", "delete"])
+def test_a_change_to_a_module_after_the_trace_is_seen_by_the_next_call(change: str) -> None:
+    _, call, eager_call, twins = _replaying_step()
+    for model, _, _ in twins:
+        with torch.no_grad():
+            replacement = torch.nn.Parameter(torch.full((1, 2), 0.5))
+        if change == "registry":  # straight into the registry (a Registry: the change moves the stamp)
+            model._parameters["weight"] = replacement
+            model.__dict__.pop("weight")  # the attribute lookup then finds the registry's entry
+        elif change == "attribute":
+            model.weight = replacement
+        else:
+            del model.bias
+            model.bias = None
+    for _ in range(3):
+        _assert_same([call().numpy()], [eager_call().numpy()])
+        _assert_same(_state(*twins[0][:2]), _state(*twins[1][:2]))
+
+
+def test_eval_on_a_model_the_function_closes_over_switches_dropout_off_at_the_next_call() -> None:
+    model = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Dropout(0.5))
+
+    @torch.compile
+    def forward(x: Any) -> Any:
+        with torch.no_grad():
+            return model(x)
+
+    x = torch.ones(2, 3)
+    for _ in range(4):
+        forward(x)
+    assert forward.n_replays == 1
+    model.eval()  # the Dropout's `training` attribute: a change of the modules' structure
+    with torch.no_grad():
+        expected = model(x).numpy()
+    assert np.array_equal(forward(x).numpy(), expected)
+
+
+def test_unchanged_modules_are_checked_once_after_the_stamp_moves() -> None:
+    from tinygrad_lr.nn import structure
+
+    step, call, _, _ = _replaying_step()
+    trace = step.traces[0]
+    torch.nn.Linear(3, 3)  # another module made: the stamp moves, nothing this step uses changed
+    before = structure.version[0]
+    call()
+    assert step.n_replays == 2 and trace._structure_seen[0] == before  # checked one by one, then remembered
+    check = trace._structure_check
+    call()
+    assert step.n_replays == 3 and trace._structure_check is check
+
+
 def test_returning_the_loss_backward_consumed_replays_and_nested_compiled_calls_join_the_trace() -> None:
     model, optimizer, x, loss_fn = _simple()
     y = torch.zeros(4, 1)

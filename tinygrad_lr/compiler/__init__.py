@@ -28,6 +28,7 @@ from tinygrad_lr.compiler import state as state_walk
 from tinygrad_lr.compiler import tracer
 from tinygrad_lr.compiler.patching import recording
 from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain
+from tinygrad_lr.nn import structure
 from tinygrad_lr.value import Value
 
 # torch's names, accepted (one engine serves them all); others are refused with torch's error
@@ -50,12 +51,19 @@ class Trace:
     is written and compiled on the trace's first replay: a trace that is never replayed (the first steps of a
     training loop create state, so their traces are not kept) costs neither."""
 
-    def __init__(self, recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
-                 reasons: list[str]) -> None:
+    def __init__(self, recorder: Recorder, walk: state_walk.Walk, stamp: int, grad_on: bool, effects: list[str],
+                 output: str, reasons: list[str]) -> None:
         self.reasons = reasons
         self.n_buffers = recorder.n_slots
-        self._parts: tuple[Any, ...] | None = (recorder, guards, grad_on, effects, output, bool(recorder.failures))
+        self._parts: tuple[Any, ...] | None = (recorder, walk.guards, grad_on, effects, output,
+                                               bool(recorder.failures))
         self._quick: Callable[..., bool] | None = None
+        # the guards on the modules' structure, checked (compiled when first needed) only when the stamp moved
+        # from the one they last held at: the stamp when the walk wrote them
+        self._structure = walk.versioned
+        self._structure_check: Callable[..., bool] | None = None
+        self._structure_seen = [stamp]
+        self._namespace = recorder.namespace
         self.replay: Callable[..., Any] = self._compile
 
     @functools.cached_property
@@ -83,13 +91,26 @@ class Trace:
     def source(self) -> str:
         assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
         recorder, guards, grad_on, effects, output, guards_only = self._parts
-        return _program(recorder, guards, grad_on, effects, output, guards_only, self._body[0])
+        return _program(recorder, guards, bool(self._structure), grad_on, effects, output, guards_only,
+                        self._body[0])
 
     def _scope(self) -> dict[str, Any]:
-        assert self._parts is not None  # noqa: S101
-        return {**self._parts[0].namespace, "_MISS": _MISS, "_EAGER": _EAGER,
-                "_leaf": _leaf, "_grad_enabled": grad_mode.is_grad_enabled, "_GRAD": grad_mode.STATE,
-                "Value": Value}
+        return {**self._namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
+                "_grad_enabled": grad_mode.is_grad_enabled, "_GRAD": grad_mode.STATE, "Value": Value,
+                "_STRUCTURE": structure.version, "_SEEN": self._structure_seen, "_revalidate": self._revalidate}
+
+    def _revalidate(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        """The structure stamp moved: check the modules' attributes and registries one by one; if they are as
+        traced, remember the stamp (read before the checks: a change made meanwhile moves it again)."""
+        stamp = structure.version[0]
+        if self._structure_check is None:
+            source = "lambda A, K: " + " and ".join(f"({guard})" for guard in self._structure)
+            self._structure_check = eval(_code(source, "<tinygrad_lr.compile structure check>", "eval"),  # noqa: S307
+                                         self._scope())
+        if not self._structure_check(args, kwargs):
+            return False
+        self._structure_seen[0] = stamp
+        return True
 
     def _compile(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Compile the program and run it, unless its quick check already fails (compiling the whole program,
@@ -186,6 +207,7 @@ class CompiledFunction:
         target = getattr(self.fn, "__func__", self.fn)
         recorder.namespace.update(SELF=getattr(self.fn, "__self__", None), CLOSURE=getattr(target, "__closure__", None),
                                   GLOBALS=getattr(target, "__globals__", {}))
+        stamp = structure.version[0]  # the modules' structure as the walk sees it
         try:
             before = state_walk.walk(recorder, roots, substitute=True)
         except state_walk.TooLargeError as error:
@@ -204,7 +226,7 @@ class CompiledFunction:
         reasons = list(recorder.failures)
         if reasons and self.fullgraph:
             raise NotReplayableError("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
-        trace = Trace(recorder, before.guards, grad_on, effects, output, reasons + changed)
+        trace = Trace(recorder, before, stamp, grad_on, effects, output, reasons + changed)
         if reasons:
             self._fallback(reasons)
         self.last_changed = changed
@@ -354,12 +376,14 @@ def _plain_output(result: Any) -> Any:
     return result
 
 
-def _program(recorder: Recorder, guards: list[str], grad_on: bool, effects: list[str], output: str,
-             guards_only: bool, body: list[str]) -> str:
+def _program(recorder: Recorder, guards: list[str], structure_guarded: bool, grad_on: bool, effects: list[str],
+             output: str, guards_only: bool, body: list[str]) -> str:
     """The replay function's source: guards (and bindings), the `body` (the recorded calls whose results are
     used), the effects, the outputs. A trace that cannot be replayed keeps only its guards (they recognise the
-    calls that must run eagerly)."""
+    calls that must run eagerly). The guards on modules' structure are one comparison of the stamp."""
     lines = ["def _replay(A, K):", f"    if _GRAD.enabled is not {grad_on!r}: return _MISS"]  # this thread's mode
+    if structure_guarded:
+        lines.append("    if _STRUCTURE[0] is not _SEEN[0] and not _revalidate(A, K): return _MISS")
     # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
     # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
     checks = [g.split(":", 1)[1] if g.startswith("?") else g for g in guards if not g.startswith("@")]

@@ -11,6 +11,8 @@ produces, in the program's names:
   Where each array is read at replay: An array that belongs to a stable object (a parameter's data,
   an optimizer's moment) is the same object every call (its identity is guarded); an argument's array or a
   gradient (a new one every step) is read from its place (`b4 = a[0]._data`);
+- versioned guards: those about what a Module that is the same object at every call holds (its attributes, its
+  registries' entries): the program checks them only when the structure stamp moved (`nn/structure.py`);
 - facts: a flat description (path -> what is there) to compare before and after the traced call: what changed
   is either an effect the replay repeats (a parameter's `.grad` set or cleared) or makes the trace unreplayable;
 - floats held in dicts (a parameter group's `lr`, `betas`) are replaced by `Sym`s for the traced call, so the
@@ -26,6 +28,8 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.compiler.tracer import Recorder, Sym, TracedArray, plain
+from tinygrad_lr.nn.module import Module
+from tinygrad_lr.nn.structure import Registry
 from tinygrad_lr.value import Value
 
 MAX_OBJECTS = 20_000  # a walk that reaches more gives up (the call then runs eagerly)
@@ -42,6 +46,7 @@ class TooLargeError(Exception):
 @dataclass
 class Walk:
     guards: list[str] = field(default_factory=list)
+    versioned: list[str] = field(default_factory=list)  # checked only when the structure stamp moved
     facts: dict[str, Any] = field(default_factory=dict)
     setters: list[tuple[Any, Any, bool, Any, Any]] = field(default_factory=list)  # (holder, key, is_attr, old, new)
     grads: dict[str, str] = field(default_factory=dict)  # path of a `_grad` slot -> source of its Value holder
@@ -75,16 +80,19 @@ class Walker:
         if self.count > MAX_OBJECTS:
             raise TooLargeError(f"the objects reachable from the function exceed {MAX_OBJECTS}")
         out, kind = self.out, type(obj)
+        # what is at this place: in a Module (or its registry) that is the same object at every call, the
+        # structure stamp tells whether it can have changed
+        guards = out.versioned if stable and _in_structure(holder, is_attr) else out.guards
         if obj is None or kind is bool:
             out.facts[path] = ("is", obj)
             if self.guarding:
-                out.guards.append(f"{src} is {obj!r}")
+                guards.append(f"{src} is {obj!r}")
             return
         if kind is int or kind is str or kind is bytes:
             out.facts[path] = ("eq", obj)
             if self.guarding:  # the same object (one test, what an attribute left alone passes), or an equal one
                 same = self.rec.const(obj, "v")
-                out.guards.append(f"({src} is {same} or type({src}) is {kind.__name__} and {src} == {same})")
+                guards.append(f"({src} is {same} or type({src}) is {kind.__name__} and {src} == {same})")
             return
         if kind is float or kind is Sym:
             if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
@@ -104,33 +112,33 @@ class Walker:
                 return
             out.facts[path] = ("eq", obj)
             if self.guarding:
-                out.guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
+                guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
             return
         if isinstance(obj, np.ndarray):
-            self._array(path, src, obj, stable, holder, key, is_attr)
+            self._array(path, src, obj, stable, holder, key, is_attr, guards)
             return
         if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
             out.facts[path] = ("empty", kind)
             if self.guarding:
-                out.guards.append(f"type({src}) is {kind.__name__} and not {src}")
+                guards.append(f"type({src}) is {kind.__name__} and not {src}")
             return
         first = self.seen.get(id(obj))
         if first is not None:
             out.facts[path] = ("alias", self.seen_path[id(obj)])
             if self.guarding:
-                out.guards.append(f"{src} is {first}")
+                guards.append(f"{src} is {first}")  # `first`: a constant, or a place (arrays, with slots: _array)
             return
         if stable and kind is not tuple:
             name = self.rec.const(obj, "o")
             if self.guarding:
-                out.guards.append(f"{src} is {name}")
+                guards.append(f"{src} is {name}")
             self.seen[id(obj)] = name
             self.seen_path[id(obj)] = path
             out.facts[path] = ("id", id(obj))
             src = name
         else:
             if self.guarding:
-                out.guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
+                guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
             out.facts[path] = ("type", kind)
             if kind is not tuple:  # reached again by another path: the same object, which the guard checks
                 self.seen[id(obj)] = src
@@ -138,8 +146,8 @@ class Walker:
         if isinstance(obj, Value):
             self._value(path, src, obj, stable)
         elif isinstance(obj, dict):
-            if self.guarding:
-                out.guards.append(_length_guard(src, len(obj)))
+            if self.guarding:  # a Registry's entries change only with the stamp
+                (out.versioned if stable and kind is Registry else out.guards).append(_length_guard(src, len(obj)))
             out.facts[path + "#len"] = len(obj)
             for k, v in list(obj.items()):
                 # a large int key is most likely an id() (Adam's `_flat_groups`): a constant, so that the same
@@ -194,8 +202,10 @@ class Walker:
             self._visit(path + "._grad", src + "._grad", grad, False, v, "_grad", True, in_dict=False)
 
     def _array(self, path: str, src: str, array: np.ndarray, stable: bool, holder: Any, key: Any,
-               is_attr: bool) -> None:
+               is_attr: bool, guards: list[str] | None = None) -> None:
         out = self.out
+        if guards is None:
+            guards = out.guards
         if type(array) is TracedArray:  # the walk after the call
             out.facts[path] = ("slot", array._slot)
             if holder is not None and hasattr(array, "_plain") and array._slot is not None:
@@ -216,7 +226,7 @@ class Walker:
         if stable:
             name = self.rec.const(array, "a")
             if self.guarding:
-                out.guards.append(f"{src} is {name}")
+                guards.append(f"{src} is {name}")
             bind = name
         else:
             bind = None
@@ -251,6 +261,11 @@ class Walker:
             object.__setattr__(holder, key, value)
         else:
             holder[key] = value
+
+
+def _in_structure(holder: Any, is_attr: bool) -> bool:
+    """Whether a place is an attribute of a Module or an entry of a Registry: changes there move the stamp."""
+    return is_attr and isinstance(holder, Module) or type(holder) is Registry
 
 
 def _length_guard(src: str, length: int) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from tinygrad_lr.nn.module import Module
+from tinygrad_lr.nn.structure import changed
 
 
 def _checked_index(index: Any, size: int) -> int:
@@ -129,6 +130,7 @@ class ModuleDict(Module):
     def __delitem__(self, key: str) -> None:
         del self._modules[key]
         self.__dict__.pop(key, None)
+        changed()
 
     def __len__(self) -> int:
         return len(self._modules)

@@ -19,6 +19,7 @@ from tinygrad_lr import devices, dtypes
 from tinygrad_lr.nn import hooks
 from tinygrad_lr.nn.parameter import Parameter
 from tinygrad_lr.nn.state_dict import load_state_dict
+from tinygrad_lr.nn.structure import Registry, changed
 from tinygrad_lr.value import RemovableHandle, Value, add_hook
 
 HOOK_REGISTRIES = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks")
@@ -70,14 +71,15 @@ class Module:
             raise TypeError(f"{type(self).__name__}.__init__() got unexpected arguments: {args} {kwargs}")
         setattr_ = object.__setattr__
         setattr_(self, "training", True)
-        setattr_(self, "_parameters", OrderedDict())
-        setattr_(self, "_buffers", OrderedDict())
+        setattr_(self, "_parameters", Registry())
+        setattr_(self, "_buffers", Registry())
         setattr_(self, "_non_persistent_buffers_set", set())
-        setattr_(self, "_modules", OrderedDict())
+        setattr_(self, "_modules", Registry())
         for registry in HOOK_REGISTRIES:  # see the hooks section below
-            setattr_(self, registry, OrderedDict())
+            setattr_(self, registry, Registry())
         for flags in HOOK_FLAGS:
             setattr_(self, flags, set())
+        changed()  # (a Module's changes move the structure stamp that compiled programs check: nn/structure.py)
 
     # ----- calling -------------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -196,6 +198,7 @@ class Module:
             )
         self._parameters[name] = param
         self.__dict__[name] = param
+        changed()
 
     def register_buffer(self, name: str, tensor: Value | None, persistent: bool = True) -> None:
         """Register a Value that is state but not learnable (in `state_dict` if `persistent`, never in `parameters`)."""
@@ -210,6 +213,7 @@ class Module:
             self._non_persistent_buffers_set.discard(name)
         else:
             self._non_persistent_buffers_set.add(name)
+        changed()
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register a child module under `name` (its parameters get the prefix `name.`)."""
@@ -227,6 +231,7 @@ class Module:
             raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
         self.__dict__[name] = module
+        changed()
 
     register_module = add_module
 
@@ -236,6 +241,10 @@ class Module:
         self._non_persistent_buffers_set.discard(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        self._assign(name, value)
+        changed()
+
+    def _assign(self, name: str, value: Any) -> None:
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
@@ -296,8 +305,10 @@ class Module:
                 del entries[name]
                 self._non_persistent_buffers_set.discard(name)
                 d.pop(name, None)
+                changed()
                 return
         object.__delattr__(self, name)
+        changed()
 
     # ----- traversal -----------------------------------------------------------------------
     def named_modules(
