@@ -107,7 +107,11 @@ class Trace:
             source = "lambda A, K: " + " and ".join(f"({guard})" for guard in self._structure)
             self._structure_check = eval(_code(source, "<tinygrad_lr.compile structure check>", "eval"),  # noqa: S307
                                          self._scope())
-        if not self._structure_check(args, kwargs):
+        try:
+            holds = self._structure_check(args, kwargs)
+        except (AttributeError, KeyError, IndexError, TypeError):  # an attribute or entry the walk saw is gone
+            holds = False
+        if not holds:
             return False
         self._structure_seen[0] = stamp
         return True

@@ -123,6 +123,7 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
 
     recorder.patch(inplace, "mark_modified", lambda array: _dispatch(mark_modified, (array,), {}))
     recorder.patch(scratch, "TRACING", True)  # its reuse of memory is decided by reference counts
+    scratch.release()  # the arrays it keeps for eager steps: the traced call allocates its own (no second copy)
     from tinygrad_lr.value import Value
 
     for name in _VALUE_READS:

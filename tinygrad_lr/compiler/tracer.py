@@ -110,6 +110,7 @@ for _name in ("reshape", "transpose", "astype", "copy", "ravel", "flatten", "vie
               "nonzero", "repeat", "take", "put", "sort", "argsort", "cumprod", "trace", "diagonal", "compress"):
     setattr(TracedArray, _name, _method(_name))
 TracedArray.T = property(lambda self: _dispatch(np.transpose, (self,), {}))  # type: ignore[assignment,misc]
+TracedArray.mT = property(lambda self: _dispatch(np.matrix_transpose, (self,), {}))  # type: ignore[assignment,misc]
 
 
 def _metadata(name: str) -> property:

@@ -44,3 +44,8 @@ def empty(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
             del _arrays[next(iter(_arrays))]
         _arrays[key] = array
     return array
+
+
+def release() -> None:
+    """Let go of the kept arrays (`tinygrad_lr.compile` does before it records: its program keeps its own)."""
+    _arrays.clear()
