@@ -618,6 +618,21 @@ def test_eval_on_a_model_the_function_closes_over_switches_dropout_off_at_the_ne
     assert np.array_equal(forward(x).numpy(), expected)
 
 
+def test_an_attribute_deleted_after_the_trace_makes_the_guards_fail_not_raise() -> None:
+    model = _simple()[0]
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    optimizer.note = "a run label"  # read by no step; the walk guards it all the same
+    step = torch.compile(_training_step(model, optimizer, torch.nn.MSELoss()))
+    x, y = torch.ones(4, 2), torch.zeros(4, 1)
+    for _ in range(4):
+        step(x, y)
+    assert step.n_replays == 1
+    del optimizer.note
+    step(x, y)  # not an AttributeError: the program's guards fail, and the call is traced again
+    step(x, y)
+    assert step.n_traces == 2 and step.n_replays == 2
+
+
 def test_unchanged_modules_are_checked_once_after_the_stamp_moves() -> None:
     from tinygrad_lr.nn import structure
 

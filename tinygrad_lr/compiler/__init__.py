@@ -40,6 +40,7 @@ EAGER_CALLS = 2  # calls with new arguments that run eagerly, unrecorded, before
 _MISS = object()  # a replay's guards do not hold: try another trace, or trace again
 _MISSING = object()  # a fact one walk has and the other has not
 _EAGER = object()  # a replay stopped at a branch on data that goes the other way: run this call eagerly
+_GONE = (AttributeError, KeyError, IndexError, TypeError)  # what a guard raises when what it reads is gone
 
 
 def _leaf(array: np.ndarray) -> Value:
@@ -97,7 +98,8 @@ class Trace:
     def _scope(self) -> dict[str, Any]:
         return {**self._namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
                 "_grad_enabled": grad_mode.is_grad_enabled, "_GRAD": grad_mode.STATE, "Value": Value,
-                "_STRUCTURE": structure.version, "_SEEN": self._structure_seen, "_revalidate": self._revalidate}
+                "_STRUCTURE": structure.version, "_SEEN": self._structure_seen, "_revalidate": self._revalidate,
+                "_GONE": _GONE}
 
     def _revalidate(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         """The structure stamp moved: check the modules' attributes and registries one by one; if they are as
@@ -109,7 +111,7 @@ class Trace:
                                          self._scope())
         try:
             holds = self._structure_check(args, kwargs)
-        except (AttributeError, KeyError, IndexError, TypeError):  # an attribute or entry the walk saw is gone
+        except _GONE:  # an attribute or entry the walk saw is gone
             holds = False
         if not holds:
             return False
@@ -397,6 +399,8 @@ def _program(recorder: Recorder, guards: list[str], structure_guarded: bool, gra
     described = read | compared | {f"b{slot}" for slot in recorder.meta_read}
     run: list[str] = []
     bindings = []
+    # an attribute or entry the walk saw may be gone (deleted since): the guards fail, they do not raise
+    lines.append("    try:")
     for guard in [*guards, *recorder.preconditions, "@"]:
         if guard.startswith("?"):
             slot, guard = guard[1:].split(":", 1)
@@ -411,10 +415,14 @@ def _program(recorder: Recorder, guards: list[str], structure_guarded: bool, gra
                 bindings.append(f"    {guard[1:]}")
             continue
         if run:
-            lines.append("    if not (" + "\n            and ".join(run) + "): return _MISS")
+            lines.append("        if not (" + "\n                and ".join(run) + "): return _MISS")
             run = []
         if guard != "@":
-            lines.append(f"    {guard[1:]}")
+            lines.append(f"        {guard[1:]}")
+    if lines[-1] == "    try:":
+        lines.pop()
+    else:
+        lines.append("    except _GONE: return _MISS")
     lines.extend(bindings)
     if guards_only:
         return "\n".join([*lines, "    return None"]) + "\n"
