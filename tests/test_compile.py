@@ -148,6 +148,16 @@ def test_w4_mlp_adam_replay_is_bit_identical_including_the_short_last_batch() ->
     assert len(compiled.traces) == 2  # batch 64 and batch 16
 
 
+@pytest.mark.parametrize("norm", [torch.nn.LayerNorm, torch.nn.BatchNorm1d])
+def test_gelu_and_normalization_layers_replay(norm: Any) -> None:
+    def build() -> tuple[Any, Any, Any]:  # GELU's erf is a ufunc on Python floats: recorded as one call
+        model = torch.nn.Sequential(torch.nn.Linear(10, 16), norm(16), torch.nn.GELU(), torch.nn.Linear(16, 1))
+        return model, torch.optim.AdamW(model.parameters(), lr=1e-2), torch.nn.MSELoss()
+
+    compiled = _run_both(build, _regression_data(32, 10), steps=8)
+    assert compiled.n_replays == 5
+
+
 def test_classifier_cross_entropy_adamw() -> None:
     rng = np.random.default_rng(1)
     batches = [(torch.from_numpy(rng.standard_normal((32, 4), dtype=np.float32)),
@@ -170,12 +180,24 @@ def test_sgd_with_momentum_and_nesterov(options: dict[str, Any]) -> None:
     _run_both(build, _regression_data(20, 3, batches=2), steps=8)
 
 
-def test_scheduler_changing_lr_every_step_is_read_at_replay() -> None:
+SCHEDULED = {  # each takes lr into a float32 kernel its own way (a ufunc, a fused multiply-add, a lerp)
+    "Adam": lambda p: torch.optim.Adam(p, lr=0.05),
+    "SGD": lambda p: torch.optim.SGD(p, lr=0.05),
+    "SGD momentum": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "RMSprop": lambda p: torch.optim.RMSprop(p, lr=0.05, momentum=0.5, centered=True),
+    "Adamax": lambda p: torch.optim.Adamax(p, lr=0.05),
+    "AdamW": lambda p: torch.optim.AdamW(p, lr=0.05),
+    "Adagrad": lambda p: torch.optim.Adagrad(p, lr=0.05),
+}
+
+
+@pytest.mark.parametrize("optimizer_name", SCHEDULED)
+def test_scheduler_changing_lr_every_step_is_read_at_replay(optimizer_name: str) -> None:
     schedulers: list[Any] = []
 
     def build() -> tuple[Any, Any, Any]:
         model = torch.nn.Linear(3, 1)
-        optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+        optimizer = SCHEDULED[optimizer_name](model.parameters())
         schedulers.append(torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7))
         return model, optimizer, torch.nn.MSELoss()
 
@@ -186,6 +208,25 @@ def test_scheduler_changing_lr_every_step_is_read_at_replay() -> None:
 
     compiled = _run_both(build, _regression_data(20, 3), steps=10, between=step_schedulers)
     assert compiled.n_traces <= 3  # lr changed every step, and was read at replay instead of retracing
+
+
+def test_a_replay_time_value_made_a_plain_number_is_detected() -> None:
+    model, optimizer, x, _ = _simple()
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        with torch.no_grad():  # lr frozen into a constant: a replay would not see a scheduler's change
+            for p in model.parameters():
+                p -= np.float32(optimizer.param_groups[0]["lr"]) * p.grad
+        return loss.detach()
+
+    with pytest.warns(UserWarning, match="into a constant"):
+        for _ in range(4):
+            step()
+    assert step.n_replays == 0
 
 
 def test_dropout_replays_draw_from_the_generator_as_eager_and_eval_switches_it_off() -> None:

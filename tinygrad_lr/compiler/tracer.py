@@ -188,8 +188,8 @@ class Sym(float):
     def _op(self, other: Any, op: Callable[[float, float], float], fmt: str, swap: bool) -> Any:
         if isinstance(other, np.ndarray | np.generic):
             return NotImplemented
-        plain_other = float(other) if type(other) is Sym else other
-        value = op(plain_other, float(self)) if swap else op(float(self), plain_other)
+        plain_other = _number(other) if type(other) is Sym else other
+        value = op(plain_other, _number(self)) if swap else op(_number(self), plain_other)
         if type(value) is not float:
             return value
         other_src = other.src if type(other) is Sym else _literal(other)
@@ -212,10 +212,10 @@ class Sym(float):
 
 
     def __neg__(self) -> Any:
-        return Sym(-float(self), f"(-{self.src})", self.data)
+        return Sym(-_number(self), f"(-{self.src})", self.data)
 
     def _compare(self, other: Any, op: Callable[[float, Any], bool], sign: str) -> bool:
-        result = op(float(self), float(other) if type(other) is Sym else other)
+        result = op(_number(self), _number(other) if type(other) is Sym else other)
         if _active is not None:
             other_src = other.src if type(other) is Sym else _literal(other)
             _active.branch_on(self, other, f"({self.src} {sign} {other_src})", result)
@@ -231,6 +231,14 @@ class Sym(float):
     def __bool__(self) -> bool:
         return self._compare(0.0, lambda a, b: a != b, "!=")
 
+    def __float__(self) -> float:
+        """`float(x)`, `np.float32(x)`, `np.array(x)`: a plain number the replay would not compute again (a
+        learning rate a scheduler changes would stay as traced). The engine goes through NumPy's ufuncs instead."""
+        if _active is not None:
+            _active.fail("turns a value the replay reads again (a learning rate, a step count) into a constant "
+                         "(float(), np.float32(), np.array())")
+        return _number(self)
+
     def __hash__(self) -> int:
         if self.data and _active is not None:
             _active.fail("uses a value read from an array as a dict key or set member")
@@ -241,6 +249,9 @@ class Sym(float):
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return _dispatch(func, args, kwargs)
+
+
+_number = float.__float__  # a Sym's value, without Sym.__float__'s check
 
 
 def _literal(value: Any) -> str:
@@ -270,7 +281,7 @@ def _unwrap(value: Any) -> Any:
     if kind is TracedArray:
         return plain(value)
     if kind is Sym:
-        return float(value)
+        return _number(value)
     if kind is tuple or kind is list:
         return kind(_unwrap(v) for v in value)
     return value

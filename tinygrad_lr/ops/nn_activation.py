@@ -25,7 +25,7 @@ SQRT1_2 = math.sqrt(0.5)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)  # the standard normal density at 0
 GELU_BETA = math.sqrt(2.0 / math.pi)  # tanh approximation: tanh(beta (x + kappa x^3))
 GELU_KAPPA = 0.044715
-_erf_elementwise = np.vectorize(math.erf, otypes=[np.float64])
+_erf_ufunc = np.frompyfunc(math.erf, 1, 1)  # a ufunc on Python floats (so `compile` records it as one call)
 
 
 def _array(x: Any) -> np.ndarray:
@@ -39,8 +39,10 @@ def _mask(g: Any, keep: np.ndarray) -> Any:
 
 
 def erf_array(x: np.ndarray) -> np.ndarray:
-    """erf elementwise, in x's dtype (the C library's erf, one element at a time: NumPy has no erf)."""
-    return _erf_elementwise(x).astype(x.dtype, copy=False)
+    """erf elementwise, in x's dtype (the C library's erf, one element at a time: NumPy has no erf). Applied to
+    x flattened, so that the ufunc returns an array of Python floats even for one element, then cast (each double
+    rounded once to x's dtype)."""
+    return _erf_ufunc(x.reshape(-1)).astype(x.dtype).reshape(x.shape)
 
 
 class Erf(Function):

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.optim.optimizer import fused_multiply_add, step_counter
+from tinygrad_lr.optim.optimizer import float32_scalar, fused_multiply_add, step_counter
 from tinygrad_lr.value import Value
 
 
@@ -35,7 +35,7 @@ def lerp_into(start: np.ndarray, end: np.ndarray, weight: float) -> None:
     if abs(weight) < 0.5:
         fused_multiply_add(start, end - start, weight, out=start)
     else:
-        fused_multiply_add(end, start - end, 1 - weight if start.dtype != np.float32 else 1 - np.float32(weight),
+        fused_multiply_add(end, start - end, 1 - weight if start.dtype != np.float32 else 1 - float32_scalar(weight),
                            out=start)
 
 

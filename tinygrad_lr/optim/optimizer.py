@@ -57,6 +57,13 @@ def step_counter() -> Value:
 CHUNK = 1 << 15  # elements per block of `subtract_scaled`: the scaled block stays in the L1/L2 cache
 
 
+def float32_scalar(x: Any) -> Any:
+    """A number rounded to float32, as torch takes a Scalar into a float32 kernel. A Python float directly; any
+    other number (`compile`'s replay-time values, such as a learning rate a scheduler changes) through a ufunc,
+    which `compile` records, where `np.float32(x)` would make it a constant."""
+    return np.float32(x) if type(x) is float else np.positive(x, dtype=np.float32)
+
+
 def fused_multiply_add(a: np.ndarray, x: Any, y: Any, out: np.ndarray | None = None) -> np.ndarray:
     """a + x y rounded once, as torch's CPU kernels compute `add(alpha=)`, `addcmul` and `lerp` (compiled with
     multiply-add contraction, an FMA: one rounding where NumPy's a + x * y rounds twice): `random.fma.fma32` for
@@ -65,9 +72,9 @@ def fused_multiply_add(a: np.ndarray, x: Any, y: Any, out: np.ndarray | None = N
     if a.dtype != np.float32:
         return np.add(a, np.multiply(x, y), out=out)
     if not isinstance(x, np.ndarray):
-        x = np.float32(x)
+        x = float32_scalar(x)
     if not isinstance(y, np.ndarray):
-        y = np.float32(y)
+        y = float32_scalar(y)
     result = fma32(x, y, a)
     if out is None:
         return result
