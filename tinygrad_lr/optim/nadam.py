@@ -80,7 +80,7 @@ class NAdam(Optimizer):
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         mu_product_array = state["mu_product"]._data
         mu_product_array *= mu
-        mu_product = float(mu_product_array)
+        mu_product = mu_product_array.item()  # .item(), not float(): compile reads it again at replay
         exp_avg = state["exp_avg"]._data
         exp_avg_sq = state["exp_avg_sq"]._data
         lerp_into(exp_avg, grad, 1 - beta1)

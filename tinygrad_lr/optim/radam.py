@@ -65,6 +65,9 @@ class RAdam(Optimizer):
         beta1, beta2 = group["betas"]
         if group["maximize"]:
             grad = -grad
+        # the count before this step's increment, read first: `compile` checks a branch on it before a replay
+        # (a branch on a value read after the state changed could not be checked in time)
+        t_before = state["step"]._data.item()
         t = advance(state["step"])
         if weight_decay != 0:
             if group["decoupled_weight_decay"]:
@@ -81,7 +84,10 @@ class RAdam(Optimizer):
         step = (exp_avg / bias_correction1) * lr
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * t * (beta2**t) / bias_correction2
-        if rho_t > 5.0:
+        # rho_t > 5, decided on t_before + 1: t itself below 2**24 steps (float32 counts stop there, and rho_t is
+        # then rho_inf on both sides)
+        t_next = t_before + 1
+        if rho_inf - 2 * t_next * (beta2**t_next) / (1 - beta2**t_next) > 5.0:
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
             adaptive_lr = bias_correction2**0.5 / (np.sqrt(exp_avg_sq) + group["eps"])
             step = step * adaptive_lr * rect
