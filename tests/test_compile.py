@@ -158,6 +158,29 @@ def test_gelu_and_normalization_layers_replay(norm: Any) -> None:
     assert compiled.n_replays == 5
 
 
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
+def test_gradient_clipping_replays(norm_type: float) -> None:
+    (m1, o1, loss1), (m2, o2, loss2) = _twins(_mlp_adam)
+
+    def clipped_step(model: Any, optimizer: Any, loss_fn: Any) -> Callable[[Any, Any], Any]:
+        def step(x: Any, y: Any) -> Any:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 0.05, norm_type=norm_type)  # the norm stays an array
+            optimizer.step()
+            return loss.detach()
+
+        return step
+
+    eager, compiled = clipped_step(m1, o1, loss1), torch.compile(clipped_step(m2, o2, loss2))
+    (x, y), = _regression_data(32, 10)
+    for _ in range(6):
+        assert eager(x, y).item() == compiled(x, y).item()
+        _assert_same(_state(m1, o1), _state(m2, o2))
+    assert compiled.n_replays == 3
+
+
 def test_classifier_cross_entropy_adamw() -> None:
     rng = np.random.default_rng(1)
     batches = [(torch.from_numpy(rng.standard_normal((32, 4), dtype=np.float32)),

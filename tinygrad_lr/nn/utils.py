@@ -40,7 +40,7 @@ def clip_grad_norm_(
     dtype = grads[0]._data.dtype
     norms = np.array([_vector_norm(g._data, norm_type) for g in grads], dtype=np.float64)
     total = _vector_norm(norms, norm_type)
-    if error_if_nonfinite and not math.isfinite(total):
+    if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it cannot be "
             "clipped. To disable this error and scale the gradients by the non-finite norm anyway, set "
@@ -63,13 +63,14 @@ def clip_grad_value_(parameters: Value | Iterable[Value], clip_value: float, for
             np.clip(g._data, -clip_value, clip_value, out=g._data)
 
 
-def _vector_norm(values: np.ndarray, norm_type: float) -> float:
+def _vector_norm(values: np.ndarray, norm_type: float) -> Any:
+    """The norm as a float64 NumPy number, never read into Python: `compile` replays a clipped step."""
     magnitudes = np.abs(values.astype(np.float64, copy=False)).reshape(-1)
     if norm_type == math.inf:
-        return float(magnitudes.max()) if magnitudes.size else 0.0
+        return np.max(magnitudes, initial=0.0)
     if norm_type == 0:
-        return float(np.count_nonzero(magnitudes))
-    return float(np.sum(magnitudes**norm_type) ** (1.0 / norm_type))
+        return np.sum(magnitudes != 0, dtype=np.float64)
+    return np.sum(magnitudes**norm_type) ** (1.0 / norm_type)
 
 
 def parameters_to_vector(parameters: Iterable[Value]) -> Value:
