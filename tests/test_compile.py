@@ -497,6 +497,30 @@ def test_a_matrix_transpose_in_a_backward_rule_replays() -> None:
     assert compiled.n_replays == 2
 
 
+def test_arrays_held_by_tuples_replay_with_their_current_numbers() -> None:
+    table = (np.ones(3, dtype=np.float32), np.full(3, 2.0, dtype=np.float32))  # the same arrays at every call
+
+    @torch.compile
+    def scaled(x: Any, pair: Any) -> Any:
+        return x * torch.from_numpy(table[1]) + torch.from_numpy(pair[0])
+
+    x = torch.ones(3)
+    for i in range(6):
+        table[1][:] = i  # changed in place: read when the program runs
+        pair = (np.full(3, 10.0 * i, dtype=np.float32),)  # a new array every call
+        assert scaled(x, pair).numpy().tolist() == [11.0 * i] * 3
+    assert scaled.n_replays == 0  # an array in a tuple argument cannot be followed: each call runs eagerly
+
+    @torch.compile
+    def offset(x: Any) -> Any:
+        return x * torch.from_numpy(table[1])
+
+    for i in range(6):
+        table[1][:] = i
+        assert offset(x).numpy().tolist() == [float(i)] * 3
+    assert offset.n_replays == 3
+
+
 def test_an_argument_whose_shape_alone_is_read_is_still_guarded() -> None:
     @torch.compile
     def scaled(x: Any, like: Any) -> Any:

@@ -223,6 +223,11 @@ class Walker:
             if self.substitute and holder is not None:
                 self._set(holder, key, is_attr, self.traced[id(array)])
             return
+        # the same array at every call, held by a tuple: it cannot be swapped for a traced array, so the call
+        # reads this very array, which the program reads by reference too. (One that may differ from call to
+        # call, in a tuple argument, gets a slot it is not put in: the walk after the call sees it changed, and
+        # that call's trace is not kept.)
+        fixed = holder is None and stable
         if stable:
             name = self.rec.const(array, "a")
             if self.guarding:
@@ -232,10 +237,10 @@ class Walker:
             bind = None
             if self.guarding:  # `?b7:`: needed only if the call read the array (or its shape...) in slot 7
                 out.guards.append(
-                    f"?b{self.rec.n_slots}:type({src}) is {self.rec.const(np.ndarray, 't')} and "
-                    f"{src}.shape == {array.shape!r} and {src}.dtype == {self.rec.const(array.dtype, 't')} and "
-                    f"{src}.strides == {array.strides!r}")
-        if not self.substitute:
+                    f"?b{self.rec.n_slots}:type({src}) is {self.rec.const(np.ndarray, 't')}"
+                    f" and {src}.shape == {array.shape!r} and {src}.dtype == {self.rec.const(array.dtype, 't')}"
+                    f" and {src}.strides == {array.strides!r}")
+        if not self.substitute or fixed:
             out.facts[path] = ("array", id(array))
             return
         self.rec.ext_slots.add(self.rec.n_slots)

@@ -25,6 +25,15 @@ from tinygrad_lr.promotion import array_of
 from tinygrad_lr.value import LEAF_INPLACE_MESSAGE, Value
 
 
+def is_view(array: np.ndarray) -> bool:
+    """Whether `array` views memory another array owns. An array that stands for another (compile's TracedArray,
+    a view of the array it records, names it `_plain`) is a view only if that array is."""
+    stands_for: np.ndarray | None = getattr(array, "_plain", None)
+    if stands_for is not None and array.base is stands_for:
+        return stands_for.base is not None
+    return array.base is not None
+
+
 def note_modified(target: Value) -> None:
     """Note that `target`'s memory is about to change outside the graph (not through `.data`: as torch); memory
     NumPy marks read-only (an expanded view, an array shared by from_numpy) refuses in words, not NumPy's."""
@@ -48,7 +57,7 @@ def record(target: Value, compute: Callable[[Value], Value], operand: Any) -> Va
     if target._grad_fn is None and target._requires_grad:
         raise RuntimeError(LEAF_INPLACE_MESSAGE)
     memory = target._data
-    if memory.base is not None:
+    if is_view(memory):
         raise RuntimeError(
             "in-place operations inside a graph on a Value that shares memory with another (a view from "
             "reshape, transpose or indexing) are not supported: use the out-of-place form (x = x + y)"
@@ -78,7 +87,7 @@ def apply_in_place(target: Value, compute: Callable[[Value], Value]) -> Value:
     if records(target):
         if target._grad_fn is None:
             raise RuntimeError(LEAF_INPLACE_MESSAGE)
-        if target._data.base is not None:
+        if is_view(target._data):
             return compute(target)
         return record(target, compute, None)
     result = compute(target)
@@ -121,7 +130,7 @@ def ufunc_in_place(target: Value, ufunc: Any, other: Any, outofplace: Callable[[
 
 def augmented(target: Value, other: Any, inplace: Callable[[Value, Any], Value], outofplace: Any) -> Value:
     """`x += y`: in place like torch; a recorded view gets a new node instead (same gradients)."""
-    if target._requires_grad and STATE.enabled and target._grad_fn is not None and target._data.base is not None:
+    if target._requires_grad and STATE.enabled and target._grad_fn is not None and is_view(target._data):
         return outofplace(target, other)
     return inplace(target, other)
 
