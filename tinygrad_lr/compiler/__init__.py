@@ -97,7 +97,7 @@ class Trace:
 
     def _scope(self) -> dict[str, Any]:
         return {**self._namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
-                "_grad_enabled": grad_mode.is_grad_enabled, "_GRAD": grad_mode.STATE, "Value": Value,
+                "_GRAD": grad_mode.STATE, "Value": Value,
                 "_STRUCTURE": structure.version, "_SEEN": self._structure_seen, "_revalidate": self._revalidate,
                 "_GONE": _GONE}
 
@@ -439,7 +439,7 @@ _GRAD_PRESENCE = re.compile(r"^(type\()?[\w.\[\]'\"]+\._grad\)? is (None|t\d+)$"
 def _quick_check(guards: list[str], grad_on: bool) -> str:
     """The guards that tell a function's traces apart most often (grad mode, the number of arguments, which
     `.grad`s are there), as one expression: checked before a trace's program is compiled."""
-    picked = [f"_grad_enabled() is {grad_on!r}"]
+    picked = [f"_GRAD.enabled is {grad_on!r}"]  # this thread's mode, as the program reads it
     picked.extend(f"({guard})" for guard in guards
                   if guard.startswith(("len(A) ==", "len(K) ==")) or _GRAD_PRESENCE.match(guard))
     return " and ".join(picked)

@@ -578,8 +578,3 @@ def _describe(dtype: Any, shape: tuple[int, ...]) -> str:
     if name is None:  # str(dtype) is slow (~15 us): once per dtype
         name = _DTYPE_NAMES[dtype] = str(dtype)
     return f"{name}{list(shape)}"
-
-
-def active() -> Recorder | None:
-    return _active
-
