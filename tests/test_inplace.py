@@ -387,3 +387,39 @@ def test_f_leaky_relu_takes_inplace_by_position_and_f_tanh_does_not(torch: Any) 
         torch.nn.functional.tanh(torch.tensor(X0), True)
     with pytest.raises(TypeError):
         F.tanh(tg.tensor(X0), True)
+
+
+# fill_'s value: a number or a 0-d tensor; anything else gets torch's words (not NumPy's, not a silent nan)
+_FILL_VALUES = {
+    "a 1-d tensor": lambda lib: lib.ones(1),
+    "a 3-d tensor": lambda lib: lib.ones(1, 1, 1),
+    "None": lambda lib: None,
+    "a list": lambda lib: [1.0],
+    "a mixed list": lambda lib: [1, "a"],
+    "a tuple": lambda lib: (1, 2.0),
+    "a string": lambda lib: "a",
+    "an ndarray": lambda lib: np.array(3.0),
+}
+
+
+@pytest.mark.parametrize("value", list(_FILL_VALUES))
+def test_fill_with_a_value_that_is_not_a_number_raises_torchs_error(torch: Any, value: str) -> None:
+    make = _FILL_VALUES[value]
+    assert_same_error(lambda: torch.zeros(3).fill_(make(torch)), lambda: tg.zeros(3).fill_(make(tg)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8"])
+def test_fill_with_a_complex_number_into_a_real_dtype_raises_torchs_error(torch: Any, dtype: str) -> None:
+    assert_same_error(lambda: torch.zeros(3, dtype=getattr(torch, dtype)).fill_(1 + 2j),
+                      lambda: tg.zeros(3, dtype=getattr(tg, dtype)).fill_(1 + 2j))
+
+
+@pytest.mark.parametrize("value", [2, 2.5, True, 1 + 0j, np.float32(2.5), "0-d tensor"])
+def test_fill_with_a_number_or_a_0d_tensor_fills_as_torch_does(torch: Any, value: Any) -> None:
+    for dtype in ("float32", "int64", "bool"):
+        results = []
+        for lib in (torch, tg):
+            fill = lib.tensor(2.5) if isinstance(value, str) else value
+            results.append(lib.zeros(3, dtype=getattr(lib, dtype)).fill_(fill).numpy())
+        assert results[1].dtype == results[0].dtype
+        np.testing.assert_array_equal(results[1], results[0])

@@ -23,6 +23,40 @@ def inplace_shape_error(target: Shape, source: Shape) -> RuntimeError:
     return RuntimeError(f"output with shape {list(target)} doesn't match the broadcast shape {broadcast}")
 
 
+def fill_value_error(value: Any, ndim: int | None, target: np.dtype) -> Exception | None:
+    """torch's error for `fill_(value)` into an array of dtype `target`, with a value that is neither a number
+    nor a 0-d tensor (`ndim` is the tensor's number of dimensions, None for anything else), or a complex number
+    with an imaginary part into a real dtype; None when the value is fine."""
+    if ndim is not None:
+        if ndim == 0:
+            return None
+        return RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {ndim} dimensions.")
+    if isinstance(value, complex | np.complexfloating) and value.imag != 0 and target.kind not in "cb":
+        name = _CHECKED_CAST_NAMES.get(target.name) or c_type_name(target)
+        return RuntimeError(f"value cannot be converted to type {name} without overflow")
+    if isinstance(value, bool | int | float | complex | np.bool_ | np.number):
+        return None
+    got = _argument_type_name(value)
+    mismatch = f"      didn't match because some of the arguments have invalid types: (!{got}!)\n"
+    kind = _argument_type_name(value, False)
+    return TypeError(f"fill_() received an invalid combination of arguments - got ({kind}), "
+                     f"but expected one of:\n * (Tensor value)\n{mismatch} * (Number value)\n{mismatch}")
+
+
+# the C++ names torch's checked scalar conversion uses where they differ from c_type_name's
+_CHECKED_CAST_NAMES = {"int64": "int64_t", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def _argument_type_name(value: Any, detailed: bool = True) -> str:
+    """How torch's argument parser names a Python value's type: `numpy.ndarray`, `list of [int, float]`."""
+    kind = type(value)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    if detailed and kind in (list, tuple):
+        inner = ", ".join(dict.fromkeys(_argument_type_name(v, False) for v in value))
+        return f"{name} of [{inner}]" if kind is list else f"{name} of ({inner})"
+    return name
+
+
 def inplace_cast_error(result: np.dtype, target: np.dtype) -> RuntimeError:
     """torch's error for an in-place op whose result type cannot be stored in the Value's dtype."""
     return RuntimeError(

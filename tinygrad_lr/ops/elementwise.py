@@ -276,7 +276,7 @@ def overwrite(target: Value, source: Any) -> Value:
     Written as where(nowhere, old, source), so the old value gets an exact zero gradient (not 0 * inf)."""
     if not inplace.records(target, source):
         inplace.note_modified(target)
-        np.copyto(target._data, np.broadcast_to(array_of(source), target._data.shape), casting="unsafe")
+        np.copyto(target._data, array_of(source), casting="unsafe")  # a source that broadcasts (checked)
         return target
     shape, dtype = target._data.shape, target._data.dtype
     nowhere = Value._make_const(np.zeros(shape, dtype=bool))
@@ -367,7 +367,11 @@ class ElementwiseMethods:
         return self.fill_(0)
 
     def fill_(self: Any, value: Any) -> Value:
-        """Set every element to `value` (a number or a one-element Value), in place."""
+        """Set every element to `value` (a number or a 0-d Value), in place."""
+        ndim = value._data.ndim if isinstance(value, Value) else None
+        error = arguments.fill_value_error(value, ndim, self._data.dtype)
+        if error is not None:
+            raise error
         return overwrite(self, value)
 
     def copy_(self: Any, src: Any) -> Value:
