@@ -752,3 +752,113 @@ def test_returning_the_loss_backward_consumed_replays_and_nested_compiled_calls_
     assert step.n_replays == 2 and forward.explain().startswith("traces: 0")
     assert all(isinstance(loss, torch.Value) and loss.ndim == 0 for loss in losses)
     assert losses[3].item() < losses[0].item()
+
+
+def _lesson_data() -> tuple[Any, Any, Any, Any]:
+    torch.manual_seed(0)
+    return (torch.randn(3, 1, requires_grad=True), torch.zeros(1, requires_grad=True), torch.randn(20, 3),
+            torch.randn(20, 1))
+
+
+def _manual_sgd_run(compiled: bool, steps: int, lr: Callable[[int], float]) -> tuple[list[Any], Any]:
+    """The classic lesson's loop: the update written by hand under no_grad, `.grad` zeroed in place, the
+    learning rate passed as a Python float that changes at every call."""
+    w, b, x, y = _lesson_data()
+
+    def step(x: Any, y: Any, lr: float) -> Any:
+        loss = ((x @ w + b - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w.sub_(lr * w.grad)
+            b.sub_(lr * b.grad)
+            w.grad.zero_()
+            b.grad.zero_()
+        return loss.detach()
+
+    run = torch.compile(step) if compiled else step
+    seen = []
+    for i in range(steps):
+        loss = run(x, y, lr(i))
+        seen.append((loss.item(), w.detach().numpy().copy(), b.detach().numpy().copy(), w.grad.numpy().copy()))
+    return seen, run
+
+
+@pytest.mark.parametrize("schedule", ["constant", "decaying"])
+def test_a_hand_written_update_with_the_lr_as_a_float_argument_replays_bit_for_bit(schedule: str) -> None:
+    """A float argument is read at replay, as a parameter group's lr is: one trace serves every lr."""
+    lr = (lambda i: 0.1) if schedule == "constant" else (lambda i: 0.1 / (i + 1))
+    eager, _ = _manual_sgd_run(False, 10, lr)
+    compiled, run = _manual_sgd_run(True, 10, lr)
+    for a, b in zip(eager, compiled):
+        assert a[0] == b[0]
+        for x, y in zip(a[1:], b[1:]):
+            assert np.array_equal(x, y)
+    assert run.n_traces == 1 and run.n_replays == 7 and run.n_fallbacks == 0
+
+
+@pytest.mark.parametrize("rounding", ["int", "round", "math.floor", "math.ceil", "math.trunc"])
+def test_an_int_made_from_a_float_argument_is_guarded(rounding: str) -> None:
+    import math
+
+    to_int = {"int": int, "round": round, "math.floor": math.floor, "math.ceil": math.ceil,
+              "math.trunc": math.trunc}[rounding]
+
+    @torch.compile
+    def repeat(x: Any, times: float) -> Any:
+        return x.repeat(to_int(times)) * times
+
+    x = torch.tensor([1.0, 2.0])
+    for times in (2.2, 2.2, 2.2, 2.4, 2.4, 3.2, 3.3, 3.3):  # each call as eager computes it
+        assert repeat(x, times).numpy().tolist() == (x.repeat(to_int(times)) * times).numpy().tolist()
+    assert repeat.n_replays == 4 and repeat.n_traces == 2  # the same int replays; a new int traces again
+
+
+def test_rounding_a_float_argument_to_digits_is_detected() -> None:
+    @torch.compile(fullgraph=True)
+    def scaled(x: Any, scale: float) -> Any:
+        return x * round(scale, 2)
+
+    with pytest.raises(NotReplayableError, match=r"round\(x, n\)"):
+        scaled(torch.ones(2), 0.123)
+
+
+def test_a_step_that_changes_state_at_every_call_stops_being_traced_after_the_limit() -> None:
+    """`w.data = ...` puts a new array in the Value at every call: no trace of it can be replayed. After 8 such
+    traces the function runs eagerly (torch's recompile limit), says so once, and keeps eager's numbers."""
+    from tinygrad_lr.compiler import RECOMPILE_LIMIT
+
+    def run(compiled: bool) -> tuple[list[float], Any]:
+        w, _, x, y = _lesson_data()
+
+        def step(x: Any, y: Any) -> Any:
+            loss = ((x @ w - y) ** 2).mean()
+            loss.backward()
+            w.data = w.data - 0.1 * w.grad.data
+            w.grad = None
+            return loss.detach()
+
+        fn = torch.compile(step) if compiled else step
+        return [fn(x, y).item() for _ in range(20)], fn
+
+    eager, _ = run(False)
+    with pytest.warns(UserWarning) as caught:
+        compiled, fn = run(True)
+    assert compiled == eager
+    assert fn.n_traces == RECOMPILE_LIMIT and fn.n_replays == 0
+    assert fn.n_fallbacks == 20 - RECOMPILE_LIMIT - 2  # two first calls, the traces, then eagerly
+    messages = [str(w.message) for w in caught if "no longer traced" in str(w.message)]
+    assert len(messages) == 1 and "changed" in messages[0] and "w._data" in messages[0]
+    assert "traces never replayed: 8" in fn.explain()
+
+
+def test_an_argument_new_at_every_call_stops_being_traced_after_the_limit() -> None:
+    @torch.compile
+    def shifted(x: Any, n: int) -> Any:
+        return x + n
+
+    x = torch.ones(2)
+    with pytest.warns(UserWarning, match="pushed out of the cache unused"):
+        for n in range(40):
+            assert shifted(x, 10**6 + n).numpy().tolist() == [10**6 + n + 1.0] * 2
+    # eight programs kept, eight pushed out unused, then no more tracing
+    assert shifted.n_traces == 16 and shifted.n_wasted == 8 and shifted.n_replays == 0

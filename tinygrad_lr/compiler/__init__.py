@@ -35,6 +35,10 @@ from tinygrad_lr.value import Value
 MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "openxla", "tvm")
 MAX_TRACES = 8  # traces kept per compiled function; the least recently used is dropped
+# traces that were never replayed (dropped because the call changed state, or pushed out of the cache unused)
+# after which the function stops tracing: what no kept trace matches runs eagerly (torch's recompile_limit, 8):
+# a loop whose every call looks new would otherwise trace every step, ~20x an eager one
+RECOMPILE_LIMIT = 8
 MAX_SEEN = 64  # argument signatures remembered (the calls with each, before it is recorded)
 EAGER_CALLS = 2  # calls with new arguments that run eagerly, unrecorded, before the next one records
 _MISS = object()  # a replay's guards do not hold: try another trace, or trace again
@@ -55,6 +59,7 @@ class Trace:
     def __init__(self, recorder: Recorder, walk: state_walk.Walk, stamp: int, grad_on: bool, effects: list[str],
                  output: str, reasons: list[str]) -> None:
         self.reasons = reasons
+        self.replayed = False  # whether a call ran its program (one that cannot be replayed: its guards matched)
         self.n_buffers = recorder.n_slots
         self._parts: tuple[Any, ...] | None = (recorder, walk.guards, grad_on, effects, output,
                                                bool(recorder.failures))
@@ -161,7 +166,9 @@ class CompiledFunction:
         self.n_fallbacks = 0
         self.n_watched = 0  # first calls of an argument signature, run eagerly without recording
         self._seen: dict[tuple[Any, ...], int] = {}
-        self._warned = False
+        self._warned: set[str] = set()  # the kinds of fallback already said (once each)
+        self.n_wasted = 0  # traces never replayed (see RECOMPILE_LIMIT)
+        self._last_waste = ""
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -176,14 +183,20 @@ class CompiledFunction:
                 traces.remove(trace)
                 traces.insert(0, trace)
             if trace.reasons or result is _EAGER:  # this call cannot be replayed: run it eagerly
+                trace.replayed = True  # recognised: the trace was of use
                 self._fallback(trace.reasons)
                 return self.fn(*args, **kwargs)
             self.n_replays += 1
+            trace.replayed = True
             return result
         if not self.fullgraph:  # fullgraph promises its errors on the first call: it records at once
             signature = _signature(args, kwargs)
             if self._seen.get(signature, 0) < EAGER_CALLS:
                 return self._watch(signature, args, kwargs)
+        if self.n_wasted >= RECOMPILE_LIMIT:
+            self._fallback([f"it was traced {self.n_wasted} times without a replay, so calls that no kept trace "
+                            f"matches are no longer traced (the last time: {self._last_waste})"], "limit")
+            return self.fn(*args, **kwargs)
         return self._trace(args, kwargs)
 
     def _watch(self, signature: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -197,10 +210,10 @@ class CompiledFunction:
         self.n_watched += 1
         return self.fn(*args, **kwargs)
 
-    def _fallback(self, reasons: list[str]) -> None:
+    def _fallback(self, reasons: list[str], kind: str = "replay") -> None:
         self.n_fallbacks += 1
-        if not self._warned or self.verbose:
-            self._warned = True
+        if kind not in self._warned or self.verbose:
+            self._warned.add(kind)
             name = getattr(self.fn, "__qualname__", repr(self.fn))
             detail = "; ".join(reasons) if self.verbose else reasons[0]
             warnings.warn(f"tinygrad_lr.compile: {name} runs eagerly: {detail}", stacklevel=3)
@@ -239,13 +252,26 @@ class CompiledFunction:
         self.last_facts = (before.facts, after.facts)
         if not changed or reasons:  # a call that created state (a first step) has no later call like it
             self.traces.insert(0, trace)
+            for dropped in self.traces[MAX_TRACES:]:
+                if not dropped.replayed:
+                    self._wasted("a program was pushed out of the cache unused: every call looked new, as "
+                                 "when an argument or attribute the guards read changes at each call")
             del self.traces[MAX_TRACES:]
+        else:
+            self._wasted(changed[0])
         return result
+
+    def _wasted(self, why: str) -> None:
+        self.n_wasted += 1
+        self._last_waste = why
 
     def explain(self) -> str:
         """The recorded programs (one line per NumPy call, with the shapes of its buffers) and the counts."""
         lines = [f"traces: {self.n_traces}, replays: {self.n_replays}, fallbacks (eager calls): {self.n_fallbacks}, "
                  f"first calls (eager, not recorded): {self.n_watched}, programs kept: {len(self.traces)}"]
+        if self.n_wasted:
+            lines.append(f"traces never replayed: {self.n_wasted} (at {RECOMPILE_LIMIT}, calls that no kept program "
+                         f"matches run eagerly; the last: {self._last_waste})")
         for k, trace in enumerate(self.traces):
             lines.append(f"program {k}: {len(trace.listing)} NumPy calls, {trace.n_buffers} buffers")
             if trace.reasons:

@@ -70,7 +70,8 @@ class Walker:
                 self.out.guards.append(f"len({src}) == {len(obj)}")
             self.out.facts[path + "#len"] = len(obj)
             for k, v in list(obj.items() if path == "kwargs" else enumerate(obj)):
-                self._visit(f"{path}[{k!r}]", f"{src}[{k!r}]", v, False, obj, k, False, in_dict=path == "kwargs")
+                # a float argument (a learning rate passed each call) is read at replay, as a dict's floats are
+                self._visit(f"{path}[{k!r}]", f"{src}[{k!r}]", v, False, obj, k, False, in_dict=True)
             return
         self._visit(path, src, obj, stable, holder, key, is_attr, in_dict=False)
 

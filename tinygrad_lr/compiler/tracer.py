@@ -14,11 +14,14 @@ duration of the trace (`compiler/patching.py`), so that each replay allocates an
 
 from __future__ import annotations
 
+import math
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+
+from tinygrad_lr.compiler import listing
 
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
@@ -186,7 +189,7 @@ class Sym(float):
         return self
 
     def _op(self, other: Any, op: Callable[[float, float], float], fmt: str, swap: bool) -> Any:
-        if isinstance(other, np.ndarray | np.generic):
+        if type(other) not in _PLAIN_NUMBERS:  # an array, a Value: its own operator sees the Sym
             return NotImplemented
         plain_other = _number(other) if type(other) is Sym else other
         value = op(plain_other, _number(self)) if swap else op(_number(self), plain_other)
@@ -239,6 +242,33 @@ class Sym(float):
                          "(float(), np.float32(), np.array())")
         return _number(self)
 
+    def _integral(self, how: Callable[[float], int], name: str) -> int:
+        """`int(x)`, `round(x)`, `math.floor(x)`, ...: an int from the value, which the replay must see again;
+        a guard (or, for a value read from an array, a check) that it is the same int, as for a branch."""
+        result = how(_number(self))
+        if _active is not None:
+            _active.branch_on(self, None, f"({name}({self.src}) == {result!r})", True)
+        return result
+
+    def __int__(self) -> int:
+        return self._integral(float.__int__, "int")
+
+    def __trunc__(self) -> int:
+        return self._integral(float.__trunc__, "int")
+
+    def __floor__(self) -> int:
+        return self._integral(float.__floor__, "_floor")
+
+    def __ceil__(self) -> int:
+        return self._integral(float.__ceil__, "_ceil")
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        if ndigits is not None:  # a float: a value the replay would not compute again
+            if _active is not None:
+                _active.fail("rounds a value the replay reads again (round(x, n))")
+            return round(_number(self), ndigits)
+        return self._integral(float.__round__, "round")
+
     def __hash__(self) -> int:
         if self.data and _active is not None:
             _active.fail("uses a value read from an array as a dict key or set member")
@@ -252,6 +282,7 @@ class Sym(float):
 
 
 _number = float.__float__  # a Sym's value, without Sym.__float__'s check
+_PLAIN_NUMBERS = {float, int, bool, Sym}
 
 
 def _literal(value: Any) -> str:
@@ -274,6 +305,18 @@ def _dispatch(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     if recorder is None:
         return result
     return recorder.call(func, args, kwargs, plain_args, plain_kwargs, result)
+
+
+def _light(value: Any) -> Any:
+    """`value` for a listing entry: traced arrays (even inside tuples, lists and dicts) by their slot's name."""
+    kind = type(value)
+    if kind is TracedArray:
+        return listing.SlotName(f"b{value._slot}") if value._slot is not None else "?"
+    if kind is tuple or kind is list:
+        return kind(map(_light, value))
+    if kind is dict:
+        return {k: _light(v) for k, v in value.items()}
+    return value
 
 
 def _unwrap(value: Any) -> Any:
@@ -300,7 +343,7 @@ class Recorder:
         # the same calls, readable: "b7 = multiply(b3:float32[50, 1], b5:float32[50, 1])", or what makes that
         # text when it is asked for (`readable`): most traces are never listed
         self.listing: list[Any] = []
-        self.namespace: dict[str, Any] = {"np": np, "_asarray": _asarray}
+        self.namespace: dict[str, Any] = {"np": np, "_asarray": _asarray, "_floor": math.floor, "_ceil": math.ceil}
         self._const_names: dict[int, str] = {}
         self.n_slots = 0
         self.slot_info: dict[int, tuple[Any, tuple[int, ...]]] = {}  # slot -> (dtype, shape)
@@ -413,7 +456,7 @@ class Recorder:
             if result is None:  # an in-place method (fill, __setitem__, put, sort)
                 self._emit(func, args, kwargs, None)
                 return None
-            self.fail(f"reads array data into Python ({_func_name(func)})")
+            self.fail(f"reads array data into Python ({listing.func_name(func)})")
             return result
         first_new = self.n_slots
         if isinstance(result, tuple):  # several outputs (divmod, nonzero, ...)
@@ -500,34 +543,8 @@ class Recorder:
         self.listing.append((func, _light(args), _light(kwargs), names))
 
     def readable(self, entry: Any) -> str:
-        """One line of the listing: a check as it was written, or a call with its operands' dtypes and shapes."""
-        if type(entry) is str:
-            return entry
-        func, args, kwargs, names = entry
-        try:
-            label = _FUNC_NAMES.get(func)
-            if label is None:
-                label = _FUNC_NAMES[func] = _func_name(func)
-        except TypeError:  # an unhashable callable
-            label = _func_name(func)
-        shown = [self._show(a) for a in args] + [f"{k}={self._show(v)}" for k, v in kwargs.items()]
-        call = f"{label}({', '.join(shown)})"
-        return call if names is None else f"{names} = {call}"
-
-    def _show(self, value: Any) -> str:
-        kind = type(value)
-        if kind is _SlotName:
-            info = self.slot_info.get(int(value[1:]))
-            return "?" if info is None else f"{value}:{_describe(*info)}"
-        if kind is Sym:
-            return value.src
-        if isinstance(value, np.ndarray):
-            return f"const:{_describe(value.dtype, value.shape)}"
-        if kind is tuple or kind is list:
-            return "(" + ", ".join(self._show(v) for v in value) + ")"
-        if callable(value) or isinstance(value, type):
-            return getattr(value, "__name__", repr(value))
-        return repr(value)
+        """One line of the listing (see `compiler/listing.py`)."""
+        return listing.readable(entry, self.slot_info)
 
     # ----- patching creation functions and random draws ---------------------------------------
     def patch(self, owner: Any, name: str, replacement: Any) -> None:
@@ -540,41 +557,5 @@ class Recorder:
         self._patches.clear()
 
 
-class _SlotName(str):
-    """A slot's name (`b7`) in a listing entry, in place of the traced array (whose memory it does not hold)."""
-
-
-def _light(value: Any) -> Any:
-    """`value` for a listing entry: traced arrays (even inside tuples, lists and dicts) by their slot's name."""
-    kind = type(value)
-    if kind is TracedArray:
-        return _SlotName(f"b{value._slot}") if value._slot is not None else "?"
-    if kind is tuple or kind is list:
-        return kind(map(_light, value))
-    if kind is dict:
-        return {k: _light(v) for k, v in value.items()}
-    return value
-
-
-_FUNC_NAMES: dict[Any, str] = {}  # func -> its name in the listing (computed once per function)
 # operands a replay sees unchanged: Python's immutable scalars, types (a dtype= argument), slices
 _LITERAL_TYPES = {int, float, bool, str, complex, type(None), slice, type(Ellipsis), type}
-
-
-def _func_name(func: Any) -> str:
-    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
-    if isinstance(func, np.ufunc):
-        return func.__name__
-    if getattr(func, "__self__", None) is not None and isinstance(func.__self__, np.ufunc):
-        return f"{func.__self__.__name__}.{func.__name__}"
-    return str(name)
-
-
-_DTYPE_NAMES: dict[Any, str] = {}
-
-
-def _describe(dtype: Any, shape: tuple[int, ...]) -> str:
-    name = _DTYPE_NAMES.get(dtype)
-    if name is None:  # str(dtype) is slow (~15 us): once per dtype
-        name = _DTYPE_NAMES[dtype] = str(dtype)
-    return f"{name}{list(shape)}"
