@@ -862,3 +862,35 @@ def test_an_argument_new_at_every_call_stops_being_traced_after_the_limit() -> N
             assert shifted(x, 10**6 + n).numpy().tolist() == [10**6 + n + 1.0] * 2
     # eight programs kept, eight pushed out unused, then no more tracing
     assert shifted.n_traces == 16 and shifted.n_wasted == 8 and shifted.n_replays == 0
+
+
+@pytest.mark.parametrize("how", ["param_group", "keyword"])
+def test_a_replay_time_float_times_a_value_is_computed_again_at_each_replay(how: str) -> None:
+    """`group["lr"] * p.grad` (changed between calls, as by a scheduler) and `lr * p.grad` with lr a keyword argument: the float is
+    a Sym while tracing, and the product goes through the Value's operator, so the replay reads the new lr."""
+
+    def run(compiled: bool) -> list[Any]:
+        torch.manual_seed(0)
+        model, optimizer, x, _ = _simple()
+
+        def step(lr: float = 0.0) -> Any:
+            optimizer.zero_grad()
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= (optimizer.param_groups[0]["lr"] if how == "param_group" else lr) * p.grad
+            return loss.detach()
+
+        fn = torch.compile(step) if compiled else step
+        seen = []
+        for _ in range(8):
+            seen.append(fn(lr=optimizer.param_groups[0]["lr"]).item())
+            seen.extend(p.detach().numpy().copy() for p in model.parameters())
+            optimizer.param_groups[0]["lr"] *= 0.5  # as a scheduler does
+        if compiled:
+            assert fn.n_replays == 5 and fn.n_fallbacks == 0
+        return seen
+
+    for a, b in zip(run(False), run(True)):
+        assert np.array_equal(a, b)
