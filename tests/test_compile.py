@@ -866,8 +866,9 @@ def test_an_argument_new_at_every_call_stops_being_traced_after_the_limit() -> N
 
 @pytest.mark.parametrize("how", ["param_group", "keyword"])
 def test_a_replay_time_float_times_a_value_is_computed_again_at_each_replay(how: str) -> None:
-    """`group["lr"] * p.grad` (changed between calls, as by a scheduler) and `lr * p.grad` with lr a keyword argument: the float is
-    a Sym while tracing, and the product goes through the Value's operator, so the replay reads the new lr."""
+    """`group["lr"] * p.grad` (changed between calls, as by a scheduler) and `lr * p.grad` with lr a keyword
+    argument: the float is a Sym while tracing, and the product goes through the Value's operator, so the replay
+    reads the new lr."""
 
     def run(compiled: bool) -> list[Any]:
         torch.manual_seed(0)
@@ -894,3 +895,72 @@ def test_a_replay_time_float_times_a_value_is_computed_again_at_each_replay(how:
 
     for a, b in zip(run(False), run(True)):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("formula", ["math.sqrt", "math.cos", "abs", "floordiv", "mod", "math.isfinite"])
+def test_python_arithmetic_on_a_replay_time_float_is_computed_again(formula: str) -> None:
+    """What Python computes from a float argument (`math.sqrt(lr)`, `abs(lr)`, `lr // 0.1`, ...) is a value the
+    replay computes again from the new argument; a bool from it (`math.isfinite`) is guarded like a branch."""
+    import math
+
+    # math's functions looked up at the call (as `math.sqrt(lr)` does): one taken by name before the trace
+    # (`from math import sqrt`) cannot be seen (docs/design.md, Limits)
+    scale = {"math.sqrt": lambda v: math.sqrt(v), "math.cos": lambda v: math.cos(v), "abs": abs,
+             "floordiv": lambda v: v // 0.25 + 1.0, "mod": lambda v: v % 0.25,
+             "math.isfinite": lambda v: v if math.isfinite(v) else 0.0}[formula]
+
+    @torch.compile
+    def scaled(x: Any, value: float) -> Any:
+        return x * scale(value)
+
+    x = torch.tensor([1.0, 2.0])
+    values = [0.3, 0.3, 0.3, 0.7, 1.3, 0.9, 0.2]
+    if formula == "math.isfinite":
+        values.append(float("inf"))
+    for value in values:
+        assert np.array_equal(scaled(x, value).numpy(), (x * scale(value)).numpy())
+    assert scaled.n_traces == (2 if formula == "math.isfinite" else 1)
+    assert scaled.n_replays == len(values) - 2 - scaled.n_traces
+
+
+def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_back() -> None:
+    """CrossEntropy checks its targets after the forward's Dropout drew its mask. A batch with a target out of
+    range sends that check the other way: the replay stops there and the call runs eagerly (and raises torch's
+    error), which must draw the mask eager would (the generator put back), or every later mask would differ."""
+
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Dropout(0.5), torch.nn.Linear(8, 3))
+        return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.CrossEntropyLoss()
+
+    torch.manual_seed(0)
+    x = torch.randn(6, 4)
+    targets = torch.tensor([0, 1, 2, 0, 1, 2])
+    out_of_range = torch.tensor([0, 1, 2, 0, 1, 7])
+    batches = [(x, targets)] * 5 + [(x, out_of_range)] + [(x, targets)] * 4
+    runs = []
+    for compile_it in (False, True):  # one after the other: both draw from the global generator
+        torch.manual_seed(1)
+        model, optimizer, loss_fn = build()
+        step = _training_step(model, optimizer, loss_fn)
+        if compile_it:
+            step = torch.compile(step)
+        seen = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for batch in batches:
+                try:
+                    seen.append([step(*batch).numpy(), *_state(model, optimizer)])
+                except IndexError as error:
+                    seen.append([str(error)])
+        runs.append(seen)
+    assert runs[0][5] == ["Target 7 is out of bounds."]
+    for eager, compiled in zip(*runs):
+        if len(eager) == 1:
+            assert eager == compiled
+        else:
+            _assert_same(eager, compiled)
+    # the call that raised left the .grads cleared (zero_grad ran): the next call is traced again
+    assert step.n_replays == 5 and step.n_traces == 2 and step.n_fallbacks == 1 and "check" in step.explain()
+    assert [str(w.message) for w in caught] == [
+        "tinygrad_lr.compile: _training_step.<locals>.step runs eagerly: a branch on data went the other way "
+        "than when it was traced"]

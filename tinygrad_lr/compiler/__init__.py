@@ -80,7 +80,8 @@ class Trace:
         recorder, _, _, effects, output, guards_only = self._parts
         if guards_only:
             return [], recorder.listing
-        return _used_lines(recorder, _reusing_buffers(recorder, effects, output), effects, output)
+        lines = _snapshotting(recorder, _reusing_buffers(recorder, effects, output))
+        return _used_lines(recorder, lines, effects, output)
 
     @functools.cached_property
     def listing(self) -> list[str]:
@@ -184,7 +185,8 @@ class CompiledFunction:
                 traces.insert(0, trace)
             if trace.reasons or result is _EAGER:  # this call cannot be replayed: run it eagerly
                 trace.replayed = True  # recognised: the trace was of use
-                self._fallback(trace.reasons)
+                self._fallback(trace.reasons or ["a branch on data went the other way than when it was traced"],
+                               "replay" if trace.reasons else "branch")
                 return self.fn(*args, **kwargs)
             self.n_replays += 1
             trace.replayed = True
@@ -493,6 +495,15 @@ def _used_lines(recorder: Recorder, lines: list[str], effects: list[str], output
     kept.reverse()
     calls = {recorder.line_call[index] for index in kept}
     return [lines[index] for index in kept], [entry for k, entry in enumerate(recorder.listing) if k in calls]
+
+
+def _snapshotting(recorder: Recorder, lines: list[str]) -> list[str]:
+    """The lines, with each generator a check puts back (`Recorder.check`) keeping its state before its first
+    draw: a replay that stops at such a check has drawn nothing, as far as eager execution can tell."""
+    for name in recorder.snapshots:
+        index = recorder.first_draws[name]
+        lines[index] = f"_s{name} = {name}._snapshot(); {lines[index]}"
+    return lines
 
 
 def _reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list[str]:

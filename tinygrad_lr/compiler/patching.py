@@ -8,6 +8,7 @@ mark the trace as not replayable.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.compiler import tracer
-from tinygrad_lr.compiler.tracer import Recorder, TracedArray, _dispatch, _np_empty, _unwrap, plain
+from tinygrad_lr.compiler.tracer import Recorder, Sym, TracedArray, _dispatch, _np_empty, _number, _unwrap, plain
 
 _inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
 
@@ -51,6 +52,8 @@ def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any], draw: bool = 
         if type(arg) is TracedArray and plain(arg) is result:
             return arg
     traced = recorder.new_slot(result)
+    if draw:  # args[0]: the generator (the method is patched on the class)
+        recorder.first_draws.setdefault(recorder.const(args[0]), len(recorder.lines))
     recorder._emit(func, args, kwargs, (traced,), pure=not draw)  # a draw advances the generator: never dropped
     if not draw and recorder._literal_call(func, args, kwargs):
         recorder.constant.add(traced._slot)  # type: ignore[arg-type]
@@ -105,6 +108,41 @@ def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any
     return run
 
 
+def _following(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A `math` function that, given a Sym (a value the replay reads again), returns a Sym computing it again:
+    CPython's math reads a float subclass's value without a call, so `math.sqrt(lr)` would otherwise fix lr.
+    A bool answer (`math.isfinite(lr)`) is a branch: guarded, or checked at replay for a value read from data."""
+
+    def follow(*args: Any) -> Any:
+        syms = [a for a in args if type(a) is Sym]
+        value = original(*(_number(a) if type(a) is Sym else a for a in args))
+        recorder = tracer._active
+        if not syms or recorder is None:
+            return value
+        name = recorder.const(original, "f")
+        src = f"{name}({', '.join(a.src if type(a) is Sym else recorder.render(a) for a in args)})"
+        data = [s for s in syms if s.data]
+        if type(value) is bool:
+            recorder.branch_on((data or syms)[0], None, src, value)
+            return value
+        if type(value) is float:
+            return Sym(value, src, bool(data))
+        recorder.fail(f"turns a value the replay reads again into a constant (math.{original.__name__})")
+        return value
+
+    follow.__name__ = original.__name__
+    follow.__wrapped__ = original  # type: ignore[attr-defined]
+    return follow
+
+
+# math's functions of floats (those of ints, and floor/ceil/trunc, which call the Sym's own methods, are left)
+_MATH = {name: _following(getattr(math, name)) for name in (
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "copysign", "cos", "cosh", "degrees", "erf",
+    "erfc", "exp", "expm1", "fabs", "fmod", "gamma", "hypot", "isfinite", "isinf", "isnan", "lgamma", "log",
+    "log10", "log1p", "log2", "pow", "radians", "remainder", "sin", "sinh", "sqrt", "tan", "tanh", "cbrt",
+    "exp2") if hasattr(math, name)}
+
+
 @contextmanager
 def recording(recorder: Recorder) -> Iterator[Recorder]:
     """Make `recorder` the active one, with NumPy's creation functions and the generator's draws recorded."""
@@ -119,6 +157,8 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     # the generators' two raw draws: every distribution is NumPy arithmetic on them (tinygrad_lr/random/kernels.py)
     for name in ("random", "random64"):
         recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name), draw=True))
+    for name, follow in _MATH.items():
+        recorder.patch(math, name, follow)
     mark_modified = inplace.mark_modified  # version stamps: a replay stamps the parameters it updates, as eager
 
     recorder.patch(inplace, "mark_modified", lambda array: _dispatch(mark_modified, (array,), {}))

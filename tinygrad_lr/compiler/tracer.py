@@ -76,8 +76,7 @@ class TracedArray(np.ndarray):
             # nothing of the state before the call is written yet: the replay checks the branch here and, if it
             # goes the other way, stops and leaves the call to eager execution
             value = bool(plain(self))
-            recorder.add_line(f"if bool(b{self._slot}) is not {value}: return _EAGER")
-            recorder.listing.append(f"check bool(b{self._slot}) is {value} (else this call runs eagerly)")
+            recorder.check(f"bool(b{self._slot})", value)
             return value
         return bool(_fail_read(self, "bool() (a Python branch on array data)"))
 
@@ -214,8 +213,19 @@ class Sym(float):
         return self._op(o, lambda a, b: a**b, "({} ** {})", True)
 
 
+    def __floordiv__(self, o: Any) -> Any: return self._op(o, lambda a, b: a // b, "({} // {})", False)  # noqa: E704
+    def __rfloordiv__(self, o: Any) -> Any: return self._op(o, lambda a, b: a // b, "({} // {})", True)  # noqa: E704
+    def __mod__(self, o: Any) -> Any: return self._op(o, lambda a, b: a % b, "({} % {})", False)  # noqa: E704
+    def __rmod__(self, o: Any) -> Any: return self._op(o, lambda a, b: a % b, "({} % {})", True)  # noqa: E704
+
     def __neg__(self) -> Any:
         return Sym(-_number(self), f"(-{self.src})", self.data)
+
+    def __pos__(self) -> Any:
+        return self
+
+    def __abs__(self) -> Any:
+        return Sym(abs(_number(self)), f"abs({self.src})", self.data)
 
     def _compare(self, other: Any, op: Callable[[float, Any], bool], sign: str) -> bool:
         result = op(_number(self), _number(other) if type(other) is Sym else other)
@@ -356,6 +366,8 @@ class Recorder:
         self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
         self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
+        self.first_draws: dict[str, int] = {}  # a generator's name -> the line of its first draw
+        self.snapshots: set[str] = set()  # the generators a check puts back: their state is kept before drawing
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
 
     # ----- names ------------------------------------------------------------------------------
@@ -397,10 +409,19 @@ class Recorder:
             if self.written:
                 self.fail("branches on a value read from an array, after the call has changed the state")
             else:  # as in TracedArray.__bool__: checked where it happens; the other way runs eagerly
-                self.add_line(f"if bool({src}) is not {result}: return _EAGER")
-                self.listing.append(f"check {src} is {result} (else this call runs eagerly)")
+                self.check(f"bool({src})", result)
         else:
             self.preconditions.append(src if result else f"not {src}")
+
+    def check(self, src: str, value: bool) -> None:
+        """A branch on data, before the call has written any state: the replay checks it where it happens and,
+        if it goes the other way, stops and leaves the call to eager execution. The generators it has drawn
+        from so far are put back first (their state is kept before their first draw), so that eager draws
+        what it would have."""
+        stop = "".join(f"{g}._restore(_s{g}); " for g in self.first_draws)
+        self.snapshots.update(self.first_draws)
+        self.add_line(f"if {src} is not {value}: {stop}return _EAGER")
+        self.listing.append(f"check {src} is {value} (else this call runs eagerly)")
 
     # ----- operands ---------------------------------------------------------------------------
     def render(self, value: Any) -> str:

@@ -132,6 +132,13 @@ class Generator:
         return (words[0::2] << np.uint64(32)) | words[1::2]
 
     # -- state ---------------------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple[Any, ...]:
+        """Everything a draw changes, to put back with `_restore` (a compiled replay that stops before its end)."""
+        return self._bits.state, self.next_double_normal, self.next_float_normal, self._just_seeded
+
+    def _restore(self, snapshot: tuple[Any, ...]) -> None:
+        self._bits.state, self.next_double_normal, self.next_float_normal, self._just_seeded = snapshot
+
     def get_state(self) -> Any:
         """The state as a uint8 tensor of 5056 bytes, in torch's layout (torch's `set_state` accepts it)."""
         from tinygrad_lr.value import Value
