@@ -964,3 +964,45 @@ def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_bac
     assert [str(w.message) for w in caught] == [
         "tinygrad_lr.compile: _training_step.<locals>.step runs eagerly: a branch on data went the other way "
         "than when it was traced"]
+
+
+def test_a_shape_the_data_decides_is_checked_where_python_read_it() -> None:
+    """`w[w > 0].mean()` divides by the number of positive elements, a number Python read from the mask's
+    shape: the replay checks that shape (the same count replays; another runs eagerly), and gives eager's numbers,
+    gradient included. `nonzero` alone, whose shape nothing in Python reads, replays at every count."""
+
+    def masked_mean(x: Any) -> Any:
+        w = x.clone().requires_grad_(True)
+        y = w[w > 0].mean()
+        y.backward()
+        return y.detach(), w.grad
+
+    compiled = torch.compile(masked_mean)
+    counts = [2, 2, 2, 2, 3, 2, 1, 2]
+    for count in counts:
+        x = torch.tensor([1.0] * count + [-1.0] * (4 - count)) * torch.arange(1.0, 5.0)
+        for a, b in zip(masked_mean(x), compiled(x)):
+            assert np.array_equal(a.numpy(), b.numpy())
+    assert compiled.n_replays == 3 and compiled.n_fallbacks == 2
+    assert "check (b" in compiled.explain() and ".shape == (2,)) is True" in compiled.explain()
+
+    nonzero = torch.compile(lambda x: torch.nonzero(x > 0))
+    for count in counts:
+        x = torch.tensor([1.0] * count + [-1.0] * (4 - count))
+        assert np.array_equal(nonzero(x).numpy(), torch.nonzero(x > 0).numpy())
+    assert nonzero.n_replays == len(counts) - 3
+
+
+def test_a_shape_the_data_decides_read_after_the_state_changed_is_not_replayed() -> None:
+    model, optimizer, x, _ = _simple()
+
+    @torch.compile(fullgraph=True)
+    def step() -> Any:
+        optimizer.zero_grad()
+        out = model(x)
+        out.pow(2).mean().backward()
+        optimizer.step()
+        return out[out > 0].mean().detach()  # the count is read after the parameters were written
+
+    with pytest.raises(NotReplayableError, match="size depends on data"):
+        step()

@@ -1,5 +1,6 @@
-"""The readable listing of a recorded program (`compiled.explain()`): one line per NumPy call, with the dtype and
-shape of each buffer it reads or writes: `b7 = multiply(b3:float32[50, 1], b5:float32[50, 1])`.
+"""What a trace shows a person: the readable listing of a recorded program (`compiled.explain()`), one line per
+NumPy call with the dtype and shape of each buffer it reads or writes (`b7 = multiply(b3:float32[50, 1],
+b5:float32[50, 1])`), and the user's line a reason not to replay names.
 
 The recorder keeps each call as a light entry (the function, its operands with traced arrays replaced by their
 slots' names); the text is written only when asked for: most traces are never listed.
@@ -7,9 +8,20 @@ slots' names); the text is written only when asked for: most traces are never li
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import numpy as np
+
+
+def user_line() -> str:
+    """The innermost frame outside tinygrad_lr and NumPy: the user's line that caused the current call."""
+    for frame in reversed(traceback.extract_stack()):
+        name = frame.filename.replace("\\", "/")
+        if "/tinygrad_lr/" in name and "/tests/" not in name or "/numpy/" in name or name.startswith("<"):
+            continue
+        return f'{frame.filename}:{frame.lineno}: {(frame.line or "").strip()}'
+    return "<unknown line>"
 
 
 class SlotName(str):

@@ -15,13 +15,12 @@ duration of the trace (`compiler/patching.py`), so that each replay allocates an
 from __future__ import annotations
 
 import math
-import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from tinygrad_lr.compiler import listing
+from tinygrad_lr.compiler import listing, shapes
 
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
@@ -31,16 +30,6 @@ _active: Recorder | None = None  # the recorder of the trace in progress (one at
 
 class NotReplayableError(Exception):
     """Raised (with fullgraph=True) when the traced call did something a replay cannot repeat."""
-
-
-def user_line() -> str:
-    """The innermost frame outside tinygrad_lr and NumPy: the user's line that caused the current call."""
-    for frame in reversed(traceback.extract_stack()):
-        name = frame.filename.replace("\\", "/")
-        if "/tinygrad_lr/" in name and "/tests/" not in name or "/numpy/" in name or name.startswith("<"):
-            continue
-        return f'{frame.filename}:{frame.lineno}: {(frame.line or "").strip()}'
-    return "<unknown line>"
 
 
 class TracedArray(np.ndarray):
@@ -123,6 +112,8 @@ def _metadata(name: str) -> property:
     def read(self: TracedArray) -> Any:
         if _active is not None and self._slot is not None:
             _active.meta_read.add(self._slot)
+            if self._slot in _active.data_shaped:
+                _active.shape_read(self)
         return descriptor.__get__(self)
 
     return property(read)
@@ -368,6 +359,8 @@ class Recorder:
         self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
         self.first_draws: dict[str, int] = {}  # a generator's name -> the line of its first draw
         self.snapshots: set[str] = set()  # the generators a check puts back: their state is kept before drawing
+        self.data_shaped: set[int] = set()  # slots whose shape the data decides (compiler/shapes.py), and results
+        self.shape_checked: set[int] = set()  # of calls on them; those whose shape Python read are checked
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
 
     # ----- names ------------------------------------------------------------------------------
@@ -398,7 +391,7 @@ class Recorder:
         return f"b{traced._slot}"
 
     def fail(self, why: str) -> None:
-        message = f"{user_line()}: {why}"
+        message = f"{listing.user_line()}: {why}"
         if self.fullgraph:
             raise NotReplayableError(f"tinygrad_lr.compile(fullgraph=True): {message}")
         if message not in self.failures:
@@ -412,6 +405,19 @@ class Recorder:
                 self.check(f"bool({src})", result)
         else:
             self.preconditions.append(src if result else f"not {src}")
+
+    def shape_read(self, array: TracedArray) -> None:
+        """Python read the shape of an array the data shapes: the replay checks that it is the same (else the
+        call runs eagerly), if the call has not written any state yet; after that it cannot be replayed."""
+        slot = array._slot
+        if slot in self.shape_checked:
+            return
+        self.shape_checked.add(slot)  # type: ignore[arg-type]
+        if self.written:
+            self.fail("reads the shape of an array whose size depends on data (a boolean mask, nonzero, unique), "
+                      "after the call has changed the state")
+        else:
+            self.check(f"(b{slot}.shape == {np.ndarray.shape.__get__(array)!r})", True)
 
     def check(self, src: str, value: bool) -> None:
         """A branch on data, before the call has written any state: the replay checks it where it happens and,
@@ -471,7 +477,11 @@ class Recorder:
         if result is None and args and type(args[0]) is TracedArray:  # fill, __setitem__, put, sort
             self._wrote(args[0])
         if func in _METADATA:  # it read the arrays' descriptions
-            self.meta_read.update(a._slot for a in args if type(a) is TracedArray and a._slot is not None)
+            for a in args:
+                if type(a) is TracedArray and a._slot is not None:
+                    self.meta_read.add(a._slot)
+                    if a._slot in self.data_shaped:
+                        self.shape_read(a)
             return result
         if not isinstance(result, np.ndarray | np.generic | tuple):
             if result is None:  # an in-place method (fill, __setitem__, put, sort)
@@ -487,6 +497,9 @@ class Recorder:
         # a call whose results are all new slots (no out=, no argument handed back) only makes them
         new = out is None and all(t._slot >= first_new for t in targets)  # type: ignore[operator]
         self._emit(func, args, kwargs, targets, pure=new)
+        if self.data_shaped and any(type(a) is TracedArray and a._slot in self.data_shaped for a in args) or \
+                shapes.data_shaped(func, args, kwargs, TracedArray):
+            self.data_shaped.update(t._slot for t in targets)  # type: ignore[misc]
         if new and self._literal_call(func, args, kwargs):
             self.constant.update(t._slot for t in targets)  # type: ignore[misc]
         return targets if isinstance(result, tuple) else targets[0]
