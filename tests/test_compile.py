@@ -1006,3 +1006,59 @@ def test_a_shape_the_data_decides_read_after_the_state_changed_is_not_replayed()
 
     with pytest.raises(NotReplayableError, match="size depends on data"):
         step()
+
+
+def test_numpy_work_in_another_thread_during_a_trace_is_not_recorded() -> None:
+    """While one thread traces, NumPy's creation functions and the generator's draws are swapped process-wide and
+    the traced state holds traced arrays; another thread's calls must still be its own: plain arrays back, nothing
+    in the program (a replay would redo them, drawing from the generator at every step)."""
+    import threading
+
+    model = torch.nn.Linear(2, 1)
+    x = torch.ones(4, 2)
+    seen: list[Any] = []
+
+    def make_pause() -> tuple[Callable[[], None], Callable[[], None]]:
+        """`pause()` in the traced call lets the other thread run `work` and waits for it (a function: the
+        compiled call's state walk does not look inside it)."""
+        start, finished, armed = threading.Event(), threading.Event(), [False]
+
+        def work() -> None:
+            start.wait()
+            drawn = torch.rand(3)  # the global generator's uniform draw (random64)
+            made = np.zeros(2) + 1.0
+            weight = model.weight._data * 2.0  # a traced array of the state, read by another thread
+            seen.append((type(drawn._data), type(made), type(weight)))
+            finished.set()
+
+        def pause() -> None:
+            if armed[0] and threading.current_thread() is threading.main_thread():
+                armed[0] = False
+                start.set()
+                finished.wait()
+
+        def arm() -> None:
+            armed[0] = True
+            threading.Thread(target=work).start()
+
+        return pause, arm
+
+    pause, arm = make_pause()
+
+    def forward(x: Any) -> Any:
+        with torch.no_grad():
+            y = model(x).sum()
+        pause()
+        return y
+
+    compiled, alone = torch.compile(forward), torch.compile(forward)
+    compiled(x), compiled(x)  # the first calls, eager
+    arm()
+    compiled(x)  # traced, with the other thread at work
+    assert seen == [(np.ndarray, np.ndarray, np.ndarray)]
+    for _ in range(3):
+        alone(x)
+    assert compiled.explain().split("\n")[1:] == alone.explain().split("\n")[1:]  # the same program
+    torch.manual_seed(0)
+    assert np.array_equal(compiled(x).numpy(), forward(x).numpy()) and compiled.n_replays == 1
+    assert torch.rand(1).item() == (torch.manual_seed(0), torch.rand(1).item())[1]  # no draw was replayed

@@ -9,6 +9,7 @@ mark the trace as not replayable.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,9 @@ from tinygrad_lr.compiler import tracer
 from tinygrad_lr.compiler.tracer import Recorder, Sym, TracedArray, _dispatch, _np_empty, _number, _unwrap, plain
 
 _inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
+# held for a whole trace (the walks that put traced arrays into the state, the patches): one trace at a time in
+# the process; a call that finds it held by another thread runs eagerly instead of waiting (no deadlock)
+TRACE_LOCK = threading.Lock()
 
 
 def _recording(original: Callable[..., Any], draw: bool = False) -> Callable[..., Any]:
@@ -35,7 +39,7 @@ def _recording(original: Callable[..., Any], draw: bool = False) -> Callable[...
 
 def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any], draw: bool = False) -> Any:
     global _inside
-    recorder = tracer._active
+    recorder = tracer._local.recorder
     if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
         return func(*args, **kwargs)
     plain_args = _unwrap(args)
@@ -74,7 +78,7 @@ def _refusing_read(original: Callable[..., Any], name: str) -> Callable[..., Any
     """A Value method that reads data into Python: while tracing, the value cannot be replayed."""
 
     def read(self: Any, *args: Any, **kwargs: Any) -> Any:
-        recorder = tracer._active
+        recorder = tracer._local.recorder
         if recorder is not None and type(self._data) is TracedArray:
             what = name.strip("_")
             recorder.fail(f"reads a tensor's value into Python (Tensor.{what}"
@@ -100,7 +104,7 @@ def _normal_caches() -> list[Any]:
 
 def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
-        active = tracer._active
+        active = tracer._local.recorder
         if active is not None:
             active.fail(f"runs {what}, Python code a replay would not run")
         return original(*args, **kwargs)
@@ -116,7 +120,7 @@ def _following(original: Callable[..., Any]) -> Callable[..., Any]:
     def follow(*args: Any) -> Any:
         syms = [a for a in args if type(a) is Sym]
         value = original(*(_number(a) if type(a) is Sym else a for a in args))
-        recorder = tracer._active
+        recorder = tracer._local.recorder
         if not syms or recorder is None:
             return value
         name = recorder.const(original, "f")
@@ -146,7 +150,7 @@ _MATH = {name: _following(getattr(math, name)) for name in (
 @contextmanager
 def recording(recorder: Recorder) -> Iterator[Recorder]:
     """Make `recorder` the active one, with NumPy's creation functions and the generator's draws recorded."""
-    if tracer._active is not None:
+    if tracer._local.recorder is not None:
         raise RuntimeError("tinygrad_lr.compile: a compiled function was called while another one is tracing")
     from tinygrad_lr import random as tl_random
     from tinygrad_lr.nn import scratch
@@ -174,7 +178,7 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     backward = Value.backward
 
     def noting_backward(self: Any, gradient: Any = None, retain_graph: Any = None, *args: Any, **kwargs: Any) -> Any:
-        if not retain_graph:
+        if not retain_graph and tracer._local.recorder is recorder:  # (not another thread's backward)
             recorder.backward_from.add(id(self))
         return backward(self, gradient, retain_graph, *args, **kwargs)
 
@@ -185,11 +189,11 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
     # a normal draw may keep the second value of a Box-Muller pair in the generator, Python state a replay skips
     cached = _normal_caches()
-    tracer._active = recorder
+    tracer._local.recorder = recorder
     try:
         yield recorder
     finally:
-        tracer._active = None
+        tracer._local.recorder = None
         recorder.unpatch()
     if _normal_caches() != cached:
         recorder.fail("draws normal numbers through the generator's cached Box-Muller value (Python state)")

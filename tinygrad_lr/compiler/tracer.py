@@ -15,6 +15,7 @@ duration of the trace (`compiler/patching.py`), so that each replay allocates an
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,7 +26,16 @@ from tinygrad_lr.compiler import listing, shapes
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
 _np_empty = np.empty
-_active: Recorder | None = None  # the recorder of the trace in progress (one at a time)
+
+
+class _Active(threading.local):
+    """The recorder of the trace in progress in this thread (one trace at a time in the process: patching.py).
+    Other threads see None: their NumPy calls, even on the arrays the trace made traced, are not recorded."""
+
+    recorder: Recorder | None = None
+
+
+_local = _Active()
 
 
 class NotReplayableError(Exception):
@@ -58,7 +68,7 @@ class TracedArray(np.ndarray):
         return int(_fail_read(self, "an index").__index__())
 
     def __bool__(self) -> bool:
-        recorder = _active
+        recorder = _local.recorder
         if recorder is not None and self._slot in recorder.constant:  # the same value at every replay
             return bool(plain(self))
         if recorder is not None and self._slot is not None and self.size == 1 and not recorder.written:
@@ -110,10 +120,11 @@ def _metadata(name: str) -> property:
     descriptor = getattr(np.ndarray, name)
 
     def read(self: TracedArray) -> Any:
-        if _active is not None and self._slot is not None:
-            _active.meta_read.add(self._slot)
-            if self._slot in _active.data_shaped:
-                _active.shape_read(self)
+        recorder = _local.recorder
+        if recorder is not None and self._slot is not None:
+            recorder.meta_read.add(self._slot)
+            if self._slot in recorder.data_shaped:
+                recorder.shape_read(self)
         return descriptor.__get__(self)
 
     return property(read)
@@ -145,7 +156,7 @@ def _read_scalar(array: TracedArray) -> Any:
     """`.item()` of a one-element float array: a Sym the replay reads again (the engine's own reads, such as an
     optimizer's step count; the user's `Value.item()` is refused before it gets here)."""
     value = plain(array).item() if hasattr(array, "_plain") else _ndarray_view(array, np.ndarray).item()
-    recorder = _active
+    recorder = _local.recorder
     if recorder is None:
         return value
     if array._slot is None:
@@ -158,8 +169,8 @@ def _read_scalar(array: TracedArray) -> Any:
 
 
 def _fail_read(array: TracedArray, what: str) -> Any:
-    if _active is not None:
-        _active.fail(f"reads an array's value into Python ({what})")
+    if _local.recorder is not None:
+        _local.recorder.fail(f"reads an array's value into Python ({what})")
     return plain(array) if hasattr(array, "_plain") else _ndarray_view(array, np.ndarray)
 
 
@@ -220,9 +231,9 @@ class Sym(float):
 
     def _compare(self, other: Any, op: Callable[[float, Any], bool], sign: str) -> bool:
         result = op(_number(self), _number(other) if type(other) is Sym else other)
-        if _active is not None:
+        if _local.recorder is not None:
             other_src = other.src if type(other) is Sym else _literal(other)
-            _active.branch_on(self, other, f"({self.src} {sign} {other_src})", result)
+            _local.recorder.branch_on(self, other, f"({self.src} {sign} {other_src})", result)
         return result
 
     def __eq__(self, o: object) -> bool: return self._compare(o, lambda a, b: a == b, "==")  # noqa: E704
@@ -238,8 +249,8 @@ class Sym(float):
     def __float__(self) -> float:
         """`float(x)`, `np.float32(x)`, `np.array(x)`: a plain number the replay would not compute again (a
         learning rate a scheduler changes would stay as traced). The engine goes through NumPy's ufuncs instead."""
-        if _active is not None:
-            _active.fail("turns a value the replay reads again (a learning rate, a step count) into a constant "
+        if _local.recorder is not None:
+            _local.recorder.fail("turns a value the replay reads again (a learning rate, a step count) into a constant "
                          "(float(), np.float32(), np.array())")
         return _number(self)
 
@@ -247,32 +258,25 @@ class Sym(float):
         """`int(x)`, `round(x)`, `math.floor(x)`, ...: an int from the value, which the replay must see again;
         a guard (or, for a value read from an array, a check) that it is the same int, as for a branch."""
         result = how(_number(self))
-        if _active is not None:
-            _active.branch_on(self, None, f"({name}({self.src}) == {result!r})", True)
+        if _local.recorder is not None:
+            _local.recorder.branch_on(self, None, f"({name}({self.src}) == {result!r})", True)
         return result
 
-    def __int__(self) -> int:
-        return self._integral(float.__int__, "int")
-
-    def __trunc__(self) -> int:
-        return self._integral(float.__trunc__, "int")
-
-    def __floor__(self) -> int:
-        return self._integral(float.__floor__, "_floor")
-
-    def __ceil__(self) -> int:
-        return self._integral(float.__ceil__, "_ceil")
+    def __int__(self) -> int: return self._integral(float.__int__, "int")  # noqa: E704
+    def __trunc__(self) -> int: return self._integral(float.__trunc__, "int")  # noqa: E704
+    def __floor__(self) -> int: return self._integral(float.__floor__, "_floor")  # noqa: E704
+    def __ceil__(self) -> int: return self._integral(float.__ceil__, "_ceil")  # noqa: E704
 
     def __round__(self, ndigits: Any = None) -> Any:
         if ndigits is not None:  # a float: a value the replay would not compute again
-            if _active is not None:
-                _active.fail("rounds a value the replay reads again (round(x, n))")
+            if _local.recorder is not None:
+                _local.recorder.fail("rounds a value the replay reads again (round(x, n))")
             return round(_number(self), ndigits)
         return self._integral(float.__round__, "round")
 
     def __hash__(self) -> int:
-        if self.data and _active is not None:
-            _active.fail("uses a value read from an array as a dict key or set member")
+        if self.data and _local.recorder is not None:
+            _local.recorder.fail("uses a value read from an array as a dict key or set member")
         return float.__hash__(self)
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -287,9 +291,9 @@ _PLAIN_NUMBERS = {float, int, bool, Sym}
 
 
 def _literal(value: Any) -> str:
-    if _active is None:
+    if _local.recorder is None:
         return repr(value)
-    return _active.render(value)
+    return _local.recorder.render(value)
 
 
 # functions that read only metadata (shapes, dtypes, memory layout): their answers are not data
@@ -299,7 +303,7 @@ _METADATA = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np
 
 def _dispatch(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     """Run `func` on the plain arrays and, under a recorder, record the call (see `Recorder.call`)."""
-    recorder = _active
+    recorder = _local.recorder
     plain_args = _unwrap(args)
     plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
     result = func(*plain_args, **plain_kwargs)

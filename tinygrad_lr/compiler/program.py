@@ -1,0 +1,125 @@
+"""The source of a trace's replay function (`Trace` compiles it on its first replay): the guards joined into
+few `if`s, the bindings of the arrays it reads, the recorded calls whose results are used (the unused pure ones
+dropped), `np.empty` buffers kept from one replay to the next, the generators' state kept where a check may stop
+the replay, the effects on `.grad`, and the outputs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from tinygrad_lr.compiler.tracer import Recorder
+
+
+def source(recorder: Recorder, guards: list[str], structure_guarded: bool, grad_on: bool, effects: list[str],
+             output: str, guards_only: bool, body: list[str]) -> str:
+    """The replay function's source: guards (and bindings), the `body` (the recorded calls whose results are
+    used), the effects, the outputs. A trace that cannot be replayed keeps only its guards (they recognise the
+    calls that must run eagerly). The guards on modules' structure are one comparison of the stamp."""
+    lines = ["def _replay(A, K):", f"    if _GRAD.enabled is not {grad_on!r}: return _MISS"]  # this thread's mode
+    if structure_guarded:
+        lines.append("    if _STRUCTURE[0] is not _SEEN[0] and not _revalidate(A, K): return _MISS")
+    # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
+    # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
+    checks = [g.split(":", 1)[1] if g.startswith("?") else g for g in guards if not g.startswith("@")]
+    compared = set(_SLOT.findall(" ".join(checks + recorder.preconditions)))
+    read = set(_SLOT.findall(" ".join([*body, *effects, output])))
+    # an array no call read, nor its shape or dtype (the `.grad` zero_grad drops): nothing to check about it
+    described = read | compared | {f"b{slot}" for slot in recorder.meta_read}
+    run: list[str] = []
+    bindings = []
+    # an attribute or entry the walk saw may be gone (deleted since): the guards fail, they do not raise
+    lines.append("    try:")
+    for guard in [*guards, *recorder.preconditions, "@"]:
+        if guard.startswith("?"):
+            slot, guard = guard[1:].split(":", 1)
+            if slot not in described and not guards_only:
+                continue
+        if not guard.startswith("@"):
+            run.append(f"({guard})" if " or " in guard else guard)
+            continue
+        slot = guard[1:].split(" =", 1)[0]
+        if guard != "@" and slot not in compared:
+            if slot in read:  # an array bound and never read (a `.grad` that zero_grad drops) is not bound
+                bindings.append(f"    {guard[1:]}")
+            continue
+        if run:
+            lines.append("        if not (" + "\n                and ".join(run) + "): return _MISS")
+            run = []
+        if guard != "@":
+            lines.append(f"        {guard[1:]}")
+    if lines[-1] == "    try:":
+        lines.pop()
+    else:
+        lines.append("    except _GONE: return _MISS")
+    lines.extend(bindings)
+    if guards_only:
+        return "\n".join([*lines, "    return None"]) + "\n"
+    lines.extend(f"    {line}" for line in body)
+    lines.extend(f"    {line}" for line in effects)
+    lines.append(f"    return {output}")
+    return "\n".join(lines) + "\n"
+
+
+# a `.grad` present or not (the first step of a training loop has none yet; the next ones have)
+_GRAD_PRESENCE = re.compile(r"^(type\()?[\w.\[\]'\"]+\._grad\)? is (None|t\d+)$")
+
+
+def quick_check(guards: list[str], grad_on: bool) -> str:
+    """The guards that tell a function's traces apart most often (grad mode, the number of arguments, which
+    `.grad`s are there), as one expression: checked before a trace's program is compiled."""
+    picked = [f"_GRAD.enabled is {grad_on!r}"]  # this thread's mode, as the program reads it
+    picked.extend(f"({guard})" for guard in guards
+                  if guard.startswith(("len(A) ==", "len(K) ==")) or _GRAD_PRESENCE.match(guard))
+    return " and ".join(picked)
+
+
+_SLOT = re.compile(r"\bb\d+\b")  # a buffer slot's name in the program's source
+_TARGETS = re.compile(r"^b\d+(?:, b\d+)*")  # the slots a line assigns (the start of an assignment)
+
+
+def used_lines(recorder: Recorder, lines: list[str], effects: list[str], output: str) -> tuple[list[str], list[Any]]:
+    """The lines, without the pure ones (a call that only makes new slots) whose slots nothing reads later, and
+    the listing of the calls left. The backward seed of a scalar loss, say, is made and read by `.item()` while
+    tracing; a constant, its value goes into the program and its array is not made again."""
+    read = set(_SLOT.findall(" ".join(effects) + " " + output))
+    kept = []
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if index in recorder.pure:
+            assigned = _TARGETS.match(line)
+            if assigned is None or read.isdisjoint(assigned.group().split(", ")):
+                continue
+            line = line[assigned.end():]
+        kept.append(index)
+        read.update(_SLOT.findall(line))
+    kept.reverse()
+    calls = {recorder.line_call[index] for index in kept}
+    return [lines[index] for index in kept], [entry for k, entry in enumerate(recorder.listing) if k in calls]
+
+
+def snapshotting(recorder: Recorder, lines: list[str]) -> list[str]:
+    """The lines, with each generator a check puts back (`Recorder.check`) keeping its state before its first
+    draw: a replay that stops at such a check has drawn nothing, as far as eager execution can tell."""
+    for name in recorder.snapshots:
+        index = recorder.first_draws[name]
+        lines[index] = f"_s{name} = {name}._snapshot(); {lines[index]}"
+    return lines
+
+
+def reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list[str]:
+    """The recorded lines, with each `np.empty` whose memory does not outlive the call (it is no output, no
+    `.grad`, nor viewed by one) replaced by a buffer the program keeps: what `nn/scratch.py` does for eager
+    execution (a large fresh array each step costs page faults), decided here once from the program instead of
+    from reference counts. The memory was uninitialised either way: the numbers are the same."""
+    kept = {recorder.root(int(n)) for n in re.findall(r"\bb(\d+)\b", " ".join(effects) + " " + output)}
+    lines = list(recorder.lines)
+    for index, (slot, shape, dtype) in recorder.empties.items():
+        if recorder.root(slot) in kept or slot in kept:
+            continue
+        name = recorder.const(np.empty(shape, dtype), "buffer")
+        lines[index] = f"b{slot} = {name}"
+    return lines
