@@ -1062,3 +1062,62 @@ def test_numpy_work_in_another_thread_during_a_trace_is_not_recorded() -> None:
     torch.manual_seed(0)
     assert np.array_equal(compiled(x).numpy(), forward(x).numpy()) and compiled.n_replays == 1
     assert torch.rand(1).item() == (torch.manual_seed(0), torch.rand(1).item())[1]  # no draw was replayed
+
+
+def _linear_mse_setup(seed: int, rows: int) -> tuple[Any, Any, Any, Any]:
+    torch.manual_seed(seed)
+    model = torch.nn.Linear(4, 1)
+    return model, torch.optim.SGD(model.parameters(), lr=0.01), torch.randn(rows, 4), torch.randn(rows, 1)
+
+
+def _train_step(model: Any, optimizer: Any, x: Any, y: Any) -> Any:
+    optimizer.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    optimizer.step()  # `step`: also the name of the compiled function below, a global of this module
+    return loss.detach()
+
+
+step = torch.compile(_train_step)
+
+
+def test_a_global_that_shares_its_name_with_an_attribute_the_function_reads_is_not_its_state() -> None:
+    """`optimizer.step()` puts the name `step` in the code's names; the global `step` (this compiled function)
+    is not something the function reads: the walk must not go into its programs (it gave up, past 20000
+    objects, and every call ran eagerly)."""
+    model, optimizer, x, y = _linear_mse_setup(0, 8)
+    fresh = torch.compile(_train_step)
+    globals()["step"] = fresh
+    try:
+        for _ in range(6):
+            fresh(model, optimizer, x, y)
+    finally:
+        globals()["step"] = step
+    assert fresh.n_replays == 3 and fresh.n_fallbacks == 0
+
+
+def test_two_threads_replaying_one_program_with_kept_buffers_get_their_own_numbers() -> None:
+    """Two models trained in two threads through one compiled function share its program, whose `np.empty`
+    buffers are kept between replays: one replay at a time (they wrote into each other's buffers)."""
+    import threading
+
+    rows, steps = 100_000, 30
+    expected = []
+    for seed in (1, 2):
+        model, optimizer, x, y = _linear_mse_setup(seed, rows)
+        expected.append([_train_step(model, optimizer, x, y).item() for _ in range(steps)])
+    compiled = torch.compile(_train_step)
+    setups = [_linear_mse_setup(seed, rows) for seed in (1, 2)]
+    got: list[list[float]] = [[], []]
+
+    def train(k: int) -> None:
+        for _ in range(steps):
+            got[k].append(compiled(*setups[k]).item())
+
+    threads = [threading.Thread(target=train, args=(k,)) for k in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got == expected
+    assert compiled.n_replays > steps and "with _KEPT_LOCK:" in compiled.traces[0].source

@@ -14,8 +14,10 @@ raises instead).
 from __future__ import annotations
 
 import builtins
+import dis
 import functools
 import os
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -155,6 +157,8 @@ def _code(source: str, filename: str, mode: str) -> Any:
 
 class CompiledFunction:
     """What `compile(fn)` returns: call it as `fn`; `explain()` shows the programs and the counts."""
+
+    walk_opaque = True  # its traces are the compiler's bookkeeping, not state a call reads (compiler/state.py)
 
     def __init__(self, fn: Callable[..., Any], fullgraph: bool, options: dict[str, Any] | None) -> None:
         self.fn = fn
@@ -307,11 +311,18 @@ def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> l
                 continue
             roots.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True, cell, "cell_contents", True))
         globals_ = getattr(target, "__globals__", {})
-        for name in code.co_names:
+        for name in _global_names(code):
             value = globals_.get(name)
             if value is not None and _is_state(value):
                 roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
     return roots
+
+
+@functools.lru_cache(maxsize=256)
+def _global_names(code: types.CodeType) -> tuple[str, ...]:
+    """The globals a function's code reads (`co_names` also holds the attribute names it reads: `optimizer.step()`
+    names `step`, which must not make a global `step = torch.compile(...)` part of the state)."""
+    return tuple(dict.fromkeys(i.argval for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"))
 
 
 def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

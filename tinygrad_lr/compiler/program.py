@@ -7,6 +7,7 @@ the replay, the effects on `.grad`, and the outputs.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import numpy as np
@@ -58,9 +59,13 @@ def source(recorder: Recorder, guards: list[str], structure_guarded: bool, grad_
     lines.extend(bindings)
     if guards_only:
         return "\n".join([*lines, "    return None"]) + "\n"
-    lines.extend(f"    {line}" for line in body)
-    lines.extend(f"    {line}" for line in effects)
-    lines.append(f"    return {output}")
+    indent = "    "
+    if _KEPT in recorder.namespace:  # buffers kept from one replay to the next: one replay at a time
+        lines.append(f"    with {_KEPT}:")  # (threads replaying it at once would write into each other's)
+        indent = "        "
+    lines.extend(f"{indent}{line}" for line in body)
+    lines.extend(f"{indent}{line}" for line in effects)
+    lines.append(f"{indent}return {output}")
     return "\n".join(lines) + "\n"
 
 
@@ -122,4 +127,8 @@ def reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list
             continue
         name = recorder.const(np.empty(shape, dtype), "buffer")
         lines[index] = f"b{slot} = {name}"
+        recorder.namespace.setdefault(_KEPT, threading.Lock())
     return lines
+
+
+_KEPT = "_KEPT_LOCK"  # the lock of a program's kept buffers, in its namespace

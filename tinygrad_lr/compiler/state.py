@@ -170,6 +170,8 @@ class Walker:
         elif isinstance(obj, _OPAQUE) or callable(obj) and not hasattr(obj, "__dict__"):
             return
         elif hasattr(obj, "__dict__") and not isinstance(obj, _OPAQUE):
+            if getattr(kind, "walk_opaque", False):  # a compiled function reached as state: nothing to read
+                return
             attrs = vars(obj)
             for k, v in list(attrs.items()):
                 if callable(v) and isinstance(v, _OPAQUE) and k not in ("_parameters", "_modules"):
