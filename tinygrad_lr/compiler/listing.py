@@ -18,10 +18,15 @@ def user_line() -> str:
     """The innermost frame outside tinygrad_lr and NumPy: the user's line that caused the current call."""
     for frame in reversed(traceback.extract_stack()):
         name = frame.filename.replace("\\", "/")
-        if "/tinygrad_lr/" in name and "/tests/" not in name or "/numpy/" in name or name.startswith("<"):
+        if "/tinygrad_lr/" in name and "/tests/" not in name or "/numpy/" in name or name.startswith(_NOT_USERS):
             continue
-        return f'{frame.filename}:{frame.lineno}: {(frame.line or "").strip()}'
+        line = (frame.line or "").strip()  # none for code typed at the prompt or run with `python -c`
+        return f"{frame.filename}:{frame.lineno}" + (f": {line}" if line else "")
     return "<unknown line>"
+
+
+# generated code that is not the user's: the replay programs, NumPy's dispatch, frozen imports, contextlib's
+_NOT_USERS = ("<tinygrad_lr", "<__array_function__", "<frozen")
 
 
 class SlotName(str):

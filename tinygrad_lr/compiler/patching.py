@@ -40,16 +40,18 @@ def _recording(original: Callable[..., Any], draw: bool = False) -> Callable[...
 def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any], draw: bool = False) -> Any:
     global _inside
     recorder = tracer._local.recorder
-    if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
-        return func(*args, **kwargs)
     plain_args = _unwrap(args)
     plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+    if recorder is None:  # another thread than the tracing one: its own call (`_inside` is the trace's)
+        return func(*plain_args, **plain_kwargs)
+    if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
+        return func(*args, **kwargs)
     _inside = True
     try:
         result = func(*plain_args, **plain_kwargs)
     finally:
         _inside = False
-    if recorder is None or not isinstance(result, np.ndarray):
+    if not isinstance(result, np.ndarray):
         return result
     # asarray(x) of a traced x returns x itself: keep its slot; anything else is a new buffer
     for arg in args:
