@@ -1123,3 +1123,45 @@ def test_two_threads_replaying_one_program_with_kept_buffers_get_their_own_numbe
     # (a call that finds the other thread tracing runs eagerly, not counted as a fallback: none is)
     assert compiled.n_replays > steps and compiled.n_fallbacks == 0
     assert "with _KEPT_LOCK:" in compiled.traces[0].source
+
+
+LEARNING_RATE = 0.1
+LOSS_SCALE = 2
+REDUCTION = "mean"
+
+
+def test_a_python_setting_held_by_a_global_is_read_at_replay_or_guarded() -> None:
+    """Globals the function loads that hold plain values (a manual schedule changing `LEARNING_RATE`, an int, a
+    str) were not part of the state: a replay kept the values of the trace. A float is now read at replay;
+    the others are guarded (a change traces again)."""
+    global LEARNING_RATE, LOSS_SCALE, REDUCTION
+
+    def run(compiled: bool) -> tuple[list[float], Any]:
+        global LEARNING_RATE, LOSS_SCALE, REDUCTION
+        LEARNING_RATE, LOSS_SCALE, REDUCTION = 0.1, 2, "mean"
+        w, _, x, y = _lesson_data()
+
+        def step(x: Any, y: Any) -> Any:
+            loss = torch.nn.functional.mse_loss(x @ w, y, reduction=REDUCTION) * LOSS_SCALE
+            loss.backward()
+            with torch.no_grad():
+                w.sub_(LEARNING_RATE * w.grad)
+                w.grad.zero_()
+            return loss.detach()
+
+        fn = torch.compile(step) if compiled else step
+        losses = []
+        for i in range(12):
+            losses.append(fn(x, y).item())
+            LEARNING_RATE, LOSS_SCALE, REDUCTION = {5: (0.01, 2, "mean"), 7: (0.01, 3, "mean"),
+                                                    9: (0.01, 3, "sum")}.get(i, (LEARNING_RATE, LOSS_SCALE,
+                                                                                 REDUCTION))
+        return losses, fn
+
+    try:
+        eager, _ = run(False)
+        compiled, fn = run(True)
+    finally:
+        LEARNING_RATE, LOSS_SCALE, REDUCTION = 0.1, 2, "mean"
+    assert compiled == eager
+    assert fn.n_traces == 3 and fn.n_replays == 7  # the int and the str trace again; the float is read

@@ -313,7 +313,7 @@ def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> l
         globals_ = getattr(target, "__globals__", {})
         for name in _global_names(code):
             value = globals_.get(name)
-            if value is not None and _is_state(value):
+            if name in globals_ and (_is_state(value) or _is_setting(value)):
                 roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
     return roots
 
@@ -338,6 +338,14 @@ def _describe_argument(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.shape, value.dtype
     return type(value)
+
+
+def _is_setting(value: Any) -> bool:
+    """A Python value a global may hold as a setting the code reads (`LR = 0.1`, `MODE = "train"`): a float is
+    read at replay; the others are guarded (a change traces again)."""
+    if type(value) is tuple:
+        return all(map(_is_setting, value))
+    return value is None or type(value) in (bool, int, float, str)
 
 
 def _is_state(value: Any) -> bool:

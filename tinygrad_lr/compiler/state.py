@@ -73,7 +73,8 @@ class Walker:
                 # a float argument (a learning rate passed each call) is read at replay, as a dict's floats are
                 self._visit(f"{path}[{k!r}]", f"{src}[{k!r}]", v, False, obj, k, False, in_dict=True)
             return
-        self._visit(path, src, obj, stable, holder, key, is_attr, in_dict=False)
+        # a global is an entry of the module's dict: its floats are read at replay, as a dict's are
+        self._visit(path, src, obj, stable, holder, key, is_attr, in_dict=type(holder) is dict and not is_attr)
 
     def _visit(self, path: str, src: str, obj: Any, stable: bool, holder: Any, key: Any, is_attr: bool,
                in_dict: bool) -> None:
