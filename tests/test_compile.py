@@ -3,6 +3,7 @@ detected (fullgraph=True raises naming the line; otherwise that call runs eagerl
 
 from __future__ import annotations
 
+import argparse
 import re
 import warnings
 from collections.abc import Callable
@@ -1165,3 +1166,48 @@ def test_a_python_setting_held_by_a_global_is_read_at_replay_or_guarded() -> Non
         LEARNING_RATE, LOSS_SCALE, REDUCTION = 0.1, 2, "mean"
     assert compiled == eager
     assert fn.n_traces == 3 and fn.n_replays == 7  # the int and the str trace again; the float is read
+
+
+CONFIG: dict[str, Any] = {"lr": 0.1}
+SETTINGS = argparse.Namespace(lr=0.1)
+RECORDED_LOSSES: list[Any] = []
+
+
+@pytest.mark.parametrize("kind", ["dict", "namespace", "list"])
+def test_settings_and_records_held_by_globals_are_state(kind: str) -> None:
+    """A config dict, parsed arguments and a list the step appends its loss to, all globals: a changed setting
+    reaches the replay (a dict's float read at replay, an attribute guarded), and an append, Python code a replay
+    would skip, keeps the call eager (the list has every loss)."""
+
+    def run(compiled: bool) -> tuple[list[float], int, Any]:
+        CONFIG["lr"], SETTINGS.lr = 0.1, 0.1
+        RECORDED_LOSSES.clear()
+        w, _, x, y = _lesson_data()
+
+        def step(x: Any, y: Any) -> Any:
+            loss = ((x @ w - y) ** 2).mean()
+            loss.backward()
+            lr = CONFIG["lr"] if kind == "dict" else SETTINGS.lr
+            with torch.no_grad():
+                w.sub_(lr * w.grad)
+                w.grad.zero_()
+            if kind == "list":
+                RECORDED_LOSSES.append(loss.detach())
+            return loss.detach()
+
+        fn = torch.compile(step) if compiled else step
+        losses = []
+        for i in range(10):
+            losses.append(fn(x, y).item())
+            if i == 5 and kind == "dict":
+                CONFIG["lr"] = 0.01
+            elif i == 5:
+                SETTINGS.lr = 0.01
+        return losses, len(RECORDED_LOSSES), fn
+
+    eager = run(False)
+    compiled = run(True)
+    assert compiled[:2] == eager[:2]
+    fn = compiled[2]
+    expected = {"dict": (1, 7), "namespace": (2, 6), "list": (8, 0)}[kind]  # traces, replays
+    assert (fn.n_traces, fn.n_replays) == expected

@@ -13,7 +13,9 @@ raises instead).
 
 from __future__ import annotations
 
+import argparse
 import builtins
+import dataclasses
 import dis
 import functools
 import os
@@ -341,11 +343,16 @@ def _describe_argument(value: Any) -> Any:
 
 
 def _is_setting(value: Any) -> bool:
-    """A Python value a global may hold as a setting the code reads (`LR = 0.1`, `MODE = "train"`): a float is
-    read at replay; the others are guarded (a change traces again)."""
-    if type(value) is tuple:
+    """What a global may hold that the code reads as settings or fills as a record: a plain value (`LR = 0.1`,
+    `MODE = "train"`), a container (`CONFIG = {"lr": 0.1}`, `losses = []`), a namespace or a dataclass (parsed
+    arguments, a config). Walked: a float in a dict is read at replay, other values are guarded, and a call that
+    changes one (appends a loss) is not replayed."""
+    kind = type(value)
+    if kind is tuple:
         return all(map(_is_setting, value))
-    return value is None or type(value) in (bool, int, float, str)
+    if value is None or kind in (bool, int, float, str, dict, list, types.SimpleNamespace, argparse.Namespace):
+        return True
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
 def _is_state(value: Any) -> bool:
