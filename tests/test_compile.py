@@ -1211,3 +1211,18 @@ def test_settings_and_records_held_by_globals_are_state(kind: str) -> None:
     fn = compiled[2]
     expected = {"dict": (1, 7), "namespace": (2, 6), "list": (8, 0)}[kind]  # traces, replays
     assert (fn.n_traces, fn.n_replays) == expected
+
+
+def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys: Any) -> None:
+    w, _, x, y = _lesson_data()
+
+    @torch.compile
+    def step(x: Any, y: Any) -> Any:
+        loss = ((x @ w - y) ** 2).mean()
+        print("a step")
+        return loss.detach()
+
+    with pytest.warns(UserWarning, match=r"runs print\(\), Python code a replay would not run"):
+        for _ in range(5):
+            step(x, y)
+    assert capsys.readouterr().out == "a step\n" * 5 and step.n_replays == 0

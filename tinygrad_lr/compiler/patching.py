@@ -8,6 +8,7 @@ mark the trace as not replayable.
 
 from __future__ import annotations
 
+import builtins
 import math
 import threading
 from collections.abc import Callable, Iterator
@@ -189,6 +190,7 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     # hooks are the user's Python code: a replay would skip whatever they do besides array math
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
     recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
+    recorder.patch(builtins, "print", _refusing_hook(builtins.print, "print()"))
     # a normal draw may keep the second value of a Box-Muller pair in the generator, Python state a replay skips
     cached = _normal_caches()
     tracer._local.recorder = recorder
