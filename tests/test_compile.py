@@ -1226,3 +1226,30 @@ def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys:
         for _ in range(5):
             step(x, y)
     assert capsys.readouterr().out == "a step\n" * 5 and step.n_replays == 0
+
+
+def test_an_argument_made_by_a_graph_outside_is_read_at_replay_and_a_backward_through_it_stays_eager() -> None:
+    """`h = x * 2` passed in carries a graph made outside the compiled function. Its data was not bound: replays
+    used the traced call's numbers (silently). Now it is read at every replay; a backward through it would have
+    to reach x's gradient, outside the program: that call runs eagerly, and both gradients are eager's."""
+
+    @torch.compile
+    def scaled_sum(h: Any) -> Any:
+        with torch.no_grad():
+            return (h * 3).sum()
+
+    @torch.compile
+    def weighted(h: Any, w: Any) -> Any:
+        loss = (h * w).sum()
+        loss.backward()
+        return loss.detach()
+
+    w = torch.ones(3, requires_grad=True)
+    for i in range(6):
+        x = torch.full((3,), float(i), requires_grad=True)
+        assert scaled_sum(x * 2).item() == 6.0 * 3 * i
+        w.grad = None
+        assert weighted(x * 2, w).item() == 6.0 * i
+        assert w.grad.numpy().tolist() == [2.0 * i] * 3 and x.grad.numpy().tolist() == [2.0] * 3
+    assert scaled_sum.n_replays == 3 and weighted.n_replays == 0 and weighted.n_fallbacks == 4  # + the trace
+    assert "made by a graph outside the compiled function (args[0])" in weighted.explain()

@@ -29,6 +29,7 @@ import numpy as np
 from tinygrad_lr.autograd import grad_mode
 from tinygrad_lr.compiler import program, tracer
 from tinygrad_lr.compiler import state as state_walk
+from tinygrad_lr.compiler.listing import readable
 from tinygrad_lr.compiler.patching import TRACE_LOCK, recording
 from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain
 from tinygrad_lr.nn import structure
@@ -89,13 +90,13 @@ class Trace:
     @functools.cached_property
     def listing(self) -> list[str]:
         """One line per NumPy call the replay makes, with the shapes of its buffers (written when asked for)."""
-        readable, entries = self._listed
-        return [readable(entry) for entry in entries]
+        slot_info, entries = self._listed
+        return [readable(entry, slot_info) for entry in entries]
 
     @functools.cached_property
-    def _listed(self) -> tuple[Callable[[Any], str], list[Any]]:
+    def _listed(self) -> tuple[dict[int, Any], list[Any]]:
         assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
-        return self._parts[0].readable, self._body[1]
+        return self._parts[0].slot_info, self._body[1]
 
     @functools.cached_property
     def source(self) -> str:
@@ -257,6 +258,9 @@ class CompiledFunction:
             state_walk.restore(before)
         result = _plain_output(result)
         effects, changed = _effects(before, after)
+        if before.outside_graph and recorder.ran_backward:  # the gradient would flow on into that graph
+            recorder.fail(f"runs backward with a tensor made by a graph outside the compiled function "
+                          f"({before.outside_graph[0]}): pass it .detach(), or compute it inside")
         reasons = list(recorder.failures)
         if reasons and self.fullgraph:
             raise NotReplayableError("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))

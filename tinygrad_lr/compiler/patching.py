@@ -186,6 +186,16 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
         return backward(self, gradient, retain_graph, *args, **kwargs)
 
     recorder.patch(Value, "backward", noting_backward)
+    from tinygrad_lr.autograd import api
+
+    run_backward = api.run_backward  # what backward() and autograd.grad() both run
+
+    def noting_run(*args: Any, **kwargs: Any) -> Any:
+        if tracer._local.recorder is recorder:
+            recorder.ran_backward = True
+        return run_backward(*args, **kwargs)
+
+    recorder.patch(api, "run_backward", noting_run)
 
     # hooks are the user's Python code: a replay would skip whatever they do besides array math
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))

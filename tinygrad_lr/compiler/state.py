@@ -50,6 +50,7 @@ class Walk:
     facts: dict[str, Any] = field(default_factory=dict)
     setters: list[tuple[Any, Any, bool, Any, Any]] = field(default_factory=list)  # (holder, key, is_attr, old, new)
     grads: dict[str, str] = field(default_factory=dict)  # path of a `_grad` slot -> source of its Value holder
+    outside_graph: list[str] = field(default_factory=list)  # paths of Values with a grad_fn (a graph made outside)
 
 
 class Walker:
@@ -189,10 +190,12 @@ class Walker:
             out.guards.append(f"{src}._requires_grad is {v._requires_grad!r}")
         out.facts[path + "._requires_grad"] = v._requires_grad
         out.facts[path + "._grad_fn"] = None if v._grad_fn is None else id(v._grad_fn)
-        if v._grad_fn is not None:
-            if self.guarding:
+        if v._grad_fn is not None:  # an interior Value of a graph made outside the call: its data is read as
+            if self.guarding:  # a leaf's is (a backward through it would leave the replay: compiler/__init__)
                 out.guards.append(f"{src}._grad_fn is not None")
-            return  # an interior Value of an earlier graph: its data is not read through here
+            out.outside_graph.append(path)
+            self._array(path + "._data", src + "._data", v._data, stable, v, "_data", True)
+            return
         if self.guarding:
             out.guards.append(f"{src}._grad_fn is None")
         self._array(path + "._data", src + "._data", v._data, stable, v, "_data", True)

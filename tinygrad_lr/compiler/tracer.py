@@ -357,6 +357,7 @@ class Recorder:
         self._patches: list[tuple[Any, str, Any]] = []
         self.generic_slots: set[int] = set()
         self.backward_from: set[int] = set()  # ids of the Values backward() ran from (their graph is consumed)
+        self.ran_backward = False  # whether backward() or autograd.grad() ran during the call
         # np.empty calls: line -> (slot, shape, dtype)
         self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
@@ -579,10 +580,6 @@ class Recorder:
             if t._slot in self.generic_slots:  # NumPy returned a scalar: the program keeps 0-d arrays, as traced
                 self.add_line(f"b{t._slot} = _asarray(b{t._slot})", pure)
         self.listing.append((func, _light(args), _light(kwargs), names))
-
-    def readable(self, entry: Any) -> str:
-        """One line of the listing (see `compiler/listing.py`)."""
-        return listing.readable(entry, self.slot_info)
 
     # ----- patching creation functions and random draws ---------------------------------------
     def patch(self, owner: Any, name: str, replacement: Any) -> None:
