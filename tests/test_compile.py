@@ -1253,3 +1253,24 @@ def test_an_argument_made_by_a_graph_outside_is_read_at_replay_and_a_backward_th
         assert w.grad.numpy().tolist() == [2.0 * i] * 3 and x.grad.numpy().tolist() == [2.0] * 3
     assert scaled_sum.n_replays == 3 and weighted.n_replays == 0 and weighted.n_fallbacks == 4  # + the trace
     assert "made by a graph outside the compiled function (args[0])" in weighted.explain()
+
+
+def test_the_globals_read_off_the_bytecode_are_those_dis_finds() -> None:
+    """`_global_names` reads LOAD_GLOBAL off the bytecode itself; checked against `dis` on the package's own
+    functions and on one with over 256 names (its LOAD_GLOBALs need EXTENDED_ARG)."""
+    import dis
+    import types
+
+    from tinygrad_lr import compiler
+
+    def by_dis(code: types.CodeType) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.argval for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"))
+
+    source = "def many():\n" + "".join(f"    x.a{i} = 1\n" for i in range(300)) + "    return g1 + g2\n"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - a test's own generated function
+    codes = [namespace["many"].__code__, _train_step.__code__, compiler.compile.__code__,
+             compiler.CompiledFunction.__call__.__code__, compiler._roots.__code__]
+    for code in codes:
+        assert compiler._global_names(code) == by_dis(code)
+    assert compiler._global_names(namespace["many"].__code__) == ("x", "g1", "g2")

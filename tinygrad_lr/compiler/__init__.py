@@ -19,6 +19,7 @@ import dataclasses
 import dis
 import functools
 import os
+import sys
 import types
 import warnings
 from collections.abc import Callable
@@ -326,9 +327,20 @@ def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> l
 
 @functools.lru_cache(maxsize=256)
 def _global_names(code: types.CodeType) -> tuple[str, ...]:
-    """The globals a function's code reads (`co_names` also holds the attribute names it reads: `optimizer.step()`
-    names `step`, which must not make a global `step = torch.compile(...)` part of the state)."""
-    return tuple(dict.fromkeys(i.argval for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"))
+    """The globals a function's code reads, from its LOAD_GLOBAL instructions (`co_names` also holds the attribute
+    names it reads: `optimizer.step()` names `step`, which must not make a global `step = torch.compile(...)`
+    part of the state). Read off the bytecode directly: `dis.get_instructions` costs ~10x more."""
+    names, raw, extended = [], code.co_code, 0
+    for i in range(0, len(raw), 2):
+        op, arg = raw[i], raw[i + 1] | extended
+        extended = arg << 8 if op == _EXTENDED_ARG else 0
+        if op == _LOAD_GLOBAL:
+            names.append(code.co_names[arg >> _GLOBAL_SHIFT])
+    return tuple(dict.fromkeys(names))
+
+
+_LOAD_GLOBAL, _EXTENDED_ARG = dis.opmap["LOAD_GLOBAL"], dis.EXTENDED_ARG
+_GLOBAL_SHIFT = 1 if sys.version_info >= (3, 11) else 0  # from 3.11 the low bit of the argument is a flag
 
 
 def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
