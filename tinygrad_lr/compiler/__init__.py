@@ -104,7 +104,7 @@ class Trace:
         assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
         recorder, guards, grad_on, effects, output, guards_only = self._parts
         return program.source(recorder, guards, bool(self._structure), grad_on, effects, output, guards_only,
-                        self._body[0])
+                              self._body[0])
 
     def _scope(self) -> dict[str, Any]:
         return {**self._namespace, "_MISS": _MISS, "_EAGER": _EAGER, "_leaf": _leaf,
