@@ -1274,3 +1274,31 @@ def test_the_globals_read_off_the_bytecode_are_those_dis_finds() -> None:
     for code in codes:
         assert compiler._global_names(code) == by_dis(code)
     assert compiler._global_names(namespace["many"].__code__) == ("x", "g1", "g2")
+
+
+LESSON_PARAMETERS: list[Any] = []
+
+
+def test_the_lessons_global_list_of_parameters_updated_by_hand_replays_bit_for_bit() -> None:
+    """The classic loop: `params = [w, b]` at module level, updated in place under no_grad. The list was not part
+    of the state (every call ran eagerly, the update writing into arrays the recorder did not know); it is now."""
+
+    def step(x: Any, y: Any) -> Any:
+        loss = ((x @ LESSON_PARAMETERS[0] + LESSON_PARAMETERS[1] - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            for p in LESSON_PARAMETERS:
+                p -= 0.1 * p.grad
+                p.grad = None
+        return loss.detach()
+
+    runs = []
+    for compiled in (False, True):
+        w, b, x, y = _lesson_data()
+        LESSON_PARAMETERS[:] = [w, b]
+        fn = torch.compile(step) if compiled else step
+        runs.append(([fn(x, y).item() for _ in range(10)], w.detach().numpy().copy(), b.detach().numpy().copy()))
+    LESSON_PARAMETERS.clear()
+    assert runs[0][0] == runs[1][0]
+    assert np.array_equal(runs[0][1], runs[1][1]) and np.array_equal(runs[0][2], runs[1][2])
+    assert fn.n_replays == 7 and fn.n_fallbacks == 0
