@@ -143,7 +143,7 @@ class Trace:
             holds = True
         if not holds:
             return _MISS
-        source, _ = self.source, self._listed
+        source, _ = self.source, self._listed  # the listing's parts too: they are dropped below
         scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
         exec(_code(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
         self.replay = scope["_replay"]

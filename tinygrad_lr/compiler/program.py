@@ -120,7 +120,7 @@ def reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list
     `.grad`, nor viewed by one) replaced by a buffer the program keeps: what `nn/scratch.py` does for eager
     execution (a large fresh array each step costs page faults), decided here once from the program instead of
     from reference counts. The memory was uninitialised either way: the numbers are the same."""
-    kept = {recorder.root(int(n)) for n in re.findall(r"\bb(\d+)\b", " ".join(effects) + " " + output)}
+    kept = {recorder.root(int(name[1:])) for name in _SLOT.findall(" ".join(effects) + " " + output)}
     lines = list(recorder.lines)
     for index, (slot, shape, dtype) in recorder.empties.items():
         if recorder.root(slot) in kept or slot in kept:

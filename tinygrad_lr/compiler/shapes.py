@@ -1,7 +1,7 @@
 """The NumPy calls whose result's shape depends on the data, not only on the operands' shapes: a boolean mask's
 selection (`x[x > 0]`), `nonzero`, `unique`, ... A replay gives them whatever shape the new data gives; Python
 code that read such a shape while tracing (`x[mask].mean()` divides by the count) would keep the traced number,
-so the recorder checks it at replay (`Recorder.shape_read`).
+so the recorder checks it at replay (`Recorder.described`).
 """
 
 from __future__ import annotations

@@ -122,9 +122,7 @@ def _metadata(name: str) -> property:
     def read(self: TracedArray) -> Any:
         recorder = _local.recorder
         if recorder is not None and self._slot is not None:
-            recorder.meta_read.add(self._slot)
-            if self._slot in recorder.data_shaped:
-                recorder.shape_read(self)
+            recorder.described(self)
         return descriptor.__get__(self)
 
     return property(read)
@@ -411,13 +409,14 @@ class Recorder:
         else:
             self.preconditions.append(src if result else f"not {src}")
 
-    def shape_read(self, array: TracedArray) -> None:
-        """Python read the shape of an array the data shapes: the replay checks that it is the same (else the
-        call runs eagerly), if the call has not written any state yet; after that it cannot be replayed."""
-        slot = array._slot
-        if slot in self.shape_checked:
+    def described(self, array: TracedArray) -> None:
+        """Python read `array`'s shape, dtype, ...: the program keeps the guards on them. A shape the data decides
+        is checked at replay (else the call runs eagerly) if no state is written yet; after that, not replayable."""
+        slot: int = array._slot  # type: ignore[assignment]
+        self.meta_read.add(slot)
+        if slot not in self.data_shaped or slot in self.shape_checked:
             return
-        self.shape_checked.add(slot)  # type: ignore[arg-type]
+        self.shape_checked.add(slot)
         if self.written:
             self.fail("reads the shape of an array whose size depends on data (a boolean mask, nonzero, unique), "
                       "after the call has changed the state")
@@ -484,9 +483,7 @@ class Recorder:
         if func in _METADATA:  # it read the arrays' descriptions
             for a in args:
                 if type(a) is TracedArray and a._slot is not None:
-                    self.meta_read.add(a._slot)
-                    if a._slot in self.data_shaped:
-                        self.shape_read(a)
+                    self.described(a)
             return result
         if not isinstance(result, np.ndarray | np.generic | tuple):
             if result is None:  # an in-place method (fill, __setitem__, put, sort)
