@@ -83,12 +83,16 @@ class RAdam(Optimizer):
         bias_correction2 = 1 - beta2**t
         step = (exp_avg / bias_correction1) * lr
         rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * t * (beta2**t) / bias_correction2
+        rho_t = _rho(rho_inf, beta2, t)
         # rho_t > 5, decided on t_before + 1: t itself below 2**24 steps (float32 counts stop there, and rho_t is
         # then rho_inf on both sides)
-        t_next = t_before + 1
-        if rho_inf - 2 * t_next * (beta2**t_next) / (1 - beta2**t_next) > 5.0:
+        if _rho(rho_inf, beta2, t_before + 1) > 5.0:
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
             adaptive_lr = bias_correction2**0.5 / (np.sqrt(exp_avg_sq) + group["eps"])
             step = step * adaptive_lr * rect
         data -= step
+
+
+def _rho(rho_inf: Any, beta2: Any, t: Any) -> Any:
+    """The length of the approximated simple moving average after t steps: rho_inf - 2 t beta2^t / (1 - beta2^t)."""
+    return rho_inf - 2 * t * (beta2**t) / (1 - beta2**t)
