@@ -427,27 +427,34 @@ def test_a_new_parameter_in_the_optimizer_traces_again() -> None:
     assert step.n_traces == 2
 
 
-@pytest.mark.parametrize("draw", ["rand", "randn"])
-def test_random_ops_replay_from_the_generator_as_eager(draw: str) -> None:
-    factory = getattr(torch, draw)
+@pytest.mark.parametrize(("draw", "replays"), [
+    ("torch.rand(3)", True),
+    ("torch.randn(4)", True),  # pairs of normals with the C library's log1p, cos and sin, value by value
+    ("torch.randn(32)", True),  # blocks of 16 (torch's AVX2 Box-Muller)
+    ("torch.randn(32, dtype=torch.float64)", True),  # blocks with the C library's log, cos and sin
+    ("torch.randperm(7).float() - 3", True),  # torch's swaps, a Python loop over the draws
+    ("torch.randn(3)", False),  # keeps the sine of its last pair in the generator (Python state): eager
+], ids=["rand", "randn_pairs", "randn_blocks", "randn_float64_blocks", "randperm", "randn_odd"])
+def test_random_ops_replay_from_the_generator_as_eager(draw: str, replays: bool) -> None:
+    size = len(eval(draw, {"torch": torch}))
 
     @torch.compile
     def noisy(x: Any) -> Any:
-        return x + factory(3)
+        return x + eval(draw, {"torch": torch})
 
-    x = torch.zeros(3)
+    x = torch.zeros(size, dtype=torch.float64 if "float64" in draw else torch.float32)
     torch.manual_seed(5)
-    eager = [(x + factory(3)).numpy() for _ in range(4)]
+    eager = [(x + eval(draw, {"torch": torch})).numpy() for _ in range(5)]
     torch.manual_seed(5)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        compiled = [noisy(x).numpy() for _ in range(4)]
+        compiled = [noisy(x).numpy() for _ in range(5)]
     for a, b in zip(eager, compiled):
         assert np.array_equal(a, b)
-    if draw == "rand":  # uniform draws: the raw words are drawn at replay, the arithmetic replayed
-        assert noisy.n_replays == 1 and not caught  # the first two calls run eagerly, the third traces
-    else:  # torch's normal goes through the C library's log one value at a time (.tolist()): eager, detected
-        assert noisy.n_replays == 0 and "tolist" in str(caught[0].message)
+    if replays:  # the raw words are drawn at replay, the arithmetic on them replayed
+        assert noisy.n_replays == 2 and not caught  # the first two calls run eagerly, the third traces
+    else:
+        assert noisy.n_replays == 0 and "float()" in str(caught[0].message)
 
 
 def test_unused_results_are_not_computed_again_but_unused_draws_still_advance_the_generator() -> None:
@@ -924,13 +931,17 @@ def test_python_arithmetic_on_a_replay_time_float_is_computed_again(formula: str
     assert scaled.n_replays == len(values) - 2 - scaled.n_traces
 
 
-def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_back() -> None:
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["dropout", "dropout_then_batch_norm"])
+def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_back(batch_norm: bool) -> None:
     """CrossEntropy checks its targets after the forward's Dropout drew its mask. A batch with a target out of
     range sends that check the other way: the replay stops there and the call runs eagerly (and raises torch's
-    error), which must draw the mask eager would (the generator put back), or every later mask would differ."""
+    error), which must draw the mask eager would (the generator put back), or every later mask would differ.
+    With BatchNorm the forward has written its running statistics before the check: the check goes before that
+    write in the program, so a stopped replay has written nothing (eager then updates them once)."""
 
     def build() -> tuple[Any, Any, Any]:
-        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Dropout(0.5), torch.nn.Linear(8, 3))
+        norm = [torch.nn.BatchNorm1d(8)] if batch_norm else []
+        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Dropout(0.5), *norm, torch.nn.Linear(8, 3))
         return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.CrossEntropyLoss()
 
     torch.manual_seed(0)
@@ -950,14 +961,15 @@ def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_bac
             warnings.simplefilter("always")
             for batch in batches:
                 try:
-                    seen.append([step(*batch).numpy(), *_state(model, optimizer)])
+                    seen.append([step(*batch).numpy(), *_state(model, optimizer), *_buffers(model)])
                 except IndexError as error:
-                    seen.append([str(error)])
+                    seen.append([str(error), *_buffers(model)])
         runs.append(seen)
-    assert runs[0][5] == ["Target 7 is out of bounds."]
+    assert runs[0][5][0] == "Target 7 is out of bounds."
     for eager, compiled in zip(*runs):
-        if len(eager) == 1:
-            assert eager == compiled
+        if type(eager[0]) is str:
+            assert eager[0] == compiled[0]
+            _assert_same(eager[1:], compiled[1:])
         else:
             _assert_same(eager, compiled)
     # the call that raised left the .grads cleared (zero_grad ran): the next call is traced again
@@ -965,6 +977,89 @@ def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_bac
     assert [str(w.message) for w in caught] == [
         "tinygrad_lr.compile: _training_step.<locals>.step runs eagerly: a branch on data went the other way "
         "than when it was traced"]
+
+
+def _buffers(model: Any) -> list[np.ndarray]:
+    return [b.numpy().copy() for b in model.buffers()]
+
+
+def _first(lines: list[str], word: str) -> int:
+    return next(i for i, line in enumerate(lines) if word in line)
+
+
+def test_batch_norm_and_cross_entropy_replay_with_the_target_check_before_the_running_statistics() -> None:
+    """BatchNorm writes its running statistics in the forward; CrossEntropy then checks its targets (a branch
+    on data). The check and the calls it reads (from the targets alone) go before the first write."""
+
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(),
+                                    torch.nn.Linear(8, 3))
+        return model, torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9), torch.nn.CrossEntropyLoss()
+
+    rng = np.random.default_rng(0)
+    batches = [(torch.from_numpy(rng.standard_normal((16, 4), dtype=np.float32)), torch.tensor(rng.integers(0, 3, 16)))
+               for _ in range(3)]
+    compiled = _run_both(build, batches, steps=9)
+    assert compiled.n_replays == 6 and compiled.n_fallbacks == 0
+    listing = compiled.explain().splitlines()
+    first_write = _first(listing, "mark_modified")
+    checks = [i for i, line in enumerate(listing) if line.strip().startswith("check ")]
+    assert checks and max(checks) < first_write
+
+
+def test_a_validation_loss_in_eval_mode_after_the_update_replays() -> None:
+    """The eval-mode loss after `optimizer.step()` checks its targets after the parameters were written; the
+    targets are an argument no call wrote, so the check goes first and the step replays."""
+    torch.manual_seed(0)
+    rng = np.random.default_rng(1)
+    x, y = torch.from_numpy(rng.standard_normal((8, 4), dtype=np.float32)), torch.tensor(rng.integers(0, 3, 8))
+
+    def train_then_validate(model: Any, optimizer: Any, loss_fn: Any) -> Callable[[Any, Any], Any]:
+        def step(x: Any, y: Any) -> Any:
+            model.train()
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            model.eval()
+            with torch.no_grad():
+                return loss.detach(), loss_fn(model(x), y)
+
+        return step
+
+    runs = []
+    for compile_it in (False, True):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Dropout(0.3), torch.nn.Linear(8, 3))
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+        run = train_then_validate(model, optimizer, torch.nn.CrossEntropyLoss())
+        if compile_it:
+            run = torch.compile(run)
+        runs.append([[v.numpy() for v in run(x, y)] + _state(model, optimizer) for _ in range(7)])
+    for eager, compiled in zip(*runs):
+        _assert_same(eager, compiled)
+    assert run.n_replays == 4 and run.n_fallbacks == 0
+
+
+def test_a_check_on_data_the_call_wrote_keeps_the_call_eager_or_raises_with_fullgraph() -> None:
+    """Targets computed from parameters the update wrote: their check cannot go before the write."""
+    model, optimizer, x, _ = _simple()
+    head = torch.nn.Linear(2, 3)
+
+    def step() -> Any:
+        optimizer.zero_grad()
+        model(x).pow(2).mean().backward()
+        optimizer.step()
+        target = (model.weight.detach()[0] * 0).long()  # zeros, made from the written weight
+        return torch.nn.functional.cross_entropy(head(x[:2]), target).detach()
+
+    with pytest.raises(NotReplayableError, match="computed from state the call had already changed"):
+        torch.compile(step, fullgraph=True)()
+    compiled = torch.compile(step)
+    with pytest.warns(UserWarning, match="computed from state the call had already changed"):
+        for _ in range(4):
+            compiled()
+    assert compiled.n_replays == 0
 
 
 def test_a_shape_the_data_decides_is_checked_where_python_read_it() -> None:

@@ -130,7 +130,7 @@ def _following(original: Callable[..., Any]) -> Callable[..., Any]:
         src = f"{name}({', '.join(a.src if type(a) is Sym else recorder.render(a) for a in args)})"
         data = [s for s in syms if s.data]
         if type(value) is bool:
-            recorder.branch_on((data or syms)[0], None, src, value)
+            recorder.branch_on(bool(data), src, value)
             return value
         if type(value) is float:
             return Sym(value, src, bool(data))
@@ -164,6 +164,13 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     # the generators' two raw draws: every distribution is NumPy arithmetic on them (tinygrad_lr/random/kernels.py)
     for name in ("random", "random64"):
         recorder.patch(tl_random.Generator, name, _recording(getattr(tl_random.Generator, name), draw=True))
+    from tinygrad_lr.random import kernels
+
+    for name in ("swapped", "placed_inside_out"):  # randperm's loops over its draws: one call each
+        recorder.patch(kernels, name, _recording(getattr(kernels, name)))
+    each = kernels.each_value  # the C library's log, sin, cos value by value: one call (of the C library's own
+    recorder.patch(kernels, "each_value", lambda function, values: _dispatch_always(  # function, not _MATH's)
+        each, (getattr(function, "__wrapped__", function), values), {}))
     for name, follow in _MATH.items():
         recorder.patch(math, name, follow)
     mark_modified = inplace.mark_modified  # version stamps: a replay stamps the parameters it updates, as eager

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.compiler import listing, shapes
+from tinygrad_lr.compiler.checks import Checks
 
 _asarray = np.asarray  # the originals: the recorder replaces np.asarray & co. while it records
 _ndarray_view = np.ndarray.view
@@ -71,11 +72,11 @@ class TracedArray(np.ndarray):
         recorder = _local.recorder
         if recorder is not None and self._slot in recorder.constant:  # the same value at every replay
             return bool(plain(self))
-        if recorder is not None and self._slot is not None and self.size == 1 and not recorder.written:
-            # nothing of the state before the call is written yet: the replay checks the branch here and, if it
-            # goes the other way, stops and leaves the call to eager execution
+        if recorder is not None and self._slot is not None and self.size == 1:
+            # the replay checks the branch before it writes any state and, if it goes the other way, stops and
+            # leaves the call to eager execution (compiler/checks.py)
             value = bool(plain(self))
-            recorder.check(f"bool(b{self._slot})", value)
+            recorder.check(f"bool(b{self._slot})", value, "branches on an array's value (bool())")
             return value
         return bool(_fail_read(self, "bool() (a Python branch on array data)"))
 
@@ -231,7 +232,8 @@ class Sym(float):
         result = op(_number(self), _number(other) if type(other) is Sym else other)
         if _local.recorder is not None:
             other_src = other.src if type(other) is Sym else _literal(other)
-            _local.recorder.branch_on(self, other, f"({self.src} {sign} {other_src})", result)
+            data = self.data or (type(other) is Sym and other.data)
+            _local.recorder.branch_on(data, f"({self.src} {sign} {other_src})", result)
         return result
 
     def __eq__(self, o: object) -> bool: return self._compare(o, lambda a, b: a == b, "==")  # noqa: E704
@@ -257,7 +259,7 @@ class Sym(float):
         a guard (or, for a value read from an array, a check) that it is the same int, as for a branch."""
         result = how(_number(self))
         if _local.recorder is not None:
-            _local.recorder.branch_on(self, None, f"({name}({self.src}) == {result!r})", True)
+            _local.recorder.branch_on(self.data, f"({name}({self.src}) == {result!r})", True)
         return result
 
     def __int__(self) -> int: return self._integral(float.__int__, "int")  # noqa: E704
@@ -333,7 +335,7 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-class Recorder:
+class Recorder(Checks):
     """The program being recorded: its lines, slots, constants, guards, and why it cannot be replayed (if so)."""
 
     def __init__(self, fullgraph: bool = False) -> None:
@@ -365,6 +367,9 @@ class Recorder:
         self.data_shaped: set[int] = set()  # slots whose shape the data decides (compiler/shapes.py), and results
         self.shape_checked: set[int] = set()  # of calls on them; those whose shape Python read are checked
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
+        self.producer: dict[int, tuple[int, ...]] = {}  # a slot a pure call made -> that call's lines
+        self.overwritten: set[int] = set()  # slots (roots of views) some call wrote into
+        self.first_write: int | None = None  # the first line that wrote into the state before the call
 
     # ----- names ------------------------------------------------------------------------------
     def const(self, value: Any, prefix: str = "c") -> str:
@@ -399,39 +404,6 @@ class Recorder:
             raise NotReplayableError(f"tinygrad_lr.compile(fullgraph=True): {message}")
         if message not in self.failures:
             self.failures.append(message)
-
-    def branch_on(self, sym: Sym, other: Any, src: str, result: bool) -> None:
-        if sym.data or (type(other) is Sym and other.data):
-            if self.written:
-                self.fail("branches on a value read from an array, after the call has changed the state")
-            else:  # as in TracedArray.__bool__: checked where it happens; the other way runs eagerly
-                self.check(f"bool({src})", result)
-        else:
-            self.preconditions.append(src if result else f"not {src}")
-
-    def described(self, array: TracedArray) -> None:
-        """Python read `array`'s shape, dtype, ...: the program keeps the guards on them. A shape the data decides
-        is checked at replay (else the call runs eagerly) if no state is written yet; after that, not replayable."""
-        slot: int = array._slot  # type: ignore[assignment]
-        self.meta_read.add(slot)
-        if slot not in self.data_shaped or slot in self.shape_checked:
-            return
-        self.shape_checked.add(slot)
-        if self.written:
-            self.fail("reads the shape of an array whose size depends on data (a boolean mask, nonzero, unique), "
-                      "after the call has changed the state")
-        else:
-            self.check(f"(b{slot}.shape == {np.ndarray.shape.__get__(array)!r})", True)
-
-    def check(self, src: str, value: bool) -> None:
-        """A branch on data, before the call has written any state: the replay checks it where it happens and,
-        if it goes the other way, stops and leaves the call to eager execution. The generators it has drawn
-        from so far are put back first (their state is kept before their first draw), so that eager draws
-        what it would have."""
-        stop = "".join(f"{g}._restore(_s{g}); " for g in self.first_draws)
-        self.snapshots.update(self.first_draws)
-        self.add_line(f"if {src} is not {value}: {stop}return _EAGER")
-        self.listing.append(f"check {src} is {value} (else this call runs eagerly)")
 
     # ----- operands ---------------------------------------------------------------------------
     def render(self, value: Any) -> str:
@@ -530,8 +502,11 @@ class Recorder:
         if slot is None:
             return
         root = self._root.get(slot, slot)
+        self.overwritten.add(root)
         if root in self.ext_slots:
             self.written.add(root)
+            if self.first_write is None:  # the writing call's line comes next
+                self.first_write = len(self.lines)
         if self.constant:  # written: it, and every view of its memory, holds what the call wrote
             self.constant = {s for s in self.constant if s != slot and self._root.get(s, s) != root}
 
@@ -572,10 +547,14 @@ class Recorder:
             self.listing.append((func, _light(args), _light(kwargs), None))
             return
         names = ", ".join(f"b{t._slot}" for t in targets)
+        first = len(self.lines)
         self.add_line(f"{names} = {call}" if len(targets) == 1 else f"{names}, = {call}", pure)
         for t in targets:
             if t._slot in self.generic_slots:  # NumPy returned a scalar: the program keeps 0-d arrays, as traced
                 self.add_line(f"b{t._slot} = _asarray(b{t._slot})", pure)
+        if pure:
+            made_by = tuple(range(first, len(self.lines)))
+            self.producer.update((t._slot, made_by) for t in targets)  # type: ignore[misc]
         self.listing.append((func, _light(args), _light(kwargs), names))
 
     # ----- patching creation functions and random draws ---------------------------------------

@@ -45,10 +45,11 @@ def number(x: float) -> str:
     return f"{x:g}"
 
 
-def _glibc(function: Any, values: np.ndarray) -> np.ndarray:
+def each_value(function: Any, values: np.ndarray) -> np.ndarray:
     """`function` (a `math` function, i.e. the C library's, which torch calls too) on every float64 value.
 
-    NumPy's own log/log1p differ from the C library's in the last bit for some inputs."""
+    NumPy's own log/log1p differ from the C library's in the last bit for some inputs. `compile` records a call
+    of it as one call (compiler/patching.py)."""
     flat = np.fromiter(map(function, values.reshape(-1).tolist()), dtype=np.float64, count=values.size)
     return flat.reshape(values.shape)
 
@@ -159,10 +160,10 @@ def _normal_blocks_float(generator: Generator, n: int, mean: float, std: float, 
 
 def _box_muller_double(u: np.ndarray, mean: float, std: float) -> np.ndarray:
     """torch's scalar Box-Muller on rows of 16 float64 uniforms, with the C library's log, sin and cos."""
-    radius = np.sqrt(-2.0 * _glibc(math.log, 1.0 - u[:, :8]))
+    radius = np.sqrt(-2.0 * each_value(math.log, 1.0 - u[:, :8]))
     theta = 2.0 * math.pi * u[:, 8:]
-    cos = _glibc(math.cos, theta)
-    sin = _glibc(math.sin, theta)
+    cos = each_value(math.cos, theta)
+    sin = each_value(math.sin, theta)
     return fma64(np.concatenate([radius * cos, radius * sin], axis=1), std, mean)
 
 
@@ -187,11 +188,11 @@ def _normal_one_at_a_time(generator: Generator, n: int, mean: float, std: float)
     pairs = (n - start + 1) // 2
     if pairs:
         u = uniform_double(generator, 2 * pairs).reshape(pairs, 2)
-        radius = np.sqrt(-2.0 * _glibc(math.log1p, -u[:, 1]))
+        radius = np.sqrt(-2.0 * each_value(math.log1p, -u[:, 1]))
         theta = 2.0 * math.pi * u[:, 0]
         both = np.empty(2 * pairs, dtype=np.float64)
-        both[0::2] = radius * _glibc(math.cos, theta)
-        both[1::2] = radius * _glibc(math.sin, theta)
+        both[0::2] = radius * each_value(math.cos, theta)
+        both[1::2] = radius * each_value(math.sin, theta)
         standard[start:] = both[: n - start]
         if (n - start) % 2:
             generator.next_double_normal = float(both[-1])
@@ -227,16 +228,29 @@ def random_full(generator: Generator, n: int, dtype: np.dtype) -> np.ndarray:
 def randperm(generator: Generator, n: int) -> np.ndarray:
     """A permutation of 0..n-1, by torch's swaps."""
     if n < _LARGE_RANDPERM:
-        order = list(range(n))
-        if n > 1:
-            targets = (generator.random(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
-            targets += np.arange(n - 1, dtype=np.int64)
-            for i, j in enumerate(targets.tolist()):
-                order[i], order[j] = order[j], order[i]
-        return np.array(order, dtype=np.int64)
+        if n <= 1:
+            return np.array(list(range(n)), dtype=np.int64)
+        targets = (generator.random(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)).astype(np.int64)
+        targets += np.arange(n - 1, dtype=np.int64)
+        return swapped(targets)
     picks = (generator.random64(n) % np.arange(1, n + 1, dtype=np.uint64)).astype(np.int64)
-    out = np.empty(n, dtype=np.int64)
-    for i, z in enumerate(picks.tolist()):  # inside-out Fisher-Yates
+    return placed_inside_out(picks)
+
+
+# The permutations' Python loops, as functions of the drawn array alone: `compile` records each as one call
+# (compiler/patching.py), which a replay runs again on that call's draws.
+def swapped(targets: np.ndarray) -> np.ndarray:
+    """0..n-1 (n = len(targets) + 1) with position i swapped with position targets[i], for i in order."""
+    order = list(range(len(targets) + 1))
+    for i, j in enumerate(targets.tolist()):
+        order[i], order[j] = order[j], order[i]
+    return np.array(order, dtype=np.int64)
+
+
+def placed_inside_out(picks: np.ndarray) -> np.ndarray:
+    """The inside-out Fisher-Yates shuffle: i goes to position picks[i], which moves its value to position i."""
+    out = np.empty(len(picks), dtype=np.int64)
+    for i, z in enumerate(picks.tolist()):
         out[i] = out[z]
         out[z] = i
     return out
@@ -263,7 +277,7 @@ def bernoulli_tensor(generator: Generator, p: np.ndarray) -> np.ndarray:
 
 def exponential(generator: Generator, n: int, lambd: float) -> np.ndarray:
     """n float64 draws from Exp(lambd)."""
-    return (-1.0 / lambd) * _glibc(math.log1p, -uniform_double(generator, n))
+    return (-1.0 / lambd) * each_value(math.log1p, -uniform_double(generator, n))
 
 
 def multinomial(generator: Generator, probs: np.ndarray, num_samples: int, replacement: bool) -> np.ndarray:
