@@ -234,23 +234,36 @@ def test_scheduler_changing_lr_every_step_is_read_at_replay(optimizer_name: str)
     assert compiled.n_traces <= 3  # lr changed every step, and was read at replay instead of retracing
 
 
-def test_a_replay_time_value_made_a_plain_number_is_detected() -> None:
-    model, optimizer, x, _ = _simple()
+def test_a_replay_time_value_made_a_plain_number_is_guarded_and_a_change_traces_again() -> None:
+    """`np.float32(lr)` makes the learning rate a constant of the program: it replays while the parameter group
+    holds that lr, and a change (a scheduler's) makes the next call trace again, with eager's numbers."""
 
-    @torch.compile
-    def step() -> Any:
-        optimizer.zero_grad()
-        loss = model(x).pow(2).mean()
-        loss.backward()
-        with torch.no_grad():  # lr frozen into a constant: a replay would not see a scheduler's change
-            for p in model.parameters():
-                p -= np.float32(optimizer.param_groups[0]["lr"]) * p.grad
-        return loss.detach()
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Linear(2, 1)
+        return model, torch.optim.SGD(model.parameters(), lr=0.1), None
 
-    with pytest.warns(UserWarning, match="into a constant"):
-        for _ in range(4):
-            step()
-    assert step.n_replays == 0
+    (m1, o1, _), (m2, o2, _) = _twins(build)
+    x = torch.from_numpy(np.ones((4, 2), dtype=np.float32))
+
+    def by_hand(model: Any, optimizer: Any) -> Callable[[], Any]:
+        def step() -> Any:
+            optimizer.zero_grad()
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= np.float32(optimizer.param_groups[0]["lr"]) * p.grad
+            return loss.detach()
+
+        return step
+
+    eager, compiled = by_hand(m1, o1), torch.compile(by_hand(m2, o2))
+    for i in range(12):
+        if i == 6:
+            o1.param_groups[0]["lr"] = o2.param_groups[0]["lr"] = 0.05
+        assert eager().item() == compiled().item()
+        _assert_same(_state(m1, o1), _state(m2, o2))
+    assert compiled.n_traces == 2 and compiled.n_replays == 8 and compiled.n_fallbacks == 0
 
 
 def test_dropout_replays_draw_from_the_generator_as_eager_and_eval_switches_it_off() -> None:
@@ -821,13 +834,14 @@ def test_an_int_made_from_a_float_argument_is_guarded(rounding: str) -> None:
     assert repeat.n_replays == 4 and repeat.n_traces == 2  # the same int replays; a new int traces again
 
 
-def test_rounding_a_float_argument_to_digits_is_detected() -> None:
+def test_a_float_argument_rounded_to_digits_is_guarded() -> None:
     @torch.compile(fullgraph=True)
     def scaled(x: Any, scale: float) -> Any:
         return x * round(scale, 2)
 
-    with pytest.raises(NotReplayableError, match=r"round\(x, n\)"):
-        scaled(torch.ones(2), 0.123)
+    for scale in (0.123, 0.124, 0.125, 0.456, 0.456):
+        assert scaled(torch.ones(2), scale).tolist() == (torch.ones(2) * round(scale, 2)).tolist()
+    assert scaled.n_traces == 4 and scaled.n_replays == 1  # a new float traces again (fullgraph records at once)
 
 
 def test_a_step_that_changes_state_at_every_call_stops_being_traced_after_the_limit() -> None:

@@ -20,7 +20,6 @@ import numpy as np
 from tinygrad_lr.compiler import tracer
 from tinygrad_lr.compiler.tracer import Recorder, Sym, TracedArray, _dispatch, _np_empty, _number, _unwrap, plain
 
-_inside = False  # a recorded creation function is running (what it calls in turn is not recorded)
 # held for a whole trace (the walks that put traced arrays into the state, the patches): one trace at a time in
 # the process; a call that finds it held by another thread runs eagerly instead of waiting (no deadlock)
 TRACE_LOCK = threading.Lock()
@@ -39,19 +38,14 @@ def _recording(original: Callable[..., Any], draw: bool = False) -> Callable[...
 
 
 def _dispatch_always(func: Any, args: Any, kwargs: dict[str, Any], draw: bool = False) -> Any:
-    global _inside
     recorder = tracer._local.recorder
     plain_args = _unwrap(args)
     plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
-    if recorder is None:  # another thread than the tracing one: its own call (`_inside` is the trace's)
+    if recorder is None:  # another thread than the tracing one: its own call
         return func(*plain_args, **plain_kwargs)
-    if _inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
+    if recorder.inside:  # called by NumPy itself inside a recorded call (a generator filling np.empty): not ours
         return func(*args, **kwargs)
-    _inside = True
-    try:
-        result = func(*plain_args, **plain_kwargs)
-    finally:
-        _inside = False
+    result = recorder.run_inside(func, plain_args, plain_kwargs)
     if not isinstance(result, np.ndarray):
         return result
     # asarray(x) of a traced x returns x itself: keep its slot; anything else is a new buffer

@@ -168,8 +168,11 @@ def _read_scalar(array: TracedArray) -> Any:
 
 
 def _fail_read(array: TracedArray, what: str) -> Any:
-    if _local.recorder is not None:
-        _local.recorder.fail(f"reads an array's value into Python ({what})")
+    """The plain array, for a read of its value into Python: not replayable, unless literals alone made it (the
+    same value at every replay)."""
+    recorder = _local.recorder
+    if recorder is not None and array._slot not in recorder.constant:
+        recorder.fail(f"reads an array's value into Python ({what})")
     return plain(array) if hasattr(array, "_plain") else _ndarray_view(array, np.ndarray)
 
 
@@ -247,12 +250,21 @@ class Sym(float):
         return self._compare(0.0, lambda a, b: a != b, "!=")
 
     def __float__(self) -> float:
-        """`float(x)`, `np.float32(x)`, `np.array(x)`: a plain number the replay would not compute again (a
-        learning rate a scheduler changes would stay as traced). The engine goes through NumPy's ufuncs instead."""
-        if _local.recorder is not None:
-            _local.recorder.fail("turns a value the replay reads again (a learning rate, a step count) into a constant "
-                         "(float(), np.float32(), np.array())")
-        return _number(self)
+        """`float(x)`, `np.float32(x)`, `np.array(x)`: a plain number, a constant of the program (the engine goes
+        through NumPy's ufuncs instead, which read the Sym again at replay)."""
+        return self._fixed(_number(self), "float(), np.float32(), np.array()")
+
+    def _fixed(self, value: float, how: str) -> float:
+        """`value`, made from this Sym, as a constant of the program: for Python state (an option in a dict), a
+        guard that the state still gives it (a scheduler's change to lr then traces again); for a value read from
+        an array, not replayable (it may differ at every call)."""
+        recorder = _local.recorder
+        if recorder is not None:
+            if self.data:
+                recorder.fail(f"turns a value read from an array into a constant ({how})")
+            else:
+                recorder.preconditions.append(f"float.hex({self.src}) == {_number(self).hex()!r}")
+        return value
 
     def _integral(self, how: Callable[[float], int], name: str) -> int:
         """`int(x)`, `round(x)`, `math.floor(x)`, ...: an int from the value, which the replay must see again;
@@ -268,10 +280,8 @@ class Sym(float):
     def __ceil__(self) -> int: return self._integral(float.__ceil__, "_ceil")  # noqa: E704
 
     def __round__(self, ndigits: Any = None) -> Any:
-        if ndigits is not None:  # a float: a value the replay would not compute again
-            if _local.recorder is not None:
-                _local.recorder.fail("rounds a value the replay reads again (round(x, n))")
-            return round(_number(self), ndigits)
+        if ndigits is not None:  # a float, a constant of the program
+            return self._fixed(round(_number(self), ndigits), "round(x, n)")
         return self._integral(float.__round__, "round")
 
     def __hash__(self) -> int:
@@ -306,9 +316,9 @@ def _dispatch(func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
     recorder = _local.recorder
     plain_args = _unwrap(args)
     plain_kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
-    result = func(*plain_args, **plain_kwargs)
-    if recorder is None:
-        return result
+    if recorder is None or recorder.inside:  # (inside a recorded call: NumPy's own work, on the plain arrays)
+        return func(*plain_args, **plain_kwargs)
+    result = recorder.run_inside(func, plain_args, plain_kwargs)
     return recorder.call(func, args, kwargs, plain_args, plain_kwargs, result)
 
 
@@ -370,6 +380,7 @@ class Recorder(Checks):
         self.producer: dict[int, tuple[int, ...]] = {}  # a slot a pure call made -> that call's lines
         self.overwritten: set[int] = set()  # slots (roots of views) some call wrote into
         self.first_write: int | None = None  # the first line that wrote into the state before the call
+        self.inside = False  # a recorded call is running: what it calls in turn is not recorded
 
     # ----- names ------------------------------------------------------------------------------
     def const(self, value: Any, prefix: str = "c") -> str:
@@ -394,6 +405,16 @@ class Recorder(Checks):
         self.slot_info[self.n_slots] = (array.dtype, array.shape)
         self.n_slots += 1
         return traced
+
+    def run_inside(self, func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+        """Run a call that is being recorded. What it calls in turn is not recorded (`inside`): NumPy's functions
+        written in Python call np.asarray & co., which the recorder replaces while it records, and would hand
+        traced arrays to NumPy's own code."""
+        self.inside = True
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.inside = False
 
     def slot_name(self, traced: TracedArray) -> str:
         return f"b{traced._slot}"
@@ -457,14 +478,17 @@ class Recorder(Checks):
                 if type(a) is TracedArray and a._slot is not None:
                     self.described(a)
             return result
-        if not isinstance(result, np.ndarray | np.generic | tuple):
+        # several outputs: a tuple (divmod, nonzero, ...) or a list of arrays (split)
+        several = isinstance(result, tuple) or type(result) is list and bool(result) and all(
+            isinstance(r, np.ndarray) for r in result)
+        if not several and not isinstance(result, np.ndarray | np.generic):
             if result is None:  # an in-place method (fill, __setitem__, put, sort)
                 self._emit(func, args, kwargs, None)
                 return None
             self.fail(f"reads array data into Python ({listing.func_name(func)})")
             return result
         first_new = self.n_slots
-        if isinstance(result, tuple):  # several outputs (divmod, nonzero, ...)
+        if several:
             targets = tuple(self._result(r, args, out, i) for i, r in enumerate(result))
         else:
             targets = (self._result(result, args, out, 0),)
@@ -476,7 +500,9 @@ class Recorder(Checks):
             self.data_shaped.update(t._slot for t in targets)  # type: ignore[misc]
         if new and self._literal_call(func, args, kwargs):
             self.constant.update(t._slot for t in targets)  # type: ignore[misc]
-        return targets if isinstance(result, tuple) else targets[0]
+        if not several:
+            return targets[0]
+        return list(targets) if type(result) is list else targets
 
     def _literal_call(self, func: Any, args: Any, kwargs: dict[str, Any]) -> bool:
         """Whether the call's operands are all literals or constant slots (NumPy's functions are deterministic;

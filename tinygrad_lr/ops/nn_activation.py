@@ -18,6 +18,7 @@ from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
 from tinygrad_lr.ops.table import entry, functional_only, unary
+from tinygrad_lr.ops.transcendental import Erf, erf_array
 from tinygrad_lr.random import default_generator, kernels
 from tinygrad_lr.value import Value, require_value
 
@@ -25,7 +26,6 @@ SQRT1_2 = math.sqrt(0.5)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)  # the standard normal density at 0
 GELU_BETA = math.sqrt(2.0 / math.pi)  # tanh approximation: tanh(beta (x + kappa x^3))
 GELU_KAPPA = 0.044715
-_erf_ufunc = np.frompyfunc(math.erf, 1, 1)  # a ufunc on Python floats (so `compile` records it as one call)
 
 
 def _array(x: Any) -> np.ndarray:
@@ -36,29 +36,6 @@ def _array(x: Any) -> np.ndarray:
 def _mask(g: Any, keep: np.ndarray) -> Any:
     """g where `keep`, 0 elsewhere (keep: a boolean array)."""
     return g * keep.astype(_array(g).dtype)
-
-
-def erf_array(x: np.ndarray) -> np.ndarray:
-    """erf elementwise, in x's dtype (the C library's erf, one element at a time: NumPy has no erf). Applied to
-    x flattened, so that the ufunc returns an array of Python floats even for one element, then cast (each double
-    rounded once to x's dtype)."""
-    return _erf_ufunc(x.reshape(-1)).astype(x.dtype).reshape(x.shape)
-
-
-class Erf(Function):
-    """erf a;  da = g 2/sqrt(pi) e^(-a^2). (Used by GELU's backward under create_graph=True.)"""
-
-    torch_name = "ErfBackward0"
-
-    @staticmethod
-    def forward(ctx: Any, a: Any) -> Any:
-        ctx.save_for_backward(a)
-        return erf_array(a)
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        (a,) = ctx.saved_tensors
-        return g * (2.0 / math.sqrt(math.pi)) * dual.exp(-(a * a))
 
 
 def _erf(x: Any) -> Any:

@@ -185,18 +185,26 @@ class Atan(Function):
         return g / (a * a + 1)
 
 
-_erf_float64 = np.vectorize(math.erf, otypes=[np.float64])  # NumPy has no erf; the C library's, per element
+_erf_ufunc = np.frompyfunc(math.erf, 1, 1)  # a ufunc on Python floats (so `compile` records it as one call)
+
+
+def erf_array(x: np.ndarray) -> np.ndarray:
+    """erf elementwise, in x's dtype (the C library's erf, one element at a time: NumPy has no erf). Applied to
+    x flattened, so that the ufunc returns an array of Python floats even for one element, then cast (each double
+    rounded once to x's dtype)."""
+    return _erf_ufunc(x.reshape(-1)).astype(x.dtype).reshape(x.shape)
 
 
 class Erf(Function):
-    """erf a = 2/sqrt(pi) int_0^a e^(-t^2) dt;  da = g 2/sqrt(pi) e^(-a^2)."""
+    """erf a = 2/sqrt(pi) int_0^a e^(-t^2) dt;  da = g 2/sqrt(pi) e^(-a^2). (Also GELU's backward under
+    create_graph=True.)"""
 
     torch_name = "ErfBackward0"
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
         ctx.save_for_backward(a)
-        return _erf_float64(a).astype(a.dtype, copy=False)
+        return erf_array(a)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
