@@ -34,7 +34,7 @@ class Checks:
     empties: dict[int, Any]
     first_draws: dict[str, int]
     snapshots: set[str]
-    written: set[int]
+    preconditions: list[str]
     ext_slots: set[int]
     data_shaped: set[int]
     shape_checked: set[int]
@@ -42,8 +42,6 @@ class Checks:
     producer: dict[int, tuple[int, ...]]  # a slot made by a pure call -> the lines of that call
     overwritten: set[int]  # the slots (roots of views) some call wrote into
     first_write: int | None  # the index of the first line that wrote into the state before the call
-
-    preconditions: list[str]
 
     if TYPE_CHECKING:  # the Recorder's
         def fail(self, why: str) -> None: ...  # noqa: E704
