@@ -586,6 +586,24 @@ def test_returning_a_graph_falls_back_because_backward_outside_needs_it() -> Non
     assert model.weight.grad is not None
 
 
+def test_a_returned_parameter_or_gradient_is_that_object_and_one_value_returned_twice_is_one_object() -> None:
+    model, optimizer, x, _ = _simple()
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        model(x).pow(2).mean().backward()
+        optimizer.step()
+        doubled = (model.weight * 2).detach()
+        return model.weight, model.weight.grad, doubled, doubled
+
+    for _ in range(5):
+        weight, grad, a, b = step()
+        assert weight is model.weight and grad is model.weight.grad and a is b
+        assert np.array_equal(a.numpy(), model.weight.detach().numpy() * 2)
+    assert step.n_replays == 2 and step.n_fallbacks == 0
+
+
 def test_compiled_module_and_torch_compile_through_the_torch_name() -> None:
     import tinygrad_lr as torch_alias
 

@@ -254,7 +254,7 @@ class CompiledFunction:
             with recording(recorder):
                 result = self.fn(*call_args, **call_kwargs)
                 after = state_walk.walk(recorder, roots, substitute=False)
-                output = _render_output(recorder, result, before)
+                output = _render_output(recorder, result, after.values, {})
         finally:
             state_walk.restore(before)
         result = _plain_output(result)
@@ -417,24 +417,33 @@ def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str]
     return effects, changed
 
 
-def _render_output(recorder: Recorder, result: Any, before: state_walk.Walk) -> str:
+def _render_output(recorder: Recorder, result: Any, places: dict[int, str], made: dict[int, str]) -> str:
+    """The replay's expression for what the call returned. A Value of the state (a parameter, a `.grad`) is
+    read from its place (`places`, the walk after the call: the program's effects have set it by then), so the
+    replay returns that very object, as eager does; a Value the call made is made once per replay (`made`: the
+    same Value returned twice is one object)."""
     kind = type(result)
     if isinstance(result, Value):
+        if id(result) in places:
+            return places[id(result)]
+        if id(result) in made:
+            return made[id(result)]
         if result._grad_fn is not None and id(result) not in recorder.backward_from:
             recorder.fail("returns a Value that is part of a graph (a backward() outside the compiled function "
                           "needs that graph: call backward inside it, or return .detach())")
         data = result._data
         if type(data) is TracedArray and data._slot is not None:
-            return f"_leaf(b{data._slot})"
+            made[id(result)] = name = f"_out{len(made)}"
+            return f"({name} := _leaf(b{data._slot}))"
         recorder.fail("returns a Value the recorder did not make")
         return "None"
     if kind is TracedArray:
         return recorder.render(result)
     if kind is tuple or kind is list:
-        inner = "".join(_render_output(recorder, r, before) + ", " for r in result)
+        inner = "".join(_render_output(recorder, r, places, made) + ", " for r in result)
         return f"({inner})" if kind is tuple else f"[{inner}]"
     if kind is dict:
-        return "{" + ", ".join(f"{k!r}: {_render_output(recorder, v, before)}" for k, v in result.items()) + "}"
+        return "{" + ", ".join(f"{k!r}: {_render_output(recorder, v, places, made)}" for k, v in result.items()) + "}"
     if result is None or kind in (int, bool, str, Sym):
         return recorder.render(result)
     if kind is float:

@@ -51,6 +51,7 @@ class Walk:
     setters: list[tuple[Any, Any, bool, Any, Any]] = field(default_factory=list)  # (holder, key, is_attr, old, new)
     grads: dict[str, str] = field(default_factory=dict)  # path of a `_grad` slot -> source of its Value holder
     outside_graph: list[str] = field(default_factory=list)  # paths of Values with a grad_fn (a graph made outside)
+    values: dict[int, str] = field(default_factory=dict)  # id of each Value reached -> the source of its place
 
 
 class Walker:
@@ -147,6 +148,7 @@ class Walker:
                 self.seen[id(obj)] = src
                 self.seen_path[id(obj)] = path
         if isinstance(obj, Value):
+            out.values[id(obj)] = src
             self._value(path, src, obj, stable)
         elif isinstance(obj, dict):
             if self.guarding:  # a Registry's entries change only with the stamp
