@@ -963,17 +963,20 @@ def test_python_arithmetic_on_a_replay_time_float_is_computed_again(formula: str
     assert scaled.n_replays == len(values) - 2 - scaled.n_traces
 
 
-@pytest.mark.parametrize("batch_norm", [False, True], ids=["dropout", "dropout_then_batch_norm"])
-def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_back(batch_norm: bool) -> None:
+@pytest.mark.parametrize("layers", ["dropout", "dropout_then_batch_norm", "batch_norm_then_dropout"])
+def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_back(layers: str) -> None:
     """CrossEntropy checks its targets after the forward's Dropout drew its mask. A batch with a target out of
     range sends that check the other way: the replay stops there and the call runs eagerly (and raises torch's
     error), which must draw the mask eager would (the generator put back), or every later mask would differ.
     With BatchNorm the forward has written its running statistics before the check: the check goes before that
-    write in the program, so a stopped replay has written nothing (eager then updates them once)."""
+    write in the program, so a stopped replay has written nothing (eager then updates them once), and if the mask
+    is drawn after that write, the check comes before the draw."""
 
     def build() -> tuple[Any, Any, Any]:
-        norm = [torch.nn.BatchNorm1d(8)] if batch_norm else []
-        model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Dropout(0.5), *norm, torch.nn.Linear(8, 3))
+        hidden = {"dropout": [torch.nn.Dropout(0.5)],
+                  "dropout_then_batch_norm": [torch.nn.Dropout(0.5), torch.nn.BatchNorm1d(8)],
+                  "batch_norm_then_dropout": [torch.nn.BatchNorm1d(8), torch.nn.Dropout(0.5)]}[layers]
+        model = torch.nn.Sequential(torch.nn.Linear(4, 8), *hidden, torch.nn.Linear(8, 3))
         return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.CrossEntropyLoss()
 
     torch.manual_seed(0)
