@@ -1,9 +1,9 @@
 """Optimizer steps in float32 rounded as torch rounds them: its `add_(alpha=)`, `addcmul_` and `lerp_` are fused
 multiply-adds (one rounding), so a + s x in two roundings drifts from torch by an ulp here and there, and a long
-run drifts further. SGD, Adagrad and RMSprop match torch bit for bit over many steps, given the same square root:
-torch's float32 sqrt is not always correctly rounded, and how often depends on the CPU (0.7 % of elements on one
-machine, 17 % on another, against NumPy's correctly rounded one), so these tests hand our optimizers torch's sqrt
-(`torch_sqrt`) and compare everything else."""
+run drifts further. SGD, Adagrad, RMSprop and ASGD match torch bit for bit over many steps, given the same square
+root: torch's float32 sqrt is not always correctly rounded, and how often depends on the CPU (0.7 % of elements on
+one machine, 17 % on another, against NumPy's correctly rounded one), so these tests hand our optimizers torch's
+sqrt (`torch_sqrt`) and compare everything else."""
 
 from __future__ import annotations
 
@@ -50,8 +50,10 @@ def torch_sqrt(monkeypatch: pytest.MonkeyPatch) -> Any:
     ("Adagrad", {"lr": 1e-2, "weight_decay": 0.1, "lr_decay": 0.01}),
     ("RMSprop", {"lr": 1e-3}),
     ("RMSprop", {"lr": 1e-2, "momentum": 0.9, "centered": True, "weight_decay": 0.1}),
+    ("ASGD", {"lr": 1e-2}),
+    ("ASGD", {"lr": 5e-2, "lambd": 1e-3, "alpha": 0.75, "t0": 3, "weight_decay": 0.01}),
 ], ids=["sgd", "sgd_nesterov_weight_decay", "sgd_dampening_maximize", "adagrad", "adagrad_options", "rmsprop",
-        "rmsprop_momentum_centered_weight_decay"])
+        "rmsprop_momentum_centered_weight_decay", "asgd", "asgd_averaging_from_step_3"])
 def test_float32_steps_equal_torch_s_bit_for_bit(name: str, options: dict[str, Any], torch_sqrt: Any) -> None:
     torch = torch_sqrt
     start = np.random.default_rng(1).standard_normal((3, 21)).astype(np.float32)

@@ -9,7 +9,7 @@ import numpy as np
 
 from tinygrad_lr import dtypes
 from tinygrad_lr.optim._shared import check_options, new_state
-from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad
+from tinygrad_lr.optim.optimizer import Optimizer, advance, regularized_grad, subtract_scaled
 from tinygrad_lr.value import Value
 
 
@@ -63,16 +63,18 @@ class ASGD(Optimizer):
         lr, lambd = group["lr"], group["lambd"]
         t = advance(state["step"])
         grad = regularized_grad(grad, data, group)
-        eta = float(state["eta"]._data)
+        # .item(), NumPy's maximum and a ufunc's dtype= rather than float(), max() and np.float32(): the same
+        # numbers, which `compile` reads again at replay (eta and mu change at every step)
+        eta = state["eta"]._data.item()
         data *= 1 - lambd * eta
-        data += -eta * grad
+        subtract_scaled(data, grad, eta)  # torch's param.add_(grad, alpha=-eta): one rounding
         ax = state["ax"]._data
         mu = state["mu"]._data
-        if float(mu) != 1:
+        if mu.item() != 1:
             ax += (data - ax) * mu.astype(ax.dtype)
         else:
             ax[...] = data
         # torch builds the new values as tensors of the default dtype, then copies them into the state
         default = dtypes.get_default_dtype()
-        state["eta"]._data[...] = default.type(lr / ((1 + lambd * lr * t) ** group["alpha"]))
-        state["mu"]._data[...] = default.type(1 / max(1, t - group["t0"]))
+        state["eta"]._data[...] = np.positive(lr / ((1 + lambd * lr * t) ** group["alpha"]), dtype=default)
+        state["mu"]._data[...] = np.positive(1 / np.maximum(1, t - group["t0"]), dtype=default)
