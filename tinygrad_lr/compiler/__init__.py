@@ -146,9 +146,14 @@ class Trace:
         source, _ = self.source, self._listed  # the listing's parts too: they are dropped below
         scope = {**self._scope(), "__name__": "tinygrad_lr.compiler.program"}
         exec(_code(source, "<tinygrad_lr.compile program>", "exec"), scope)  # noqa: S102 - ours
-        self.replay = scope["_replay"]
+        self._bind(scope)
         self._parts = self._quick = None  # the recorder is no longer needed
         return self.replay(args, kwargs)
+
+
+    def _bind(self, scope: dict[str, Any]) -> None:
+        """Take the program's functions from the scope its source ran in."""
+        self.replay = scope["_replay"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -197,7 +202,7 @@ class CompiledFunction:
                 return self.fn(*args, **kwargs)
             self.n_replays += 1
             trace.replayed = True
-            return result
+            return self._replayed(trace, result)
         if not self.fullgraph:  # fullgraph promises its errors on the first call: it records at once
             signature = _signature(args, kwargs)
             if self._seen.get(signature, 0) < EAGER_CALLS:
@@ -252,12 +257,12 @@ class CompiledFunction:
         grad_on = grad_mode.is_grad_enabled()
         try:
             with recording(recorder):
-                result = self.fn(*call_args, **call_kwargs)
+                result = self._traced_call(recorder, call_args, call_kwargs)
                 after = state_walk.walk(recorder, roots, substitute=False)
-                output = _render_output(recorder, result, after.values, {})
+                output = self._render(recorder, result, after)
         finally:
             state_walk.restore(before)
-        result = _plain_output(result)
+        result = self._user_result(result)
         effects, changed = _effects(before, after)
         if before.outside_graph and recorder.ran_backward:  # the gradient would flow on into that graph
             recorder.fail(f"runs backward with a tensor made by a graph outside the compiled function "
@@ -265,7 +270,7 @@ class CompiledFunction:
         reasons = list(recorder.failures)
         if reasons and self.fullgraph:
             raise NotReplayableError("tinygrad_lr.compile(fullgraph=True): " + "; ".join(reasons))
-        trace = Trace(recorder, before, stamp, grad_on, effects, output, reasons + changed)
+        trace = self._trace_class(recorder, before, stamp, grad_on, effects, output, reasons + changed)
         if reasons:
             self._fallback(reasons)
         self.last_changed = changed
@@ -279,6 +284,21 @@ class CompiledFunction:
             del self.traces[MAX_TRACES:]
         else:
             self._wasted(changed[0])
+        return result
+
+    # what a kind of compiled function records and returns (compiler/training.py records a forward and backward)
+    _trace_class = Trace
+
+    def _traced_call(self, recorder: Recorder, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def _render(self, recorder: Recorder, result: Any, after: state_walk.Walk) -> str:
+        return _render_output(recorder, result, after.values, {})
+
+    def _user_result(self, result: Any) -> Any:
+        return _plain_output(result)
+
+    def _replayed(self, trace: Trace, result: Any) -> Any:
         return result
 
     def _wasted(self, why: str) -> None:
@@ -505,24 +525,35 @@ def compile(  # noqa: A001 - torch's name
     from tinygrad_lr.nn.module import Module
 
     if isinstance(fn, Module):
+        from tinygrad_lr.compiler.training import CompiledTraining
+
         module = fn
         compiled = CompiledFunction(module.__call__, fullgraph, options)
-        return _CompiledModule(module, compiled)
+        return _CompiledModule(module, compiled, CompiledTraining(module.__call__, fullgraph, options))
     return CompiledFunction(fn, fullgraph, options)
 
 
 class _CompiledModule:
-    """A Module whose calls go through its compiled `__call__`; every other attribute is the module's own."""
+    """A Module whose calls go through its compiled `__call__`; every other attribute is the module's own. A call
+    that builds a graph (for training) is recorded with its backward (compiler/training.py); one that does not
+    (under no_grad, or with nothing that requires grad), as a function."""
 
-    def __init__(self, module: Any, compiled: CompiledFunction) -> None:
+    def __init__(self, module: Any, compiled: CompiledFunction, training: CompiledFunction) -> None:
         object.__setattr__(self, "_orig_mod", module)
         object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_training", training)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if grad_mode.is_grad_enabled() and (
+                any(p._requires_grad for p in self._orig_mod.parameters())
+                or any(isinstance(a, Value) and a._requires_grad for a in (*args, *kwargs.values()))):
+            return self._training(*args, **kwargs)
         return self._compiled(*args, **kwargs)
 
     def explain(self) -> str:
-        return self._compiled.explain()
+        """Both kinds of programs: for calls without a graph, then for calls that train (forward and backward)."""
+        trains = self._training.explain()
+        return f"{self._compiled.explain()}\ncalls that build a graph (forward and backward):\n{trains}"
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._orig_mod, name)

@@ -42,6 +42,9 @@ class Checks:
     producer: dict[int, tuple[int, ...]]  # a slot made by a pure call -> the lines of that call
     overwritten: set[int]  # the slots (roots of views) some call wrote into
     first_write: int | None  # the index of the first line that wrote into the state before the call
+    # the line where a compiled Module's recorded backward starts (compiler/training.py): a check after it has
+    # no eager call to leave the rest to (the forward has returned), so there it makes the trace unreplayable
+    split: int | None = None
 
     if TYPE_CHECKING:  # the Recorder's
         def fail(self, why: str) -> None: ...  # noqa: E704
@@ -71,6 +74,9 @@ class Checks:
         """The replay checks `src is value`, before it writes any state; if the branch goes the other way, it
         stops and leaves the call to eager execution. The generators drawn from before the check are put back
         first (their state is kept before their first draw), so that eager draws what it would have."""
+        if self.split is not None:
+            self.fail(f"{what}, in the backward pass")
+            return
         at = len(self.lines) if self.first_write is None else self.first_write
         moved = [] if self.first_write is None else self._computing(src)
         if moved is None:

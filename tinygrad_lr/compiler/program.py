@@ -60,8 +60,8 @@ def source(recorder: Recorder, guards: list[str], structure_guarded: bool, grad_
     if guards_only:
         return "\n".join([*lines, "    return None"]) + "\n"
     indent = "    "
-    if _KEPT in recorder.namespace:  # buffers kept from one replay to the next: one replay at a time
-        lines.append(f"    with {_KEPT}:")  # (threads replaying it at once would write into each other's)
+    if KEPT in recorder.namespace:  # buffers kept from one replay to the next: one replay at a time
+        lines.append(f"    with {KEPT}:")  # (threads replaying it at once would write into each other's)
         indent = "        "
     lines.extend(f"{indent}{line}" for line in body)
     lines.extend(f"{indent}{line}" for line in effects)
@@ -127,8 +127,8 @@ def reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list
             continue
         name = recorder.const(np.empty(shape, dtype), "buffer")
         lines[index] = f"b{slot} = {name}"
-        recorder.namespace.setdefault(_KEPT, threading.Lock())
+        recorder.namespace.setdefault(KEPT, threading.Lock())
     return lines
 
 
-_KEPT = "_KEPT_LOCK"  # the lock of a program's kept buffers, in its namespace
+KEPT = "_KEPT_LOCK"  # the lock of a program's kept buffers, in its namespace
