@@ -169,20 +169,40 @@ class _TwoOutputs(nn.Module):
         return out, out.tanh()
 
 
-@pytest.mark.parametrize(("build", "reason"), [(_tied, "twice in one forward"), (_TwoOutputs, "one Value")])
+class _AfterAnEncoder(nn.Module):  # the compiled part's input carries the encoder's graph
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder, self.head = nn.Linear(4, 4), nn.Sequential(nn.Tanh(), nn.Linear(4, 3))
+        self.compiled_head = torch.compile(self.head)
+
+    def forward(self, x: Any) -> Any:
+        return self.compiled_head(self.encoder(x))
+
+
+@pytest.mark.parametrize(("build", "reason"), [
+    (_tied, "twice in one forward"), (_TwoOutputs, "one Value"), (_AfterAnEncoder, "input made by a graph outside"),
+], ids=["tied_weights", "two_outputs", "input_with_a_graph"])
 def test_what_the_recorded_backward_cannot_repeat_trains_eagerly_and_says_why(build: Any, reason: str) -> None:
-    torch.manual_seed(0)
-    module = build()
-    model = torch.compile(module)
-    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
-    with pytest.warns(UserWarning, match=reason):
-        for _ in range(5):
-            optimizer.zero_grad()
-            out = model(X[0])
-            loss = LOSS(out if isinstance(out, torch.Value) else out[0] + out[1], Y[0])
-            loss.backward()
-            optimizer.step()
-    assert model._training.n_replays == 0 and model._training.n_fallbacks == 3  # the trace and two calls
+    trails = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        module = build()
+        model = torch.compile(module) if compiled and build is not _AfterAnEncoder else module
+        optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(5):
+                optimizer.zero_grad()
+                out = model(X[0]) if compiled or build is not _AfterAnEncoder else module.head(module.encoder(X[0]))
+                loss = LOSS(out if isinstance(out, torch.Value) else out[0] + out[1], Y[0])
+                loss.backward()
+                optimizer.step()
+                trails.append([loss.item(), *(p.detach().numpy().copy() for p in module.parameters())])
+    for a, b in zip(trails[:5], trails[5:]):
+        assert all(np.array_equal(u, v) for u, v in zip(a, b))
+    assert len(caught) == 1 and reason in str(caught[0].message)
+    training = (module.compiled_head if build is _AfterAnEncoder else model)._training
+    assert training.n_replays == 0 and training.n_fallbacks == 3  # the trace and two calls
     assert all(type(p._data) is np.ndarray for p in module.parameters())
     assert not any(type(p.grad._data) is TracedArray for p in module.parameters())
 

@@ -65,6 +65,10 @@ class CompiledTraining(CompiledFunction):
             recorder.fail("returns something other than one Value that requires grad (a compiled Module trains "
                           "through one output)")
             return out, None
+        if any(isinstance(a, Value) and a._grad_fn is not None for a in (*args, *kwargs.values())):
+            recorder.fail("takes an input made by a graph outside the module (the backward would have to go on "
+                          "into that graph)")
+            return out, None
         uses = _leaves(out._grad_fn)
         if any(n > 1 for n in uses.values()):
             recorder.fail("uses a parameter or an input twice in one forward (their gradients would be summed in "
