@@ -56,12 +56,50 @@ class CompiledFunctionBackward(Function):
         return (None, None, None, *ctx.program(np.array(grad, dtype=ctx.dtype, order="C"), kept))
 
 
+class TrainingTrace(Trace):
+    """A trace whose program is two functions: `_replay` (the forward, guarded) and `_backward`."""
+
+    backward: Any = None
+
+    @functools.cached_property
+    def source(self) -> str:
+        assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
+        recorder, guards, grad_on, effects, output, guards_only = self._parts
+        if guards_only:  # (a trace that failed: its guards recognise the calls that run eagerly)
+            return programs.source(recorder, guards, bool(self._structure), grad_on, effects, "None", True, [])
+        out, places, grads, kept_before, seed = ast.literal_eval(output)  # CompiledTraining._render's
+        body = self._body[0]
+        split = body.index(_SPLIT)
+        forward, backward = body[:split], body[split + 1:]
+        kept = sorted(_read_before_written(backward) - {f"b{seed}"}, key=lambda name: int(name[1:]))
+        assert set(kept) <= set(kept_before)  # noqa: S101 - kept apart from the reused buffers
+        returned = f"({out}, ({''.join(p + ', ' for p in places)}), ({''.join(k + ', ' for k in kept)}))"
+        head = programs.source(recorder, guards, bool(self._structure), grad_on, effects, returned, False, forward)
+        lines = ["def _backward(G, L):"]
+        if kept:
+            lines.append(f"    {', '.join(kept)}, = L")
+        lines.append(f"    b{seed} = G")
+        indent = "    "
+        if programs.KEPT in recorder.namespace:  # buffers kept from one call to the next: one at a time
+            lines.append(f"    with {programs.KEPT}:")
+            indent = "        "
+        lines.extend(indent + line for line in backward)
+        lines.append(f"{indent}return ({''.join(g + ', ' for g in grads)})")
+        return head + "\n".join(lines) + "\n"
+
+    def _bind(self, scope: dict[str, Any]) -> None:
+        self.replay = scope["_replay"]
+        self.backward = scope.get("_backward")
+
+
 class CompiledTraining(CompiledFunction):
     """`compile(module)`'s calls that build a graph: the forward recorded with its backward (module docstring)."""
 
+    _trace_class = TrainingTrace
+
     def _traced_call(self, recorder: Recorder, args: list[Any], kwargs: dict[str, Any]) -> Any:
         out = self.fn(*args, **kwargs)
-        if not isinstance(out, Value) or out._grad_fn is None:
+        if not isinstance(out, Value) or out._grad_fn is None or getattr(out._data, "_slot", None) is None:
             recorder.fail("returns something other than one Value that requires grad (a compiled Module trains "
                           "through one output)")
             return out, None
@@ -102,7 +140,8 @@ class CompiledTraining(CompiledFunction):
                 recorder.fail("computes a gradient the recorder did not make")
                 return "None"
             rendered.append("None" if data is None else f"b{data._slot}")
-        backward_lines = recorder.lines[(recorder.split or 0) + 1:]
+        assert recorder.split is not None  # noqa: S101 - set with the seed
+        backward_lines = recorder.lines[recorder.split + 1:]
         # what the backward reads from the forward (at most: some of those lines may turn out unused), kept
         # apart from the buffers a program reuses
         kept = sorted(_read_before_written(backward_lines) - {f"b{seed._slot}"}, key=lambda name: int(name[1:]))
@@ -115,46 +154,6 @@ class CompiledTraining(CompiledFunction):
         assert isinstance(trace, TrainingTrace)  # noqa: S101 - the traces this class makes
         out, leaves, kept = result
         return CompiledFunctionBackward.apply(out, kept, trace.backward, *leaves)
-
-    @property
-    def _trace_class(self) -> Any:  # type: ignore[override]
-        return TrainingTrace
-
-
-class TrainingTrace(Trace):
-    """A trace whose program is two functions: `_replay` (the forward, guarded) and `_backward`."""
-
-    backward: Any = None
-
-    @functools.cached_property
-    def source(self) -> str:
-        assert self._parts is not None  # noqa: S101 - read before the parts are dropped (in _compile)
-        recorder, guards, grad_on, effects, output, guards_only = self._parts
-        if guards_only or output == "None":
-            return programs.source(recorder, guards, bool(self._structure), grad_on, effects, "None", True, [])
-        out, places, grads, kept_before, seed = ast.literal_eval(output)  # CompiledTraining._render's
-        body = self._body[0]
-        split = body.index(_SPLIT)
-        forward, backward = body[:split], body[split + 1:]
-        kept = sorted(_read_before_written(backward) - {f"b{seed}"}, key=lambda name: int(name[1:]))
-        assert set(kept) <= set(kept_before)  # noqa: S101 - kept apart from the reused buffers
-        returned = f"({out}, ({''.join(p + ', ' for p in places)}), ({''.join(k + ', ' for k in kept)}))"
-        head = programs.source(recorder, guards, bool(self._structure), grad_on, effects, returned, False, forward)
-        lines = ["def _backward(G, L):"]
-        if kept:
-            lines.append(f"    {', '.join(kept)}, = L")
-        lines.append(f"    b{seed} = G")
-        indent = "    "
-        if programs.KEPT in recorder.namespace:  # buffers kept from one call to the next: one at a time
-            lines.append(f"    with {programs.KEPT}:")
-            indent = "        "
-        lines.extend(indent + line for line in backward)
-        lines.append(f"{indent}return ({''.join(g + ', ' for g in grads)})")
-        return head + "\n".join(lines) + "\n"
-
-    def _bind(self, scope: dict[str, Any]) -> None:
-        self.replay = scope["_replay"]
-        self.backward = scope.get("_backward")
 
 
 def _leaves(node: Node) -> dict[Value, int]:
