@@ -571,19 +571,33 @@ def test_an_array_made_from_literals_is_a_constant_until_data_is_written_into_it
     assert type(read) is Sym and read == 3.0 and read.src == f"b{view._slot}.item()"
 
 
-def test_returning_a_graph_falls_back_because_backward_outside_needs_it() -> None:
-    model = torch.nn.Linear(2, 1)
+@pytest.mark.parametrize("fullgraph", [False, True])
+def test_a_function_returning_a_graph_records_its_backward_for_the_backward_after_the_call(fullgraph: bool) -> None:
+    """A compiled function whose output a backward() after the call needs: the call that finds it out returns
+    its eager graph, and the next calls like it record the forward with its backward (compiler/training.py)."""
 
-    @torch.compile
-    def forward(x: Any) -> Any:
-        return model(x).sum()
+    def squared_output(model: Any) -> Callable[[Any], Any]:
+        def forward(x: Any) -> Any:
+            return model(x).pow(2).sum()
 
-    forward(torch.ones(2, 2))  # the first two calls run eagerly, unrecorded
-    forward(torch.ones(2, 2))
-    with pytest.warns(UserWarning, match="part of a graph"):
-        out = forward(torch.ones(2, 2))
-    out.backward()
-    assert model.weight.grad is not None
+        return forward
+
+    grads = []
+    for compile_it in (False, True):
+        torch.manual_seed(0)
+        model = torch.nn.Linear(2, 1)
+        forward = squared_output(model)
+        run = torch.compile(forward, fullgraph=fullgraph) if compile_it else forward
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing runs eagerly for want of a graph
+            for i in range(6):
+                out = run(torch.full((2, 2), float(i)))
+                out.backward()
+                grads.append(model.weight.grad.numpy().copy())
+    for a, b in zip(grads[:6], grads[6:]):
+        np.testing.assert_array_equal(a, b)
+    assert out.grad_fn.name() == "CompiledFunctionBackward" and run._trains.n_replays >= 1
+    assert "calls that return a graph (forward and backward):" in run.explain()
 
 
 def test_a_returned_parameter_or_gradient_is_that_object_and_one_value_returned_twice_is_one_object() -> None:

@@ -182,11 +182,17 @@ class CompiledFunction:
         self._warned: set[str] = set()  # the kinds of fallback already said (once each)
         self.n_wasted = 0  # traces never replayed (see RECOMPILE_LIMIT)
         self._last_waste = ""
+        self.options = options
+        # a function found to return a graph (its backward runs after the call): such calls go to this, which
+        # records the forward with its backward (compiler/training.py)
+        self._trains: CompiledFunction | None = None
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if tracer._local.recorder is not None:  # called from inside another compiled function's trace: part of it
             return self.fn(*args, **kwargs)
+        if self._trains is not None and grad_mode.is_grad_enabled():
+            return self._trains(*args, **kwargs)
         traces = self.traces
         for trace in traces:
             result = trace.replay(args, kwargs)
@@ -259,9 +265,16 @@ class CompiledFunction:
             with recording(recorder):
                 result = self._traced_call(recorder, call_args, call_kwargs)
                 after = state_walk.walk(recorder, roots, substitute=False)
-                output = self._render(recorder, result, after)
+                trains = self._returns_a_graph(recorder, result)
+                output = "None" if trains else self._render(recorder, result, after)
         finally:
             state_walk.restore(before)
+        if trains:  # this call's output keeps its eager graph; the next calls like it record their backward
+            from tinygrad_lr.compiler.training import CompiledTraining
+
+            self._trains = CompiledTraining(self.fn, self.fullgraph, self.options)
+            self._trains._seen = dict(self._seen)  # the calls seen so far count: the next one records
+            return self._user_result(result)
         result = self._user_result(result)
         effects, changed = _effects(before, after)
         if before.outside_graph and recorder.ran_backward:  # the gradient would flow on into that graph
@@ -295,6 +308,10 @@ class CompiledFunction:
     def _render(self, recorder: Recorder, result: Any, after: state_walk.Walk) -> str:
         return _render_output(recorder, result, after.values, {})
 
+    def _returns_a_graph(self, recorder: Recorder, result: Any) -> bool:
+        """Whether the call returned one Value whose graph a backward() after the call will need."""
+        return isinstance(result, Value) and result._grad_fn is not None and id(result) not in recorder.backward_from
+
     def _user_result(self, result: Any) -> Any:
         return _plain_output(result)
 
@@ -317,6 +334,9 @@ class CompiledFunction:
             if trace.reasons:
                 lines.extend(f"  not replayable: {r}" for r in trace.reasons)
             lines.extend(f"  {line}" for line in trace.listing)
+        if self._trains is not None:
+            lines.append("calls that return a graph (forward and backward):")
+            lines.append(self._trains.explain())
         return "\n".join(lines)
 
 

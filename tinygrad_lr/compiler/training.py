@@ -130,7 +130,8 @@ class CompiledTraining(CompiledFunction):
         places = []
         for leaf in leaves:
             if id(leaf) not in after.values:
-                recorder.fail("reaches a tensor that requires grad outside the module's state and arguments")
+                recorder.fail("reaches a tensor that requires grad which the compiled call does not read from its "
+                              "arguments, closure, globals or self (a default argument, say)")
                 return "None"
             places.append(after.values[id(leaf)])
         rendered = []
@@ -146,6 +147,9 @@ class CompiledTraining(CompiledFunction):
         # apart from the buffers a program reuses
         kept = sorted(_read_before_written(backward_lines) - {f"b{seed._slot}"}, key=lambda name: int(name[1:]))
         return repr((f"b{out._data._slot}", places, rendered, kept, seed._slot))
+
+    def _returns_a_graph(self, recorder: Recorder, result: Any) -> bool:
+        return False  # its output's graph is what it records
 
     def _user_result(self, result: Any) -> Any:
         return _plain_output(result[0])  # the traced call's own output keeps its eager graph (retained)
