@@ -1,4 +1,5 @@
-"""Training through a compiled Module: `model = torch.compile(model)`, then the loss and `backward()` outside.
+"""Training through a compiled Module: `model = torch.compile(model)`, then the loss and `backward()` outside (and
+through a compiled function found to return one Value with its graph, from then on).
 
 A call that needs a graph (grad mode on, and a parameter or an argument that requires grad) is recorded with
 the backward that follows it: the forward runs, then `autograd.grad` from its output, seeded with a gradient
@@ -11,8 +12,9 @@ reaches it, and hands each leaf its gradient, which the engine accumulates into 
 The numbers are eager's: the same calls on the same operands. A leaf that the forward uses twice would have
 its two contributions summed inside the program, where eager sums them with any from outside the module, in
 an order that may differ in the last bit: such a forward runs eagerly. So does one whose output is not a
-single Value, and one whose backward branches on data (the forward has returned: there is no eager call left
-to hand the rest to). The upstream gradient is copied into a fresh contiguous array before the backward part
+single Value, one whose input carries a graph made outside it (the backward would go on into that graph), and
+one whose backward branches on data (the forward has returned: there is no eager call left to hand the rest
+to). The upstream gradient is copied into a fresh contiguous array before the backward part
 runs, as it was recorded with one.
 """
 
