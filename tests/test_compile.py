@@ -1357,6 +1357,27 @@ def test_settings_and_records_held_by_globals_are_state(kind: str) -> None:
     assert (fn.n_traces, fn.n_replays) == expected
 
 
+def test_an_attribute_set_on_a_function_is_state_a_replay_would_not_update() -> None:
+    """`step.calls += 1` on the function itself: the walk reads a function's attributes, so the change is seen
+    and that call's program is not replayed (replays would skip the count)."""
+    model, optimizer, x, _ = _simple()
+
+    def counted() -> Any:
+        counted.calls += 1  # type: ignore[attr-defined]
+        optimizer.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    counted.calls = 0  # type: ignore[attr-defined]
+    step = torch.compile(counted)
+    with pytest.warns(UserWarning, match="without a replay"):
+        for _ in range(14):
+            step()
+    assert counted.calls == 14 and step.n_replays == 0  # type: ignore[attr-defined]
+
+
 def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys: Any) -> None:
     w, _, x, y = _lesson_data()
 

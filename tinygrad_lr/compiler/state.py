@@ -171,9 +171,9 @@ class Walker:
                     type(v) is float for v in obj):
                 self._set(holder, key, is_attr, tuple(Sym(v, f"{src}[{i}]") if type(v) is float else v
                                                       for i, v in enumerate(obj)))
-        elif isinstance(obj, _OPAQUE) or callable(obj) and not hasattr(obj, "__dict__"):
+        elif isinstance(obj, _OPAQUE) and not _has_attributes(obj) or callable(obj) and not hasattr(obj, "__dict__"):
             return
-        elif hasattr(obj, "__dict__") and not isinstance(obj, _OPAQUE):
+        elif hasattr(obj, "__dict__"):  # an object's attributes, or those a function was given (`step.calls = 0`)
             if getattr(kind, "walk_opaque", False):  # a compiled function reached as state: nothing to read
                 return
             attrs = vars(obj)
@@ -275,6 +275,11 @@ class Walker:
             object.__setattr__(holder, key, value)
         else:
             holder[key] = value
+
+
+def _has_attributes(obj: Any) -> bool:
+    """A Python function with attributes set on it: state like any object's (a counter the function keeps)."""
+    return type(obj) is types.FunctionType and bool(obj.__dict__)
 
 
 def _in_structure(holder: Any, is_attr: bool) -> bool:
