@@ -1378,6 +1378,74 @@ def test_an_attribute_set_on_a_function_is_state_a_replay_would_not_update() -> 
     assert counted.calls == 14 and step.n_replays == 0  # type: ignore[attr-defined]
 
 
+class _Settings:  # a class of the user's, used as a namespace of settings
+    lr = 0.1
+    clip = 5
+
+
+def test_settings_held_by_a_class_of_the_user_s_are_guarded() -> None:
+    """`_Settings.lr`, changed by hand between steps: the walk reads the class's data attributes, so a new value
+    traces again instead of replaying the traced one."""
+
+    def by_hand(model: Any, x: Any) -> Callable[[], Any]:
+        def step() -> Any:
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= _Settings.lr * p.grad.clamp(-_Settings.clip, _Settings.clip)
+                    p.grad.zero_()
+            return loss.detach()
+
+        return step
+
+    runs = []
+    for compile_it in (False, True):
+        _Settings.lr = 0.1
+        torch.manual_seed(0)
+        model, _, x, _ = _simple()
+        run = torch.compile(by_hand(model, x)) if compile_it else by_hand(model, x)
+        trail = []
+        for i in range(10):
+            if i == 5:
+                _Settings.lr = 0.02
+            trail.append([run().item(), *(p.detach().numpy().copy() for p in model.parameters())])
+        runs.append(trail)
+    for a, b in zip(*runs):
+        assert a[0] == b[0] and all(np.array_equal(u, v) for u, v in zip(a[1:], b[1:]))
+    assert run.n_traces == 2 and run.n_replays >= 4
+
+
+class _Log:  # a logger of the user's that keeps what it is given
+    def __init__(self) -> None:
+        self.losses: list[Any] = []
+
+    def record(self, loss: Any) -> None:
+        self.losses.append(loss)
+
+
+_LOG = _Log()
+
+
+def test_an_instance_of_a_class_of_the_user_s_that_the_step_changes_is_state() -> None:
+    """A global logger whose list the step appends to: the walk reads it, so the change is seen and that call is
+    not replayed (a replay would skip the append)."""
+    model, optimizer, x, _ = _simple()
+    _LOG.losses.clear()
+
+    @torch.compile
+    def step() -> None:
+        optimizer.zero_grad()
+        model(x).pow(2).mean().backward()
+        optimizer.step()
+        _LOG.record(model.weight.detach().sum())
+
+    with pytest.warns(UserWarning, match="_LOG.losses"):
+        for _ in range(12):
+            step()
+    assert len(_LOG.losses) == 12 and step.n_replays == 0
+
+
 def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys: Any) -> None:
     w, _, x, y = _lesson_data()
 

@@ -401,14 +401,17 @@ def _describe_argument(value: Any) -> Any:
 def _is_setting(value: Any) -> bool:
     """What a global may hold that the code reads as settings or fills as a record: a plain value (`LR = 0.1`,
     `MODE = "train"`), a container (`CONFIG = {"lr": 0.1}`, `losses = []`), a namespace or a dataclass (parsed
-    arguments, a config). Walked: a float in a dict is read at replay, other values are guarded, and a call that
-    changes one (appends a loss) is not replayed."""
+    arguments, a config), a class of the user's used as one (`class Config: lr = 0.1`) or an instance of one (a
+    logger that keeps a list). Walked: a float in a dict is read at replay, other values are guarded, and a call
+    that changes one (appends a loss) is not replayed."""
     kind = type(value)
     if kind is tuple:
         return all(map(_is_setting, value))
     if value is None or kind in (bool, int, float, str, dict, list, types.SimpleNamespace, argparse.Namespace):
         return True
-    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) or state_walk.user_class(value):
+        return True
+    return hasattr(value, "__dict__") and state_walk.user_class(kind)  # an instance of such a class
 
 
 def _is_state(value: Any) -> bool:

@@ -21,6 +21,7 @@ produces, in the program's names:
 
 from __future__ import annotations
 
+import sys
 import types
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,11 +178,19 @@ class Walker:
             if getattr(kind, "walk_opaque", False):  # a compiled function reached as state: nothing to read
                 return
             attrs = vars(obj)
+            a_class = kind is type
             for k, v in list(attrs.items()):
                 if callable(v) and isinstance(v, _OPAQUE) and k not in ("_parameters", "_modules"):
                     continue
                 if not (type(k) is str and k.isidentifier()):
                     continue  # set by setattr with a name no code reads as an attribute
+                if a_class:  # a class's data attributes (not its methods, properties, dunders)
+                    if k.startswith("__") or hasattr(type(v), "__get__"):
+                        continue
+                    if isinstance(v, np.ndarray | Value):  # no traced array can be put on a class
+                        self.rec.fail(f"reads an array held by the class {obj.__name__} ({k}), which the recorder "
+                                      "cannot follow")
+                        continue
                 self._visit(f"{path}.{k}", f"{src}.{k}", v, stable, obj, k, True, in_dict=False)
 
     seen_path: dict[int, str]
@@ -278,8 +287,21 @@ class Walker:
 
 
 def _has_attributes(obj: Any) -> bool:
-    """A Python function with attributes set on it: state like any object's (a counter the function keeps)."""
-    return type(obj) is types.FunctionType and bool(obj.__dict__)
+    """A Python function with attributes set on it (a counter the function keeps), or a class of the user's
+    (`class Config: lr = 0.1`): state like any object's."""
+    return type(obj) is types.FunctionType and bool(obj.__dict__) or user_class(obj)
+
+
+def user_class(obj: Any) -> bool:
+    """A plain class defined outside tinygrad_lr, NumPy and Python's standard library (whose data attributes a
+    step may read as settings)."""
+    if type(obj) is not type:
+        return False
+    top = (obj.__module__ or "").partition(".")[0]
+    return top not in _LIBRARIES and top not in sys.stdlib_module_names
+
+
+_LIBRARIES = frozenset({"tinygrad_lr", "numpy", "builtins"})
 
 
 def _in_structure(holder: Any, is_attr: bool) -> bool:
