@@ -214,3 +214,29 @@ def test_inference_under_no_grad_goes_through_the_program_without_a_graph() -> N
             out = model(X[2])
     assert out.grad_fn is None and model._compiled.n_replays == 1
     np.testing.assert_array_equal(out.numpy(), module(X[2]).detach().numpy())
+
+
+def test_a_gradient_hook_runs_once_per_backward_and_its_module_trains_eagerly() -> None:
+    """A hook on a parameter would run inside the recorded backward as well as in the call's own: the call that
+    finds one does not record, so the hook runs as often as eagerly, with the same numbers."""
+    runs = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        module = _mlp()
+        calls: list[int] = []
+        module[0].weight.register_hook(lambda grad, calls=calls: (calls.append(1), grad * 0.5)[1])
+        model = torch.compile(module) if compiled else module
+        optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+        trail: list[Any] = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for i in range(6):
+                optimizer.zero_grad()
+                LOSS(model(X[i % 3]), Y[i % 3]).backward()
+                optimizer.step()
+                trail.extend(p.detach().numpy().copy() for p in module.parameters())
+        runs.append((trail, len(calls)))
+    (eager, eager_calls), (compiled_trail, compiled_calls) = runs
+    assert eager_calls == compiled_calls == 6
+    assert all(np.array_equal(a, b) for a, b in zip(eager, compiled_trail))
+    assert "gradient hook" in str(caught[0].message) and model._training.n_replays == 0

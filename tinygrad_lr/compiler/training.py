@@ -110,6 +110,10 @@ class CompiledTraining(CompiledFunction):
                           "into that graph)")
             return out, None
         uses = _leaves(out._grad_fn)
+        if uses is None:  # a hook would run inside the recorded backward, and again in the call's own
+            recorder.fail("builds a graph with a gradient hook or retain_grad() in it (Python code the recorded "
+                          "backward would run once more)")
+            return out, None
         if any(n > 1 for n in uses.values()):
             recorder.fail("uses a parameter or an input twice in one forward (their gradients would be summed in "
                           "another order than eager's)")
@@ -162,14 +166,16 @@ class CompiledTraining(CompiledFunction):
         return CompiledFunctionBackward.apply(out, kept, trace.backward, *leaves)
 
 
-def _leaves(node: Node) -> dict[Value, int]:
+def _leaves(node: Node) -> dict[Value, int] | None:
     """The leaves that require grad which the graph below `node` reaches, in the order of a depth-first walk,
-    each with the number of edges into it."""
+    each with the number of edges into it; None if a node or a leaf has a hook (or retains its gradient)."""
     uses: dict[Value, int] = {}
     seen = {id(node)}
     stack = [node]
     while stack:
         current = stack.pop()
+        if current._observed:
+            return None
         for entry in current.next_entries:
             if entry is None:
                 continue
@@ -177,6 +183,8 @@ def _leaves(node: Node) -> dict[Value, int]:
                 if id(entry) not in seen:
                     seen.add(id(entry))
                     stack.append(entry)
+            elif entry._hooks:
+                return None
             else:
                 uses[entry] = uses.get(entry, 0) + 1
     return uses
