@@ -12,8 +12,9 @@ reaches it, and hands each leaf its gradient, which the engine accumulates into 
 The numbers are eager's: the same calls on the same operands. A leaf that the forward uses twice would have
 its two contributions summed inside the program, where eager sums them with any from outside the module, in
 an order that may differ in the last bit: such a forward runs eagerly. So does one whose output is not a
-single Value, one whose input carries a graph made outside it (the backward would go on into that graph), and
-one whose backward branches on data (the forward has returned: there is no eager call left to hand the rest
+single Value, one whose input carries a graph made outside it (the backward would go on into that graph), one
+whose graph has a gradient hook (it would run once more in the recorded backward), and one whose backward
+branches on data (the forward has returned: there is no eager call left to hand the rest
 to). The upstream gradient is copied into a fresh contiguous array before the backward part
 runs, as it was recorded with one.
 """
