@@ -4,6 +4,7 @@ detected (fullgraph=True raises naming the line; otherwise that call runs eagerl
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import warnings
 from collections.abc import Callable
@@ -1444,6 +1445,49 @@ def test_an_instance_of_a_class_of_the_user_s_that_the_step_changes_is_state() -
         for _ in range(12):
             step()
     assert len(_LOG.losses) == 12 and step.n_replays == 0
+
+
+_NUMPY_RNG = np.random.default_rng(0)
+_PYTHON_RNG = random.Random(0)
+
+
+def _numpy_global(x: Any) -> Any:
+    return x + torch.from_numpy(np.random.rand(3).astype(np.float32))
+
+
+def _python_global(x: Any) -> Any:
+    return x + random.random()
+
+
+def _numpy_generator(x: Any) -> Any:
+    return x + torch.from_numpy(_NUMPY_RNG.normal(size=3).astype(np.float32))
+
+
+def _python_generator(x: Any) -> Any:
+    return x + _PYTHON_RNG.random()
+
+
+@pytest.mark.parametrize(("jittered", "reason"), [
+    (_numpy_global, "np.random.rand()"), (_python_global, "random.random()"),
+    (_numpy_generator, "draws from global _NUMPY_RNG"), (_python_generator, "draws from global _PYTHON_RNG"),
+], ids=["numpy_global", "python_global", "numpy_generator", "python_generator"])
+def test_draws_from_numpy_s_or_python_s_generators_keep_the_call_eager(jittered: Any, reason: str) -> None:
+    """A replay would not draw again: the traced numbers would come back at every call. (A generator reached
+    only through a function the step calls is not seen: design.md, Limits.)"""
+    compiled = torch.compile(jittered)
+    with pytest.warns(UserWarning, match=re.escape(reason)):
+        seen = {tuple(compiled(torch.zeros(3)).tolist()) for _ in range(6)}
+    assert len(seen) == 6 and compiled.n_replays == 0
+
+
+def test_a_generator_the_step_can_reach_but_does_not_draw_from_lets_it_replay() -> None:
+    @torch.compile
+    def doubled(x: Any) -> Any:
+        return x * (2 if _NUMPY_RNG is not None else 3)
+
+    for _ in range(4):
+        assert doubled(torch.ones(2)).tolist() == [2.0, 2.0]
+    assert doubled.n_replays == 1
 
 
 def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys: Any) -> None:

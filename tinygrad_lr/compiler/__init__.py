@@ -277,6 +277,9 @@ class CompiledFunction:
             return self._user_result(result)
         result = self._user_result(result)
         effects, changed = _effects(before, after)
+        for path, generator, state in before.generators:
+            if state_walk.generator_state(generator) != state:
+                recorder.fail(f"draws from {path}, a generator of NumPy or Python: a replay would not draw again")
         if before.outside_graph and recorder.ran_backward:  # the gradient would flow on into that graph
             recorder.fail(f"runs backward with a tensor made by a graph outside the compiled function "
                           f"({before.outside_graph[0]}): pass it .detach(), or compute it inside")
@@ -360,7 +363,8 @@ def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> l
         globals_ = getattr(target, "__globals__", {})
         for name in _global_names(code):
             value = globals_.get(name)
-            if name in globals_ and (_is_state(value) or _is_setting(value)):
+            walked = _is_state(value) or _is_setting(value) or isinstance(value, state_walk.GENERATORS)
+            if name in globals_ and walked:
                 roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
     return roots
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import random
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,6 +68,13 @@ _CREATION = ("array", "asarray", "asanyarray", "ascontiguousarray", "empty", "ze
              "eye", "identity", "linspace", "copy", "frombuffer", "fromiter")
 
 
+_NUMPY_GLOBAL_DRAWS = ("rand", "randn", "random", "random_sample", "ranf", "sample", "randint", "random_integers",
+                       "normal", "uniform", "standard_normal", "choice", "permutation", "shuffle", "binomial",
+                       "poisson", "exponential", "beta", "gamma", "bytes", "seed")
+_PYTHON_DRAWS = ("random", "uniform", "randint", "randrange", "choice", "choices", "shuffle", "sample", "gauss",
+                 "normalvariate", "getrandbits", "seed", "triangular", "betavariate", "expovariate", "randbytes")
+
+
 _VALUE_READS = ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__", "__format__",
                 "__repr__", "__str__", "__array__")
 
@@ -99,11 +107,12 @@ def _normal_caches() -> list[Any]:
     return [getattr(generator, "next_double_normal", None), getattr(generator, "next_float_normal", None)]
 
 
-def _refusing_hook(original: Callable[..., Any], what: str) -> Callable[..., Any]:
+def _refusing_hook(original: Callable[..., Any], what: str,
+                   why: str = "Python code a replay would not run") -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         active = tracer._local.recorder
         if active is not None:
-            active.fail(f"runs {what}, Python code a replay would not run")
+            active.fail(f"runs {what}, {why}")
         return original(*args, **kwargs)
 
     return run
@@ -202,6 +211,13 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
     recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
     recorder.patch(builtins, "print", _refusing_hook(builtins.print, "print()"))
+    # the global generators of NumPy and Python: a replay would not draw from them again (its numbers would
+    # stay the traced ones); a generator object the function reaches is checked by its state (compiler/state.py)
+    for owner, names, what in ((np.random, _NUMPY_GLOBAL_DRAWS, "np.random"), (random, _PYTHON_DRAWS, "random")):
+        for name in names:
+            if hasattr(owner, name):
+                recorder.patch(owner, name, _refusing_hook(getattr(owner, name), f"{what}.{name}()",
+                                                           "a draw a replay would not repeat"))
     # a normal draw may keep the second value of a Box-Muller pair in the generator, Python state a replay skips
     cached = _normal_caches()
     tracer._local.recorder = recorder

@@ -21,6 +21,7 @@ produces, in the program's names:
 
 from __future__ import annotations
 
+import random
 import sys
 import types
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class Walk:
     grads: dict[str, str] = field(default_factory=dict)  # path of a `_grad` slot -> source of its Value holder
     outside_graph: list[str] = field(default_factory=list)  # paths of Values with a grad_fn (a graph made outside)
     values: dict[int, str] = field(default_factory=dict)  # id of each Value reached -> the source of its place
+    generators: list[tuple[str, Any, Any]] = field(default_factory=list)  # (path, a NumPy or Python generator, state)
 
 
 class Walker:
@@ -121,6 +123,10 @@ class Walker:
             return
         if isinstance(obj, np.ndarray):
             self._array(path, src, obj, stable, holder, key, is_attr, guards)
+            return
+        if isinstance(obj, GENERATORS):  # what it draws during the call would be baked into the program
+            if self.substitute:
+                out.generators.append((path, obj, generator_state(obj)))
             return
         if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
             out.facts[path] = ("empty", kind)
@@ -284,6 +290,20 @@ class Walker:
             object.__setattr__(holder, key, value)
         else:
             holder[key] = value
+
+
+GENERATORS = (np.random.Generator, np.random.RandomState, random.Random)
+
+
+def generator_state(generator: Any) -> Any:
+    """A comparable snapshot of a NumPy or Python generator's state (its position moves with every draw)."""
+    if isinstance(generator, random.Random):
+        try:
+            return generator.getstate()
+        except NotImplementedError:  # random.SystemRandom draws from the system: no state to compare
+            return None
+    state = generator.bit_generator.state if isinstance(generator, np.random.Generator) else generator.get_state()
+    return repr(state)
 
 
 def _has_attributes(obj: Any) -> bool:
