@@ -1490,6 +1490,37 @@ def test_a_generator_the_step_can_reach_but_does_not_draw_from_lets_it_replay() 
     assert doubled.n_replays == 1
 
 
+_DEFAULT_WEIGHT = torch.ones(3, requires_grad=True)
+
+
+def _grad_into_a_default(x: Any, w: Any = _DEFAULT_WEIGHT) -> Any:
+    loss = (x * w).sum()
+    loss.backward()
+    return loss.detach()
+
+
+def _append_to_a_default(x: Any, *, seen: list[Any] = []) -> Any:  # noqa: B006 - the point of the test
+    seen.append(1)
+    return (x * 2).detach()
+
+
+def test_default_arguments_are_state_the_walk_reads() -> None:
+    """A Value given as a default (`w=w`) is updated like any parameter (its .grad accumulates at every replay);
+    a list default the step appends to makes the call not replayable (replays would skip the append)."""
+    _DEFAULT_WEIGHT.grad = None
+    step = torch.compile(_grad_into_a_default)
+    for _ in range(6):
+        step(torch.ones(3))
+    assert _DEFAULT_WEIGHT.grad.tolist() == [6.0, 6.0, 6.0] and step.n_replays == 3
+    appending = torch.compile(_append_to_a_default)
+    seen = _append_to_a_default.__kwdefaults__["seen"]
+    seen.clear()
+    with pytest.warns(UserWarning, match="default seen"):
+        for _ in range(12):
+            appending(torch.ones(3))
+    assert len(seen) == 12 and appending.n_replays == 0
+
+
 def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys: Any) -> None:
     w, _, x, y = _lesson_data()
 
@@ -1533,12 +1564,13 @@ def test_an_argument_made_by_a_graph_outside_is_read_at_replay_and_a_backward_th
 
 
 def test_the_globals_read_off_the_bytecode_are_those_dis_finds() -> None:
-    """`_global_names` reads LOAD_GLOBAL off the bytecode itself; checked against `dis` on the package's own
+    """`reach.global_names` reads LOAD_GLOBAL off the bytecode itself; checked against `dis` on the package's own
     functions and on one with over 256 names (its LOAD_GLOBALs need EXTENDED_ARG)."""
     import dis
     import types
 
     from tinygrad_lr import compiler
+    from tinygrad_lr.compiler import reach
 
     def by_dis(code: types.CodeType) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i.argval for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"))
@@ -1547,10 +1579,10 @@ def test_the_globals_read_off_the_bytecode_are_those_dis_finds() -> None:
     namespace: dict[str, Any] = {}
     exec(source, namespace)  # noqa: S102 - a test's own generated function
     codes = [namespace["many"].__code__, _train_step.__code__, compiler.compile.__code__,
-             compiler.CompiledFunction.__call__.__code__, compiler._roots.__code__]
+             compiler.CompiledFunction.__call__.__code__, reach.roots.__code__]
     for code in codes:
-        assert compiler._global_names(code) == by_dis(code)
-    assert compiler._global_names(namespace["many"].__code__) == ("x", "g1", "g2")
+        assert reach.global_names(code) == by_dis(code)
+    assert reach.global_names(namespace["many"].__code__) == ("x", "g1", "g2")
 
 
 LESSON_PARAMETERS: list[Any] = []

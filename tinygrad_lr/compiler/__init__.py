@@ -13,14 +13,9 @@ raises instead).
 
 from __future__ import annotations
 
-import argparse
 import builtins
-import dataclasses
-import dis
 import functools
 import os
-import sys
-import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from tinygrad_lr.autograd import grad_mode
-from tinygrad_lr.compiler import program, tracer
+from tinygrad_lr.compiler import program, reach, tracer
 from tinygrad_lr.compiler import state as state_walk
 from tinygrad_lr.compiler.listing import readable
 from tinygrad_lr.compiler.patching import TRACE_LOCK, recording
@@ -250,10 +245,12 @@ class CompiledFunction:
         self.n_traces += 1
         recorder = Recorder(fullgraph=self.fullgraph)
         call_args, call_kwargs = list(args), dict(kwargs)  # the trace puts traced arrays in these copies
-        roots = _roots(self.fn, call_args, call_kwargs)
+        roots = reach.roots(self.fn, call_args, call_kwargs)
         target = getattr(self.fn, "__func__", self.fn)
         recorder.namespace.update(SELF=getattr(self.fn, "__self__", None), CLOSURE=getattr(target, "__closure__", None),
-                                  GLOBALS=getattr(target, "__globals__", {}))
+                                  GLOBALS=getattr(target, "__globals__", {}),
+                                  DEFAULTS=getattr(target, "__defaults__", None),
+                                  KWDEFAULTS=getattr(target, "__kwdefaults__", None))
         stamp = structure.version[0]  # the modules' structure as the walk sees it
         try:
             before = state_walk.walk(recorder, roots, substitute=True)
@@ -343,50 +340,6 @@ class CompiledFunction:
         return "\n".join(lines)
 
 
-def _roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> list[state_walk.Root]:
-    """What the call can read: its arguments (read afresh each call), a bound method's self, the closure, and the
-    globals its code names that hold tinygrad_lr objects (Modules, optimizers, Values...) or arrays."""
-    roots: list[state_walk.Root] = [("args", "A", args, False, None, None, False),
-                                    ("kwargs", "K", kwargs, False, None, None, False)]
-    target = fn
-    if hasattr(target, "__self__") and not isinstance(target.__self__, type(os)):
-        roots.append(("self", "SELF", target.__self__, True, None, None, False))
-        target = target.__func__  # type: ignore[attr-defined]
-    code = getattr(target, "__code__", None)
-    if code is not None:
-        for i, (name, cell) in enumerate(zip(code.co_freevars, getattr(target, "__closure__", None) or ())):
-            try:
-                value = cell.cell_contents
-            except ValueError:  # an empty cell
-                continue
-            roots.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True, cell, "cell_contents", True))
-        globals_ = getattr(target, "__globals__", {})
-        for name in _global_names(code):
-            value = globals_.get(name)
-            walked = _is_state(value) or _is_setting(value) or isinstance(value, state_walk.GENERATORS)
-            if name in globals_ and walked:
-                roots.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
-    return roots
-
-
-@functools.lru_cache(maxsize=256)
-def _global_names(code: types.CodeType) -> tuple[str, ...]:
-    """The globals a function's code reads, from its LOAD_GLOBAL instructions (`co_names` also holds the attribute
-    names it reads: `optimizer.step()` names `step`, which must not make a global `step = torch.compile(...)`
-    part of the state). Read off the bytecode directly: `dis.get_instructions` costs ~10x more."""
-    names, raw, extended = [], code.co_code, 0
-    for i in range(0, len(raw), 2):
-        op, arg = raw[i], raw[i + 1] | extended
-        extended = arg << 8 if op == _EXTENDED_ARG else 0
-        if op == _LOAD_GLOBAL:
-            names.append(code.co_names[arg >> _GLOBAL_SHIFT])
-    return tuple(dict.fromkeys(names))
-
-
-_LOAD_GLOBAL, _EXTENDED_ARG = dis.opmap["LOAD_GLOBAL"], dis.EXTENDED_ARG
-_GLOBAL_SHIFT = 1 if sys.version_info >= (3, 11) else 0  # from 3.11 the low bit of the argument is a flag
-
-
 def _signature(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """What tells calls apart cheaply: grad mode, and each argument's shape, dtype and requires_grad (a Value
     or an array) or type. Only decides whether a call is the first of its kind; the guards decide replays."""
@@ -400,29 +353,6 @@ def _describe_argument(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.shape, value.dtype
     return type(value)
-
-
-def _is_setting(value: Any) -> bool:
-    """What a global may hold that the code reads as settings or fills as a record: a plain value (`LR = 0.1`,
-    `MODE = "train"`), a container (`CONFIG = {"lr": 0.1}`, `losses = []`), a namespace or a dataclass (parsed
-    arguments, a config), a class of the user's used as one (`class Config: lr = 0.1`) or an instance of one (a
-    logger that keeps a list). Walked: a float in a dict is read at replay, other values are guarded, and a call
-    that changes one (appends a loss) is not replayed."""
-    kind = type(value)
-    if kind is tuple:
-        return all(map(_is_setting, value))
-    if value is None or kind in (bool, int, float, str, dict, list, types.SimpleNamespace, argparse.Namespace):
-        return True
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) or state_walk.user_class(value):
-        return True
-    return hasattr(value, "__dict__") and state_walk.user_class(kind)  # an instance of such a class
-
-
-def _is_state(value: Any) -> bool:
-    if isinstance(value, Value | np.ndarray):
-        return True
-    module = type(value).__module__ or ""
-    return module.startswith("tinygrad_lr") and hasattr(value, "__dict__")
 
 
 def _effects(before: state_walk.Walk, after: state_walk.Walk) -> tuple[list[str], list[str]]:
