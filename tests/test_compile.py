@@ -1521,6 +1521,34 @@ def test_default_arguments_are_state_the_walk_reads() -> None:
     assert len(seen) == 12 and appending.n_replays == 0
 
 
+@pytest.mark.parametrize("writes", ["checkpoint", "log_line"])
+def test_a_step_that_writes_a_file_stays_eager_so_that_it_writes_every_time(writes: str, tmp_path: Any) -> None:
+    """A checkpoint saved, or a line appended to a log, inside the step: a replay would write nothing (and the
+    file the traced call opened would be a closed constant of the program)."""
+    model, optimizer, x, _ = _simple()
+    path = tmp_path / "out"
+
+    @torch.compile
+    def step() -> Any:
+        optimizer.zero_grad()
+        model(x).pow(2).mean().backward()
+        optimizer.step()
+        if writes == "checkpoint":
+            torch.save(model.state_dict(), path)
+        else:
+            with open(path, "a") as log:
+                log.write("step\n")
+
+    with pytest.warns(UserWarning, match="file input or output"):
+        for _ in range(6):
+            step()
+    if writes == "checkpoint":
+        assert np.array_equal(torch.load(path)["weight"].numpy(), model.weight.detach().numpy())
+    else:
+        assert path.read_text().count("step") == 6
+    assert step.n_replays == 0
+
+
 def test_a_print_in_the_step_keeps_it_eager_so_that_it_prints_every_time(capsys: Any) -> None:
     w, _, x, y = _lesson_data()
 

@@ -211,6 +211,13 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
     recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
     recorder.patch(builtins, "print", _refusing_hook(builtins.print, "print()"))
+    # files: a replay would not write (a checkpoint saved by the step) nor read again, and a file object the
+    # traced call opened would be a closed constant of the program
+    recorder.patch(builtins, "open", _refusing_hook(builtins.open, "open()", "file input or output a replay would "
+                                                    "not repeat"))
+    for name in ("save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "fromfile"):
+        recorder.patch(np, name, _refusing_hook(getattr(np, name), f"np.{name}()", "file input or output a replay "
+                                                "would not repeat"))
     # the global generators of NumPy and Python: a replay would not draw from them again (its numbers would
     # stay the traced ones); a generator object the function reaches is checked by its state (compiler/state.py)
     for owner, names, what in ((np.random, _NUMPY_GLOBAL_DRAWS, "np.random"), (random, _PYTHON_DRAWS, "random")):
