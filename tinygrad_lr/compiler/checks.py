@@ -20,8 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+# the program's line syntax, read here, by program.py (unused lines, kept buffers) and by training.py
 SLOT = re.compile(r"\bb\d+\b")  # a buffer slot's name in the program's source
 TARGETS = re.compile(r"^b\d+(?:, b\d+)*")  # the slots a line assigns (the start of an assignment)
+
+
+def assigned_and_read(line: str) -> tuple[list[str], list[str]]:
+    """The slots a program line assigns (`b7, b8 = ...`) and those the rest of it reads."""
+    targets = TARGETS.match(line)
+    if targets is None:
+        return [], SLOT.findall(line)
+    return targets.group().split(", "), SLOT.findall(line[targets.end():])
 
 
 class Checks:
@@ -110,9 +119,7 @@ class Checks:
                 return None
             for index in made_by:
                 lines.add(index)
-                line = self.lines[index]
-                assigned = TARGETS.match(line)
-                todo.extend(int(name[1:]) for name in SLOT.findall(line[assigned.end():] if assigned else line))
+                todo.extend(int(name[1:]) for name in assigned_and_read(self.lines[index])[1])
         assert self.first_write is not None  # noqa: S101 - only asked after a write
         return sorted(index for index in lines if index >= self.first_write)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr.compiler.checks import SLOT, assigned_and_read
 from tinygrad_lr.compiler.tracer import Recorder
 
 
@@ -26,8 +27,8 @@ def source(recorder: Recorder, guards: list[str], structure_guarded: bool, grad_
     # the guards go in as few `if`s as they can (CPython compiles one `if` per guard ~30 % slower); a binding
     # (`@b3 = o17._grad._data`) comes after all of them, unless a check reads its slot
     checks = [g.split(":", 1)[1] if g.startswith("?") else g for g in guards if not g.startswith("@")]
-    compared = set(_SLOT.findall(" ".join(checks + recorder.preconditions)))
-    read = set(_SLOT.findall(" ".join([*body, *effects, output])))
+    compared = set(SLOT.findall(" ".join(checks + recorder.preconditions)))
+    read = set(SLOT.findall(" ".join([*body, *effects, output])))
     # an array no call read, nor its shape or dtype (the `.grad` zero_grad drops): nothing to check about it
     described = read | compared | {f"b{slot}" for slot in recorder.meta_read}
     run: list[str] = []
@@ -82,25 +83,19 @@ def quick_check(guards: list[str], grad_on: bool) -> str:
     return " and ".join(picked)
 
 
-_SLOT = re.compile(r"\bb\d+\b")  # a buffer slot's name in the program's source
-_TARGETS = re.compile(r"^b\d+(?:, b\d+)*")  # the slots a line assigns (the start of an assignment)
-
-
 def used_lines(recorder: Recorder, lines: list[str], effects: list[str], output: str) -> tuple[list[str], list[Any]]:
     """The lines, without the pure ones (a call that only makes new slots) whose slots nothing reads later, and
     the listing of the calls left. The backward seed of a scalar loss, say, is made and read by `.item()` while
     tracing; a constant, its value goes into the program and its array is not made again."""
-    read = set(_SLOT.findall(" ".join(effects) + " " + output))
+    read = set(SLOT.findall(" ".join(effects) + " " + output))
     kept = []
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
-        if index in recorder.pure:
-            assigned = _TARGETS.match(line)
-            if assigned is None or read.isdisjoint(assigned.group().split(", ")):
-                continue
-            line = line[assigned.end():]
+        assigned, reads = assigned_and_read(line)
+        if index in recorder.pure and read.isdisjoint(assigned):  # (a pure line assigns its new slots)
+            continue
         kept.append(index)
-        read.update(_SLOT.findall(line))
+        read.update(reads if index in recorder.pure else SLOT.findall(line))
     kept.reverse()
     calls = {recorder.line_call[index] for index in kept}
     return [lines[index] for index in kept], [entry for k, entry in enumerate(recorder.listing) if k in calls]
@@ -120,7 +115,7 @@ def reusing_buffers(recorder: Recorder, effects: list[str], output: str) -> list
     `.grad`, nor viewed by one) replaced by a buffer the program keeps: what `nn/scratch.py` does for eager
     execution (a large fresh array each step costs page faults), decided here once from the program instead of
     from reference counts. The memory was uninitialised either way: the numbers are the same."""
-    kept = {recorder.root(int(name[1:])) for name in _SLOT.findall(" ".join(effects) + " " + output)}
+    kept = {recorder.root(int(name[1:])) for name in SLOT.findall(" ".join(effects) + " " + output)}
     lines = list(recorder.lines)
     for index, (slot, shape, dtype) in recorder.empties.items():
         if recorder.root(slot) in kept or slot in kept:

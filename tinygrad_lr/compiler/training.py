@@ -32,7 +32,7 @@ from tinygrad_lr.autograd.function import Function, Node
 from tinygrad_lr.compiler import CompiledFunction, Trace, _plain_output
 from tinygrad_lr.compiler import program as programs
 from tinygrad_lr.compiler import state as state_walk
-from tinygrad_lr.compiler.checks import SLOT, TARGETS
+from tinygrad_lr.compiler.checks import assigned_and_read
 from tinygrad_lr.compiler.tracer import Recorder, TracedArray
 from tinygrad_lr.value import Value
 
@@ -196,9 +196,7 @@ def _read_before_written(lines: list[str]) -> set[str]:
     assigned: set[str] = set()
     needed: set[str] = set()
     for line in lines:
-        targets = TARGETS.match(line)
-        rest = line[targets.end():] if targets else line
-        needed.update(name for name in SLOT.findall(rest) if name not in assigned)
-        if targets:
-            assigned.update(targets.group().split(", "))
+        targets, reads = assigned_and_read(line)
+        needed.update(name for name in reads if name not in assigned)
+        assigned.update(targets)
     return needed
