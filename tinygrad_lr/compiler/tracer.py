@@ -163,7 +163,7 @@ def _read_scalar(array: TracedArray) -> Any:
     if array._slot in recorder.constant:  # made from literals only: the same number at every replay
         return value
     # a value of the state before the call (nothing has written it yet) can be checked before the replay runs
-    before = array._slot in recorder.ext_slots and array._slot not in recorder.written
+    before = array._slot in recorder.ext_slots and array._slot not in recorder.overwritten
     return Sym(value, f"{recorder.slot_name(array)}.item()", data=not before)
 
 
@@ -371,14 +371,13 @@ class Recorder(Checks):
         # np.empty calls: line -> (slot, shape, dtype)
         self.empties: dict[int, tuple[int, tuple[int, ...], Any]] = {}
         self.ext_slots: set[int] = set()  # the arrays of the state before the call (bound, not computed)
-        self.written: set[int] = set()  # ext slots some call has written into (through a view or not)
         self.first_draws: dict[str, int] = {}  # a generator's name -> the line of its first draw
         self.snapshots: set[str] = set()  # the generators a check puts back: their state is kept before drawing
         self.data_shaped: set[int] = set()  # slots whose shape the data decides (compiler/shapes.py), and results
         self.shape_checked: set[int] = set()  # of calls on them; those whose shape Python read are checked
         self._root: dict[int, int] = {}  # a view's slot -> the ext slot whose memory it views
         self.producer: dict[int, tuple[int, ...]] = {}  # a slot a pure call made -> that call's lines
-        self.overwritten: set[int] = set()  # slots (roots of views) some call wrote into
+        self.overwritten: set[int] = set()  # slots (roots of views; an ext slot is its own root) a call wrote into
         self.first_write: int | None = None  # the first line that wrote into the state before the call
         self.inside = False  # a recorded call is running: what it calls in turn is not recorded
 
@@ -529,10 +528,8 @@ class Recorder(Checks):
             return
         root = self._root.get(slot, slot)
         self.overwritten.add(root)
-        if root in self.ext_slots:
-            self.written.add(root)
-            if self.first_write is None:  # the writing call's line comes next
-                self.first_write = len(self.lines)
+        if root in self.ext_slots and self.first_write is None:  # the writing call's line comes next
+            self.first_write = len(self.lines)
         if self.constant:  # written: it, and every view of its memory, holds what the call wrote
             self.constant = {s for s in self.constant if s != slot and self._root.get(s, s) != root}
 
