@@ -176,3 +176,35 @@ def test_comparisons_and_bitwise_ops_raise_torchs_errors_not_numpys(torch, op) -
 def test_bool_tensors_get_torchs_missing_kernel_error_not_a_result(torch, op) -> None:  # type: ignore[no-untyped-def]
     # NumPy answers these (in bool, int8 or float16); torch has no bool kernel and says so
     assert_same_error(lambda: op(torch, torch.tensor([True, False])), lambda: op(tg, tg.tensor([True, False])))
+
+
+_OUT_OF_BOUNDS = [  # (shape, index), an index part ("t", data) being a tensor
+    ((3, 4), [("t", [3, 0])]), ((3, 4), [("t", [0, 1]), ("t", [7, -9])]), ((3, 4), [":", ("t", [[5, 4]])]),
+    ((3, 4), [("t", [-4])]), ((3, 4), [None, ("t", [5])]), ((3, 4), ["...", ("t", [5])]),
+    ((3, 4), [("t", [1]), "...", ("t", [9])]), ((3, 4), [("t", [True, False, True]), ("t", [9])]),
+    ((3, 4, 2), [1, ("t", [9])]), ((3, 4, 2), [("t", [1]), 9]), ((3, 4, 2), [":", ("t", [1]), ("t", [5])]),
+    ((3, 4, 2), [("t", [[True, False, True, True]] * 3), ("t", [5])]), ((3, 4, 2), [":", ":", ("t", [3])]),
+    ((3, 4, 2), [("t", [0]), ":", ("t", [[2, 7]])]), ((3, 4), [("t", [[0, 1], [2, 9]])]),
+]
+
+
+@pytest.mark.parametrize("setting", [False, True], ids=["read", "write"])
+@pytest.mark.parametrize(("shape", "parts"), _OUT_OF_BOUNDS, ids=[str(p) for _, p in _OUT_OF_BOUNDS])
+def test_an_index_tensor_out_of_bounds_names_the_dimension_as_torch_does(torch, shape, parts, setting) -> None:  # type: ignore[no-untyped-def]
+    """torch numbers the dimension among the indexed ones (after the slices and the integers before any tensor),
+    not as NumPy's axis: our message is torch's, with the indexed shape added."""
+
+    def index(module: Any) -> tuple[Any, ...]:
+        marks = {":": slice(None), "...": Ellipsis}
+        return tuple(module.tensor(p[1]) if isinstance(p, tuple) else marks.get(p, p) for p in parts)  # type: ignore[arg-type]
+
+    messages = []
+    for module in (torch, tg):
+        a = module.zeros(*shape)
+        with pytest.raises(IndexError) as raised:
+            if setting:
+                a[index(module)] = 1.0
+            else:
+                a[index(module)]
+        messages.append(str(raised.value))
+    assert messages[1] == f"{messages[0]} (indexing a Value of shape {list(shape)})"

@@ -1029,6 +1029,58 @@ def test_a_replay_stopped_by_a_check_after_a_dropout_draw_puts_the_generator_bac
         "than when it was traced"]
 
 
+@pytest.mark.parametrize("how", ["read", "write"])
+def test_a_replay_with_an_index_out_of_range_raises_torchs_error_with_eager_state(how: str) -> None:
+    """Rows picked (or written) by an index array the batch brings, after a Dropout draw: a batch with a position
+    outside the table stops the replay at its bounds check, before any write and with the generator put back, so
+    the call runs eagerly and raises torch's error (NumPy's own, "for axis 0", is never what a replay shows);
+    the steps after it match eager's."""
+
+    def build() -> tuple[Any, Any]:
+        table = torch.nn.Parameter(torch.randn(5, 3))
+        return table, torch.optim.SGD([table], lr=0.1, momentum=0.9)
+
+    def make_step(table: Any, optimizer: Any) -> Callable[[Any], Any]:
+        def step(rows: Any) -> Any:
+            optimizer.zero_grad()
+            if how == "read":
+                picked = table[rows]
+            else:
+                picked = table * 1.0
+                picked[rows] = torch.zeros(3)
+            loss = torch.nn.functional.dropout(picked, 0.5).square().sum()
+            loss.backward()
+            optimizer.step()
+            return loss.detach()
+        return step
+
+    batches = [torch.tensor([0, 2, 4])] * 4 + [torch.tensor([1, 5, 0])] + [torch.tensor([0, 2, 4])] * 3
+    runs = []
+    for compile_it in (False, True):
+        torch.manual_seed(3)
+        table, optimizer = build()
+        step = make_step(table, optimizer)
+        if compile_it:
+            step = torch.compile(step)
+        seen: list[Any] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for rows in batches:
+                try:
+                    seen.append([step(rows).numpy(), table.detach().numpy().copy(), torch.rand(1).numpy()])
+                except IndexError as error:
+                    seen.append([str(error), table.detach().numpy().copy(), torch.rand(1).numpy()])
+        runs.append(seen)
+    assert runs[0][4][0] == "index 5 is out of bounds for dimension 0 with size 5 (indexing a Value of shape [5, 3])"
+    for eager, compiled in zip(*runs):
+        assert type(eager[0]) is type(compiled[0])
+        if type(eager[0]) is str:
+            assert eager[0] == compiled[0]
+            _assert_same(eager[1:], compiled[1:])
+        else:
+            _assert_same(eager, compiled)
+    assert step.n_replays == 3 and step.n_traces == 2 and step.n_fallbacks == 1 and "check" in step.explain()
+
 def _buffers(model: Any) -> list[np.ndarray]:
     return [b.numpy().copy() for b in model.buffers()]
 

@@ -129,6 +129,7 @@ class Index(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, index: Any) -> Any:
         ctx.shape, ctx.index = a.shape, index
+        _check_bounds(a.shape, index)
         try:
             return a[index]
         except IndexError as error:
@@ -165,6 +166,7 @@ class IndexPut(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, v: Any, index: Any) -> Any:
         out = a.copy()
+        _check_bounds(a.shape, index)
         try:
             out[index] = v
         except IndexError as error:
@@ -183,6 +185,44 @@ class IndexPut(Function):
         if need_v:
             grad_v = g[ctx.index]  # summed back to v's shape by the engine if v was broadcast
         return grad_a, grad_v, None
+
+
+def _check_bounds(shape: tuple[int, ...], index: Any) -> None:
+    """torch's error for an integer index array with a position outside its axis, checked before NumPy indexes
+    (a check on data that a compiled replay repeats: compiler/checks.py; NumPy's own error would not be reworded
+    there). torch numbers the dimension among the indexed ones: it applies the slices and the integers met before
+    any array first, then indexes with the arrays (a boolean mask stands for one array per dimension it covers,
+    and an integer after an array is one more array). The first array at fault, its first element in memory
+    order, as NumPy would name them."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not any(isinstance(part, np.ndarray) and part.dtype.kind in "iu" for part in parts):
+        return
+
+    def axes(part: Any) -> int:  # how many axes of the input a part of the index uses
+        if isinstance(part, np.ndarray) and part.dtype.kind == "b":
+            return part.ndim
+        return 0 if part is None else 1
+
+    axis, ellipsis = 0, len(shape) - sum(axes(part) for part in parts if part is not Ellipsis)
+    indexed = 0  # the dimension torch names: the arrays' axes met so far
+    array_met = False
+    for part in parts:
+        if part is Ellipsis:
+            axis += ellipsis
+            continue
+        is_array = isinstance(part, np.ndarray) and part.dtype.kind in "iu"
+        is_integer = isinstance(part, int | np.integer) and not isinstance(part, bool | np.bool_)
+        if axis < len(shape) and (is_array or is_integer and array_met):
+            size = shape[axis]
+            outside = (part < -size) | (part >= size)
+            if outside.any() if is_array else outside:
+                bad = part.reshape(-1)[np.argmax(outside)] if is_array else part
+                raise IndexError(f"index {bad} is out of bounds for dimension {indexed} with size {size} "
+                                 f"(indexing a Value of shape {list(shape)})")
+        if isinstance(part, np.ndarray) or is_integer and array_met:
+            indexed += axes(part)
+            array_met = True
+        axis += axes(part)
 
 
 def _index_error(error: IndexError, shape: tuple[int, ...], index: Any) -> IndexError:
@@ -460,6 +500,7 @@ class ShapeMethods:
         if inplace.records(self, value):
             inplace.record(self, lambda before: IndexPut.apply(before, value, index), value)
             return
+        _check_bounds(self._data.shape, index)
         inplace.note_modified(self)
         self._data[index] = array_of(value)
 
