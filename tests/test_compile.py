@@ -619,6 +619,25 @@ def test_a_returned_parameter_or_gradient_is_that_object_and_one_value_returned_
     assert step.n_replays == 2 and step.n_fallbacks == 0
 
 
+def test_a_returned_shape_dtype_or_device_replays_and_a_shape_the_data_decides_is_checked() -> None:
+    """`torch.Size`, dtypes and devices are immutable: a replay returns the traced ones (the guards hold the
+    shapes they were read from). The shape of a boolean mask's selection depends on the data: checked."""
+    described = torch.compile(lambda x: (x * 2, x.shape, x.dtype, x.device, x.size()))
+    for rows in (3, 3, 3, 3, 4, 4, 4, 4):
+        x = torch.randn(rows, 2)
+        doubled, shape, dtype, device, size = described(x)
+        assert type(shape) is torch.Size and shape == size == (rows, 2) and dtype is torch.float32
+        assert device == torch.device("cpu") and np.array_equal(doubled.numpy(), x.numpy() * 2)
+    assert described.n_replays == 2 and described.n_traces == 2 and described.n_fallbacks == 0
+    selected = torch.compile(lambda x: x[x > 0].shape)
+    torch.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(12):
+            x = torch.randn(6)
+            assert selected(x) == (int((x > 0).sum()),)
+    assert selected.n_replays + selected.n_fallbacks == 9
+
 def test_compiled_module_and_torch_compile_through_the_torch_name() -> None:
     import tinygrad_lr as torch_alias
 

@@ -28,8 +28,10 @@ from tinygrad_lr.compiler import state as state_walk
 from tinygrad_lr.compiler.listing import readable
 from tinygrad_lr.compiler.patching import TRACE_LOCK, recording
 from tinygrad_lr.compiler.tracer import NotReplayableError, Recorder, Sym, TracedArray, plain
+from tinygrad_lr.devices import device
+from tinygrad_lr.dtypes import dtype
 from tinygrad_lr.nn import structure
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import Size, Value
 
 # torch's names, accepted (one engine serves them all); others are refused with torch's error
 MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
@@ -425,6 +427,8 @@ def _render_output(recorder: Recorder, result: Any, places: dict[int, str], made
         return recorder.render(result)
     if kind is float:
         return recorder.render(result)
+    if kind is Size and all(type(n) is int for n in result) or kind is dtype or kind is device:
+        return recorder.const(result, "k")  # immutable, and the guards hold the shapes it was read from
     recorder.fail(f"returns a {kind.__name__}, which a replay cannot rebuild")
     return "None"
 
