@@ -1100,6 +1100,26 @@ def test_a_replay_with_an_index_out_of_range_raises_torchs_error_with_eager_stat
             _assert_same(eager, compiled)
     assert step.n_replays == 3 and step.n_traces == 2 and step.n_fallbacks == 1 and "check" in step.explain()
 
+
+@pytest.mark.parametrize("name", ["inv", "solve", "cholesky"])
+def test_a_replay_meeting_a_matrix_numpy_cannot_factor_raises_torchs_error(name: str) -> None:
+    """A singular (or not positive-definite) matrix met by a replay raises the error eager raises, torch's
+    words, not NumPy's ("Singular matrix"); the next good matrix replays."""
+    functions = {"inv": torch.linalg.inv, "solve": lambda a: torch.linalg.solve(a, torch.ones(2)),
+                 "cholesky": torch.linalg.cholesky}
+    factor = functions[name]
+    compiled = torch.compile(lambda a: factor(a) * 2)
+    good, bad = torch.tensor([[2.0, 0.5], [0.5, 1.0]]), torch.tensor([[1.0, 2.0], [2.0, 4.0]])
+    for matrix in (good, good, good, good):
+        assert np.array_equal(compiled(matrix).numpy(), (factor(matrix) * 2).numpy())
+    with pytest.raises(torch.linalg.LinAlgError) as eager:
+        factor(bad)
+    with pytest.raises(torch.linalg.LinAlgError) as replayed:
+        compiled(bad)
+    assert str(replayed.value) == str(eager.value) and str(eager.value).startswith(("linalg.", "torch.linalg."))
+    assert np.array_equal(compiled(good).numpy(), (factor(good) * 2).numpy())
+    assert compiled.n_traces == 1 and compiled.n_fallbacks == 0 and compiled.n_replays == 2
+
 def _buffers(model: Any) -> list[np.ndarray]:
     return [b.numpy().copy() for b in model.buffers()]
 

@@ -171,6 +171,10 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
 
     for name in ("swapped", "placed_inside_out"):  # randperm's loops over its draws: one call each
         recorder.patch(kernels, name, _recording(getattr(kernels, name)))
+    from tinygrad_lr.ops import decompositions
+
+    for name in ("inverted", "solved", "cholesky_lower"):  # raising torch's error for a matrix they cannot handle
+        recorder.patch(decompositions, name, _recording(getattr(decompositions, name)))
     each = kernels.each_value  # the C library's log, sin, cos value by value: one call (of the C library's own
     recorder.patch(kernels, "each_value", lambda function, values: _dispatch_always(  # function, not _MATH's)
         each, (getattr(function, "__wrapped__", function), values), {}))

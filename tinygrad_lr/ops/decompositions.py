@@ -56,6 +56,37 @@ def _singular(name: str, a: np.ndarray) -> LinAlgError:
                        "completed because the input matrix is singular.")
 
 
+# NumPy's factorizations with torch's error for a matrix they cannot handle, each a function of arrays alone:
+# `compile` records each as one call (compiler/patching.py), so that a replay meeting such a matrix raises the
+# same error as eager, not NumPy's.
+
+def inverted(a: np.ndarray) -> np.ndarray:
+    """A^-1 (NumPy's LU), or torch's error naming the first zero pivot of a singular A."""
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        raise _singular("inv", a) from None
+
+
+def solved(a: np.ndarray, b: np.ndarray, vector: bool) -> np.ndarray:
+    """X with A X = B (B a batch of vectors if `vector`), or torch's error for a singular A."""
+    try:
+        return np.linalg.solve(a, b[..., None])[..., 0] if vector else np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        raise _singular("solve", a) from None
+
+
+def cholesky_lower(a: np.ndarray) -> np.ndarray:
+    """L (lower) with A = L L^T, or torch's error naming the first leading minor that is not positive-definite."""
+    try:
+        return np.linalg.cholesky(a)
+    except np.linalg.LinAlgError:
+        batch, order = _failed_minor(a)
+        raise LinAlgError(f"linalg.cholesky: {batch}The factorization could not be completed because the input "
+                          f"is not positive-definite (the leading minor of order {order} is not "
+                          "positive-definite).") from None
+
+
 def _first_zero_pivot(a: np.ndarray) -> tuple[str, int]:
     """torch's "(Batch element i): " for a batch (empty for one matrix), and the 1-based position of the first
     singular matrix's first zero LU pivot, found by Gaussian elimination with partial pivoting."""
@@ -78,10 +109,7 @@ class Inverse(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        try:
-            out = np.linalg.inv(a)
-        except np.linalg.LinAlgError:
-            raise _singular("inv", a) from None
+        out = inverted(a)
         ctx.save_for_backward(out)
         return out
 
@@ -126,11 +154,7 @@ class Solve(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any, vector: bool) -> Any:
-        try:
-            out = np.linalg.solve(a, b[..., None]) if vector else np.linalg.solve(a, b)
-        except np.linalg.LinAlgError:
-            raise _singular("solve", a) from None
-        out = out[..., 0] if vector else out
+        out = solved(a, b, vector)
         ctx.vector = vector
         ctx.save_for_backward(a, out)
         return out
@@ -213,13 +237,7 @@ class Cholesky(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, upper: bool) -> Any:
-        try:
-            lower = np.linalg.cholesky(a)
-        except np.linalg.LinAlgError:
-            batch, order = _failed_minor(a)
-            raise LinAlgError(f"linalg.cholesky: {batch}The factorization could not be completed because the input "
-                              f"is not positive-definite (the leading minor of order {order} is not "
-                              "positive-definite).") from None
+        lower = cholesky_lower(a)
         ctx.upper = upper
         ctx.save_for_backward(lower)
         return lower.mT.copy() if upper else lower
