@@ -160,6 +160,23 @@ def test_gelu_and_normalization_layers_replay(norm: Any) -> None:
     assert compiled.n_replays == 5
 
 
+
+def test_batch_norm_with_a_cumulative_average_replays_with_eagers_running_statistics() -> None:
+    """momentum=None: the running statistics average all batches so far, with factor 1 / num_batches_tracked,
+    a count read from a buffer the call increments, which the replay reads again (before, it made the call
+    eager)."""
+    def build() -> tuple[Any, Any, Any]:
+        model = torch.nn.Sequential(torch.nn.Linear(10, 16), torch.nn.BatchNorm1d(16, momentum=None),
+                                    torch.nn.Linear(16, 1))
+        return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.nn.MSELoss()
+
+    (m1, o1, loss1), (m2, o2, loss2) = _twins(build)
+    eager, compiled = _training_step(m1, o1, loss1), torch.compile(_training_step(m2, o2, loss2))
+    for x, y in _regression_data(32, 10, batches=8):
+        assert eager(x, y).item() == compiled(x, y).item()
+        _assert_same(_state(m1, o1) + _buffers(m1), _state(m2, o2) + _buffers(m2))
+    assert m2[1].num_batches_tracked.item() == 8 and compiled.n_replays == 5 and compiled.n_fallbacks == 0
+
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
 def test_gradient_clipping_replays(norm_type: float) -> None:
     (m1, o1, loss1), (m2, o2, loss2) = _twins(_mlp_adam)

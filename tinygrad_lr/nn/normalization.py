@@ -98,7 +98,10 @@ class BatchNorm1d(Module):
         if self.training and self.track_running_stats:
             with no_grad():
                 self.num_batches_tracked.add_(1)
-            factor = 1.0 / self.num_batches_tracked.item() if self.momentum is None else self.momentum
+            if self.momentum is None:  # torch's 1.0 / float(n), the count read as a float (which compile replays)
+                factor = 1.0 / self.num_batches_tracked._data.astype(np.float64).item()
+            else:
+                factor = self.momentum
         else:
             factor = 0.0 if self.momentum is None else self.momentum
         use_batch_stats = self.training or not self.track_running_stats
