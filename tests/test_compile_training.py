@@ -30,6 +30,10 @@ def _normalized() -> Any:
     return nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 3))
 
 
+def _wide() -> Any:  # arrays large enough that the programs delete them after their last use
+    return nn.Sequential(nn.Linear(4, 2048), nn.ReLU(), nn.Linear(2048, 3))
+
+
 def _plain(model: Any, params: list[Any], i: int) -> Any:
     return LOSS(model(X[i % 3]), Y[i % 3])
 
@@ -79,7 +83,7 @@ def _train(build: Callable[[], Any], loss_of: Callable[[Any, list[Any], int], An
 @pytest.mark.parametrize("accumulate", [False, True], ids=["step_every_call", "accumulate_two_calls"])
 @pytest.mark.parametrize("loss_of", [_plain, _penalty_outside, _three_calls, _mean_of_output, _input_requires_grad],
                          ids=lambda f: f.__name__.strip("_"))
-@pytest.mark.parametrize("build", [_mlp, _normalized], ids=["mlp", "batch_norm_dropout"])
+@pytest.mark.parametrize("build", [_mlp, _normalized, _wide], ids=["mlp", "batch_norm_dropout", "wide"])
 def test_training_through_a_compiled_module_is_eager_bit_for_bit(build: Any, loss_of: Any, accumulate: bool) -> None:
     eager, _ = _train(build, loss_of, compiled=False, accumulate=accumulate)
     with warnings.catch_warnings(record=True) as caught:
@@ -92,6 +96,8 @@ def test_training_through_a_compiled_module_is_eager_bit_for_bit(build: Any, los
     training = model._training
     assert not caught and training.n_fallbacks == 0
     assert training.n_replays >= calls - 6  # per .grad state: two eager calls and a trace
+    if build is _wide:  # in the forward and in the backward
+        assert all("del b" in part for part in training.traces[0].source.split("def _backward"))
 
 
 def test_a_replayed_output_has_torch_s_node_listing_the_leaves_and_the_program_shows_the_backward() -> None:

@@ -64,7 +64,7 @@ def source(recorder: Recorder, guards: list[str], structure_guarded: bool, grad_
     if KEPT in recorder.namespace:  # buffers kept from one replay to the next: one replay at a time
         lines.append(f"    with {KEPT}:")  # (threads replaying it at once would write into each other's)
         indent = "        "
-    lines.extend(f"{indent}{line}" for line in body)
+    lines.extend(f"{indent}{line}" for line in freeing(recorder, body, [*effects, output]))
     lines.extend(f"{indent}{line}" for line in effects)
     lines.append(f"{indent}return {output}")
     return "\n".join(lines) + "\n"
@@ -99,6 +99,33 @@ def used_lines(recorder: Recorder, lines: list[str], effects: list[str], output:
     kept.reverse()
     calls = {recorder.line_call[index] for index in kept}
     return [lines[index] for index in kept], [entry for k, entry in enumerate(recorder.listing) if k in calls]
+
+
+FREED_BYTES = 1 << 15  # slots this large are deleted after their last use (smaller ones cost more to delete)
+
+
+def freeing(recorder: Recorder, lines: list[str], after: list[str]) -> list[str]:
+    """The lines, with `del` of each large slot after the line that uses it last (unless `after`, the lines that
+    follow, read it). Eager execution frees a temporary as soon as nothing refers to it, and the next array of
+    its size reuses that memory, still in the cache; a program holding every slot to its end would take new
+    memory for each, and glibc would give it back to the system at the end of every replay (a large fresh
+    array costs its page faults: the scratch arrays of nn/scratch.py answer the same)."""
+    needed = set(SLOT.findall(" ".join(after)))
+    last: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        for name in SLOT.findall(line):
+            last[name] = index
+    dying: dict[int, list[str]] = {}
+    for name, index in last.items():
+        dtype, shape = recorder.slot_info.get(int(name[1:]), (None, ()))
+        if name not in needed and dtype is not None and np.dtype(dtype).itemsize * int(np.prod(shape)) >= FREED_BYTES:
+            dying.setdefault(index, []).append(name)
+    freed = []
+    for index, line in enumerate(lines):
+        freed.append(line)
+        if index in dying:
+            freed.append("del " + ", ".join(dying[index]))
+    return freed
 
 
 def snapshotting(recorder: Recorder, lines: list[str]) -> list[str]:

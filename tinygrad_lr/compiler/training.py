@@ -86,8 +86,9 @@ class TrainingTrace(Trace):
         if programs.KEPT in recorder.namespace:  # buffers kept from one call to the next: one at a time
             lines.append(f"    with {programs.KEPT}:")
             indent = "        "
-        lines.extend(indent + line for line in backward)
-        lines.append(f"{indent}return ({''.join(g + ', ' for g in grads)})")
+        returned = f"return ({''.join(g + ', ' for g in grads)})"
+        lines.extend(indent + line for line in programs.freeing(recorder, backward, [returned]))
+        lines.append(indent + returned)
         return head + "\n".join(lines) + "\n"
 
     def _bind(self, scope: dict[str, Any]) -> None:
