@@ -1448,6 +1448,42 @@ def test_a_python_setting_held_by_a_global_is_read_at_replay_or_guarded() -> Non
     assert fn.n_traces == 3 and fn.n_replays == 7  # the int and the str trace again; the float is read
 
 
+
+SCALE = np.float32(0.5)
+
+
+def test_a_numpy_scalar_held_by_a_global_or_an_attribute_is_guarded() -> None:
+    """`SCALE = np.float32(0.5)`: a NumPy scalar is a plain value like an int. It was not part of the state, so
+    a replay multiplied by the traced 0.5 after the global became 0.25. Now a new value traces again."""
+    global SCALE
+
+    def scaled(x: Any) -> Any:
+        return x * SCALE
+
+    compiled, x = torch.compile(scaled), torch.ones(3)
+    try:
+        for value in (0.5, 0.5, 0.5, 0.5, 0.25, 0.25, np.float64(0.25), np.float64(0.25)):
+            SCALE = np.float32(value) if type(value) is float else value
+            assert np.array_equal(compiled(x).numpy(), scaled(x).numpy()), value
+    finally:
+        SCALE = np.float32(0.5)
+    assert compiled.n_traces == 3 and compiled.n_replays == 3
+
+    class Scaled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = np.float32(0.5)
+
+        def forward(self, x: Any) -> Any:
+            return x * self.scale
+
+    module = Scaled()
+    with torch.no_grad():
+        compiled_module = torch.compile(module)
+        for value in (0.5, 0.5, 0.5, 0.5, 3.0):
+            module.scale = np.float32(value)
+            assert compiled_module(x).tolist() == [value] * 3
+
 CONFIG: dict[str, Any] = {"lr": 0.1}
 SETTINGS = argparse.Namespace(lr=0.1)
 RECORDED_LOSSES: list[Any] = []

@@ -80,14 +80,16 @@ _GLOBAL_SHIFT = 1 if sys.version_info >= (3, 11) else 0  # from 3.11 the low bit
 
 def is_setting(value: Any) -> bool:
     """What a global may hold that the code reads as settings or fills as a record: a plain value (`LR = 0.1`,
-    `MODE = "train"`), a container (`CONFIG = {"lr": 0.1}`, `losses = []`), a namespace or a dataclass (parsed
-    arguments, a config), a class of the user's used as one (`class Config: lr = 0.1`) or an instance of one (a
-    logger that keeps a list). Walked: a float in a dict is read at replay, other values are guarded, and a call
-    that changes one (appends a loss) is not replayed."""
+    `MODE = "train"`, a NumPy scalar), a container (`CONFIG = {"lr": 0.1}`, `losses = []`), a namespace or a
+    dataclass (parsed arguments, a config), a class of the user's used as one (`class Config: lr = 0.1`) or an
+    instance of one (a logger that keeps a list). Walked: a float in a dict is read at replay, other values are
+    guarded, and a call that changes one (appends a loss) is not replayed."""
     kind = type(value)
     if kind is tuple:
         return all(map(is_setting, value))
     if value is None or kind in (bool, int, float, str, dict, list, types.SimpleNamespace, argparse.Namespace):
+        return True
+    if isinstance(value, np.generic):  # a NumPy scalar (`SCALE = np.float32(0.5)`)
         return True
     if dataclasses.is_dataclass(value) and not isinstance(value, type) or state_walk.user_class(value):
         return True

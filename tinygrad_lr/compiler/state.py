@@ -101,6 +101,12 @@ class Walker:
                 same = self.rec.const(obj, "v")
                 guards.append(f"({src} is {same} or type({src}) is {kind.__name__} and {src} == {same})")
             return
+        if isinstance(obj, np.generic):  # a NumPy scalar (np.float32(0.5)): a constant of the program, checked
+            out.facts[path] = ("eq", obj)
+            if self.guarding:
+                same = self.rec.const(obj, "v")
+                guards.append(f"({src} is {same} or type({src}) is {self.rec.const(kind, 't')} and {src} == {same})")
+            return
         if kind is float or kind is Sym:
             if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
                 out.facts[path] = ("sym", src)
