@@ -4,6 +4,9 @@ detected (fullgraph=True raises naming the line; otherwise that call runs eagerl
 from __future__ import annotations
 
 import argparse
+import collections
+import enum
+import fractions
 import random
 import re
 import tracemalloc
@@ -1483,6 +1486,53 @@ def test_a_numpy_scalar_held_by_a_global_or_an_attribute_is_guarded() -> None:
         for value in (0.5, 0.5, 0.5, 0.5, 3.0):
             module.scale = np.float32(value)
             assert compiled_module(x).tolist() == [value] * 3
+
+
+class _Mode(enum.Enum):
+    DOUBLE = 1
+    TRIPLE = 2
+
+
+_Scaling = collections.namedtuple("_Scaling", "scale")
+# each kind of plain value or container a global may hold: (the global's first value, the change, how it is read)
+_HELD = {
+    "OrderedDict": (lambda: collections.OrderedDict(scale=0.5), lambda g: g.update(scale=0.25), lambda g: g["scale"]),
+    "defaultdict": (lambda: collections.defaultdict(float, scale=0.5), lambda g: g.update(scale=0.25),
+                    lambda g: g["scale"]),
+    "set": (lambda: {"double"}, lambda g: g.discard("double"), lambda g: 2.0 if "double" in g else 1.0),
+    "deque": (lambda: collections.deque([0.5]), lambda g: g.append(0.25), lambda g: g[-1]),
+    "frozenset": (lambda: frozenset({"double"}), lambda g: frozenset(), lambda g: 2.0 if "double" in g else 1.0),
+    "Enum": (lambda: _Mode.DOUBLE, lambda g: _Mode.TRIPLE, lambda g: 2.0 if g is _Mode.DOUBLE else 3.0),
+    "range": (lambda: range(2), lambda g: range(3), lambda g: float(len(g))),
+    "Fraction": (lambda: fractions.Fraction(1, 2), lambda g: fractions.Fraction(1, 4), float),
+    "namedtuple": (lambda: _Scaling(0.5), lambda g: g._replace(scale=0.25), lambda g: g.scale),
+}
+HELD: Any = None
+
+
+@pytest.mark.parametrize("kind", list(_HELD))
+def test_a_global_of_any_plain_kind_changed_between_calls_reaches_the_replay(kind: str) -> None:
+    """Globals holding a dict or tuple of another class, a set, a deque, an Enum, a range or a Fraction were not
+    part of the state: a replay kept what the trace read after they changed (a silent wrong number). Each is
+    now walked (or compared whole): a float in a dict is read at replay, other changes trace again."""
+    global HELD
+    first, change, read = _HELD[kind]
+
+    def scaled(x: Any) -> Any:
+        return x * read(HELD)
+
+    compiled, x = torch.compile(scaled), torch.ones(3)
+    HELD = first()
+    try:
+        for call in range(8):
+            if call == 5:
+                changed = change(HELD)  # in place (returns None) or a new value
+                HELD = HELD if changed is None else changed
+            assert np.array_equal(compiled(x).numpy(), scaled(x).numpy()), call
+    finally:
+        HELD = None
+    traces = 1 if kind in ("OrderedDict", "defaultdict") else 2  # a dict's float is read at replay
+    assert compiled.n_traces == traces and compiled.n_replays == 6 - traces
 
 CONFIG: dict[str, Any] = {"lr": 0.1}
 SETTINGS = argparse.Namespace(lr=0.1)

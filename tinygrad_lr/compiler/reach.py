@@ -8,6 +8,7 @@ containers, namespaces, dataclasses, the user's own classes and their instances)
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import dis
 import functools
@@ -85,12 +86,12 @@ def is_setting(value: Any) -> bool:
     instance of one (a logger that keeps a list). Walked: a float in a dict is read at replay, other values are
     guarded, and a call that changes one (appends a loss) is not replayed."""
     kind = type(value)
-    if kind is tuple:
+    if isinstance(value, tuple):  # a namedtuple too
         return all(map(is_setting, value))
     if value is None or kind in (bool, int, float, str, dict, list, types.SimpleNamespace, argparse.Namespace):
         return True
-    if isinstance(value, np.generic):  # a NumPy scalar (`SCALE = np.float32(0.5)`)
-        return True
+    if isinstance(value, (*state_walk.VALUES, dict, set, frozenset, collections.deque)):  # and their kin: a NumPy
+        return True  # scalar, a Fraction, an Enum, a range, an OrderedDict, a defaultdict
     if dataclasses.is_dataclass(value) and not isinstance(value, type) or state_walk.user_class(value):
         return True
     return hasattr(value, "__dict__") and state_walk.user_class(kind)  # an instance of such a class

@@ -21,6 +21,9 @@ produces, in the program's names:
 
 from __future__ import annotations
 
+import collections
+import enum
+import numbers
 import random
 import sys
 import types
@@ -101,12 +104,6 @@ class Walker:
                 same = self.rec.const(obj, "v")
                 guards.append(f"({src} is {same} or type({src}) is {kind.__name__} and {src} == {same})")
             return
-        if isinstance(obj, np.generic):  # a NumPy scalar (np.float32(0.5)): a constant of the program, checked
-            out.facts[path] = ("eq", obj)
-            if self.guarding:
-                same = self.rec.const(obj, "v")
-                guards.append(f"({src} is {same} or type({src}) is {self.rec.const(kind, 't')} and {src} == {same})")
-            return
         if kind is float or kind is Sym:
             if in_dict and self.substitute and holder is None and kind is float:  # in a tuple the dict holds
                 out.facts[path] = ("sym", src)
@@ -126,6 +123,17 @@ class Walker:
             out.facts[path] = ("eq", obj)
             if self.guarding:
                 guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
+            return
+        if isinstance(obj, VALUES):  # other plain values (np.float32(0.5), Fraction, Enum, range): guarded
+            out.facts[path] = ("eq", obj)
+            if self.guarding:
+                same = self.rec.const(obj, "v")
+                guards.append(f"({src} is {same} or type({src}) is {self.rec.const(kind, 't')} and {src} == {same})")
+            return
+        if kind is set or kind is frozenset:  # compared whole, with a copy as it was (a set may change in place)
+            out.facts[path] = ("eq", frozenset(obj))
+            if self.guarding:
+                guards.append(f"type({src}) is {kind.__name__} and {src} == {self.rec.const(frozenset(obj), 'v')}")
             return
         if isinstance(obj, np.ndarray):
             self._array(path, src, obj, stable, holder, key, is_attr, guards)
@@ -173,13 +181,13 @@ class Walker:
                 small = type(k) is str or type(k) is int and -_SMALL_INT < k < _SMALL_INT
                 ksrc = repr(k) if small else self.rec.const(k, "k")
                 self._visit(f"{path}[{ksrc}]", f"{src}[{ksrc}]", v, stable, obj, k, False, in_dict=True)
-        elif kind is list or kind is tuple:
+        elif isinstance(obj, SEQUENCES):  # a namedtuple's floats are guarded (a plain tuple would lose its names)
             if self.guarding:
                 out.guards.append(_length_guard(src, len(obj)))
             out.facts[path + "#len"] = len(obj)
             for i, v in enumerate(obj):
-                self._visit(f"{path}[{i}]", f"{src}[{i}]", v, stable, obj if kind is list else None, i, False,
-                            in_dict and kind is tuple)
+                self._visit(f"{path}[{i}]", f"{src}[{i}]", v, stable, None if isinstance(obj, tuple) else obj, i,
+                            False, in_dict and kind is tuple)
             if kind is tuple and self.substitute and in_dict and holder is not None and any(
                     type(v) is float for v in obj):
                 self._set(holder, key, is_attr, tuple(Sym(v, f"{src}[{i}]") if type(v) is float else v
@@ -299,6 +307,9 @@ class Walker:
 
 
 GENERATORS = (np.random.Generator, np.random.RandomState, random.Random)
+# values compared whole (after ints, strs, floats and bools, which have their own branches); containers walked by index
+VALUES = (np.generic, numbers.Number, enum.Enum, range)
+SEQUENCES = (list, tuple, collections.deque)
 
 
 def generator_state(generator: Any) -> Any:
