@@ -4,9 +4,12 @@ detected (fullgraph=True raises naming the line; otherwise that call runs eagerl
 from __future__ import annotations
 
 import argparse
+import array
 import collections
 import enum
 import fractions
+import io
+import logging
 import random
 import re
 import tracemalloc
@@ -1494,6 +1497,13 @@ class _Mode(enum.Enum):
 
 
 _Scaling = collections.namedtuple("_Scaling", "scale")
+
+
+class _Slotted:
+    __slots__ = ("scale",)
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
 # each kind of plain value or container a global may hold: (the global's first value, the change, how it is read)
 _HELD = {
     "OrderedDict": (lambda: collections.OrderedDict(scale=0.5), lambda g: g.update(scale=0.25), lambda g: g["scale"]),
@@ -1506,13 +1516,17 @@ _HELD = {
     "range": (lambda: range(2), lambda g: range(3), lambda g: float(len(g))),
     "Fraction": (lambda: fractions.Fraction(1, 2), lambda g: fractions.Fraction(1, 4), float),
     "namedtuple": (lambda: _Scaling(0.5), lambda g: g._replace(scale=0.25), lambda g: g.scale),
+    "bytearray": (lambda: bytearray(b"\x02"), lambda g: g.__setitem__(0, 3), lambda g: float(g[0])),
+    "array.array": (lambda: array.array("d", [0.5]), lambda g: g.__setitem__(0, 0.25), lambda g: g[0]),
+    "__slots__": (lambda: _Slotted(0.5), lambda g: setattr(g, "scale", 0.25), lambda g: g.scale),
 }
 HELD: Any = None
 
 
 @pytest.mark.parametrize("kind", list(_HELD))
 def test_a_global_of_any_plain_kind_changed_between_calls_reaches_the_replay(kind: str) -> None:
-    """Globals holding a dict or tuple of another class, a set, a deque, an Enum, a range or a Fraction were not
+    """Globals holding a dict or tuple of another class, a set, a deque, an Enum, a range, a Fraction, a buffer
+    (bytearray, array.array) or an object with __slots__ were not
     part of the state: a replay kept what the trace read after they changed (a silent wrong number). Each is
     now walked (or compared whole): a float in a dict is read at replay, other changes trace again."""
     global HELD
@@ -1533,6 +1547,33 @@ def test_a_global_of_any_plain_kind_changed_between_calls_reaches_the_replay(kin
         HELD = None
     traces = 1 if kind in ("OrderedDict", "defaultdict") else 2  # a dict's float is read at replay
     assert compiled.n_traces == traces and compiled.n_replays == 6 - traces
+
+
+def test_a_step_that_logs_runs_eagerly_and_logs_every_call() -> None:
+    """A logging call (at an enabled level) writes a record a replay would not write again: the call runs
+    eagerly, with every record written; at a disabled level it writes nothing, and the step replays."""
+    stream = io.StringIO()
+    logger = logging.getLogger("tinygrad_lr.tests.compile")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        for level, replays in ((logging.INFO, 0), (logging.WARNING, 3)):
+            logger.setLevel(level)
+
+            def step(x: Any) -> Any:
+                logger.info("a step")
+                return x * 2
+
+            compiled = torch.compile(step)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for _ in range(6):
+                    compiled(torch.ones(2))
+            assert compiled.n_replays == replays
+        assert stream.getvalue() == "a step\n" * 6
+    finally:
+        logger.removeHandler(handler)
 
 CONFIG: dict[str, Any] = {"lr": 0.1}
 SETTINGS = argparse.Namespace(lr=0.1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import math
 import random
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -215,6 +216,10 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     recorder.patch(engine, "_apply_hooks", _refusing_hook(engine._apply_hooks, "a gradient hook (register_hook)"))
     recorder.patch(Module, "_call_with_hooks", _refusing_hook(Module._call_with_hooks, "a module hook"))
     recorder.patch(builtins, "print", _refusing_hook(builtins.print, "print()"))
+    logging = sys.modules.get("logging")  # (not imported: nothing the call runs can log)
+    if logging is not None:  # a record a handler writes (it runs only for an enabled level)
+        recorder.patch(logging.Logger, "_log", _refusing_hook(logging.Logger._log, "logging", "output a replay "
+                                                               "would not repeat"))
     # files: a replay would not write (a checkpoint saved by the step) nor read again, and a file object the
     # traced call opened would be a closed constant of the program
     recorder.patch(builtins, "open", _refusing_hook(builtins.open, "open()", "file input or output a replay would "

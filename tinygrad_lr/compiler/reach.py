@@ -90,8 +90,10 @@ def is_setting(value: Any) -> bool:
         return all(map(is_setting, value))
     if value is None or kind in (bool, int, float, str, dict, list, types.SimpleNamespace, argparse.Namespace):
         return True
-    if isinstance(value, (*state_walk.VALUES, dict, set, frozenset, collections.deque)):  # and their kin: a NumPy
-        return True  # scalar, a Fraction, an Enum, a range, an OrderedDict, a defaultdict
+    if isinstance(value, (*state_walk.VALUES, dict, collections.deque)) or type(value) in state_walk.WHOLE:
+        return True  # and their kin: a NumPy scalar, a Fraction, an Enum, a range, an OrderedDict, a set, a bytearray
+    if state_walk.slotted(value):
+        return True
     if dataclasses.is_dataclass(value) and not isinstance(value, type) or state_walk.user_class(value):
         return True
     return hasattr(value, "__dict__") and state_walk.user_class(kind)  # an instance of such a class

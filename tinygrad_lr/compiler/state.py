@@ -21,7 +21,9 @@ produces, in the program's names:
 
 from __future__ import annotations
 
+import array
 import collections
+import copy
 import enum
 import numbers
 import random
@@ -130,10 +132,11 @@ class Walker:
                 same = self.rec.const(obj, "v")
                 guards.append(f"({src} is {same} or type({src}) is {self.rec.const(kind, 't')} and {src} == {same})")
             return
-        if kind is set or kind is frozenset:  # compared whole, with a copy as it was (a set may change in place)
-            out.facts[path] = ("eq", frozenset(obj))
+        if kind in WHOLE:  # compared whole, with a copy as it was (a set, a bytearray may change in place)
+            as_was = WHOLE[kind](obj)
+            out.facts[path] = ("eq", as_was)
             if self.guarding:
-                guards.append(f"type({src}) is {kind.__name__} and {src} == {self.rec.const(frozenset(obj), 'v')}")
+                guards.append(f"type({src}) is {self.rec.const(kind, 't')} and {src} == {self.rec.const(as_was, 'v')}")
             return
         if isinstance(obj, np.ndarray):
             self._array(path, src, obj, stable, holder, key, is_attr, guards)
@@ -194,10 +197,10 @@ class Walker:
                                                       for i, v in enumerate(obj)))
         elif isinstance(obj, _OPAQUE) and not _has_attributes(obj) or callable(obj) and not hasattr(obj, "__dict__"):
             return
-        elif hasattr(obj, "__dict__"):  # an object's attributes, or those a function was given (`step.calls = 0`)
-            if getattr(kind, "walk_opaque", False):  # a compiled function reached as state: nothing to read
+        elif hasattr(obj, "__dict__") or slotted(obj):  # an object's attributes (or those a function was given:
+            if getattr(kind, "walk_opaque", False):  # `step.calls = 0`); a compiled function: nothing to read
                 return
-            attrs = vars(obj)
+            attrs = vars(obj) if hasattr(obj, "__dict__") else _slot_values(obj)
             a_class = kind is type
             for k, v in list(attrs.items()):
                 if callable(v) and isinstance(v, _OPAQUE) and k not in ("_parameters", "_modules"):
@@ -310,6 +313,20 @@ GENERATORS = (np.random.Generator, np.random.RandomState, random.Random)
 # values compared whole (after ints, strs, floats and bools, which have their own branches); containers walked by index
 VALUES = (np.generic, numbers.Number, enum.Enum, range)
 SEQUENCES = (list, tuple, collections.deque)
+WHOLE = {set: frozenset, frozenset: frozenset, bytearray: bytes, array.array: copy.copy}  # kind -> a copy as it was
+
+
+def slotted(obj: Any) -> bool:
+    """An instance of a class of the user's that keeps its attributes in `__slots__` (no `__dict__`)."""
+    return not hasattr(obj, "__dict__") and hasattr(type(obj), "__slots__") and user_class(type(obj))
+
+
+def _slot_values(obj: Any) -> dict[str, Any]:
+    """The attributes a slotted object has set, by name."""
+    names = [name for cls in type(obj).__mro__
+             for name in ((cls.__dict__.get("__slots__", ()),) if isinstance(cls.__dict__.get("__slots__"), str)
+                          else cls.__dict__.get("__slots__", ()))]
+    return {name: getattr(obj, name) for name in names if hasattr(obj, name)}
 
 
 def generator_state(generator: Any) -> Any:
