@@ -29,6 +29,7 @@ import numbers
 import random
 import sys
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -313,7 +314,9 @@ GENERATORS = (np.random.Generator, np.random.RandomState, random.Random)
 # values compared whole (after ints, strs, floats and bools, which have their own branches); containers walked by index
 VALUES = (np.generic, numbers.Number, enum.Enum, range)
 SEQUENCES = (list, tuple, collections.deque)
-WHOLE = {set: frozenset, frozenset: frozenset, bytearray: bytes, array.array: copy.copy}  # kind -> a copy as it was
+# mutable or not, compared whole: kind -> a copy of it as it was
+WHOLE: dict[type, Callable[[Any], Any]] = {set: frozenset, frozenset: frozenset, bytearray: bytes,
+                                           array.array: copy.copy}
 
 
 def slotted(obj: Any) -> bool:
