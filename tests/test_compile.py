@@ -8,6 +8,7 @@ import array
 import collections
 import enum
 import fractions
+import functools
 import io
 import logging
 import random
@@ -1299,6 +1300,7 @@ def test_numpy_work_in_another_thread_during_a_trace_is_not_recorded() -> None:
     """While one thread traces, NumPy's creation functions and the generator's draws are swapped process-wide and
     the traced state holds traced arrays; another thread's calls must still be its own: plain arrays back, nothing
     in the program (a replay would redo them, drawing from the generator at every step)."""
+    import _thread
     import threading
 
     model = torch.nn.Linear(2, 1)
@@ -1306,26 +1308,28 @@ def test_numpy_work_in_another_thread_during_a_trace_is_not_recorded() -> None:
     seen: list[Any] = []
 
     def make_pause() -> tuple[Callable[[], None], Callable[[], None]]:
-        """`pause()` in the traced call lets the other thread run `work` and waits for it (a function: the
-        compiled call's state walk does not look inside it)."""
-        start, finished, armed = threading.Event(), threading.Event(), [False]
+        """`pause()` in the traced call lets the other thread run `work` and waits for it. Its state is three
+        locks, which the compiled call's state walk cannot look into, and which are as they were after the call
+        (else the call would have changed state, and its trace could not be kept)."""
+        armed, start, finished = _thread.allocate_lock(), _thread.allocate_lock(), _thread.allocate_lock()
+        for lock in (armed, start, finished):
+            lock.acquire()
 
         def work() -> None:
-            start.wait()
+            start.acquire()
             drawn = torch.rand(3)  # the global generator's uniform draw (random64)
             made = np.zeros(2) + 1.0
             weight = model.weight._data * 2.0  # a traced array of the state, read by another thread
             seen.append((type(drawn._data), type(made), type(weight)))
-            finished.set()
+            finished.release()
 
         def pause() -> None:
-            if armed[0] and threading.current_thread() is threading.main_thread():
-                armed[0] = False
-                start.set()
-                finished.wait()
+            if threading.current_thread() is threading.main_thread() and armed.acquire(blocking=False):
+                start.release()
+                finished.acquire()
 
         def arm() -> None:
-            armed[0] = True
+            armed.release()
             threading.Thread(target=work).start()
 
         return pause, arm
@@ -1574,6 +1578,82 @@ def test_a_step_that_logs_runs_eagerly_and_logs_every_call() -> None:
         assert stream.getvalue() == "a step\n" * 6
     finally:
         logger.removeHandler(handler)
+
+
+def test_settings_read_by_the_users_functions_that_the_step_calls_reach_the_replay() -> None:
+    """A helper the step calls reads its own globals and closure (`def helper(x): return x * SCALE`): those
+    were not part of the state, so a replay kept what the trace read after they changed (a silent wrong number).
+    The walk now follows the user's functions the step reaches, to any depth, in any module."""
+    other_module: dict[str, Any] = {"__name__": "users_helpers", "FACTOR": 2.0}
+    exec("def doubled(x):\n    return x * FACTOR\n", other_module)  # noqa: S102 - a function of another module
+    settings = {"flag": True}
+
+    def make_scale() -> Callable[[Any], Any]:
+        offset = [1.0]
+
+        def scale(x: Any) -> Any:
+            return (other_module["doubled"](x) if settings["flag"] else x) + offset[0]
+
+        scale.offset = offset  # type: ignore[attr-defined]
+        return scale
+
+    scale = make_scale()
+
+    def helper(x: Any) -> Any:
+        return scale(x) * HELPER_SCALE
+
+    def step(x: Any) -> Any:
+        return helper(x) - 1
+
+    global HELPER_SCALE
+    compiled, x = torch.compile(step), torch.ones(3)
+    changes = {4: lambda: globals().update(HELPER_SCALE=0.25), 6: lambda: scale.offset.__setitem__(0, 3.0),
+               8: lambda: settings.update(flag=False), 10: lambda: other_module.update(FACTOR=5.0)}
+    try:
+        for call in range(12):
+            changes.get(call, lambda: None)()
+            assert compiled(x).tolist() == step(x).tolist(), call
+    finally:
+        HELPER_SCALE = 0.5
+    assert compiled.n_traces == 3 and compiled.n_replays == 7  # floats read at replay; the list and flag trace
+
+
+
+def test_code_passed_or_held_is_guarded_as_itself() -> None:
+    """An activation passed as an argument (a function, a bound method, a partial) was guarded by its type only:
+    a replay kept calling the traced one after another was passed (a silent wrong number). A function is now
+    guarded as itself, a bound method by its function and its object, a partial by what it binds; a function
+    held by a module's attribute is guarded too."""
+    def triple(x: Any) -> Any:
+        return x * 3
+
+    layer = torch.nn.Linear(2, 2)
+    activations = [torch.relu] * 4 + [torch.tanh] * 2 + [triple] * 2 + [functools.partial(torch.clamp, min=0.1)] * 2
+    activations += [functools.partial(torch.clamp, min=0.2)] * 2 + [layer.forward] * 2 + [torch.nn.Linear(2, 2).forward]
+    applied = torch.compile(lambda x, act: act(x))
+    x = torch.tensor([[-0.5, 0.5]])
+    with torch.no_grad():
+        for act in activations:
+            assert applied(x, act).tolist() == act(x).tolist()
+    assert applied.n_replays >= 2  # (a new argument signature is first watched: see _signature)
+
+    class Block(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.activation = torch.relu
+
+        def forward(self, x: Any) -> Any:
+            return self.activation(x)
+
+    block = Block()
+    compiled = torch.compile(block)
+    with torch.no_grad():
+        for call in range(6):
+            if call == 4:
+                block.activation = torch.sigmoid
+            assert compiled(x).tolist() == block(x).tolist()
+
+HELPER_SCALE = 0.5
 
 CONFIG: dict[str, Any] = {"lr": 0.1}
 SETTINGS = argparse.Namespace(lr=0.1)

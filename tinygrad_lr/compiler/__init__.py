@@ -247,12 +247,8 @@ class CompiledFunction:
         self.n_traces += 1
         recorder = Recorder(fullgraph=self.fullgraph)
         call_args, call_kwargs = list(args), dict(kwargs)  # the trace puts traced arrays in these copies
-        roots = reach.roots(self.fn, call_args, call_kwargs)
-        target = getattr(self.fn, "__func__", self.fn)
-        recorder.namespace.update(SELF=getattr(self.fn, "__self__", None), CLOSURE=getattr(target, "__closure__", None),
-                                  GLOBALS=getattr(target, "__globals__", {}),
-                                  DEFAULTS=getattr(target, "__defaults__", None),
-                                  KWDEFAULTS=getattr(target, "__kwdefaults__", None))
+        roots, places = reach.roots(self.fn, call_args, call_kwargs)
+        recorder.namespace.update(places)
         stamp = structure.version[0]  # the modules' structure as the walk sees it
         try:
             before = state_walk.walk(recorder, roots, substitute=True)

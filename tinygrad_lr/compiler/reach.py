@@ -24,41 +24,48 @@ from tinygrad_lr.compiler import state as state_walk
 from tinygrad_lr.value import Value
 
 
-def roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> list[state_walk.Root]:
-    """What the call can read: its arguments (read afresh each call), a bound method's self, the closure, and the
-    globals its code loads and its default arguments that hold what `walked` accepts."""
+def roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
+          ) -> tuple[list[state_walk.Root], dict[str, Any]]:
+    """What the call can read, and the program's names for where it lies: its arguments (read afresh each call),
+    a bound method's self, the closure, and the globals its code loads and its default arguments that hold what
+    `walked` accepts (the user's functions among them are walked in turn: what a helper reads is state too)."""
     found: list[state_walk.Root] = [("args", "A", args, False, None, None, False),
                                     ("kwargs", "K", kwargs, False, None, None, False)]
     target = fn
-    if hasattr(target, "__self__") and not isinstance(target.__self__, type(os)):
-        found.append(("self", "SELF", target.__self__, True, None, None, False))
+    self_ = getattr(target, "__self__", None)
+    if self_ is not None and not isinstance(self_, type(os)):
+        found.append(("self", "SELF", self_, True, None, None, False))
         target = target.__func__  # type: ignore[attr-defined]
+    places = {"SELF": self_, "CLOSURE": getattr(target, "__closure__", None),
+              "GLOBALS": getattr(target, "__globals__", {}), "DEFAULTS": getattr(target, "__defaults__", None),
+              "KWDEFAULTS": getattr(target, "__kwdefaults__", None)}
     code = getattr(target, "__code__", None)
     if code is not None:
-        for i, (name, cell) in enumerate(zip(code.co_freevars, getattr(target, "__closure__", None) or ())):
+        for i, (name, cell) in enumerate(zip(code.co_freevars, places["CLOSURE"] or ())):
             try:
                 value = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
             found.append((f"closure {name}", f"CLOSURE[{i}].cell_contents", value, True, cell, "cell_contents", True))
-        globals_ = getattr(target, "__globals__", {})
+        globals_: dict[str, Any] = places["GLOBALS"] or {}
         for name in global_names(code):
             value = globals_.get(name)
             if name in globals_ and walked(value):
                 found.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
         # default arguments the call may use (a Value `w=w`, a list `history=[]` it appends to)
-        for i, value in enumerate(getattr(target, "__defaults__", None) or ()):
+        for i, value in enumerate(places["DEFAULTS"] or ()):
             if walked(value):
                 found.append((f"default {i}", f"DEFAULTS[{i}]", value, True, None, None, False))
-        for name, value in (getattr(target, "__kwdefaults__", None) or {}).items():
+        for name, value in (places["KWDEFAULTS"] or {}).items():
             if walked(value):
                 found.append((f"default {name}", f"KWDEFAULTS[{name!r}]", value, True, None, None, False))
-    return found
+    return found, places
 
 
 def walked(value: Any) -> bool:
     """Whether a global or a default argument is state the walk reads (see `is_state`, `is_setting`)."""
-    return is_state(value) or is_setting(value) or isinstance(value, state_walk.GENERATORS)
+    return (is_state(value) or is_setting(value) or isinstance(value, state_walk.GENERATORS)
+            or state_walk.user_function(value) or type(value) in (types.MethodType, functools.partial))
 
 
 @functools.lru_cache(maxsize=256)

@@ -22,12 +22,15 @@ produces, in the program's names:
 from __future__ import annotations
 
 import array
+import builtins
 import collections
 import copy
 import enum
+import functools
 import numbers
 import random
 import sys
+import sysconfig
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +46,10 @@ from tinygrad_lr.value import Value
 MAX_OBJECTS = 20_000  # a walk that reaches more gives up (the call then runs eagerly)
 _SMALL_INT = 1 << 16  # dict keys written as literals in the program; larger ones are bound as constants
 
+_BUILTINS = vars(builtins)
+# code: guarded as the same object wherever it is (an activation passed as an argument)
+_CODE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, np.ufunc, type, types.ModuleType)
+_BOUND = {types.MethodType: ("__func__", "__self__"), functools.partial: ("func", "args", "keywords")}
 _OPAQUE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
            np.dtype, np.ufunc, np.random.Generator, np.random.BitGenerator, types.CodeType)
 
@@ -146,6 +153,8 @@ class Walker:
             if self.substitute:
                 out.generators.append((path, obj, generator_state(obj)))
             return
+        if obj is _BUILTINS:  # Python's own names (a module's `__builtins__`, as exec leaves it): not state
+            return
         if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
             out.facts[path] = ("empty", kind)
             if self.guarding:
@@ -166,8 +175,10 @@ class Walker:
             out.facts[path] = ("id", id(obj))
             src = name
         else:
-            if self.guarding:
-                guards.append(f"type({src}) is {self.rec.const(kind, 't')}")
+            if self.guarding:  # code (an activation passed as an argument) is guarded as itself, not by its type
+                code = isinstance(obj, _CODE) and kind is not types.MethodType
+                guards.append(f"{src} is {self.rec.const(obj, 'f')}" if code else
+                              f"type({src}) is {self.rec.const(kind, 't')}")
             out.facts[path] = ("type", kind)
             if kind is not tuple:  # reached again by another path: the same object, which the guard checks
                 self.seen[id(obj)] = src
@@ -196,26 +207,57 @@ class Walker:
                     type(v) is float for v in obj):
                 self._set(holder, key, is_attr, tuple(Sym(v, f"{src}[{i}]") if type(v) is float else v
                                                       for i, v in enumerate(obj)))
-        elif isinstance(obj, _OPAQUE) and not _has_attributes(obj) or callable(obj) and not hasattr(obj, "__dict__"):
+        elif kind in _BOUND:  # a bound method, a partial: the function and what it is bound to
+            for k in _BOUND[kind]:
+                self._visit(f"{path}.{k}", f"{src}.{k}", getattr(obj, k), stable, None, None, False, in_dict=False)
+        elif user_function(obj):  # what it reads: its globals, closure, defaults (and attributes: `step.calls`)
+            self._function(path, src, obj)
+            self._attributes(path, src, obj, stable)
+        elif isinstance(obj, _OPAQUE) and not user_class(obj) or callable(obj) and not hasattr(obj, "__dict__"):
             return
-        elif hasattr(obj, "__dict__") or slotted(obj):  # an object's attributes (or those a function was given:
-            if getattr(kind, "walk_opaque", False):  # `step.calls = 0`); a compiled function: nothing to read
+        elif hasattr(obj, "__dict__") or slotted(obj):  # an object's attributes
+            if getattr(kind, "walk_opaque", False):  # a compiled function: nothing to read
                 return
-            attrs = vars(obj) if hasattr(obj, "__dict__") else _slot_values(obj)
-            a_class = kind is type
-            for k, v in list(attrs.items()):
-                if callable(v) and isinstance(v, _OPAQUE) and k not in ("_parameters", "_modules"):
+            self._attributes(path, src, obj, stable)
+
+    def _attributes(self, path: str, src: str, obj: Any, stable: bool) -> None:
+        attrs = vars(obj) if hasattr(obj, "__dict__") else _slot_values(obj)
+        a_class = type(obj) is type
+        for k, v in list(attrs.items()):
+            if not (type(k) is str and k.isidentifier()):
+                continue  # set by setattr with a name no code reads as an attribute
+            if a_class:  # a class's data attributes (not its methods, properties, dunders)
+                if k.startswith("__") or hasattr(type(v), "__get__"):
                     continue
-                if not (type(k) is str and k.isidentifier()):
-                    continue  # set by setattr with a name no code reads as an attribute
-                if a_class:  # a class's data attributes (not its methods, properties, dunders)
-                    if k.startswith("__") or hasattr(type(v), "__get__"):
-                        continue
-                    if isinstance(v, np.ndarray | Value):  # no traced array can be put on a class
-                        self.rec.fail(f"reads an array held by the class {obj.__name__} ({k}), which the recorder "
-                                      "cannot follow")
-                        continue
-                self._visit(f"{path}.{k}", f"{src}.{k}", v, stable, obj, k, True, in_dict=False)
+                if isinstance(v, np.ndarray | Value):  # no traced array can be put on a class
+                    self.rec.fail(f"reads an array held by the class {obj.__name__} ({k}), which the recorder "
+                                  "cannot follow")
+                    continue
+            self._visit(f"{path}.{k}", f"{src}.{k}", v, stable, obj, k, True, in_dict=False)
+
+    def _function(self, path: str, src: str, function: Any) -> None:
+        """What a function of the user's reads when the step calls it: the globals its code loads (a helper's
+        `SCALE`), its closure and its default arguments, walked as the compiled function's own are."""
+        from tinygrad_lr.compiler import reach  # (reach builds on this module)
+
+        code, globals_ = function.__code__, function.__globals__
+        namespace = self.rec.const(globals_, "g")
+        for name in reach.global_names(code):
+            if name in globals_ and reach.walked(globals_[name]):
+                self._visit(f"{path}: global {name}", f"{namespace}[{name!r}]", globals_[name], True, globals_,
+                            name, False, in_dict=True)
+        for i, (name, cell) in enumerate(zip(code.co_freevars, function.__closure__ or ())):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            self._visit(f"{path}: closure {name}", f"{src}.__closure__[{i}].cell_contents", value, True, cell,
+                        "cell_contents", True, in_dict=False)
+        for i, value in enumerate(function.__defaults__ or ()):
+            self._visit(f"{path}: default {i}", f"{src}.__defaults__[{i}]", value, True, None, None, False, False)
+        for name, value in (function.__kwdefaults__ or {}).items():
+            self._visit(f"{path}: default {name}", f"{src}.__kwdefaults__[{name!r}]", value, True, None, None,
+                        False, False)
 
     seen_path: dict[int, str]
 
@@ -343,10 +385,10 @@ def generator_state(generator: Any) -> Any:
     return repr(state)
 
 
-def _has_attributes(obj: Any) -> bool:
-    """A Python function with attributes set on it (a counter the function keeps), or a class of the user's
-    (`class Config: lr = 0.1`): state like any object's."""
-    return type(obj) is types.FunctionType and bool(obj.__dict__) or user_class(obj)
+def user_function(obj: Any) -> bool:
+    """A Python function of the user's (not of an installed package or the standard library): what it reads
+    when called is state as much as what the compiled function reads itself."""
+    return type(obj) is types.FunctionType and _users(obj.__module__, obj.__code__.co_filename)
 
 
 def user_class(obj: Any) -> bool:
@@ -354,11 +396,23 @@ def user_class(obj: Any) -> bool:
     step may read as settings)."""
     if type(obj) is not type:
         return False
-    top = (obj.__module__ or "").partition(".")[0]
-    return top not in _LIBRARIES and top not in sys.stdlib_module_names
+    module = sys.modules.get(obj.__module__ or "")
+    return _users(obj.__module__, getattr(module, "__file__", None) or "")
 
 
-_LIBRARIES = frozenset({"tinygrad_lr", "numpy", "builtins"})
+def _users(module: str | None, filename: str) -> bool:
+    """Whether code of this module and file is the user's: not tinygrad_lr's, nor the standard library's, nor
+    an installed package's (their module-level state is theirs: a library's caches and counters would change the
+    guards at every call)."""
+    top = (module or "").partition(".")[0]
+    if top in LIBRARIES or top in sys.stdlib_module_names:
+        return False
+    return not filename.startswith(_INSTALLED)
+
+
+LIBRARIES = frozenset({"tinygrad_lr", "numpy", "builtins"})
+_INSTALLED = tuple({path for key, path in sysconfig.get_paths().items() if key in ("purelib", "platlib", "stdlib",
+                                                                                    "platstdlib")})
 
 
 def _in_structure(holder: Any, is_attr: bool) -> bool:
