@@ -1242,3 +1242,130 @@ ISSUE_12_CASES: list[OpCase] = [
 ]
 OP_CASES += ISSUE_12_CASES
 CASES_BY_NAME.update({case.name: case for case in ISSUE_12_CASES})
+
+
+# ----- rearranging (branch ops-shape) ------------------------------------------------------------------------------
+def draw_movedim(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    n = max(len(shape), 1)
+    dims = st.integers(-n, n - 1)
+    source = data.draw(st.lists(dims, min_size=1, max_size=n, unique_by=lambda d: d % n), label="source")
+    destination = data.draw(st.lists(dims, min_size=len(source), max_size=len(source), unique_by=lambda d: d % n),
+                            label="destination")
+    return Sample((real(rng_from(data), shape),), {"source": tuple(source), "destination": tuple(destination)})
+
+
+def draw_unflatten(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    dim = dim_of(data, len(shape))
+    size = shape[dim]
+    first = data.draw(st.sampled_from([d for d in range(1, size + 1) if size % d == 0]), label="first")
+    sizes = [first, size // first] + ([1] if data.draw(st.booleans(), label="extra 1") else [])
+    if data.draw(st.booleans(), label="infer one"):
+        sizes[data.draw(st.integers(0, len(sizes) - 1), label="inferred")] = -1
+    return Sample((real(rng_from(data), shape),), {"dim": dim, "sizes": tuple(sizes)})
+
+
+def _cuts(data: Any, size: int) -> Any:
+    """tensor_split's second argument: a number of sections, or indices (negative and out of range included)."""
+    if data.draw(st.booleans(), label="sections"):
+        return data.draw(st.integers(1, 5), label="count")
+    return data.draw(st.lists(st.integers(-size - 1, size + 1), max_size=3), label="indices")
+
+
+def draw_tensor_split(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    dim = dim_of(data, len(shape))
+    return Sample((real(rng_from(data), shape),), {"cuts": _cuts(data, shape[dim]), "dim": dim})
+
+
+def draw_split_along(dim: int, min_dims: int) -> Callable[[Any], Sample]:
+    """hsplit (dim 1, dim 0 of a 1-D input), vsplit (0), dsplit (2): equal sections or indices."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(min_dims=min_dims, max_dims=max(min_dims, 3), max_side=4), label="shape")
+        size = shape[dim if len(shape) > 1 else 0]
+        if data.draw(st.booleans(), label="sections"):
+            sections: Any = data.draw(st.sampled_from([d for d in range(1, size + 1) if size % d == 0]))
+        else:
+            sections = data.draw(st.lists(st.integers(0, size), max_size=3), label="indices")
+        return Sample((real(rng_from(data), shape),), {"sections": sections})
+
+    return draw
+
+
+def draw_several(min_dims: int = 0, max_dims: int = 3) -> Callable[[Any], Sample]:
+    """One to three inputs of unrelated shapes (atleast_nd, block_diag)."""
+
+    def draw(data: Any) -> Sample:
+        count = data.draw(st.integers(1, 3), label="count")
+        rng = rng_from(data)
+        return Sample(tuple(real(rng, data.draw(any_shape(min_dims, max_dims), label="shape")) for _ in range(count)))
+
+    return draw
+
+
+def draw_rot90(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=2), label="shape")
+    n = len(shape)
+    first, second = data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True), label="dims")
+    dims = (first - n if data.draw(st.booleans()) else first, second - n if data.draw(st.booleans()) else second)
+    return Sample((real(rng_from(data), shape),), {"k": data.draw(st.integers(-5, 5), label="k"), "dims": dims})
+
+
+def _plane(data: Any, ndim: int) -> tuple[int, int]:
+    first, second = data.draw(st.lists(st.integers(0, ndim - 1), min_size=2, max_size=2, unique=True), label="plane")
+    return (first - ndim if data.draw(st.booleans()) else first, second - ndim if data.draw(st.booleans()) else second)
+
+
+def draw_diagonal(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=2), label="shape")
+    dim1, dim2 = _plane(data, len(shape))
+    offset = data.draw(st.integers(-3, 3), label="offset")
+    return Sample((real(rng_from(data), shape),), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def draw_diag_embed(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim1, dim2 = _plane(data, len(shape) + 1)
+    offset = data.draw(st.integers(-2, 2), label="offset")
+    return Sample((real(rng_from(data), shape),), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def draw_diagflat(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((real(rng_from(data), shape),), {"offset": data.draw(st.integers(-2, 2), label="offset")})
+
+
+SHAPE_CASES: list[OpCase] = [
+    _case("movedim", draw_movedim, lambda a, **kw: a.movedim(**kw), lambda t, a, **kw: a.movedim(**kw)),
+    _case("moveaxis", draw_movedim, lambda a, source, destination: tg.moveaxis(a, source, destination),
+          lambda t, a, source, destination: t.moveaxis(a, source, destination)),
+    _case("unflatten", draw_unflatten, lambda a, dim, sizes: a.unflatten(dim, sizes),
+          lambda t, a, dim, sizes: a.unflatten(dim, sizes)),
+    _case("ravel", unary(), lambda a: tg.ravel(a.mT if a.ndim > 1 else a),
+          lambda t, a: t.ravel(a.mT if a.ndim > 1 else a)),
+    _case("swapdims", draw_transpose, lambda a, dim0, dim1: tg.swapdims(a, dim0, dim1),
+          lambda t, a, dim0, dim1: t.swapdims(a, dim0, dim1)),
+    _case("tensor_split", draw_tensor_split, lambda a, cuts, dim: a.tensor_split(cuts, dim),
+          lambda t, a, cuts, dim: a.tensor_split(cuts, dim)),
+    _case("hsplit", draw_split_along(1, 1), lambda a, sections: tg.hsplit(a, sections),
+          lambda t, a, sections: t.hsplit(a, sections)),
+    _case("vsplit", draw_split_along(0, 2), lambda a, sections: a.vsplit(sections),
+          lambda t, a, sections: a.vsplit(sections)),
+    _case("dsplit", draw_split_along(2, 3), lambda a, sections: a.dsplit(sections),
+          lambda t, a, sections: a.dsplit(sections)),
+    _case("dstack", draw_stack_like, lambda *xs: tg.dstack(xs), lambda t, *xs: t.dstack(xs)),
+    _case("row_stack", draw_stack_like, lambda *xs: tg.row_stack(xs), lambda t, *xs: t.row_stack(xs)),
+    _case("atleast_1d", draw_several(), lambda *xs: tg.atleast_1d(*xs), lambda t, *xs: t.atleast_1d(*xs)),
+    _case("atleast_2d", draw_several(), lambda *xs: tg.atleast_2d(*xs), lambda t, *xs: t.atleast_2d(*xs)),
+    _case("atleast_3d", draw_several(), lambda *xs: tg.atleast_3d(list(xs)), lambda t, *xs: t.atleast_3d(list(xs))),
+    _case("rot90", draw_rot90, lambda a, k, dims: a.rot90(k, dims), lambda t, a, k, dims: a.rot90(k, dims)),
+    _case("diagonal", draw_diagonal, lambda a, **kw: a.diagonal(**kw), lambda t, a, **kw: a.diagonal(**kw)),
+    _case("diag_embed", draw_diag_embed, lambda a, **kw: tg.diag_embed(a, **kw),
+          lambda t, a, **kw: t.diag_embed(a, **kw)),
+    _case("diagflat", draw_diagflat, lambda a, offset: a.diagflat(offset), lambda t, a, offset: a.diagflat(offset)),
+    _case("block_diag", draw_several(max_dims=2), lambda *xs: tg.block_diag(*xs), lambda t, *xs: t.block_diag(*xs)),
+]
+OP_CASES += SHAPE_CASES
+CASES_BY_NAME.update({case.name: case for case in SHAPE_CASES})

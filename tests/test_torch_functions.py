@@ -412,6 +412,77 @@ t.cumsum(a, 1, out=t.zeros(2, 3, dtype=t.float64))
 t.add(a, p, out=t.zeros(2, 6, dtype=t.float64))
 t.add(a, p, out=t.zeros(0, dtype=t.float64))
 t.add(i, 1, out=t.zeros(2, 3, dtype=t.float64))
+# rearranging (branch ops-shape)
+t.movedim(x3, 0, 2)
+x3.movedim((0, 1), (2, 0))
+t.moveaxis(x3, -1, 0)
+x3.moveaxis(0, 1)
+x3.unflatten(2, (3, 1))
+t.unflatten(a, -1, (-1, 3))
+x3.ravel()
+t.ravel(a.t())
+t.ravel(t.tensor(2.0))
+t.tensor_split(v, 3)
+v.tensor_split([1, 4])
+t.tensor_split(x3, (1,), 2)
+a.tensor_split(t.tensor([1, -1]), 1)
+a.tensor_split(t.tensor(2), dim=1)
+t.tensor_split(v, [-1, 2])
+t.tensor_split(v, 7)
+t.hsplit(a, 3)
+a.hsplit([1])
+t.hsplit(v, 5)
+t.vsplit(a, 2)
+x3.vsplit([1])
+t.dsplit(x3, 3)
+x3.dsplit([1, 2])
+t.dstack([a, p])
+t.dstack([v, v])
+t.dstack([t.tensor(1.0), t.tensor(2.0)])
+t.dstack([x3, x3])
+t.dstack([i, a])
+t.row_stack([a, v[:3]])
+t.atleast_1d(t.tensor(1.0))
+t.atleast_1d(a)
+t.atleast_1d(t.tensor(1.0), v)
+t.atleast_1d([t.tensor(1.0), v])
+t.atleast_1d()
+t.atleast_2d(v)
+t.atleast_2d(t.tensor(1.0), v, a)
+t.atleast_2d((t.tensor(1.0),))
+t.atleast_3d(v)
+t.atleast_3d(a)
+t.atleast_3d(t.tensor(2.0))
+t.atleast_3d(x3)
+t.swapaxes(x3, 0, 2)
+t.swapdims(a, 0, 1)
+x3.swapdims(1, -1)
+t.rot90(a)
+a.rot90(2)
+x3.rot90(-1, (0, 2))
+t.rot90(x3, 3, [2, 1])
+t.rot90(x3, 5, (0, -1))
+m.rot90(0)
+t.diagonal(m)
+m.diagonal(1)
+t.diagonal(x3, -1, 1, 2)
+x3.diagonal(0, 2, 0)
+x3.diagonal(offset=1, dim1=-1, dim2=0)
+a.diagonal(5)
+t.diag_embed(a)
+a.diag_embed(1)
+t.diag_embed(a, -1, 0, 2)
+v.diag_embed(dim1=1, dim2=0)
+t.diag_embed(i, 2)
+t.diagflat(a)
+a.diagflat(-2)
+t.diagflat(t.tensor(3.0))
+t.diag(v, 1)
+t.diag(m, -1)
+t.block_diag(a, v, t.tensor(7.0))
+t.block_diag(i, f)
+t.block_diag()
+t.block_diag(t.zeros(0, 2), t.ones(2, 0))
 """)
 
 IN_PLACE = _lines(r"""
@@ -463,6 +534,7 @@ a.unsqueeze_(1)
 a.t_()
 a.transpose_(0, 1)
 x3.swapaxes_(0, 2)
+x3.swapdims_(0, 2)
 a.lt_(0.2)
 a.le_(p)
 a.gt_(0)
@@ -609,6 +681,42 @@ a.scatter(0, idx[:1], p)
 a.scatter_add(0, idx, p)
 t.logical_or(bo, bo.t()[:2].t())
 a.clone().scatter_add_(0, idx, p)
+t.movedim(x3, (0, 1), (2,))
+t.movedim(x3, (0, 0), (1, 2))
+x3.movedim((0, 1), (1, -2))
+t.movedim(x3, 3, 1)
+x3.unflatten(2, (2, 2))
+a.unflatten(1, ())
+a.unflatten(1, (-1, 2))
+a.unflatten(1, (0, -1))
+t.tensor_split(v, 0)
+t.tensor_split(t.tensor(1.0), 2)
+t.tensor_split(a, t.tensor([1.0]), 1)
+t.tensor_split(a, t.tensor([[1]]), 1)
+t.tensor_split(v, 2, 1)
+t.hsplit(a, 2)
+t.hsplit(a, 0)
+t.hsplit(t.tensor(1.0), 1)
+t.vsplit(v, 1)
+t.vsplit(a, 3)
+t.dsplit(a, 1)
+t.dsplit(x3, 2)
+t.dstack([])
+t.dstack([a, m])
+t.row_stack([])
+t.rot90(a, 1, (0, 0))
+t.rot90(a, 1, (0,))
+t.rot90(v)
+t.rot90(x3, 1, (0, 5))
+t.rot90(x3, 1, (0, -3))
+m.diagonal(0, 1, 1)
+m.diagonal(0, 0, -2)
+v.diagonal()
+t.diagonal(t.tensor(1.0))
+t.diag_embed(a, 0, 0, 0)
+t.diag_embed(a, 0, 0, -3)
+t.diag_embed(t.tensor(1.0))
+t.block_diag(x3)
 """)
 
 # ----- the names the branch added, and where each is called -----------------------------------------------------
@@ -620,6 +728,8 @@ inverse isfinite isinf isnan lerp linalg log10 log2 logical_and logical_not logi
 masked_fill masked_select median meshgrid nan_to_num narrow nonzero pinverse prod remainder repeat_interleave roll
 round scatter scatter_add sign sinh sort std_mean tan tile topk trace tril triu true_divide trunc unbind unique
 var_mean vstack
+movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit dstack row_stack atleast_1d atleast_2d atleast_3d
+swapaxes swapdims rot90 diagonal diag_embed diagflat block_diag
 """.split()
 
 ADDED_LINALG = """
@@ -638,6 +748,8 @@ nbytes ndimension ne_ neg_ negative_ nelement new_empty new_full new_ones new_te
 prod reciprocal_ remainder remainder_ repeat_interleave roll round round_ rsqrt_ scatter scatter_ scatter_add
 scatter_add_ sign sign_ sinh sinh_ sort square_ squeeze_ stride subtract_ sum_to_size swapaxes_ t_ tan tan_ tile
 topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ unbind unique unsqueeze_
+movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit swapdims swapdims_ rot90 diagonal diag_embed
+diagflat
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -763,6 +875,26 @@ def test_bad_call_raises_torchs_error(call: str, torch: Any) -> None:
     assert (_type_name(ours.value), str(ours.value)) == (_type_name(theirs.value), str(theirs.value))
     assert isinstance(ours.value, type(theirs.value).__mro__[1] if _type_name(theirs.value) == "LinAlgError"
                       else type(theirs.value))
+
+
+# ----- diagonal is a view -------------------------------------------------------------------------------------
+VIEW_WRITES = [
+    "d = m.diagonal(); d.fill_(2.0)",
+    "d = m.diagonal(1); d.mul_(3.0)",
+    "d = t.diagonal(m, -1); d[0] = 5.0",
+    "d = x3.diagonal(0, 0, 2); d.zero_()",
+    "d = x3.diagonal(1, 2, 1); d += 1.0",
+    "d = m.diagonal(); m.fill_(4.0)",  # and a write to the tensor shows through its diagonal
+]
+
+
+@pytest.mark.parametrize("statements", VIEW_WRITES)
+def test_a_write_through_diagonal_reaches_its_tensor_as_in_torch(statements: str, torch: Any) -> None:
+    theirs, ours = _namespace(torch), _namespace(tg)
+    exec(statements, theirs)
+    exec(statements, ours)
+    for name in ("d", "m", "x3"):
+        assert_same_result(ours[name], theirs[name], f"{statements}: {name}")
 
 
 def test_linalg_errors_are_runtime_errors_catchable_as_linalg_error() -> None:

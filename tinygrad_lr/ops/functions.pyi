@@ -3,6 +3,12 @@
 from tinygrad_lr.ops.arithmetic import add as add
 from tinygrad_lr.ops.arithmetic import pow as pow
 from tinygrad_lr.ops.arithmetic import sub as sub
+from tinygrad_lr.ops.arrange import atleast_1d as atleast_1d
+from tinygrad_lr.ops.arrange import atleast_2d as atleast_2d
+from tinygrad_lr.ops.arrange import atleast_3d as atleast_3d
+from tinygrad_lr.ops.arrange import block_diag as block_diag
+from tinygrad_lr.ops.arrange import dstack as dstack
+from tinygrad_lr.ops.arrange import row_stack as row_stack
 from tinygrad_lr.ops.compare import allclose as allclose
 from tinygrad_lr.ops.compare import equal as equal
 from tinygrad_lr.ops.compare import isclose as isclose
@@ -49,7 +55,11 @@ __all__ = [
     'asin',
     'atan',
     'atan2',
+    'atleast_1d',
+    'atleast_2d',
+    'atleast_3d',
     'bitwise_xor',
+    'block_diag',
     'bmm',
     'broadcast_shapes',
     'broadcast_tensors',
@@ -70,10 +80,15 @@ __all__ = [
     'det',
     'detach',
     'diag',
+    'diag_embed',
+    'diagflat',
+    'diagonal',
     'diff',
     'div',
     'divide',
     'dot',
+    'dsplit',
+    'dstack',
     'einsum',
     'eq',
     'equal',
@@ -93,6 +108,7 @@ __all__ = [
     'gather',
     'ge',
     'gt',
+    'hsplit',
     'hstack',
     'index_select',
     'inverse',
@@ -125,6 +141,8 @@ __all__ = [
     'min',
     'minimum',
     'mm',
+    'moveaxis',
+    'movedim',
     'mul',
     'nan_to_num',
     'narrow',
@@ -137,13 +155,16 @@ __all__ = [
     'pinverse',
     'pow',
     'prod',
+    'ravel',
     'reciprocal',
     'relu',
     'remainder',
     'repeat_interleave',
     'reshape',
     'roll',
+    'rot90',
     'round',
+    'row_stack',
     'rsqrt',
     'rsub',
     'scatter',
@@ -164,9 +185,12 @@ __all__ = [
     'std_mean',
     'sub',
     'sum',
+    'swapaxes',
+    'swapdims',
     't',
     'tan',
     'tanh',
+    'tensor_split',
     'tile',
     'topk',
     'trace',
@@ -176,10 +200,12 @@ __all__ = [
     'true_divide',
     'trunc',
     'unbind',
+    'unflatten',
     'unique',
     'unsqueeze',
     'var',
     'var_mean',
+    'vsplit',
     'vstack',
     'where',
 ]
@@ -216,8 +242,12 @@ cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
 det = _Methods.det
 diag = _Methods.diag
+diag_embed = _Methods.diag_embed
+diagflat = _Methods.diagflat
+diagonal = _Methods.diagonal
 div = _Methods.div
 divide = _Methods.div
+dsplit = _Methods.dsplit
 eq = _Methods.__eq__
 erf = _Methods.erf
 exp = _Methods.exp
@@ -235,6 +265,7 @@ frac = _Methods.frac
 gather = _Methods.gather
 ge = _Methods.__ge__
 gt = _Methods.__gt__
+hsplit = _Methods.hsplit
 index_select = _Methods.index_select
 inverse = _Methods.inverse
 isfinite = _Methods.isfinite
@@ -261,6 +292,8 @@ mean = _Methods.mean
 median = _Methods.median
 min = _Methods.min
 minimum = _Methods.minimum
+moveaxis = _Methods.movedim
+movedim = _Methods.movedim
 mul = _Methods.__mul__
 nan_to_num = _Methods.nan_to_num
 narrow = _Methods.narrow
@@ -271,12 +304,14 @@ norm = _Methods.norm
 permute = _Methods.permute
 pinverse = _Methods.pinverse
 prod = _Methods.prod
+ravel = _Methods.ravel
 reciprocal = _Methods.reciprocal
 relu = _Methods.relu
 remainder = _Methods.remainder
 repeat_interleave = _Methods.repeat_interleave
 reshape = _Methods.reshape
 roll = _Methods.roll
+rot90 = _Methods.rot90
 round = _Methods.round
 rsqrt = _Methods.rsqrt
 rsub = _Methods.__rsub__
@@ -295,9 +330,12 @@ square = _Methods.square
 squeeze = _Methods.squeeze
 std = _Methods.std
 sum = _Methods.sum
+swapaxes = _Methods.transpose
+swapdims = _Methods.transpose
 t = _Methods.t
 tan = _Methods.tan
 tanh = _Methods.tanh
+tensor_split = _Methods.tensor_split
 tile = _Methods.tile
 topk = _Methods.topk
 trace = _Methods.trace
@@ -307,5 +345,7 @@ triu = _Methods.triu
 true_divide = _Methods.__truediv__
 trunc = _Methods.trunc
 unbind = _Methods.unbind
+unflatten = _Methods.unflatten
 unsqueeze = _Methods.unsqueeze
 var = _Methods.var
+vsplit = _Methods.vsplit

@@ -4,6 +4,7 @@ type checkers see as Value's base class (see value.py), so "go to definition" on
 from tinygrad_lr.ops import contraction as _contraction  # noqa: F401 - einsum, cdist: functions only
 from tinygrad_lr.ops.activation import ActivationMethods
 from tinygrad_lr.ops.arithmetic import ArithmeticMethods
+from tinygrad_lr.ops.arrange import ArrangeMethods
 from tinygrad_lr.ops.compare import CompareMethods
 from tinygrad_lr.ops.decompositions import DecompositionMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
@@ -26,5 +27,6 @@ class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
+    ArrangeMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
