@@ -1244,7 +1244,7 @@ OP_CASES += ISSUE_12_CASES
 CASES_BY_NAME.update({case.name: case for case in ISSUE_12_CASES})
 
 
-# ----- rearranging (branch ops-shape) ------------------------------------------------------------------------------
+# ----- rearranging and products (branch ops-shape) -----------------------------------------------------------------
 def draw_movedim(data: Any) -> Sample:
     shape = data.draw(any_shape(), label="shape")
     n = max(len(shape), 1)
@@ -1337,6 +1337,55 @@ def draw_diagflat(data: Any) -> Sample:
     return Sample((real(rng_from(data), shape),), {"offset": data.draw(st.integers(-2, 2), label="offset")})
 
 
+def draw_kron(data: Any) -> Sample:
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, data.draw(any_shape(max_side=2), label="shape")) for _ in range(2)))
+
+
+def draw_inner(data: Any) -> Sample:
+    rng = rng_from(data)
+    if data.draw(st.booleans(), label="a number"):
+        shapes = [(), data.draw(any_shape(), label="shape")]
+        shapes = shapes[:: 1 if data.draw(st.booleans(), label="order") else -1]
+    else:
+        last = data.draw(st.integers(1, 3), label="last")
+        shapes = [data.draw(any_shape(max_dims=2), label="shape") + (last,) for _ in range(2)]
+    return Sample(tuple(real(rng, s) for s in shapes))
+
+
+def draw_tensordot(data: Any) -> Sample:
+    """a with free dims then contracted ones, b with contracted then free; in the list form their axes shuffled."""
+    sides = st.lists(st.integers(1, 3), max_size=2)
+    free_a, contracted, free_b = (data.draw(sides, label=name) for name in ("free a", "contracted", "free b"))
+    rng = rng_from(data)
+    shape_a, shape_b = free_a + contracted, contracted + free_b
+    if data.draw(st.booleans(), label="count"):
+        return Sample((real(rng, tuple(shape_a)), real(rng, tuple(shape_b))), {"dims": len(contracted)})
+    order_a = data.draw(st.permutations(range(len(shape_a))), label="order a")
+    order_b = data.draw(st.permutations(range(len(shape_b))), label="order b")
+    dims_a = [order_a.index(len(free_a) + k) for k in range(len(contracted))]
+    dims_b = [order_b.index(k) for k in range(len(contracted))]
+    return Sample((real(rng, tuple(shape_a[k] for k in order_a)), real(rng, tuple(shape_b[k] for k in order_b))),
+                  {"dims": (dims_a, dims_b)})
+
+
+def draw_cross(data: Any) -> Sample:
+    """Two inputs of 3-vectors along `dim`, broadcasting in the other dims."""
+    shape = list(data.draw(any_shape(min_dims=1), label="shape"))
+    dim = dim_of(data, len(shape))
+    shape[dim] = 3
+    other = [1 if k != dim % len(shape) and data.draw(st.booleans(), label="broadcast") else s
+             for k, s in enumerate(shape)]
+    rng = rng_from(data)
+    return Sample((real(rng, tuple(shape)), real(rng, tuple(other))), {"dim": dim})
+
+
+def draw_cartesian_prod(data: Any) -> Sample:
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, (data.draw(st.integers(1, 3), label="size"),)) for _ in range(count)))
+
+
 SHAPE_CASES: list[OpCase] = [
     _case("movedim", draw_movedim, lambda a, **kw: a.movedim(**kw), lambda t, a, **kw: a.movedim(**kw)),
     _case("moveaxis", draw_movedim, lambda a, source, destination: tg.moveaxis(a, source, destination),
@@ -1366,6 +1415,15 @@ SHAPE_CASES: list[OpCase] = [
           lambda t, a, **kw: t.diag_embed(a, **kw)),
     _case("diagflat", draw_diagflat, lambda a, offset: a.diagflat(offset), lambda t, a, offset: a.diagflat(offset)),
     _case("block_diag", draw_several(max_dims=2), lambda *xs: tg.block_diag(*xs), lambda t, *xs: t.block_diag(*xs)),
+    _case("kron", draw_kron, lambda a, b: tg.kron(a, b), lambda t, a, b: t.kron(a, b)),
+    _case("inner", draw_inner, lambda a, b: a.inner(b), lambda t, a, b: a.inner(b)),
+    _case("tensordot", draw_tensordot, lambda a, b, dims: tg.tensordot(a, b, dims),
+          lambda t, a, b, dims: t.tensordot(a, b, dims)),
+    _case("cross", draw_cross, lambda a, b, dim: a.cross(b, dim), lambda t, a, b, dim: a.cross(b, dim)),
+    _case("linalg_cross", draw_cross, lambda a, b, dim: tg.linalg.cross(a, b, dim=dim),
+          lambda t, a, b, dim: t.linalg.cross(a, b, dim=dim)),
+    _case("cartesian_prod", draw_cartesian_prod, lambda *xs: tg.cartesian_prod(*xs),
+          lambda t, *xs: t.cartesian_prod(*xs)),
 ]
 OP_CASES += SHAPE_CASES
 CASES_BY_NAME.update({case.name: case for case in SHAPE_CASES})

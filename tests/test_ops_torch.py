@@ -771,7 +771,7 @@ def _named_calls() -> list[tuple[str, Any]]:
             x.sigmoid(), x.detach() * 0, reduction="none")),
         ("bce_with_logits", lambda lib, x, *_: functional(lib).binary_cross_entropy_with_logits(
             x, x.detach() * 0, reduction="none")),
-        # rearranging (branch ops-shape)
+        # rearranging and products (branch ops-shape)
         ("movedim", lambda lib, x, v, w, b, bx: bx.movedim(0, 2)),
         ("unflatten", lambda lib, x, *_: x.unflatten(0, (2, 2))), ("ravel", lambda lib, x, *_: x.t().ravel()),
         ("tensor_split", lambda lib, x, *_: x.tensor_split(2)[0]), ("hsplit", lambda lib, x, *_: x.hsplit(3)[1]),
@@ -779,6 +779,8 @@ def _named_calls() -> list[tuple[str, Any]]:
         ("diag_embed", lambda lib, x, *_: x.diag_embed()), ("diagflat", lambda lib, x, v, *_: v.diagflat()),
         ("diag of a matrix", lambda lib, x, *_: x.diag()),
         ("block_diag", lambda lib, x, v, *_: lib.block_diag(x, v)),
+        ("cross", lambda lib, x, *_: lib.cross(x, x * 2, dim=1)),
+        ("linalg.cross", lambda lib, x, *_: lib.linalg.cross(x, x * 2)),
         ("dstack", lambda lib, x, *_: lib.dstack([x, x])),
     ]
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import copy
 import re
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -412,7 +414,7 @@ t.cumsum(a, 1, out=t.zeros(2, 3, dtype=t.float64))
 t.add(a, p, out=t.zeros(2, 6, dtype=t.float64))
 t.add(a, p, out=t.zeros(0, dtype=t.float64))
 t.add(i, 1, out=t.zeros(2, 3, dtype=t.float64))
-# rearranging (branch ops-shape)
+# rearranging and products (branch ops-shape)
 t.movedim(x3, 0, 2)
 x3.movedim((0, 1), (2, 0))
 t.moveaxis(x3, -1, 0)
@@ -483,6 +485,31 @@ t.block_diag(a, v, t.tensor(7.0))
 t.block_diag(i, f)
 t.block_diag()
 t.block_diag(t.zeros(0, 2), t.ones(2, 0))
+t.kron(a, m)
+a.kron(v)
+t.kron(t.tensor(2.0), v)
+t.kron(i, p)
+t.kron(x3, a)
+t.inner(a, m)
+v.inner(v)
+t.inner(t.tensor(2.0), a)
+t.inner(x3, a)
+t.tensordot(x3, w3)
+t.tensordot(x3, m, dims=1)
+t.tensordot(a, p, dims=0)
+t.tensordot(x3, w3, dims=([1, 2], [2, 1]))
+t.tensordot(x3, w3, dims=t.tensor([[2], [1]]))
+t.tensordot(i, ii, 1)
+t.cross(m, s, dim=0)
+m.cross(s, 1)
+t.cross(m[:1], s, dim=-1)
+t.linalg.cross(m, s)
+t.linalg.cross(x3, x3.flip(0), dim=2)
+t.cross(ii, ii.flip(0), dim=1)
+t.cartesian_prod(v[:2], v[:3])
+t.cartesian_prod(v)
+t.cartesian_prod(v[:2], v[:1], v[:2])
+t.cartesian_prod(i[0], i[1])
 """)
 
 IN_PLACE = _lines(r"""
@@ -717,6 +744,26 @@ t.diag_embed(a, 0, 0, 0)
 t.diag_embed(a, 0, 0, -3)
 t.diag_embed(t.tensor(1.0))
 t.block_diag(x3)
+t.inner(a, m[:, :2])
+t.inner(i, a)
+t.tensordot(x3, w3, dims=([1], [0, 1]))
+t.tensordot(x3, w3, dims=([2], [2]))
+t.tensordot(x3, w3, dims=-1)
+t.tensordot(x3, w3, dims=4)
+t.tensordot(a, i.t(), dims=1)
+t.tensordot(x3, w3, dims=(2, 0))
+t.cross(v, v)
+t.cross(a, p, dim=0)
+t.linalg.cross(r, r)
+t.linalg.cross(v[:3], m)
+t.cross(ii, m, dim=0)
+t.linalg.cross(m, ii)
+t.linalg.cross(m, x3[0])
+t.cross(m, x3[0])
+t.cartesian_prod(a)
+t.cartesian_prod(t.tensor(1.0))
+t.cartesian_prod(v, i[0])
+t.cartesian_prod()
 """)
 
 # ----- the names the branch added, and where each is called -----------------------------------------------------
@@ -730,10 +777,12 @@ round scatter scatter_add sign sinh sort std_mean tan tile topk trace tril triu 
 var_mean vstack
 movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit dstack row_stack atleast_1d atleast_2d atleast_3d
 swapaxes swapdims rot90 diagonal diag_embed diagflat block_diag
+kron inner tensordot cross cartesian_prod
 """.split()
 
 ADDED_LINALG = """
 LinAlgError cholesky det eigh eigvalsh inv lstsq matmul matrix_norm norm pinv qr solve svd svdvals vector_norm
+cross
 """.split()
 
 ADDED_METHODS = """
@@ -750,6 +799,7 @@ scatter_add_ sign sign_ sinh sinh_ sort square_ squeeze_ stride subtract_ sum_to
 topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ unbind unique unsqueeze_
 movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit swapdims swapdims_ rot90 diagonal diag_embed
 diagflat
+kron inner cross
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -895,6 +945,27 @@ def test_a_write_through_diagonal_reaches_its_tensor_as_in_torch(statements: str
     exec(statements, ours)
     for name in ("d", "m", "x3"):
         assert_same_result(ours[name], theirs[name], f"{statements}: {name}")
+
+
+# ----- torch.cross's deprecated default dim -------------------------------------------------------------------
+def _torch_first_warning(call: str) -> str:
+    """The text of the first warning `call` gives in a fresh torch (torch gives some once per process)."""
+    script = ("import warnings, torch\nwith warnings.catch_warnings(record=True) as caught:\n"
+              f"    warnings.simplefilter('always')\n    {call}\n"
+              "print(str(caught[0].message).split(' (Triggered internally at')[0])")
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout[:-1]
+
+
+def test_cross_without_dim_warns_with_torchs_words_and_takes_the_first_dim_of_size_3(torch: Any) -> None:
+    expected = _torch_first_warning("torch.cross(torch.ones(2, 3), torch.ones(2, 3))")
+    for call in ("t.cross(m, s)", "t.cross(a, p)", "x3.cross(x3.flip(0))", "t.cross(a[:1], p)"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ours = eval(call, _namespace(tg))
+        assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, expected)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert_same_result(ours, eval(call, _namespace(torch)), call)
 
 
 def test_linalg_errors_are_runtime_errors_catchable_as_linalg_error() -> None:

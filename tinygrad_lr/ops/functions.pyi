@@ -20,6 +20,10 @@ from tinygrad_lr.ops.linalg import matmul as matmul
 from tinygrad_lr.ops.linalg import mm as mm
 from tinygrad_lr.ops.linalg import outer as outer
 from tinygrad_lr.ops.methods import ValueMethods as _Methods
+from tinygrad_lr.ops.products import cartesian_prod as cartesian_prod
+from tinygrad_lr.ops.products import inner as inner
+from tinygrad_lr.ops.products import kron as kron
+from tinygrad_lr.ops.products import tensordot as tensordot
 from tinygrad_lr.ops.rearrange import broadcast_shapes as broadcast_shapes
 from tinygrad_lr.ops.rearrange import broadcast_tensors as broadcast_tensors
 from tinygrad_lr.ops.rearrange import column_stack as column_stack
@@ -64,6 +68,7 @@ __all__ = [
     'broadcast_shapes',
     'broadcast_tensors',
     'broadcast_to',
+    'cartesian_prod',
     'cat',
     'cdist',
     'ceil',
@@ -75,6 +80,7 @@ __all__ = [
     'cos',
     'cosh',
     'count_nonzero',
+    'cross',
     'cumprod',
     'cumsum',
     'det',
@@ -111,11 +117,13 @@ __all__ = [
     'hsplit',
     'hstack',
     'index_select',
+    'inner',
     'inverse',
     'isclose',
     'isfinite',
     'isinf',
     'isnan',
+    'kron',
     'le',
     'leaky_relu',
     'lerp',
@@ -191,6 +199,7 @@ __all__ = [
     'tan',
     'tanh',
     'tensor_split',
+    'tensordot',
     'tile',
     'topk',
     'trace',
@@ -238,6 +247,7 @@ clone = _Methods.clone
 cos = _Methods.cos
 cosh = _Methods.cosh
 count_nonzero = _Methods.count_nonzero
+cross = _Methods.cross
 cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
 det = _Methods.det
