@@ -414,7 +414,7 @@ t.cumsum(a, 1, out=t.zeros(2, 3, dtype=t.float64))
 t.add(a, p, out=t.zeros(2, 6, dtype=t.float64))
 t.add(a, p, out=t.zeros(0, dtype=t.float64))
 t.add(i, 1, out=t.zeros(2, 3, dtype=t.float64))
-# rearranging and products (branch ops-shape)
+# rearranging, products and index helpers (branch ops-shape)
 t.movedim(x3, 0, 2)
 x3.movedim((0, 1), (2, 0))
 t.moveaxis(x3, -1, 0)
@@ -510,6 +510,12 @@ t.cartesian_prod(v[:2], v[:3])
 t.cartesian_prod(v)
 t.cartesian_prod(v[:2], v[:1], v[:2])
 t.cartesian_prod(i[0], i[1])
+t.tril_indices(3, 4)
+t.tril_indices(3, 4, -1, dtype=t.int32)
+t.triu_indices(3, 4, 1)
+t.triu_indices(4, 3, -2)
+t.tril_indices(0, 3)
+t.triu_indices(3, 3, 5)
 """)
 
 IN_PLACE = _lines(r"""
@@ -764,6 +770,10 @@ t.cartesian_prod(a)
 t.cartesian_prod(t.tensor(1.0))
 t.cartesian_prod(v, i[0])
 t.cartesian_prod()
+t.tril_indices(-1, 3)
+t.triu_indices(3, -2)
+t.triu_indices(3, 4, 1, dtype=t.float32)
+t.tril_indices(3, 4, dtype=t.float64)
 """)
 
 # ----- the names the branch added, and where each is called -----------------------------------------------------
@@ -778,6 +788,7 @@ var_mean vstack
 movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit dstack row_stack atleast_1d atleast_2d atleast_3d
 swapaxes swapdims rot90 diagonal diag_embed diagflat block_diag
 kron inner tensordot cross cartesian_prod
+tril_indices triu_indices
 """.split()
 
 ADDED_LINALG = """
