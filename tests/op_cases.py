@@ -1244,7 +1244,7 @@ OP_CASES += ISSUE_12_CASES
 CASES_BY_NAME.update({case.name: case for case in ISSUE_12_CASES})
 
 
-# ----- rearranging and products (branch ops-shape) -----------------------------------------------------------------
+# ----- rearranging, products and functions of matrices (branch ops-shape) ------------------------------------------
 def draw_movedim(data: Any) -> Sample:
     shape = data.draw(any_shape(), label="shape")
     n = max(len(shape), 1)
@@ -1386,6 +1386,67 @@ def draw_cartesian_prod(data: Any) -> Sample:
     return Sample(tuple(real(rng, (data.draw(st.integers(1, 3), label="size"),)) for _ in range(count)))
 
 
+def positive_determinant(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """well_conditioned matrices with the first row's sign flipped where the determinant is negative."""
+    a = well_conditioned(rng, shape)
+    a[..., 0, :] *= np.sign(np.linalg.det(a))[..., None]
+    return a
+
+
+def draw_logdet(data: Any) -> Sample:
+    n = data.draw(st.integers(1, 3), label="n")
+    batch = data.draw(st.sampled_from([(), (2,), (2, 1)]), label="batch")
+    return Sample((positive_determinant(rng_from(data), batch + (n, n)),))
+
+
+def draw_matrix_power(data: Any) -> Sample:
+    """Powers up to 4 (5 and more: float32's gradients, of entries in the thousands, differ from torch's in the
+    fifth digit, by the order of the sums)."""
+    sample = draw_square(data)
+    return Sample(sample.arrays, {"n": data.draw(st.integers(-3, 4), label="n")})
+
+
+def draw_cov(data: Any) -> Sample:
+    """Observations with weights that leave positive degrees of freedom."""
+    count = data.draw(st.integers(2, 4), label="observations")
+    shape = data.draw(st.sampled_from([(count,), (1, count), (2, count), (3, count)]), label="shape")
+    rng = rng_from(data)
+    params: dict[str, Any] = {"correction": data.draw(st.sampled_from([0, 1]), label="correction")}
+    if data.draw(st.booleans(), label="fweights"):
+        params["fweights"] = rng.integers(1, 4, count)
+    if data.draw(st.booleans(), label="aweights"):
+        params["aweights"] = rng.uniform(0.5, 2.0, count)
+    w = params.get("fweights", 1) * params.get("aweights", np.ones(count))
+    aw = params.get("aweights", 1.0)
+    assume(w.sum() - params["correction"] * (w * aw).sum() / w.sum() > 0.1)
+    return Sample((real(rng, shape),), params)
+
+
+def _weights(lib: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """cov's weights as tensors of the library (`tensor` of NumPy arrays in both)."""
+    return {k: lib.tensor(v) if k.endswith("weights") else v for k, v in params.items()}
+
+
+def draw_corrcoef(data: Any) -> Sample:
+    count = data.draw(st.integers(2, 4), label="observations")
+    shape = data.draw(st.sampled_from([(count,), (2, count), (3, count)]), label="shape")
+    return Sample((spread(rng_from(data), shape),))
+
+
+def draw_trapezoid(data: Any) -> Sample:
+    """y with the spacing dx, sample points x (1-D along dim, or of y's shape), or neither."""
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    kind = data.draw(st.sampled_from(["none", "dx", "x 1-d", "x full"]), label="spacing")
+    if kind == "dx":
+        return Sample((real(rng, shape),), {"dim": dim, "dx": data.draw(st.sampled_from([0.5, 2, -1.5]))})
+    if kind == "none":
+        return Sample((real(rng, shape),), {"dim": dim})
+    x_shape = (shape[dim],) if kind == "x 1-d" else shape
+    return Sample((real(rng, shape), real(rng, x_shape)), {"dim": dim})
+
+
 SHAPE_CASES: list[OpCase] = [
     _case("movedim", draw_movedim, lambda a, **kw: a.movedim(**kw), lambda t, a, **kw: a.movedim(**kw)),
     _case("moveaxis", draw_movedim, lambda a, source, destination: tg.moveaxis(a, source, destination),
@@ -1424,6 +1485,17 @@ SHAPE_CASES: list[OpCase] = [
           lambda t, a, b, dim: t.linalg.cross(a, b, dim=dim)),
     _case("cartesian_prod", draw_cartesian_prod, lambda *xs: tg.cartesian_prod(*xs),
           lambda t, *xs: t.cartesian_prod(*xs)),
+    _case("logdet", draw_logdet, lambda a: a.logdet(), lambda t, a: a.logdet()),
+    _case("slogdet", draw_square, lambda a: tg.slogdet(a), lambda t, a: t.slogdet(a)),
+    _case("linalg_slogdet", draw_square, lambda a: tg.linalg.slogdet(a), lambda t, a: t.linalg.slogdet(a)),
+    _case("matrix_power", draw_matrix_power, lambda a, n: a.matrix_power(n), lambda t, a, n: a.matrix_power(n)),
+    _case("linalg_matrix_power", draw_matrix_power, lambda a, n: tg.linalg.matrix_power(a, n),
+          lambda t, a, n: t.linalg.matrix_power(a, n)),
+    _case("cov", draw_cov, lambda a, **kw: a.cov(**_weights(tg, kw)), lambda t, a, **kw: a.cov(**_weights(t, kw))),
+    _case("corrcoef", draw_corrcoef, lambda a: tg.corrcoef(a), lambda t, a: t.corrcoef(a)),
+    _case("trapezoid", draw_trapezoid, lambda *yx, **kw: tg.trapezoid(*yx, **kw),
+          lambda t, *yx, **kw: t.trapezoid(*yx, **kw)),
+    _case("trapz", draw_trapezoid, lambda *yx, **kw: tg.trapz(*yx, **kw), lambda t, *yx, **kw: t.trapz(*yx, **kw)),
 ]
 OP_CASES += SHAPE_CASES
 CASES_BY_NAME.update({case.name: case for case in SHAPE_CASES})

@@ -771,7 +771,7 @@ def _named_calls() -> list[tuple[str, Any]]:
             x.sigmoid(), x.detach() * 0, reduction="none")),
         ("bce_with_logits", lambda lib, x, *_: functional(lib).binary_cross_entropy_with_logits(
             x, x.detach() * 0, reduction="none")),
-        # rearranging and products (branch ops-shape)
+        # rearranging, products and functions of matrices (branch ops-shape)
         ("movedim", lambda lib, x, v, w, b, bx: bx.movedim(0, 2)),
         ("unflatten", lambda lib, x, *_: x.unflatten(0, (2, 2))), ("ravel", lambda lib, x, *_: x.t().ravel()),
         ("tensor_split", lambda lib, x, *_: x.tensor_split(2)[0]), ("hsplit", lambda lib, x, *_: x.hsplit(3)[1]),
@@ -781,6 +781,12 @@ def _named_calls() -> list[tuple[str, Any]]:
         ("block_diag", lambda lib, x, v, *_: lib.block_diag(x, v)),
         ("cross", lambda lib, x, *_: lib.cross(x, x * 2, dim=1)),
         ("linalg.cross", lambda lib, x, *_: lib.linalg.cross(x, x * 2)),
+        ("slogdet", lambda lib, x, *_: lib.linalg.slogdet(x[:3]).logabsdet),
+        ("slogdet sign", lambda lib, x, *_: lib.slogdet(x[:3]).sign), ("logdet", lambda lib, x, *_: x[:3].logdet()),
+        ("matrix_power 1", lambda lib, x, *_: x[:3].matrix_power(1)),
+        ("matrix_power 2", lambda lib, x, *_: x[:3].matrix_power(2)),
+        ("matrix_power -1", lambda lib, x, *_: lib.linalg.matrix_power(x[:3], -1)),
+        ("corrcoef", lambda lib, x, *_: x.corrcoef()),
         ("dstack", lambda lib, x, *_: lib.dstack([x, x])),
     ]
 

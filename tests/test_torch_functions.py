@@ -414,7 +414,7 @@ t.cumsum(a, 1, out=t.zeros(2, 3, dtype=t.float64))
 t.add(a, p, out=t.zeros(2, 6, dtype=t.float64))
 t.add(a, p, out=t.zeros(0, dtype=t.float64))
 t.add(i, 1, out=t.zeros(2, 3, dtype=t.float64))
-# rearranging, products and index helpers (branch ops-shape)
+# rearranging, products, index helpers and functions of matrices (branch ops-shape)
 t.movedim(x3, 0, 2)
 x3.movedim((0, 1), (2, 0))
 t.moveaxis(x3, -1, 0)
@@ -516,6 +516,58 @@ t.triu_indices(3, 4, 1)
 t.triu_indices(4, 3, -2)
 t.tril_indices(0, 3)
 t.triu_indices(3, 3, 5)
+t.logdet(s)
+m.logdet()
+t.logdet(-s)
+t.logdet(t.zeros(2, 2, dtype=t.float64))
+t.logdet(x3[:, :, :2])
+t.logdet(f[:, :2])
+t.slogdet(m)
+m.slogdet()
+t.linalg.slogdet(t.stack([m, -s]))
+t.linalg.slogdet(t.zeros(2, 2))
+t.linalg.slogdet(t.zeros(0, 0))
+t.linalg.slogdet(f[:, :2])
+t.linalg.matrix_power(m, 0)
+t.linalg.matrix_power(m, 1)
+t.linalg.matrix_power(m, 3)
+t.linalg.matrix_power(x3[:, :, :2], 6)
+t.linalg.matrix_power(x3[:, :, :2], 0)
+m.matrix_power(-1)
+t.matrix_power(s, -3)
+ii.matrix_power(2)
+ii.matrix_power(0)
+t.cov(a)
+a.cov(correction=0)
+t.cov(v)
+t.cov(i)
+t.cov(f)
+t.cov(a, fweights=t.tensor([1, 2, 3]))
+t.cov(a, aweights=p[0])
+t.cov(a, fweights=t.tensor([1, 0, 2]), aweights=p[1].float(), correction=2)
+t.cov(a, aweights=p[0], correction=0)
+t.cov(a[:, :1])
+t.cov(t.tensor(2.0))
+t.corrcoef(a)
+a.t().corrcoef()
+t.corrcoef(i)
+t.corrcoef(v)
+t.corrcoef(t.tensor([[1.0, 1.0, 1.0], [1.0, 2.0, 3.0]]))
+t.trapezoid(a)
+t.trapezoid(a, dx=0.5)
+t.trapezoid(a, p[0])
+t.trapezoid(a, p)
+t.trapezoid(a, x=v[:2], dim=0)
+t.trapezoid(a, p[:1])
+t.trapezoid(i)
+t.trapezoid(i, dx=2)
+t.trapezoid(i, i)
+t.trapezoid(f, p[0])
+t.trapezoid(a[:, :0])
+t.trapezoid(a[:, :1])
+t.trapz(a)
+t.trapz(a, p[0])
+t.trapz(a, dx=2.0, dim=0)
 """)
 
 IN_PLACE = _lines(r"""
@@ -774,6 +826,33 @@ t.tril_indices(-1, 3)
 t.triu_indices(3, -2)
 t.triu_indices(3, 4, 1, dtype=t.float32)
 t.tril_indices(3, 4, dtype=t.float64)
+t.logdet(v)
+t.logdet(ii)
+t.logdet(a)
+t.slogdet(ii)
+t.linalg.slogdet(v)
+t.linalg.slogdet(a)
+t.linalg.matrix_power(v, 2)
+t.linalg.matrix_power(a, 2)
+t.matrix_power(m, 2.0)
+t.linalg.matrix_power(ii, -1)
+t.linalg.matrix_power(t.zeros(2, 2, dtype=t.float64), -1)
+t.cov(x3)
+t.cov(a, fweights=p[0])
+t.cov(a, fweights=t.tensor([1, -2, 1]))
+t.cov(a, aweights=-p[0])
+t.cov(a, fweights=t.tensor([[1, 2, 3]]))
+t.cov(a, fweights=t.tensor([1, 2]))
+t.cov(a, aweights=p[0, :2])
+t.cov(a, aweights=t.tensor([1, 2, 3]))
+t.cov(a, fweights=t.tensor([0, 0, 0]))
+t.corrcoef(x3)
+t.trapezoid(a, v[:2])
+t.trapezoid(a, m)
+t.trapezoid(a, p[0], dx=2)
+t.trapezoid(a, 2.0)
+t.trapezoid(t.tensor(1.0))
+t.trapz(a, v)
 """)
 
 # ----- the names the branch added, and where each is called -----------------------------------------------------
@@ -789,11 +868,13 @@ movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit dstack row_st
 swapaxes swapdims rot90 diagonal diag_embed diagflat block_diag
 kron inner tensordot cross cartesian_prod
 tril_indices triu_indices
+logdet slogdet matrix_power cov corrcoef trapezoid trapz
 """.split()
 
 ADDED_LINALG = """
 LinAlgError cholesky det eigh eigvalsh inv lstsq matmul matrix_norm norm pinv qr solve svd svdvals vector_norm
 cross
+slogdet matrix_power
 """.split()
 
 ADDED_METHODS = """
@@ -811,6 +892,7 @@ topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc
 movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit swapdims swapdims_ rot90 diagonal diag_embed
 diagflat
 kron inner cross
+logdet slogdet matrix_power cov corrcoef
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -869,7 +951,8 @@ def describe(result: Any) -> Any:
         fields = getattr(result, "_fields", None)
         if fields is None and hasattr(result, "n_fields"):  # torch.return_types: a structseq
             fields = tuple(f for f in ("values", "indices", "eigenvalues", "eigenvectors", "U", "S", "Vh", "Q",
-                                       "R", "solution", "residuals", "rank", "singular_values") if hasattr(result, f))
+                                       "R", "solution", "residuals", "rank", "singular_values", "sign", "logabsdet")
+                       if hasattr(result, f))
         return (fields or type(result).__name__, [describe(item) for item in result])
     if type(result).__name__ == "dtype":
         return ("dtype", str(result))

@@ -19,6 +19,8 @@ from tinygrad_lr.ops.linalg import dot as dot
 from tinygrad_lr.ops.linalg import matmul as matmul
 from tinygrad_lr.ops.linalg import mm as mm
 from tinygrad_lr.ops.linalg import outer as outer
+from tinygrad_lr.ops.matrix_functions import trapezoid as trapezoid
+from tinygrad_lr.ops.matrix_functions import trapz as trapz
 from tinygrad_lr.ops.methods import ValueMethods as _Methods
 from tinygrad_lr.ops.products import cartesian_prod as cartesian_prod
 from tinygrad_lr.ops.products import inner as inner
@@ -77,9 +79,11 @@ __all__ = [
     'clip',
     'clone',
     'column_stack',
+    'corrcoef',
     'cos',
     'cosh',
     'count_nonzero',
+    'cov',
     'cross',
     'cumprod',
     'cumsum',
@@ -132,6 +136,7 @@ __all__ = [
     'log1p',
     'log2',
     'log_softmax',
+    'logdet',
     'logical_and',
     'logical_not',
     'logical_or',
@@ -141,6 +146,7 @@ __all__ = [
     'masked_fill',
     'masked_select',
     'matmul',
+    'matrix_power',
     'max',
     'maximum',
     'mean',
@@ -181,6 +187,7 @@ __all__ = [
     'sign',
     'sin',
     'sinh',
+    'slogdet',
     'softmax',
     'softplus',
     'sort',
@@ -204,6 +211,8 @@ __all__ = [
     'topk',
     'trace',
     'transpose',
+    'trapezoid',
+    'trapz',
     'tril',
     'triu',
     'true_divide',
@@ -244,9 +253,11 @@ chunk = _Methods.chunk
 clamp = _Methods.clamp
 clip = _Methods.clamp
 clone = _Methods.clone
+corrcoef = _Methods.corrcoef
 cos = _Methods.cos
 cosh = _Methods.cosh
 count_nonzero = _Methods.count_nonzero
+cov = _Methods.cov
 cross = _Methods.cross
 cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
@@ -288,6 +299,7 @@ log10 = _Methods.log10
 log1p = _Methods.log1p
 log2 = _Methods.log2
 log_softmax = _Methods.log_softmax
+logdet = _Methods.logdet
 logical_and = _Methods.logical_and
 logical_not = _Methods.logical_not
 logical_or = _Methods.logical_or
@@ -296,6 +308,7 @@ logsumexp = _Methods.logsumexp
 lt = _Methods.__lt__
 masked_fill = _Methods.masked_fill
 masked_select = _Methods.masked_select
+matrix_power = _Methods.matrix_power
 max = _Methods.max
 maximum = _Methods.maximum
 mean = _Methods.mean
@@ -331,6 +344,7 @@ sigmoid = _Methods.sigmoid
 sign = _Methods.sign
 sin = _Methods.sin
 sinh = _Methods.sinh
+slogdet = _Methods.slogdet
 softmax = _Methods.softmax
 softplus = _Methods.softplus
 sort = _Methods.sort
