@@ -85,6 +85,8 @@ class ArrangeMethods:
     @entry(Reshape)
     def unflatten(self: Any, dim: builtins.int, sizes: Any) -> Value:
         """Dim `dim` split into dims of `sizes` (one of them may be -1: inferred)."""
+        if self._data.ndim == 0:  # (torch's words, without its "unflatten got an unexpected error:" and C++ trace)
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         axis = arguments.single_dim(dim, self._data.ndim)
         wanted = [int(s) for s in arguments.as_tuple(sizes)]
         if not wanted:
