@@ -1242,3 +1242,260 @@ ISSUE_12_CASES: list[OpCase] = [
 ]
 OP_CASES += ISSUE_12_CASES
 CASES_BY_NAME.update({case.name: case for case in ISSUE_12_CASES})
+
+
+# ----- rearranging, products and functions of matrices (branch ops-shape) ------------------------------------------
+def draw_movedim(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    n = max(len(shape), 1)
+    dims = st.integers(-n, n - 1)
+    source = data.draw(st.lists(dims, min_size=1, max_size=n, unique_by=lambda d: d % n), label="source")
+    destination = data.draw(st.lists(dims, min_size=len(source), max_size=len(source), unique_by=lambda d: d % n),
+                            label="destination")
+    return Sample((real(rng_from(data), shape),), {"source": tuple(source), "destination": tuple(destination)})
+
+
+def draw_unflatten(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    dim = dim_of(data, len(shape))
+    size = shape[dim]
+    first = data.draw(st.sampled_from([d for d in range(1, size + 1) if size % d == 0]), label="first")
+    sizes = [first, size // first] + ([1] if data.draw(st.booleans(), label="extra 1") else [])
+    if data.draw(st.booleans(), label="infer one"):
+        sizes[data.draw(st.integers(0, len(sizes) - 1), label="inferred")] = -1
+    return Sample((real(rng_from(data), shape),), {"dim": dim, "sizes": tuple(sizes)})
+
+
+def _cuts(data: Any, size: int) -> Any:
+    """tensor_split's second argument: a number of sections, or indices (negative and out of range included)."""
+    if data.draw(st.booleans(), label="sections"):
+        return data.draw(st.integers(1, 5), label="count")
+    return data.draw(st.lists(st.integers(-size - 1, size + 1), max_size=3), label="indices")
+
+
+def draw_tensor_split(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1, max_side=4), label="shape")
+    dim = dim_of(data, len(shape))
+    return Sample((real(rng_from(data), shape),), {"cuts": _cuts(data, shape[dim]), "dim": dim})
+
+
+def draw_split_along(dim: int, min_dims: int) -> Callable[[Any], Sample]:
+    """hsplit (dim 1, dim 0 of a 1-D input), vsplit (0), dsplit (2): equal sections or indices."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(min_dims=min_dims, max_dims=max(min_dims, 3), max_side=4), label="shape")
+        size = shape[dim if len(shape) > 1 else 0]
+        if data.draw(st.booleans(), label="sections"):
+            sections: Any = data.draw(st.sampled_from([d for d in range(1, size + 1) if size % d == 0]))
+        else:
+            sections = data.draw(st.lists(st.integers(0, size), max_size=3), label="indices")
+        return Sample((real(rng_from(data), shape),), {"sections": sections})
+
+    return draw
+
+
+def draw_several(min_dims: int = 0, max_dims: int = 3) -> Callable[[Any], Sample]:
+    """One to three inputs of unrelated shapes (atleast_nd, block_diag)."""
+
+    def draw(data: Any) -> Sample:
+        count = data.draw(st.integers(1, 3), label="count")
+        rng = rng_from(data)
+        return Sample(tuple(real(rng, data.draw(any_shape(min_dims, max_dims), label="shape")) for _ in range(count)))
+
+    return draw
+
+
+def draw_rot90(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=2), label="shape")
+    n = len(shape)
+    first, second = data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True), label="dims")
+    dims = (first - n if data.draw(st.booleans()) else first, second - n if data.draw(st.booleans()) else second)
+    return Sample((real(rng_from(data), shape),), {"k": data.draw(st.integers(-5, 5), label="k"), "dims": dims})
+
+
+def _plane(data: Any, ndim: int) -> tuple[int, int]:
+    first, second = data.draw(st.lists(st.integers(0, ndim - 1), min_size=2, max_size=2, unique=True), label="plane")
+    return (first - ndim if data.draw(st.booleans()) else first, second - ndim if data.draw(st.booleans()) else second)
+
+
+def draw_diagonal(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=2), label="shape")
+    dim1, dim2 = _plane(data, len(shape))
+    offset = data.draw(st.integers(-3, 3), label="offset")
+    return Sample((real(rng_from(data), shape),), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def draw_diag_embed(data: Any) -> Sample:
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim1, dim2 = _plane(data, len(shape) + 1)
+    offset = data.draw(st.integers(-2, 2), label="offset")
+    return Sample((real(rng_from(data), shape),), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+def draw_diagflat(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    return Sample((real(rng_from(data), shape),), {"offset": data.draw(st.integers(-2, 2), label="offset")})
+
+
+def draw_kron(data: Any) -> Sample:
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, data.draw(any_shape(max_side=2), label="shape")) for _ in range(2)))
+
+
+def draw_inner(data: Any) -> Sample:
+    rng = rng_from(data)
+    if data.draw(st.booleans(), label="a number"):
+        shapes = [(), data.draw(any_shape(), label="shape")]
+        shapes = shapes[:: 1 if data.draw(st.booleans(), label="order") else -1]
+    else:
+        last = data.draw(st.integers(1, 3), label="last")
+        shapes = [data.draw(any_shape(max_dims=2), label="shape") + (last,) for _ in range(2)]
+    return Sample(tuple(real(rng, s) for s in shapes))
+
+
+def draw_tensordot(data: Any) -> Sample:
+    """a with free dims then contracted ones, b with contracted then free; in the list form their axes shuffled."""
+    sides = st.lists(st.integers(1, 3), max_size=2)
+    free_a, contracted, free_b = (data.draw(sides, label=name) for name in ("free a", "contracted", "free b"))
+    rng = rng_from(data)
+    shape_a, shape_b = free_a + contracted, contracted + free_b
+    if data.draw(st.booleans(), label="count"):
+        return Sample((real(rng, tuple(shape_a)), real(rng, tuple(shape_b))), {"dims": len(contracted)})
+    order_a = data.draw(st.permutations(range(len(shape_a))), label="order a")
+    order_b = data.draw(st.permutations(range(len(shape_b))), label="order b")
+    dims_a = [order_a.index(len(free_a) + k) for k in range(len(contracted))]
+    dims_b = [order_b.index(k) for k in range(len(contracted))]
+    return Sample((real(rng, tuple(shape_a[k] for k in order_a)), real(rng, tuple(shape_b[k] for k in order_b))),
+                  {"dims": (dims_a, dims_b)})
+
+
+def draw_cross(data: Any) -> Sample:
+    """Two inputs of 3-vectors along `dim`, broadcasting in the other dims."""
+    shape = list(data.draw(any_shape(min_dims=1), label="shape"))
+    dim = dim_of(data, len(shape))
+    shape[dim] = 3
+    other = [1 if k != dim % len(shape) and data.draw(st.booleans(), label="broadcast") else s
+             for k, s in enumerate(shape)]
+    rng = rng_from(data)
+    return Sample((real(rng, tuple(shape)), real(rng, tuple(other))), {"dim": dim})
+
+
+def draw_cartesian_prod(data: Any) -> Sample:
+    count = data.draw(st.integers(1, 3), label="count")
+    rng = rng_from(data)
+    return Sample(tuple(real(rng, (data.draw(st.integers(1, 3), label="size"),)) for _ in range(count)))
+
+
+def positive_determinant(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """well_conditioned matrices with the first row's sign flipped where the determinant is negative."""
+    a = well_conditioned(rng, shape)
+    a[..., 0, :] *= np.sign(np.linalg.det(a))[..., None]
+    return a
+
+
+def draw_logdet(data: Any) -> Sample:
+    n = data.draw(st.integers(1, 3), label="n")
+    batch = data.draw(st.sampled_from([(), (2,), (2, 1)]), label="batch")
+    return Sample((positive_determinant(rng_from(data), batch + (n, n)),))
+
+
+def draw_matrix_power(data: Any) -> Sample:
+    """Powers up to 4 (5 and more: float32's gradients, of entries in the thousands, differ from torch's in the
+    fifth digit, by the order of the sums)."""
+    sample = draw_square(data)
+    return Sample(sample.arrays, {"n": data.draw(st.integers(-3, 4), label="n")})
+
+
+def draw_cov(data: Any) -> Sample:
+    """Observations with weights that leave positive degrees of freedom."""
+    count = data.draw(st.integers(2, 4), label="observations")
+    shape = data.draw(st.sampled_from([(count,), (1, count), (2, count), (3, count)]), label="shape")
+    rng = rng_from(data)
+    params: dict[str, Any] = {"correction": data.draw(st.sampled_from([0, 1]), label="correction")}
+    if data.draw(st.booleans(), label="fweights"):
+        params["fweights"] = rng.integers(1, 4, count)
+    if data.draw(st.booleans(), label="aweights"):
+        params["aweights"] = rng.uniform(0.5, 2.0, count)
+    w = params.get("fweights", 1) * params.get("aweights", np.ones(count))
+    aw = params.get("aweights", 1.0)
+    assume(w.sum() - params["correction"] * (w * aw).sum() / w.sum() > 0.1)
+    return Sample((real(rng, shape),), params)
+
+
+def _weights(lib: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """cov's weights as tensors of the library (`tensor` of NumPy arrays in both)."""
+    return {k: lib.tensor(v) if k.endswith("weights") else v for k, v in params.items()}
+
+
+def draw_corrcoef(data: Any) -> Sample:
+    count = data.draw(st.integers(2, 4), label="observations")
+    shape = data.draw(st.sampled_from([(count,), (2, count), (3, count)]), label="shape")
+    return Sample((spread(rng_from(data), shape),))
+
+
+def draw_trapezoid(data: Any) -> Sample:
+    """y with the spacing dx, sample points x (1-D along dim, or of y's shape), or neither."""
+    shape = data.draw(any_shape(min_dims=1), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    kind = data.draw(st.sampled_from(["none", "dx", "x 1-d", "x full"]), label="spacing")
+    if kind == "dx":
+        return Sample((real(rng, shape),), {"dim": dim, "dx": data.draw(st.sampled_from([0.5, 2, -1.5]))})
+    if kind == "none":
+        return Sample((real(rng, shape),), {"dim": dim})
+    x_shape = (shape[dim],) if kind == "x 1-d" else shape
+    return Sample((real(rng, shape), real(rng, x_shape)), {"dim": dim})
+
+
+SHAPE_CASES: list[OpCase] = [
+    _case("movedim", draw_movedim, lambda a, **kw: a.movedim(**kw), lambda t, a, **kw: a.movedim(**kw)),
+    _case("moveaxis", draw_movedim, lambda a, source, destination: tg.moveaxis(a, source, destination),
+          lambda t, a, source, destination: t.moveaxis(a, source, destination)),
+    _case("unflatten", draw_unflatten, lambda a, dim, sizes: a.unflatten(dim, sizes),
+          lambda t, a, dim, sizes: a.unflatten(dim, sizes)),
+    _case("ravel", unary(), lambda a: tg.ravel(a.mT if a.ndim > 1 else a),
+          lambda t, a: t.ravel(a.mT if a.ndim > 1 else a)),
+    _case("swapdims", draw_transpose, lambda a, dim0, dim1: tg.swapdims(a, dim0, dim1),
+          lambda t, a, dim0, dim1: t.swapdims(a, dim0, dim1)),
+    _case("tensor_split", draw_tensor_split, lambda a, cuts, dim: a.tensor_split(cuts, dim),
+          lambda t, a, cuts, dim: a.tensor_split(cuts, dim)),
+    _case("hsplit", draw_split_along(1, 1), lambda a, sections: tg.hsplit(a, sections),
+          lambda t, a, sections: t.hsplit(a, sections)),
+    _case("vsplit", draw_split_along(0, 2), lambda a, sections: a.vsplit(sections),
+          lambda t, a, sections: a.vsplit(sections)),
+    _case("dsplit", draw_split_along(2, 3), lambda a, sections: a.dsplit(sections),
+          lambda t, a, sections: a.dsplit(sections)),
+    _case("dstack", draw_stack_like, lambda *xs: tg.dstack(xs), lambda t, *xs: t.dstack(xs)),
+    _case("row_stack", draw_stack_like, lambda *xs: tg.row_stack(xs), lambda t, *xs: t.row_stack(xs)),
+    _case("atleast_1d", draw_several(), lambda *xs: tg.atleast_1d(*xs), lambda t, *xs: t.atleast_1d(*xs)),
+    _case("atleast_2d", draw_several(), lambda *xs: tg.atleast_2d(*xs), lambda t, *xs: t.atleast_2d(*xs)),
+    _case("atleast_3d", draw_several(), lambda *xs: tg.atleast_3d(list(xs)), lambda t, *xs: t.atleast_3d(list(xs))),
+    _case("rot90", draw_rot90, lambda a, k, dims: a.rot90(k, dims), lambda t, a, k, dims: a.rot90(k, dims)),
+    _case("diagonal", draw_diagonal, lambda a, **kw: a.diagonal(**kw), lambda t, a, **kw: a.diagonal(**kw)),
+    _case("diag_embed", draw_diag_embed, lambda a, **kw: tg.diag_embed(a, **kw),
+          lambda t, a, **kw: t.diag_embed(a, **kw)),
+    _case("diagflat", draw_diagflat, lambda a, offset: a.diagflat(offset), lambda t, a, offset: a.diagflat(offset)),
+    _case("block_diag", draw_several(max_dims=2), lambda *xs: tg.block_diag(*xs), lambda t, *xs: t.block_diag(*xs)),
+    _case("kron", draw_kron, lambda a, b: tg.kron(a, b), lambda t, a, b: t.kron(a, b)),
+    _case("inner", draw_inner, lambda a, b: a.inner(b), lambda t, a, b: a.inner(b)),
+    _case("tensordot", draw_tensordot, lambda a, b, dims: tg.tensordot(a, b, dims),
+          lambda t, a, b, dims: t.tensordot(a, b, dims)),
+    _case("cross", draw_cross, lambda a, b, dim: a.cross(b, dim), lambda t, a, b, dim: a.cross(b, dim)),
+    _case("linalg_cross", draw_cross, lambda a, b, dim: tg.linalg.cross(a, b, dim=dim),
+          lambda t, a, b, dim: t.linalg.cross(a, b, dim=dim)),
+    _case("cartesian_prod", draw_cartesian_prod, lambda *xs: tg.cartesian_prod(*xs),
+          lambda t, *xs: t.cartesian_prod(*xs)),
+    _case("logdet", draw_logdet, lambda a: a.logdet(), lambda t, a: a.logdet()),
+    _case("slogdet", draw_square, lambda a: tg.slogdet(a), lambda t, a: t.slogdet(a)),
+    _case("linalg_slogdet", draw_square, lambda a: tg.linalg.slogdet(a), lambda t, a: t.linalg.slogdet(a)),
+    _case("matrix_power", draw_matrix_power, lambda a, n: a.matrix_power(n), lambda t, a, n: a.matrix_power(n)),
+    _case("linalg_matrix_power", draw_matrix_power, lambda a, n: tg.linalg.matrix_power(a, n),
+          lambda t, a, n: t.linalg.matrix_power(a, n)),
+    _case("cov", draw_cov, lambda a, **kw: a.cov(**_weights(tg, kw)), lambda t, a, **kw: a.cov(**_weights(t, kw))),
+    _case("corrcoef", draw_corrcoef, lambda a: tg.corrcoef(a), lambda t, a: t.corrcoef(a)),
+    _case("trapezoid", draw_trapezoid, lambda *yx, **kw: tg.trapezoid(*yx, **kw),
+          lambda t, *yx, **kw: t.trapezoid(*yx, **kw)),
+    _case("trapz", draw_trapezoid, lambda *yx, **kw: tg.trapz(*yx, **kw), lambda t, *yx, **kw: t.trapz(*yx, **kw)),
+]
+OP_CASES += SHAPE_CASES
+CASES_BY_NAME.update({case.name: case for case in SHAPE_CASES})

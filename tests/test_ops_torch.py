@@ -771,6 +771,23 @@ def _named_calls() -> list[tuple[str, Any]]:
             x.sigmoid(), x.detach() * 0, reduction="none")),
         ("bce_with_logits", lambda lib, x, *_: functional(lib).binary_cross_entropy_with_logits(
             x, x.detach() * 0, reduction="none")),
+        # rearranging, products and functions of matrices (branch ops-shape)
+        ("movedim", lambda lib, x, v, w, b, bx: bx.movedim(0, 2)),
+        ("unflatten", lambda lib, x, *_: x.unflatten(0, (2, 2))), ("ravel", lambda lib, x, *_: x.t().ravel()),
+        ("tensor_split", lambda lib, x, *_: x.tensor_split(2)[0]), ("hsplit", lambda lib, x, *_: x.hsplit(3)[1]),
+        ("rot90", lambda lib, x, *_: x.rot90()), ("diagonal", lambda lib, x, *_: x.diagonal(1)),
+        ("diag_embed", lambda lib, x, *_: x.diag_embed()), ("diagflat", lambda lib, x, v, *_: v.diagflat()),
+        ("diag of a matrix", lambda lib, x, *_: x.diag()),
+        ("block_diag", lambda lib, x, v, *_: lib.block_diag(x, v)),
+        ("cross", lambda lib, x, *_: lib.cross(x, x * 2, dim=1)),
+        ("linalg.cross", lambda lib, x, *_: lib.linalg.cross(x, x * 2)),
+        ("slogdet", lambda lib, x, *_: lib.linalg.slogdet(x[:3]).logabsdet),
+        ("slogdet sign", lambda lib, x, *_: lib.slogdet(x[:3]).sign), ("logdet", lambda lib, x, *_: x[:3].logdet()),
+        ("matrix_power 1", lambda lib, x, *_: x[:3].matrix_power(1)),
+        ("matrix_power 2", lambda lib, x, *_: x[:3].matrix_power(2)),
+        ("matrix_power -1", lambda lib, x, *_: lib.linalg.matrix_power(x[:3], -1)),
+        ("corrcoef", lambda lib, x, *_: x.corrcoef()),
+        ("dstack", lambda lib, x, *_: lib.dstack([x, x])),
     ]
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import copy
 import re
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -412,6 +414,165 @@ t.cumsum(a, 1, out=t.zeros(2, 3, dtype=t.float64))
 t.add(a, p, out=t.zeros(2, 6, dtype=t.float64))
 t.add(a, p, out=t.zeros(0, dtype=t.float64))
 t.add(i, 1, out=t.zeros(2, 3, dtype=t.float64))
+# rearranging, products, index helpers and functions of matrices (branch ops-shape)
+t.movedim(x3, 0, 2)
+x3.movedim((0, 1), (2, 0))
+t.moveaxis(x3, -1, 0)
+x3.moveaxis(0, 1)
+x3.unflatten(2, (3, 1))
+t.unflatten(a, -1, (-1, 3))
+x3.ravel()
+t.ravel(a.t())
+t.ravel(t.tensor(2.0))
+t.tensor_split(v, 3)
+v.tensor_split([1, 4])
+t.tensor_split(x3, (1,), 2)
+a.tensor_split(t.tensor([1, -1]), 1)
+a.tensor_split(t.tensor(2), dim=1)
+t.tensor_split(v, [-1, 2])
+t.tensor_split(v, 7)
+t.hsplit(a, 3)
+a.hsplit([1])
+t.hsplit(v, 5)
+t.vsplit(a, 2)
+x3.vsplit([1])
+t.dsplit(x3, 3)
+x3.dsplit([1, 2])
+t.dstack([a, p])
+t.dstack([v, v])
+t.dstack([t.tensor(1.0), t.tensor(2.0)])
+t.dstack([x3, x3])
+t.dstack([i, a])
+t.row_stack([a, v[:3]])
+t.atleast_1d(t.tensor(1.0))
+t.atleast_1d(a)
+t.atleast_1d(t.tensor(1.0), v)
+t.atleast_1d([t.tensor(1.0), v])
+t.atleast_1d()
+t.atleast_2d(v)
+t.atleast_2d(t.tensor(1.0), v, a)
+t.atleast_2d((t.tensor(1.0),))
+t.atleast_3d(v)
+t.atleast_3d(a)
+t.atleast_3d(t.tensor(2.0))
+t.atleast_3d(x3)
+t.swapaxes(x3, 0, 2)
+t.swapdims(a, 0, 1)
+x3.swapdims(1, -1)
+t.rot90(a)
+a.rot90(2)
+x3.rot90(-1, (0, 2))
+t.rot90(x3, 3, [2, 1])
+t.rot90(x3, 5, (0, -1))
+m.rot90(0)
+t.diagonal(m)
+m.diagonal(1)
+t.diagonal(x3, -1, 1, 2)
+x3.diagonal(0, 2, 0)
+x3.diagonal(offset=1, dim1=-1, dim2=0)
+a.diagonal(5)
+t.diag_embed(a)
+a.diag_embed(1)
+t.diag_embed(a, -1, 0, 2)
+v.diag_embed(dim1=1, dim2=0)
+t.diag_embed(i, 2)
+t.diagflat(a)
+a.diagflat(-2)
+t.diagflat(t.tensor(3.0))
+t.diag(v, 1)
+t.diag(m, -1)
+t.block_diag(a, v, t.tensor(7.0))
+t.block_diag(i, f)
+t.block_diag()
+t.block_diag(t.zeros(0, 2), t.ones(2, 0))
+t.kron(a, m)
+a.kron(v)
+t.kron(t.tensor(2.0), v)
+t.kron(i, p)
+t.kron(x3, a)
+t.inner(a, m)
+v.inner(v)
+t.inner(t.tensor(2.0), a)
+t.inner(x3, a)
+t.tensordot(x3, w3)
+t.tensordot(x3, m, dims=1)
+t.tensordot(a, p, dims=0)
+t.tensordot(x3, w3, dims=([1, 2], [2, 1]))
+t.tensordot(x3, w3, dims=t.tensor([[2], [1]]))
+t.tensordot(i, ii, 1)
+t.cross(m, s, dim=0)
+m.cross(s, 1)
+t.cross(m[:1], s, dim=-1)
+t.linalg.cross(m, s)
+t.linalg.cross(x3, x3.flip(0), dim=2)
+t.cross(ii, ii.flip(0), dim=1)
+t.cartesian_prod(v[:2], v[:3])
+t.cartesian_prod(v)
+t.cartesian_prod(v[:2], v[:1], v[:2])
+t.cartesian_prod(i[0], i[1])
+t.kron(a, v, out=t.zeros(2, 15, dtype=t.float64))
+t.inner(a, p, out=t.zeros(2, 2, dtype=t.float64))
+t.tensordot(a, p, ([1], [1]), out=t.zeros(2, 2, dtype=t.float64))
+t.linalg.cross(m, s, out=t.zeros(3, 3, dtype=t.float64))
+t.cross(m, s, dim=0, out=t.zeros(3, 3, dtype=t.float64))
+t.tril_indices(3, 4)
+t.tril_indices(3, 4, -1, dtype=t.int32)
+t.triu_indices(3, 4, 1)
+t.triu_indices(4, 3, -2)
+t.tril_indices(0, 3)
+t.triu_indices(3, 3, 5)
+t.logdet(s)
+m.logdet()
+t.logdet(-s)
+t.logdet(t.zeros(2, 2, dtype=t.float64))
+t.logdet(x3[:, :, :2])
+t.logdet(f[:, :2])
+t.slogdet(m)
+m.slogdet()
+t.linalg.slogdet(t.stack([m, -s]))
+t.linalg.slogdet(t.zeros(2, 2))
+t.linalg.slogdet(t.zeros(0, 0))
+t.linalg.slogdet(f[:, :2])
+t.linalg.matrix_power(m, 0)
+t.linalg.matrix_power(m, 1)
+t.linalg.matrix_power(m, 3)
+t.linalg.matrix_power(x3[:, :, :2], 6)
+t.linalg.matrix_power(x3[:, :, :2], 0)
+m.matrix_power(-1)
+t.matrix_power(s, -3)
+ii.matrix_power(2)
+ii.matrix_power(0)
+t.cov(a)
+a.cov(correction=0)
+t.cov(v)
+t.cov(i)
+t.cov(f)
+t.cov(a, fweights=t.tensor([1, 2, 3]))
+t.cov(a, aweights=p[0])
+t.cov(a, fweights=t.tensor([1, 0, 2]), aweights=p[1].float(), correction=2)
+t.cov(a, aweights=p[0], correction=0)
+t.cov(a[:, :1])
+t.cov(t.tensor(2.0))
+t.corrcoef(a)
+a.t().corrcoef()
+t.corrcoef(i)
+t.corrcoef(v)
+t.corrcoef(t.tensor([[1.0, 1.0, 1.0], [1.0, 2.0, 3.0]]))
+t.trapezoid(a)
+t.trapezoid(a, dx=0.5)
+t.trapezoid(a, p[0])
+t.trapezoid(a, p)
+t.trapezoid(a, x=v[:2], dim=0)
+t.trapezoid(a, p[:1])
+t.trapezoid(i)
+t.trapezoid(i, dx=2)
+t.trapezoid(i, i)
+t.trapezoid(f, p[0])
+t.trapezoid(a[:, :0])
+t.trapezoid(a[:, :1])
+t.trapz(a)
+t.trapz(a, p[0])
+t.trapz(a, dx=2.0, dim=0)
 """)
 
 IN_PLACE = _lines(r"""
@@ -463,6 +624,7 @@ a.unsqueeze_(1)
 a.t_()
 a.transpose_(0, 1)
 x3.swapaxes_(0, 2)
+x3.swapdims_(0, 2)
 a.lt_(0.2)
 a.le_(p)
 a.gt_(0)
@@ -609,6 +771,93 @@ a.scatter(0, idx[:1], p)
 a.scatter_add(0, idx, p)
 t.logical_or(bo, bo.t()[:2].t())
 a.clone().scatter_add_(0, idx, p)
+t.movedim(x3, (0, 1), (2,))
+t.movedim(x3, (0, 0), (1, 2))
+x3.movedim((0, 1), (1, -2))
+t.movedim(x3, 3, 1)
+x3.unflatten(2, (2, 2))
+a.unflatten(1, ())
+a.unflatten(1, (-1, 2))
+a.unflatten(1, (0, -1))
+t.tensor_split(v, 0)
+t.tensor_split(t.tensor(1.0), 2)
+t.tensor_split(a, t.tensor([1.0]), 1)
+t.tensor_split(a, t.tensor([[1]]), 1)
+t.tensor_split(v, 2, 1)
+t.hsplit(a, 2)
+t.hsplit(a, 0)
+t.hsplit(t.tensor(1.0), 1)
+t.vsplit(v, 1)
+t.vsplit(a, 3)
+t.dsplit(a, 1)
+t.dsplit(x3, 2)
+t.dstack([])
+t.dstack([a, m])
+t.row_stack([])
+t.rot90(a, 1, (0, 0))
+t.rot90(a, 1, (0,))
+t.rot90(v)
+t.rot90(x3, 1, (0, 5))
+t.rot90(x3, 1, (0, -3))
+m.diagonal(0, 1, 1)
+m.diagonal(0, 0, -2)
+v.diagonal()
+t.diagonal(t.tensor(1.0))
+t.diag_embed(a, 0, 0, 0)
+t.diag_embed(a, 0, 0, -3)
+t.diag_embed(t.tensor(1.0))
+t.block_diag(x3)
+t.inner(a, m[:, :2])
+t.inner(i, a)
+t.tensordot(x3, w3, dims=([1], [0, 1]))
+t.tensordot(x3, w3, dims=([2], [2]))
+t.tensordot(x3, w3, dims=-1)
+t.tensordot(x3, w3, dims=4)
+t.tensordot(a, i.t(), dims=1)
+t.tensordot(x3, w3, dims=(2, 0))
+t.cross(v, v)
+t.cross(a, p, dim=0)
+t.linalg.cross(r, r)
+t.linalg.cross(v[:3], m)
+t.cross(ii, m, dim=0)
+t.linalg.cross(m, ii)
+t.linalg.cross(m, x3[0])
+t.cross(m, x3[0])
+t.cartesian_prod(a)
+t.cartesian_prod(t.tensor(1.0))
+t.cartesian_prod(v, i[0])
+t.cartesian_prod()
+t.tril_indices(-1, 3)
+t.triu_indices(3, -2)
+t.triu_indices(3, 4, 1, dtype=t.float32)
+t.tril_indices(3, 4, dtype=t.float64)
+t.logdet(v)
+t.logdet(ii)
+t.logdet(a)
+t.slogdet(ii)
+t.linalg.slogdet(v)
+t.linalg.slogdet(a)
+t.linalg.matrix_power(v, 2)
+t.linalg.matrix_power(a, 2)
+t.matrix_power(m, 2.0)
+t.linalg.matrix_power(ii, -1)
+t.linalg.matrix_power(t.zeros(2, 2, dtype=t.float64), -1)
+t.cov(x3)
+t.cov(a, fweights=p[0])
+t.cov(a, fweights=t.tensor([1, -2, 1]))
+t.cov(a, aweights=-p[0])
+t.cov(a, fweights=t.tensor([[1, 2, 3]]))
+t.cov(a, fweights=t.tensor([1, 2]))
+t.cov(a, aweights=p[0, :2])
+t.cov(a, aweights=t.tensor([1, 2, 3]))
+t.cov(a, fweights=t.tensor([0, 0, 0]))
+t.corrcoef(x3)
+t.trapezoid(a, v[:2])
+t.trapezoid(a, m)
+t.trapezoid(a, p[0], dx=2)
+t.trapezoid(a, 2.0)
+t.trapezoid(t.tensor(1.0))
+t.trapz(a, v)
 """)
 
 # ----- the names the branch added, and where each is called -----------------------------------------------------
@@ -620,10 +869,17 @@ inverse isfinite isinf isnan lerp linalg log10 log2 logical_and logical_not logi
 masked_fill masked_select median meshgrid nan_to_num narrow nonzero pinverse prod remainder repeat_interleave roll
 round scatter scatter_add sign sinh sort std_mean tan tile topk trace tril triu true_divide trunc unbind unique
 var_mean vstack
+movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit dstack row_stack atleast_1d atleast_2d atleast_3d
+swapaxes swapdims rot90 diagonal diag_embed diagflat block_diag
+kron inner tensordot cross cartesian_prod
+tril_indices triu_indices
+logdet slogdet matrix_power cov corrcoef trapezoid trapz
 """.split()
 
 ADDED_LINALG = """
 LinAlgError cholesky det eigh eigvalsh inv lstsq matmul matrix_norm norm pinv qr solve svd svdvals vector_norm
+cross
+slogdet matrix_power
 """.split()
 
 ADDED_METHODS = """
@@ -638,6 +894,10 @@ nbytes ndimension ne_ neg_ negative_ nelement new_empty new_full new_ones new_te
 prod reciprocal_ remainder remainder_ repeat_interleave roll round round_ rsqrt_ scatter scatter_ scatter_add
 scatter_add_ sign sign_ sinh sinh_ sort square_ squeeze_ stride subtract_ sum_to_size swapaxes_ t_ tan tan_ tile
 topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ unbind unique unsqueeze_
+movedim moveaxis unflatten ravel tensor_split hsplit vsplit dsplit swapdims swapdims_ rot90 diagonal diag_embed
+diagflat
+kron inner cross
+logdet slogdet matrix_power cov corrcoef
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -696,7 +956,8 @@ def describe(result: Any) -> Any:
         fields = getattr(result, "_fields", None)
         if fields is None and hasattr(result, "n_fields"):  # torch.return_types: a structseq
             fields = tuple(f for f in ("values", "indices", "eigenvalues", "eigenvectors", "U", "S", "Vh", "Q",
-                                       "R", "solution", "residuals", "rank", "singular_values") if hasattr(result, f))
+                                       "R", "solution", "residuals", "rank", "singular_values", "sign", "logabsdet")
+                       if hasattr(result, f))
         return (fields or type(result).__name__, [describe(item) for item in result])
     if type(result).__name__ == "dtype":
         return ("dtype", str(result))
@@ -763,6 +1024,47 @@ def test_bad_call_raises_torchs_error(call: str, torch: Any) -> None:
     assert (_type_name(ours.value), str(ours.value)) == (_type_name(theirs.value), str(theirs.value))
     assert isinstance(ours.value, type(theirs.value).__mro__[1] if _type_name(theirs.value) == "LinAlgError"
                       else type(theirs.value))
+
+
+# ----- diagonal is a view -------------------------------------------------------------------------------------
+VIEW_WRITES = [
+    "d = m.diagonal(); d.fill_(2.0)",
+    "d = m.diagonal(1); d.mul_(3.0)",
+    "d = t.diagonal(m, -1); d[0] = 5.0",
+    "d = x3.diagonal(0, 0, 2); d.zero_()",
+    "d = x3.diagonal(1, 2, 1); d += 1.0",
+    "d = m.diagonal(); m.fill_(4.0)",  # and a write to the tensor shows through its diagonal
+]
+
+
+@pytest.mark.parametrize("statements", VIEW_WRITES)
+def test_a_write_through_diagonal_reaches_its_tensor_as_in_torch(statements: str, torch: Any) -> None:
+    theirs, ours = _namespace(torch), _namespace(tg)
+    exec(statements, theirs)
+    exec(statements, ours)
+    for name in ("d", "m", "x3"):
+        assert_same_result(ours[name], theirs[name], f"{statements}: {name}")
+
+
+# ----- torch.cross's deprecated default dim -------------------------------------------------------------------
+def _torch_first_warning(call: str) -> str:
+    """The text of the first warning `call` gives in a fresh torch (torch gives some once per process)."""
+    script = ("import warnings, torch\nwith warnings.catch_warnings(record=True) as caught:\n"
+              f"    warnings.simplefilter('always')\n    {call}\n"
+              "print(str(caught[0].message).split(' (Triggered internally at')[0])")
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout[:-1]
+
+
+def test_cross_without_dim_warns_with_torchs_words_and_takes_the_first_dim_of_size_3(torch: Any) -> None:
+    expected = _torch_first_warning("torch.cross(torch.ones(2, 3), torch.ones(2, 3))")
+    for call in ("t.cross(m, s)", "t.cross(a, p)", "x3.cross(x3.flip(0))", "t.cross(a[:1], p)"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ours = eval(call, _namespace(tg))
+        assert [(w.category, str(w.message)) for w in caught] == [(UserWarning, expected)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert_same_result(ours, eval(call, _namespace(torch)), call)
 
 
 def test_linalg_errors_are_runtime_errors_catchable_as_linalg_error() -> None:

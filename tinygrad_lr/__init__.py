@@ -26,6 +26,8 @@ from tinygrad_lr.creation import (
     ones,
     ones_like,
     tensor,
+    tril_indices,
+    triu_indices,
     zeros,
     zeros_like,
 )
@@ -115,7 +117,8 @@ __all__ = [
     "full", "full_like", "get_default_dtype", "half", "initial_seed", "int", "int8", "int16", "int32", "int64",
     "is_grad_enabled", "linalg", "linspace", "load", "logspace", "long", "manual_seed", "nn", "no_grad", "ones",
     "ones_like", "optim", "preprocessing", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "save",
-    "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "uint8", "utils", "zeros", "zeros_like",
+    "seed", "set_default_dtype", "set_grad_enabled", "short", "tensor", "tril_indices", "triu_indices", "uint8",
+    "utils", "zeros", "zeros_like",
     "bernoulli", "get_rng_state", "multinomial", "normal", "randint_like", "set_rng_state",
     *_functions.__all__,
 ]  # fmt: skip

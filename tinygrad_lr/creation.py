@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_lr import devices, dtypes
+from tinygrad_lr import arguments, devices, dtypes
 from tinygrad_lr.random.fma import fma32, fma64
 from tinygrad_lr.value import Value, as_array
 
@@ -185,3 +185,28 @@ def _torch_linspace(start: float, end: float, steps: int, dtype: np.dtype) -> np
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Value:
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Value:
+    """The (row, column) positions of the lower triangle of a row x col matrix (on and below diagonal `offset`),
+    as the two rows of a (2, N) Value, in row-major order."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Value:
+    """The (row, column) positions of the upper triangle of a row x col matrix (on and above diagonal `offset`),
+    as the two rows of a (2, N) Value, in row-major order."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device)
+
+
+def _triangle_indices(name: str, row: int, col: int, offset: int, dtype: Any, device: Any) -> Value:
+    kind = np.dtype(np.int64 if dtype is None else dtype)
+    if kind.kind not in "iu":
+        raise NotImplementedError(f'"{name}" not implemented for \'{arguments.torch_dtype_name(kind)}\'')
+    for label, size in (("row", row), ("col", col)):
+        if size < 0:
+            raise RuntimeError(f"{label} must be non-negative, got{size}")
+    positions = (np.tril_indices if name == "tril_indices" else np.triu_indices)(row, offset, col)
+    return _finish(np.stack(positions).astype(kind).reshape(2, -1), False, device)

@@ -19,21 +19,26 @@ from tinygrad_lr.promotion import as_value
 from tinygrad_lr.value import Value
 
 
-def square_matrices(x: Value, name: str) -> Value:
-    """torch's checks for a function of square (batches of) float matrices."""
+def square_matrices(x: Value, name: str, *, float_only: bool = True) -> Value:
+    """torch's checks for a function of square (batches of) float matrices (of any dtype unless `float_only`)."""
     if x._data.ndim < 2:
-        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError(f"{_qualified(name)}: The input tensor A must have at least 2 dimensions.")
     if x._data.shape[-1] != x._data.shape[-2]:
-        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
+        raise RuntimeError(f"{_qualified(name)}: A must be batches of square matrices, but they are "
                            f"{x._data.shape[-2]} by {x._data.shape[-1]} matrices")
-    return floating(x, name)
+    return floating(x, name) if float_only else x
 
 
 def floating(x: Value, name: str) -> Value:
     if x._data.dtype.kind != "f":
-        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. Got "
+        raise RuntimeError(f"{_qualified(name)}: Expected a floating point or complex tensor as input. Got "
                            f"{torch_dtype_name(x._data.dtype)}")
     return x
+
+
+def _qualified(name: str) -> str:
+    """A function's name as torch's messages give it: torch.linalg's with its module ("linalg.inv"), logdet bare."""
+    return name if name == "logdet" else f"linalg.{name}"
 
 
 CHOLESKY_DEPRECATED = (

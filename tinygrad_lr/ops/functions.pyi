@@ -3,6 +3,12 @@
 from tinygrad_lr.ops.arithmetic import add as add
 from tinygrad_lr.ops.arithmetic import pow as pow
 from tinygrad_lr.ops.arithmetic import sub as sub
+from tinygrad_lr.ops.arrange import atleast_1d as atleast_1d
+from tinygrad_lr.ops.arrange import atleast_2d as atleast_2d
+from tinygrad_lr.ops.arrange import atleast_3d as atleast_3d
+from tinygrad_lr.ops.arrange import block_diag as block_diag
+from tinygrad_lr.ops.arrange import dstack as dstack
+from tinygrad_lr.ops.arrange import row_stack as row_stack
 from tinygrad_lr.ops.compare import allclose as allclose
 from tinygrad_lr.ops.compare import equal as equal
 from tinygrad_lr.ops.compare import isclose as isclose
@@ -13,7 +19,13 @@ from tinygrad_lr.ops.linalg import dot as dot
 from tinygrad_lr.ops.linalg import matmul as matmul
 from tinygrad_lr.ops.linalg import mm as mm
 from tinygrad_lr.ops.linalg import outer as outer
+from tinygrad_lr.ops.matrix_functions import trapezoid as trapezoid
+from tinygrad_lr.ops.matrix_functions import trapz as trapz
 from tinygrad_lr.ops.methods import ValueMethods as _Methods
+from tinygrad_lr.ops.products import cartesian_prod as cartesian_prod
+from tinygrad_lr.ops.products import inner as inner
+from tinygrad_lr.ops.products import kron as kron
+from tinygrad_lr.ops.products import tensordot as tensordot
 from tinygrad_lr.ops.rearrange import broadcast_shapes as broadcast_shapes
 from tinygrad_lr.ops.rearrange import broadcast_tensors as broadcast_tensors
 from tinygrad_lr.ops.rearrange import column_stack as column_stack
@@ -49,11 +61,16 @@ __all__ = [
     'asin',
     'atan',
     'atan2',
+    'atleast_1d',
+    'atleast_2d',
+    'atleast_3d',
     'bitwise_xor',
+    'block_diag',
     'bmm',
     'broadcast_shapes',
     'broadcast_tensors',
     'broadcast_to',
+    'cartesian_prod',
     'cat',
     'cdist',
     'ceil',
@@ -62,18 +79,26 @@ __all__ = [
     'clip',
     'clone',
     'column_stack',
+    'corrcoef',
     'cos',
     'cosh',
     'count_nonzero',
+    'cov',
+    'cross',
     'cumprod',
     'cumsum',
     'det',
     'detach',
     'diag',
+    'diag_embed',
+    'diagflat',
+    'diagonal',
     'diff',
     'div',
     'divide',
     'dot',
+    'dsplit',
+    'dstack',
     'einsum',
     'eq',
     'equal',
@@ -93,13 +118,16 @@ __all__ = [
     'gather',
     'ge',
     'gt',
+    'hsplit',
     'hstack',
     'index_select',
+    'inner',
     'inverse',
     'isclose',
     'isfinite',
     'isinf',
     'isnan',
+    'kron',
     'le',
     'leaky_relu',
     'lerp',
@@ -108,6 +136,7 @@ __all__ = [
     'log1p',
     'log2',
     'log_softmax',
+    'logdet',
     'logical_and',
     'logical_not',
     'logical_or',
@@ -117,6 +146,7 @@ __all__ = [
     'masked_fill',
     'masked_select',
     'matmul',
+    'matrix_power',
     'max',
     'maximum',
     'mean',
@@ -125,6 +155,8 @@ __all__ = [
     'min',
     'minimum',
     'mm',
+    'moveaxis',
+    'movedim',
     'mul',
     'nan_to_num',
     'narrow',
@@ -137,13 +169,16 @@ __all__ = [
     'pinverse',
     'pow',
     'prod',
+    'ravel',
     'reciprocal',
     'relu',
     'remainder',
     'repeat_interleave',
     'reshape',
     'roll',
+    'rot90',
     'round',
+    'row_stack',
     'rsqrt',
     'rsub',
     'scatter',
@@ -152,6 +187,7 @@ __all__ = [
     'sign',
     'sin',
     'sinh',
+    'slogdet',
     'softmax',
     'softplus',
     'sort',
@@ -164,22 +200,30 @@ __all__ = [
     'std_mean',
     'sub',
     'sum',
+    'swapaxes',
+    'swapdims',
     't',
     'tan',
     'tanh',
+    'tensor_split',
+    'tensordot',
     'tile',
     'topk',
     'trace',
     'transpose',
+    'trapezoid',
+    'trapz',
     'tril',
     'triu',
     'true_divide',
     'trunc',
     'unbind',
+    'unflatten',
     'unique',
     'unsqueeze',
     'var',
     'var_mean',
+    'vsplit',
     'vstack',
     'where',
 ]
@@ -209,15 +253,22 @@ chunk = _Methods.chunk
 clamp = _Methods.clamp
 clip = _Methods.clamp
 clone = _Methods.clone
+corrcoef = _Methods.corrcoef
 cos = _Methods.cos
 cosh = _Methods.cosh
 count_nonzero = _Methods.count_nonzero
+cov = _Methods.cov
+cross = _Methods.cross
 cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
 det = _Methods.det
 diag = _Methods.diag
+diag_embed = _Methods.diag_embed
+diagflat = _Methods.diagflat
+diagonal = _Methods.diagonal
 div = _Methods.div
 divide = _Methods.div
+dsplit = _Methods.dsplit
 eq = _Methods.__eq__
 erf = _Methods.erf
 exp = _Methods.exp
@@ -235,6 +286,7 @@ frac = _Methods.frac
 gather = _Methods.gather
 ge = _Methods.__ge__
 gt = _Methods.__gt__
+hsplit = _Methods.hsplit
 index_select = _Methods.index_select
 inverse = _Methods.inverse
 isfinite = _Methods.isfinite
@@ -247,6 +299,7 @@ log10 = _Methods.log10
 log1p = _Methods.log1p
 log2 = _Methods.log2
 log_softmax = _Methods.log_softmax
+logdet = _Methods.logdet
 logical_and = _Methods.logical_and
 logical_not = _Methods.logical_not
 logical_or = _Methods.logical_or
@@ -255,12 +308,15 @@ logsumexp = _Methods.logsumexp
 lt = _Methods.__lt__
 masked_fill = _Methods.masked_fill
 masked_select = _Methods.masked_select
+matrix_power = _Methods.matrix_power
 max = _Methods.max
 maximum = _Methods.maximum
 mean = _Methods.mean
 median = _Methods.median
 min = _Methods.min
 minimum = _Methods.minimum
+moveaxis = _Methods.movedim
+movedim = _Methods.movedim
 mul = _Methods.__mul__
 nan_to_num = _Methods.nan_to_num
 narrow = _Methods.narrow
@@ -271,12 +327,14 @@ norm = _Methods.norm
 permute = _Methods.permute
 pinverse = _Methods.pinverse
 prod = _Methods.prod
+ravel = _Methods.ravel
 reciprocal = _Methods.reciprocal
 relu = _Methods.relu
 remainder = _Methods.remainder
 repeat_interleave = _Methods.repeat_interleave
 reshape = _Methods.reshape
 roll = _Methods.roll
+rot90 = _Methods.rot90
 round = _Methods.round
 rsqrt = _Methods.rsqrt
 rsub = _Methods.__rsub__
@@ -286,6 +344,7 @@ sigmoid = _Methods.sigmoid
 sign = _Methods.sign
 sin = _Methods.sin
 sinh = _Methods.sinh
+slogdet = _Methods.slogdet
 softmax = _Methods.softmax
 softplus = _Methods.softplus
 sort = _Methods.sort
@@ -295,9 +354,12 @@ square = _Methods.square
 squeeze = _Methods.squeeze
 std = _Methods.std
 sum = _Methods.sum
+swapaxes = _Methods.transpose
+swapdims = _Methods.transpose
 t = _Methods.t
 tan = _Methods.tan
 tanh = _Methods.tanh
+tensor_split = _Methods.tensor_split
 tile = _Methods.tile
 topk = _Methods.topk
 trace = _Methods.trace
@@ -307,5 +369,7 @@ triu = _Methods.triu
 true_divide = _Methods.__truediv__
 trunc = _Methods.trunc
 unbind = _Methods.unbind
+unflatten = _Methods.unflatten
 unsqueeze = _Methods.unsqueeze
 var = _Methods.var
+vsplit = _Methods.vsplit

@@ -4,12 +4,15 @@ type checkers see as Value's base class (see value.py), so "go to definition" on
 from tinygrad_lr.ops import contraction as _contraction  # noqa: F401 - einsum, cdist: functions only
 from tinygrad_lr.ops.activation import ActivationMethods
 from tinygrad_lr.ops.arithmetic import ArithmeticMethods
+from tinygrad_lr.ops.arrange import ArrangeMethods
 from tinygrad_lr.ops.compare import CompareMethods
 from tinygrad_lr.ops.decompositions import DecompositionMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.gather import GatherMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
+from tinygrad_lr.ops.matrix_functions import MatrixFunctionMethods
 from tinygrad_lr.ops.nn_activation import NnActivationMethods
+from tinygrad_lr.ops.products import ProductMethods
 from tinygrad_lr.ops.random import RandomMethods
 from tinygrad_lr.ops.rearrange import RearrangeMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
@@ -26,5 +29,6 @@ class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
+    ArrangeMethods, ProductMethods, MatrixFunctionMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""

@@ -82,43 +82,74 @@ def _diagonal_positions(shape: tuple[int, ...], offset: int) -> tuple[np.ndarray
     return (steps, steps + offset) if offset >= 0 else (steps - offset, steps)
 
 
+def _diagonal_index(shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -> tuple[np.ndarray, ...]:
+    """An index of diagonal `offset` of the planes (dim1, dim2) of an array of `shape`, in np.diagonal's order
+    (the other dims first, the diagonal last): reading it gathers the diagonal, writing it scatters onto it."""
+    rows, cols = _diagonal_positions((shape[dim1], shape[dim2]), offset)
+    others = [k for k in range(len(shape)) if k not in (dim1, dim2)]
+    lead = (1,) * len(others)
+    index = []
+    for k, size in enumerate(shape):
+        if k in (dim1, dim2):
+            index.append((rows if k == dim1 else cols).reshape(lead + (-1,)))
+        else:
+            place = others.index(k)
+            index.append(np.arange(size).reshape(tuple(size if i == place else 1 for i in range(len(lead) + 1))))
+    return tuple(index)
+
+
 class DiagEmbed(Function):
-    """A matrix of `shape` with the vector a on diagonal `offset`, zeros elsewhere;  da = g's diagonal."""
+    """zeros of `shape` with a's last dim on diagonal `offset` of the planes (dim1, dim2), the other dims of a
+    along the other dims;  da = g's diagonal there."""
 
     torch_name = "DiagEmbedBackward0"
 
     @staticmethod
-    def forward(ctx: Any, a: Any, offset: int, shape: tuple[int, int]) -> Any:
-        positions = _diagonal_positions(shape, offset)
-        ctx.positions, ctx.offset = positions, offset
+    def forward(ctx: Any, a: Any, offset: int, dim1: int, dim2: int, shape: tuple[int, ...]) -> Any:
+        ctx.plane = (offset, dim1, dim2)
         out = np.zeros(shape, dtype=a.dtype)
-        out[positions] = a
+        out[_diagonal_index(shape, offset, dim1, dim2)] = a
         return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         if dual.is_value(g):
-            return Diagonal.apply(g, ctx.offset), None, None
-        return g[ctx.positions], None, None
+            return DiagonalCopy.apply(g, *ctx.plane), None, None, None, None
+        return np.diagonal(g, *ctx.plane).copy(), None, None, None, None
 
 
 class Diagonal(Function):
-    """Diagonal `offset` of a matrix, as a vector;  da = g placed on that diagonal of a zero matrix."""
+    """Diagonal `offset` of the planes (dim1, dim2) of a, as the last dim: a view of a's memory, as torch's (a
+    write through it reaches a);  da = g on that diagonal of zeros."""
 
-    torch_name = "DiagonalBackward0_copy"  # (torch's diag records its copying variant of diagonal)
+    torch_name = "DiagonalBackward0"
 
     @staticmethod
-    def forward(ctx: Any, a: Any, offset: int) -> Any:
-        ctx.offset, ctx.shape = offset, a.shape
-        return a[_diagonal_positions(a.shape, offset)]
+    def forward(ctx: Any, a: Any, offset: int, dim1: int, dim2: int) -> Any:
+        ctx.plane, ctx.shape = (offset, dim1, dim2), a.shape
+        view = np.diagonal(a, offset, dim1, dim2)
+        if a.flags.writeable:  # (NumPy marks its diagonal views read-only, for a change planned long ago)
+            view.flags.writeable = True
+        return view
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         if dual.is_value(g):
-            return DiagEmbed.apply(g, ctx.offset, ctx.shape), None
+            return DiagEmbed.apply(g, *ctx.plane, ctx.shape), None, None, None
         out = np.zeros(ctx.shape, dtype=g.dtype)
-        out[_diagonal_positions(ctx.shape, ctx.offset)] = g
-        return out, None
+        out[_diagonal_index(ctx.shape, *ctx.plane)] = g
+        return out, None, None, None
+
+
+class DiagonalCopy(Diagonal):
+    """diag of a matrix: its diagonal copied (torch's diag records the copying variant of diagonal)."""
+
+    torch_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, offset: int, dim1: int, dim2: int) -> Any:
+        ctx.plane, ctx.shape = (offset, dim1, dim2), a.shape
+        return np.diagonal(a, offset, dim1, dim2).copy()
 
 
 class RearrangeMethods:
@@ -170,15 +201,37 @@ class RearrangeMethods:
         _require_matrix(self, "triu")
         return Triangle.apply(self, int(diagonal), False)
 
-    @entry(DiagEmbed, Diagonal)
+    @entry(DiagEmbed, DiagonalCopy)
     def diag(self: Any, diagonal: builtins.int = 0) -> Value:
         """A 1-D Value on a diagonal of a square matrix, or a 2-D Value's diagonal as a vector."""
         if self._data.ndim == 1:
-            size = self._data.shape[0] + abs(int(diagonal))
-            return DiagEmbed.apply(self, int(diagonal), (size, size))
+            return self.diagflat(diagonal)
         if self._data.ndim == 2:
-            return Diagonal.apply(self, int(diagonal))
+            return DiagonalCopy.apply(self, int(diagonal), 0, 1)
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self._data.ndim}D")
+
+    @entry(Diagonal)
+    def diagonal(self: Any, offset: builtins.int = 0, dim1: builtins.int = 0, dim2: builtins.int = 1) -> Value:
+        """Diagonal `offset` of the planes (dim1, dim2), as the last dim: a view (writes reach this Value)."""
+        first, second = _plane(dim1, dim2, self._data.ndim)
+        return Diagonal.apply(self, int(offset), first, second)
+
+    @entry(DiagEmbed)
+    def diag_embed(self: Any, offset: builtins.int = 0, dim1: builtins.int = -2, dim2: builtins.int = -1) -> Value:
+        """The last dim put on diagonal `offset` of new planes (dim1, dim2) of zeros (the inverse of diagonal)."""
+        first, second = _plane(dim1, dim2, self._data.ndim + 1)
+        size = self._data.shape[-1] + abs(int(offset))
+        shape = list(self._data.shape[:-1])
+        for axis in sorted((first, second)):
+            shape.insert(axis, size)
+        return DiagEmbed.apply(self, int(offset), first, second, tuple(shape))
+
+    @entry(DiagEmbed)
+    def diagflat(self: Any, offset: builtins.int = 0) -> Value:
+        """The flattened Value on diagonal `offset` of a square matrix of zeros."""
+        flat = self.reshape(-1)
+        size = flat._data.shape[0] + abs(int(offset))
+        return DiagEmbed.apply(flat, int(offset), 0, 1, (size, size))
 
     @entry(Repeat, function=True)
     def tile(self: Any, *dims: Any) -> Value:
@@ -271,6 +324,7 @@ class RearrangeMethods:
         """transpose in place: this Value's shape changes (inside a graph it gets the permutation's node)."""
         return _reshape_in_place(self, self.transpose(dim0, dim1))
     swapaxes_ = transpose_
+    swapdims_ = transpose_
 
 
 def _reshape_in_place(target: Value, result: Value) -> Value:
@@ -278,6 +332,14 @@ def _reshape_in_place(target: Value, result: Value) -> Value:
     if result._grad_fn is not None:
         target._grad_fn = result._grad_fn
     return target
+
+
+def _plane(dim1: Any, dim2: Any, ndim: int) -> tuple[int, int]:
+    """The two dims of diagonal's planes, checked as torch checks them."""
+    first, second = arguments.single_dim(dim1, ndim), arguments.single_dim(dim2, ndim)
+    if first == second:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return first, second
 
 
 def _require_matrix(x: Value, name: str) -> None:
@@ -343,7 +405,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Value, ...]:
     return tuple(grids)
 
 
-def _stacked(tensors: Sequence[Any], name: str) -> list[Value]:
+def stacked(tensors: Sequence[Any], name: str) -> list[Value]:
     if not tensors:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
     return [as_value(t) for t in tensors]
@@ -352,7 +414,7 @@ def _stacked(tensors: Sequence[Any], name: str) -> list[Value]:
 @function_only
 def hstack(tensors: Sequence[Any]) -> Value:
     """Join along dim 1 (dim 0 for 1-D Values)."""
-    values = _stacked(tensors, "hstack")
+    values = stacked(tensors, "hstack")
     values = [v.reshape(1) if v._data.ndim == 0 else v for v in values]
     return cat(values, 0 if values and values[0]._data.ndim == 1 else 1)
 
@@ -360,13 +422,13 @@ def hstack(tensors: Sequence[Any]) -> Value:
 @function_only
 def vstack(tensors: Sequence[Any]) -> Value:
     """Join along dim 0, 1-D Values as rows."""
-    values = _stacked(tensors, "vstack")
+    values = stacked(tensors, "vstack")
     return cat([v.reshape(1, -1) if v._data.ndim < 2 else v for v in values], 0)
 
 
 @function_only
 def column_stack(tensors: Sequence[Any]) -> Value:
     """Join along dim 1, 0-D and 1-D Values as columns."""
-    values = _stacked(tensors, "column_stack")
+    values = stacked(tensors, "column_stack")
     return cat([v.reshape(-1, 1) if v._data.ndim < 2 else v for v in values], 1)
 

@@ -415,7 +415,7 @@ class ShapeMethods:
         axis = arguments.single_dim(dim, len(shape) + 1)
         return self.reshape(shape[:axis] + (1,) + shape[axis:])
 
-    @entry(Permute)
+    @entry(Permute, function=("transpose", "swapaxes", "swapdims"))
     def transpose(self: Any, dim0: builtins.int, dim1: builtins.int) -> Value:
         ndim = self._data.ndim
         order = list(range(ndim))
@@ -423,8 +423,7 @@ class ShapeMethods:
             a, b = arguments.single_dim(dim0, ndim), arguments.single_dim(dim1, ndim)
             order[a], order[b] = order[b], order[a]
         return self.permute(*order)
-    swapaxes = transpose
-
+    swapaxes = swapdims = transpose
 
     @entry(MatrixTranspose)
     def t(self: Any) -> Value:
