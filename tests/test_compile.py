@@ -1653,6 +1653,49 @@ def test_code_passed_or_held_is_guarded_as_itself() -> None:
                 block.activation = torch.sigmoid
             assert compiled(x).tolist() == block(x).tolist()
 
+
+class _Inner(torch.nn.Module):
+    FACTOR = 2.0  # a class attribute the forward reads through self
+
+    def forward(self, x: Any) -> Any:
+        return x * HELPER_SCALE * self.FACTOR
+
+
+class _Outer(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = _Inner()
+
+    @staticmethod
+    def shift(x: Any) -> Any:
+        return x + HELPER_OFFSET
+
+    def forward(self, x: Any) -> Any:
+        return self.shift(self.inner(x))
+
+
+HELPER_OFFSET = 1.0
+
+
+def test_what_the_methods_of_the_users_modules_read_reaches_the_replay() -> None:
+    """A Module of the user's whose forward (or a submodule's, or a staticmethod it calls) reads a global, or a
+    class attribute through self: none was state, so a replay kept the traced values after they changed. The
+    walk now reads the user's classes of each object: their data attributes and what their methods read."""
+    global HELPER_SCALE, HELPER_OFFSET
+    model = _Outer()
+    compiled_module, compiled_step = torch.compile(model), torch.compile(lambda x: model(x))
+    x = torch.ones(2)
+    changes = {4: lambda: globals().update(HELPER_SCALE=0.25), 6: lambda: setattr(_Inner, "FACTOR", 3.0),
+               8: lambda: globals().update(HELPER_OFFSET=5.0)}
+    try:
+        with torch.no_grad():
+            for call in range(10):
+                changes.get(call, lambda: None)()
+                assert compiled_module(x).tolist() == compiled_step(x).tolist() == model(x).tolist(), call
+    finally:
+        HELPER_SCALE, HELPER_OFFSET, _Inner.FACTOR = 0.5, 1.0, 2.0
+    assert compiled_step.n_replays >= 3
+
 HELPER_SCALE = 0.5
 
 CONFIG: dict[str, Any] = {"lr": 0.1}

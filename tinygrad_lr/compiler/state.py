@@ -49,6 +49,7 @@ _SMALL_INT = 1 << 16  # dict keys written as literals in the program; larger one
 _BUILTINS = vars(builtins)
 # code: guarded as the same object wherever it is (an activation passed as an argument)
 _CODE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, np.ufunc, type, types.ModuleType)
+_UNWRAP = {staticmethod: ".__func__", classmethod: ".__func__", property: ".fget"}  # a class's entry -> its function
 _BOUND = {types.MethodType: ("__func__", "__self__"), functools.partial: ("func", "args", "keywords")}
 _OPAQUE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
            np.dtype, np.ufunc, np.random.Generator, np.random.BitGenerator, types.CodeType)
@@ -219,6 +220,10 @@ class Walker:
             if getattr(kind, "walk_opaque", False):  # a compiled function: nothing to read
                 return
             self._attributes(path, src, obj, stable)
+            for cls in kind.__mro__ if kind is not type else ():  # its classes of the user's: their settings and
+                if user_class(cls):  # what their methods read (a Module's forward reading a global)
+                    self._visit(f"{path}.<{cls.__qualname__}>", self.rec.const(cls, "t"), cls, True, None, None,
+                                False, in_dict=False)
 
     def _attributes(self, path: str, src: str, obj: Any, stable: bool) -> None:
         attrs = vars(obj) if hasattr(obj, "__dict__") else _slot_values(obj)
@@ -226,8 +231,14 @@ class Walker:
         for k, v in list(attrs.items()):
             if not (type(k) is str and k.isidentifier()):
                 continue  # set by setattr with a name no code reads as an attribute
-            if a_class:  # a class's data attributes (not its methods, properties, dunders)
-                if k.startswith("__") or hasattr(type(v), "__get__"):
+            if a_class:  # a class's data attributes and what its methods read (not its dunders)
+                if k.startswith("__"):
+                    continue
+                if hasattr(type(v), "__get__"):  # a method, property, staticmethod: the user's function in it
+                    inner = getattr(v, "__func__", None) or getattr(v, "fget", None) or v
+                    if user_function(inner):
+                        self._visit(f"{path}.{k}", f"{src}.__dict__[{k!r}]" + _UNWRAP.get(type(v), ""), inner, True,
+                                    None, None, False, in_dict=False)
                     continue
                 if isinstance(v, np.ndarray | Value):  # no traced array can be put on a class
                     self.rec.fail(f"reads an array held by the class {obj.__name__} ({k}), which the recorder "
