@@ -33,7 +33,7 @@ def _check_index(a_shape: tuple[int, ...], index: np.ndarray, axis: int, name: s
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(src._data.ndim, 1)}, "
                          f"{max(src._data.ndim, 1) - 1}], but got {axis})")  # torch's words (it indexes src by dim)
     size = a_shape[axis] if a_shape else 1
-    outside = (index < -size) | (index >= size)
+    outside = (index < 0) | (index >= size)  # (torch takes no negative positions here)
     if outside.any():  # torch names the first one in memory order
         raise RuntimeError(f"index {index.reshape(-1)[np.argmax(outside)]} is out of bounds for dimension {axis} "
                            f"with size {size}")
