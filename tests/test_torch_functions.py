@@ -767,6 +767,26 @@ def test_bad_call_raises_torchs_error(call: str, torch: Any) -> None:
                       else type(theirs.value))
 
 
+@pytest.mark.parametrize("call", [
+    "x.scatter_add_(0, t.tensor([0, 0, 1, 1]), s)",
+    "x.scatter_(0, t.tensor([2, 0, 1]), s[:3])",
+    "x.masked_fill_(t.tensor([True, False, True]), s[1])",
+])
+def test_an_in_place_variant_given_a_source_that_requires_grad_records_it_as_torch(call: str, torch: Any) -> None:
+    """Only the source requires grad: the changed Value requires it too, and its gradient reaches the source."""
+    results = []
+    for library in (tg, torch):
+        x = library.tensor([1.0, 2.0, 3.0], dtype=library.float64)
+        s = library.tensor([0.5, 2.0, -1.0, 4.0], dtype=library.float64, requires_grad=True)
+        out = eval(call, {"t": library, "x": x, "s": s})
+        assert out is x and x.requires_grad and x.grad_fn is not None
+        (x * library.tensor([1.0, 2.0, 3.0], dtype=library.float64)).sum().backward()
+        results.append((x.detach().numpy().copy(), s.grad.numpy().copy(), x.grad_fn.name()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+    assert results[0][2] == results[1][2]
+
+
 def test_linalg_errors_are_runtime_errors_catchable_as_linalg_error() -> None:
     with pytest.raises(tg.linalg.LinAlgError):
         tg.linalg.inv(tg.zeros(2, 2))
