@@ -270,6 +270,22 @@ t.masked_fill(a, bo, -1.0)
 a.masked_fill(bo[1], 5)
 t.masked_fill(i, bo, 2.7)
 t.masked_fill(a, bo, t.tensor(3.5, dtype=t.float64))
+# slices at listed positions, take
+t.index_add(a, 1, idx[0, :2], p[:, :2])
+a.index_add(0, idx[1], t.ones(3, 3, dtype=t.float64), alpha=-2)
+t.index_add(i, 1, idx[0], i * 2, alpha=3)
+a.index_copy(1, idx[0], p)
+t.index_copy(i, 0, idx[1, 2:], i[:1])
+a.index_fill(1, idx[1], -1.0)
+t.index_fill(i, 1, idx[0, :1] - 1, 2.7)
+a.index_fill(0, idx[1, :1], t.tensor(4.5, dtype=t.float64))
+t.take(a, idx)
+a.take(idx - 3)
+v.take(idx[0])
+t.take_along_dim(a, idx, 1)
+a.take_along_dim(idx[:, :1] % 2, 0)
+t.take_along_dim(a, idx)
+t.take_along_dim(x3, idx[:, :1].reshape(2, 1, 1), 2)
 # tests of elements, logic, equality
 t.nonzero(i)
 v.nonzero()
@@ -455,6 +471,9 @@ p.cumprod_(0)
 a.masked_fill_(bo, 7.0)
 a.scatter_(1, idx[:, :2], p)
 a.scatter_add_(1, idx, p)
+a.index_add_(1, idx[0], p, alpha=0.5)
+a.index_copy_(0, idx[0, 2:], p[:1])
+a.index_fill_(1, idx[1], 0.25)
 m.tril_()
 m.triu_(1)
 s.addmm_(m, m, beta=0.5)
@@ -552,6 +571,29 @@ t.masked_select(a, bo[:, :2])
 t.masked_fill(a, i, 1.0)
 t.masked_fill(a, bo, p)
 t.masked_fill(a, bo[:, :2], 1.0)
+a.index_add(1, idx[0], p.float())
+a.index_add(1, idx[0].float(), p)
+a.index_add(1, idx, p)
+a.index_add(1, idx[0] + 1, p)
+a.index_add(1, idx[0] + 1, p, alpha=2)
+x3.index_add(1, idx[0, :2] + 1, x3)
+a.index_add(1, idx[0], p[:, :2])
+a.index_add(0, idx[0], 5.0)
+a.index_copy(1, idx[0].int(), p)
+a.index_copy(1, idx[0] + 1, p)
+a.index_copy(1, idx[0], p[0])
+a.index_copy(1, idx[0], p[:, :2])
+a.index_copy(0, idx[0], x3)
+a.index_fill(1, idx[0].int(), 1.0)
+a.index_fill(1, idx, 1.0)
+a.index_fill(1, idx[0] - 4, 1.0)
+a.index_fill(1, idx[0], v)
+a.take(idx + 4)
+a.take(idx.int())
+t.take_along_dim(a, idx[0], 1)
+t.take_along_dim(a, idx.int(), 1)
+t.take_along_dim(a, idx[:, :2], 0)
+t.take_along_dim(a, idx + 5)
 t.count_nonzero(a, 2)
 t.any(a, 2)
 t.all(a, dim=3)
@@ -640,6 +682,14 @@ nbytes ndimension ne_ neg_ negative_ nelement new_empty new_full new_ones new_te
 prod reciprocal_ remainder remainder_ repeat_interleave roll round round_ rsqrt_ scatter scatter_ scatter_add
 scatter_add_ sign sign_ sinh sinh_ sort square_ squeeze_ stride subtract_ sum_to_size swapaxes_ t_ tan tan_ tile
 topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ unbind unique unsqueeze_
+""".split()
+
+# and the names of the ops-index branch (slices at listed positions)
+ADDED_FUNCTIONS += """
+index_add index_copy index_fill take take_along_dim
+""".split()
+ADDED_METHODS += """
+index_add index_add_ index_copy index_copy_ index_fill index_fill_ take take_along_dim
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -767,7 +817,37 @@ def test_bad_call_raises_torchs_error(call: str, torch: Any) -> None:
                       else type(theirs.value))
 
 
+def _backward_of(library: Any, build: Any, create_graph: bool = False) -> None:
+    x = library.tensor([1.0, 0.0, 3.0], dtype=library.float64, requires_grad=True)
+    s = library.tensor([0.0, 0.0, 2.0, 5.0], dtype=library.float64, requires_grad=True)
+    out = build(library, x, s)
+    grads = library.autograd.grad(out.sum(), [x, s], create_graph=create_graph)
+    if create_graph:
+        sum(g.sum() for g in grads).backward()
+
+
+# The gradients torch refuses (its rules would index out of range, or have no derivative): the same errors here
+BACKWARD_ERRORS = {
+    "index_fill at a negative position, a tensor value": lambda t, x, s: x.index_fill(0, t.tensor([0, -1]), s[0]),
+    "index_fill at a negative position along dim 1": lambda t, x, s: x.reshape(1, 3).index_fill(1, t.tensor([-2]),
+                                                                                              s[0]),
+    "index_fill of a 0-d input at no position": lambda t, x, s: x[0].index_fill(0, t.tensor([], dtype=t.int64), s[0]),
+}
+
+
+@pytest.mark.parametrize("name", list(BACKWARD_ERRORS))
+def test_backward_torch_refuses_raises_torchs_error(name: str, torch: Any) -> None:
+    with pytest.raises(Exception) as theirs:
+        _backward_of(torch, BACKWARD_ERRORS[name])
+    with pytest.raises(Exception) as ours:
+        _backward_of(tg, BACKWARD_ERRORS[name])
+    assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
 @pytest.mark.parametrize("call", [
+    "x.index_add_(0, t.tensor([0, 2]), s[:2], alpha=2)",
+    "x.index_copy_(0, t.tensor([2, 0]), s[:2])",
+    "x.index_fill_(0, t.tensor([1]), s[3])",
     "x.scatter_add_(0, t.tensor([0, 0, 1, 1]), s)",
     "x.scatter_(0, t.tensor([2, 0, 1]), s[:3])",
     "x.masked_fill_(t.tensor([True, False, True]), s[1])",

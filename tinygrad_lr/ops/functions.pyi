@@ -94,6 +94,9 @@ __all__ = [
     'ge',
     'gt',
     'hstack',
+    'index_add',
+    'index_copy',
+    'index_fill',
     'index_select',
     'inverse',
     'isclose',
@@ -165,6 +168,8 @@ __all__ = [
     'sub',
     'sum',
     't',
+    'take',
+    'take_along_dim',
     'tan',
     'tanh',
     'tile',
@@ -235,6 +240,9 @@ frac = _Methods.frac
 gather = _Methods.gather
 ge = _Methods.__ge__
 gt = _Methods.__gt__
+index_add = _Methods.index_add
+index_copy = _Methods.index_copy
+index_fill = _Methods.index_fill
 index_select = _Methods.index_select
 inverse = _Methods.inverse
 isfinite = _Methods.isfinite
@@ -296,6 +304,8 @@ squeeze = _Methods.squeeze
 std = _Methods.std
 sum = _Methods.sum
 t = _Methods.t
+take = _Methods.take
+take_along_dim = _Methods.take_along_dim
 tan = _Methods.tan
 tanh = _Methods.tanh
 tile = _Methods.tile

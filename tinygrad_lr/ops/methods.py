@@ -8,6 +8,7 @@ from tinygrad_lr.ops.compare import CompareMethods
 from tinygrad_lr.ops.decompositions import DecompositionMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.gather import GatherMethods
+from tinygrad_lr.ops.indexed import IndexedMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
 from tinygrad_lr.ops.nn_activation import NnActivationMethods
 from tinygrad_lr.ops.random import RandomMethods
@@ -26,5 +27,6 @@ class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
+    IndexedMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
