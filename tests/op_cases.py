@@ -1244,7 +1244,7 @@ OP_CASES += ISSUE_12_CASES
 CASES_BY_NAME.update({case.name: case for case in ISSUE_12_CASES})
 
 
-# ----- slices at listed positions (ops/indexed.py) ----------------------------------------------------------------
+# ----- slices at listed positions, and scatter with a reduction (ops/indexed.py, ops/scatter_reduce.py) ----------
 def _slice_source(shape: Shape, dim: int, count: int) -> Shape:
     """The shape of a source of `count` slices along dim of an input of `shape` (a 0-d input: a 0-d source)."""
     return tuple(count if d == dim else s for d, s in enumerate(shape))
@@ -1324,6 +1324,41 @@ def draw_take_along_dim(data: Any) -> Sample:
     return Sample((real(rng, tuple(shape)),), {"index": index, "dim": dim})
 
 
+def draw_scatter_reduce(zeros: bool = False) -> Callable[[Any], Sample]:
+    """x, an index no larger than x apart from dim (positions may repeat: they are reduced together) and src of
+    the index's shape (torch's backward refuses a larger one). Values: distinct for amax/amin (no ties), away from
+    0 for prod, unless `zeros` puts a zero into src and x each (prod's rule for a zero)."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(), label="shape")
+        dim = dim_of(data, len(shape))
+        axis = dim % max(len(shape), 1)
+        rng = rng_from(data)
+        if shape:
+            index_shape = tuple(data.draw(st.integers(1, 4)) if d == axis else data.draw(st.integers(1, s))
+                                for d, s in enumerate(shape))
+        else:
+            index_shape = data.draw(st.sampled_from([(), (1,), (2,)]), label="index shape")
+        index = rng.integers(0, shape[axis] if shape else 1, index_shape)
+        reductions = ["prod"] if zeros else ["sum", "prod", "mean", "amax", "amin"]
+        reduce = data.draw(st.sampled_from(reductions), label="reduce")
+        size, count = int(np.prod(shape)), int(np.prod(index_shape))
+        if reduce in ("amax", "amin"):
+            values = distinct(rng, (size + count,))
+        elif reduce == "prod":
+            values = nonzero(rng, (size + count,), 0.5)
+        else:
+            values = real(rng, (size + count,))
+        if zeros:
+            values[rng.integers(0, size)] = 0.0
+            values[size + rng.integers(0, count)] = 0.0
+        params = {"dim": dim, "index": index, "reduce": reduce,
+                  "include_self": data.draw(st.booleans(), label="include_self")}
+        return Sample((values[:size].reshape(shape), values[size:].reshape(index_shape)), params)
+
+    return draw
+
+
 def _index_fill_value_ours(a: Any, v: Any, dim: int, index: np.ndarray) -> Any:
     return a.index_fill(dim, tg.tensor(index % max(a.shape[dim] if a.ndim else 1, 1)), v)
 
@@ -1346,6 +1381,12 @@ INDEXED_CASES: list[OpCase] = [
           lambda t, a, index: t.take(a, t.from_numpy(index))),
     _case("take_along_dim", draw_take_along_dim, lambda a, index, dim: tg.take_along_dim(a, tg.tensor(index), dim),
           lambda t, a, index, dim: t.take_along_dim(a, t.from_numpy(index), dim)),
+    _case("scatter_reduce", draw_scatter_reduce(),
+          lambda a, s, dim, index, **kw: a.scatter_reduce(dim, tg.tensor(index), s, **kw),
+          lambda t, a, s, dim, index, **kw: a.scatter_reduce(dim, t.from_numpy(index), s, **kw)),
+    _case("scatter_reduce_prod_zeros", draw_scatter_reduce(zeros=True),
+          lambda a, s, dim, index, **kw: tg.scatter_reduce(a, dim, tg.tensor(index), s, **kw),
+          lambda t, a, s, dim, index, **kw: t.scatter_reduce(a, dim, t.from_numpy(index), s, **kw)),
 ]
 OP_CASES += INDEXED_CASES
 CASES_BY_NAME.update({case.name: case for case in INDEXED_CASES})

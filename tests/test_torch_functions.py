@@ -270,7 +270,7 @@ t.masked_fill(a, bo, -1.0)
 a.masked_fill(bo[1], 5)
 t.masked_fill(i, bo, 2.7)
 t.masked_fill(a, bo, t.tensor(3.5, dtype=t.float64))
-# slices at listed positions, take
+# slices at listed positions, take, scatter_reduce
 t.index_add(a, 1, idx[0, :2], p[:, :2])
 a.index_add(0, idx[1], t.ones(3, 3, dtype=t.float64), alpha=-2)
 t.index_add(i, 1, idx[0], i * 2, alpha=3)
@@ -286,6 +286,12 @@ t.take_along_dim(a, idx, 1)
 a.take_along_dim(idx[:, :1] % 2, 0)
 t.take_along_dim(a, idx)
 t.take_along_dim(x3, idx[:, :1].reshape(2, 1, 1), 2)
+t.scatter_reduce(a, 1, idx, p, "sum")
+a.scatter_reduce(1, idx, p, "prod", include_self=False)
+a.scatter_reduce(0, idx % 2, p, "mean")
+t.scatter_reduce(i, 1, idx, i * 3, "mean", include_self=False)
+a.scatter_reduce(1, idx, p, "amax")
+t.scatter_reduce(a, 1, idx[:, :2], p, reduce="amin", include_self=False)
 # tests of elements, logic, equality
 t.nonzero(i)
 v.nonzero()
@@ -474,6 +480,8 @@ a.scatter_add_(1, idx, p)
 a.index_add_(1, idx[0], p, alpha=0.5)
 a.index_copy_(0, idx[0, 2:], p[:1])
 a.index_fill_(1, idx[1], 0.25)
+a.scatter_reduce_(1, idx, p, "amax", include_self=False)
+i.scatter_reduce_(1, idx, i * 2, "sum")
 m.tril_()
 m.triu_(1)
 s.addmm_(m, m, beta=0.5)
@@ -594,6 +602,11 @@ t.take_along_dim(a, idx[0], 1)
 t.take_along_dim(a, idx.int(), 1)
 t.take_along_dim(a, idx[:, :2], 0)
 t.take_along_dim(a, idx + 5)
+a.scatter_reduce(1, idx, p, "maximum")
+a.scatter_reduce(1, idx, p.float(), "sum")
+a.scatter_reduce(1, idx - 1, p, "sum")
+a.scatter_reduce(1, idx, p[:, :2], "sum")
+a.scatter_reduce(1, idx[0], p, "sum")
 t.count_nonzero(a, 2)
 t.any(a, 2)
 t.all(a, dim=3)
@@ -684,12 +697,13 @@ scatter_add_ sign sign_ sinh sinh_ sort square_ squeeze_ stride subtract_ sum_to
 topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ unbind unique unsqueeze_
 """.split()
 
-# and the names of the ops-index branch (slices at listed positions)
+# and the names of the ops-index branch (slices at listed positions, scatter_reduce)
 ADDED_FUNCTIONS += """
-index_add index_copy index_fill take take_along_dim
+index_add index_copy index_fill scatter_reduce take take_along_dim
 """.split()
 ADDED_METHODS += """
-index_add index_add_ index_copy index_copy_ index_fill index_fill_ take take_along_dim
+index_add index_add_ index_copy index_copy_ index_fill index_fill_ scatter_reduce scatter_reduce_ take
+take_along_dim
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -832,6 +846,8 @@ BACKWARD_ERRORS = {
     "index_fill at a negative position along dim 1": lambda t, x, s: x.reshape(1, 3).index_fill(1, t.tensor([-2]),
                                                                                               s[0]),
     "index_fill of a 0-d input at no position": lambda t, x, s: x[0].index_fill(0, t.tensor([], dtype=t.int64), s[0]),
+    "scatter_reduce with 'max'": lambda t, x, s: x.scatter_reduce(0, t.tensor([0, 1]), s[:2], "max"),
+    "scatter_reduce of a src larger than the index": lambda t, x, s: x.scatter_reduce(0, t.tensor([0, 1]), s, "sum"),
 }
 
 
@@ -844,10 +860,24 @@ def test_backward_torch_refuses_raises_torchs_error(name: str, torch: Any) -> No
     assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
 
 
+def test_scatter_reduce_prod_second_derivative_where_two_zeros_meet_raises_torchs_error(torch: Any) -> None:
+    """Two zeros of src at one position: the first derivative is torch's, the second raises torch's error."""
+    def build(t: Any, x: Any, s: Any) -> Any:
+        return x.scatter_reduce(0, t.tensor([1, 1, 0, 2]), s, "prod")
+
+    with pytest.raises(RuntimeError) as theirs:
+        _backward_of(torch, build, create_graph=True)
+    with pytest.raises(RuntimeError) as ours:
+        _backward_of(tg, build, create_graph=True)
+    assert str(ours.value) == str(theirs.value)
+    _backward_of(tg, lambda t, x, s: x.scatter_reduce(0, t.tensor([1, 0, 0, 2]), s, "prod"), create_graph=True)
+
+
 @pytest.mark.parametrize("call", [
     "x.index_add_(0, t.tensor([0, 2]), s[:2], alpha=2)",
     "x.index_copy_(0, t.tensor([2, 0]), s[:2])",
     "x.index_fill_(0, t.tensor([1]), s[3])",
+    "x.scatter_reduce_(0, t.tensor([0, 0, 1, 1]), s, 'prod')",
     "x.scatter_add_(0, t.tensor([0, 0, 1, 1]), s)",
     "x.scatter_(0, t.tensor([2, 0, 1]), s[:3])",
     "x.masked_fill_(t.tensor([True, False, True]), s[1])",

@@ -151,6 +151,7 @@ __all__ = [
     'rsub',
     'scatter',
     'scatter_add',
+    'scatter_reduce',
     'sigmoid',
     'sign',
     'sin',
@@ -290,6 +291,7 @@ rsqrt = _Methods.rsqrt
 rsub = _Methods.__rsub__
 scatter = _Methods.scatter
 scatter_add = _Methods.scatter_add
+scatter_reduce = _Methods.scatter_reduce
 sigmoid = _Methods.sigmoid
 sign = _Methods.sign
 sin = _Methods.sin

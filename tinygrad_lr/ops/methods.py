@@ -16,6 +16,7 @@ from tinygrad_lr.ops.rearrange import RearrangeMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
 from tinygrad_lr.ops.rounding import RoundingMethods
 from tinygrad_lr.ops.scan import ScanMethods
+from tinygrad_lr.ops.scatter_reduce import ScatterReduceMethods
 from tinygrad_lr.ops.shape import ShapeMethods
 from tinygrad_lr.ops.sorting import SortingMethods
 from tinygrad_lr.ops.tensor_methods import TensorMethods
@@ -27,6 +28,6 @@ class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
-    IndexedMethods,
+    IndexedMethods, ScatterReduceMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
