@@ -270,7 +270,7 @@ t.masked_fill(a, bo, -1.0)
 a.masked_fill(bo[1], 5)
 t.masked_fill(i, bo, 2.7)
 t.masked_fill(a, bo, t.tensor(3.5, dtype=t.float64))
-# slices at listed positions, take, scatter_reduce
+# slices at listed positions, take, scatter_reduce; counting and binning
 t.index_add(a, 1, idx[0, :2], p[:, :2])
 a.index_add(0, idx[1], t.ones(3, 3, dtype=t.float64), alpha=-2)
 t.index_add(i, 1, idx[0], i * 2, alpha=3)
@@ -292,6 +292,22 @@ a.scatter_reduce(0, idx % 2, p, "mean")
 t.scatter_reduce(i, 1, idx, i * 3, "mean", include_self=False)
 a.scatter_reduce(1, idx, p, "amax")
 t.scatter_reduce(a, 1, idx[:, :2], p, reduce="amin", include_self=False)
+t.bincount(u)
+u.bincount(minlength=8)
+t.bincount(u, weights=p.reshape(-1))
+u.bincount(f.reshape(-1))
+u.bincount(u)
+t.histc(a, bins=4)
+f.histc(5, min=-1, max=1)
+t.histc(p, bins=3, min=0.5, max=3.5)
+t.bucketize(a, p[0])
+t.bucketize(i, p[0], right=True, out_int32=True)
+t.bucketize(1.5, p[0])
+t.searchsorted(p[0], a)
+t.searchsorted(p[0], v, right=True)
+t.searchsorted(p[0], v, side="right", out_int32=True)
+t.searchsorted(p.sort().values, a)
+t.searchsorted(v, 0.4, sorter=v.argsort())
 # tests of elements, logic, equality
 t.nonzero(i)
 v.nonzero()
@@ -607,6 +623,20 @@ a.scatter_reduce(1, idx, p.float(), "sum")
 a.scatter_reduce(1, idx - 1, p, "sum")
 a.scatter_reduce(1, idx, p[:, :2], "sum")
 a.scatter_reduce(1, idx[0], p, "sum")
+t.bincount(a)
+t.bincount(i)
+t.bincount(u, minlength=-1)
+t.bincount(u, v)
+t.histc(i)
+t.histc(a, bins=0)
+t.histc(a, min=2, max=1)
+t.histc(n[1:])
+t.bucketize(a, p)
+t.searchsorted(p, v)
+t.searchsorted(p[0], v, side="up")
+t.searchsorted(p[0], v, side="left", right=True)
+t.searchsorted(p[0], v, sorter=idx[0, :2])
+t.searchsorted(p[0], v, sorter=idx[0] + 1)
 t.count_nonzero(a, 2)
 t.any(a, 2)
 t.all(a, dim=3)
@@ -697,13 +727,13 @@ scatter_add_ sign sign_ sinh sinh_ sort square_ squeeze_ stride subtract_ sum_to
 topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ unbind unique unsqueeze_
 """.split()
 
-# and the names of the ops-index branch (slices at listed positions, scatter_reduce)
+# and the names of the ops-index branch (slices at listed positions, scatter_reduce, counting and binning)
 ADDED_FUNCTIONS += """
-index_add index_copy index_fill scatter_reduce take take_along_dim
+bincount bucketize histc index_add index_copy index_fill scatter_reduce searchsorted take take_along_dim
 """.split()
 ADDED_METHODS += """
-index_add index_add_ index_copy index_copy_ index_fill index_fill_ scatter_reduce scatter_reduce_ take
-take_along_dim
+bincount histc index_add index_add_ index_copy index_copy_ index_fill index_fill_ scatter_reduce scatter_reduce_
+take take_along_dim
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module

@@ -8,6 +8,8 @@ from tinygrad_lr.ops.compare import equal as equal
 from tinygrad_lr.ops.compare import isclose as isclose
 from tinygrad_lr.ops.contraction import cdist as cdist
 from tinygrad_lr.ops.contraction import einsum as einsum
+from tinygrad_lr.ops.counting import bucketize as bucketize
+from tinygrad_lr.ops.counting import searchsorted as searchsorted
 from tinygrad_lr.ops.elementwise import where as where
 from tinygrad_lr.ops.linalg import dot as dot
 from tinygrad_lr.ops.linalg import matmul as matmul
@@ -49,11 +51,13 @@ __all__ = [
     'asin',
     'atan',
     'atan2',
+    'bincount',
     'bitwise_xor',
     'bmm',
     'broadcast_shapes',
     'broadcast_tensors',
     'broadcast_to',
+    'bucketize',
     'cat',
     'cdist',
     'ceil',
@@ -93,6 +97,7 @@ __all__ = [
     'gather',
     'ge',
     'gt',
+    'histc',
     'hstack',
     'index_add',
     'index_copy',
@@ -152,6 +157,7 @@ __all__ = [
     'scatter',
     'scatter_add',
     'scatter_reduce',
+    'searchsorted',
     'sigmoid',
     'sign',
     'sin',
@@ -207,6 +213,7 @@ argsort = _Methods.argsort
 asin = _Methods.asin
 atan = _Methods.atan
 atan2 = _Methods.atan2
+bincount = _Methods.bincount
 bitwise_xor = _Methods.__xor__
 bmm = _Methods.bmm
 broadcast_to = _Methods.broadcast_to
@@ -241,6 +248,7 @@ frac = _Methods.frac
 gather = _Methods.gather
 ge = _Methods.__ge__
 gt = _Methods.__gt__
+histc = _Methods.histc
 index_add = _Methods.index_add
 index_copy = _Methods.index_copy
 index_fill = _Methods.index_fill

@@ -5,6 +5,7 @@ from tinygrad_lr.ops import contraction as _contraction  # noqa: F401 - einsum, 
 from tinygrad_lr.ops.activation import ActivationMethods
 from tinygrad_lr.ops.arithmetic import ArithmeticMethods
 from tinygrad_lr.ops.compare import CompareMethods
+from tinygrad_lr.ops.counting import CountingMethods
 from tinygrad_lr.ops.decompositions import DecompositionMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.gather import GatherMethods
@@ -28,6 +29,6 @@ class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
-    IndexedMethods, ScatterReduceMethods,
+    IndexedMethods, ScatterReduceMethods, CountingMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
