@@ -14,7 +14,7 @@ import numpy as np
 from tinygrad_lr import arguments
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
-from tinygrad_lr.ops.gather import Gather
+from tinygrad_lr.ops.gather import Gather, index_select_bounds_error
 from tinygrad_lr.ops.sorting import Pick
 from tinygrad_lr.ops.table import entry
 from tinygrad_lr.promotion import array_of
@@ -98,7 +98,8 @@ class IndexFill(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, axis: int, index: np.ndarray, value: Any, tensor_value: bool) -> Any:
         size = a.shape[axis] if a.ndim else 1
-        ctx.tensor_value, ctx.negative, ctx.size, ctx.second_dim = tensor_value, index[index < 0], size, axis == 1
+        ctx.tensor_value, ctx.negative, ctx.size = tensor_value, index[index < 0], size
+        ctx.ndim, ctx.axis = a.ndim, axis
         index = index % max(size, 1)
         ctx.kept = kept = _unwritten(a.shape, axis, index)
         return np.where(kept, a, np.asarray(value).astype(a.dtype))
@@ -106,9 +107,7 @@ class IndexFill(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         if ctx.needs_input_grad[3] and ctx.negative.size:  # torch's rule selects (index_select) at the positions
-            if ctx.second_dim:  # as given, and its kernel for dim 1 words it so
-                raise RuntimeError(f"INDICES element is out of DATA bounds, id={ctx.negative[0]} axis_dim={ctx.size}")
-            raise IndexError("index out of range in self")
+            raise index_select_bounds_error(ctx.ndim, ctx.axis, ctx.negative[0], ctx.size)  # as given
         if ctx.needs_input_grad[3] and ctx.kept.ndim == 0 and ctx.kept:  # (a 0-d input and no position)
             raise RuntimeError("index_select(): Index to scalar can have only 1 value, got 0 value(s)")
         value_grad = dual.sum(dual.where(ctx.kept, 0.0, g), None, False) if ctx.needs_input_grad[3] else None
