@@ -1499,3 +1499,150 @@ SHAPE_CASES: list[OpCase] = [
 ]
 OP_CASES += SHAPE_CASES
 CASES_BY_NAME.update({case.name: case for case in SHAPE_CASES})
+
+# ----- slices at listed positions, and scatter with a reduction (ops/indexed.py, ops/scatter_reduce.py) ----------
+def _slice_source(shape: Shape, dim: int, count: int) -> Shape:
+    """The shape of a source of `count` slices along dim of an input of `shape` (a 0-d input: a 0-d source)."""
+    return tuple(count if d == dim else s for d, s in enumerate(shape))
+
+
+def draw_index_add(data: Any) -> Sample:
+    """x, a source of k slices (repeated positions accumulate: they may repeat) and alpha."""
+    shape = data.draw(any_shape(), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    size = shape[dim] if shape else 1
+    count = data.draw(st.integers(0, 4), label="count") if shape else 1
+    index = rng.integers(0, size, count)
+    alpha = data.draw(st.sampled_from([1, 2.5, -0.5]), label="alpha")
+    source = real(rng, _slice_source(shape, dim % max(len(shape), 1), count) if shape else ())
+    return Sample((real(rng, shape), source), {"dim": dim, "index": index, "alpha": alpha})
+
+
+def draw_index_copy(data: Any) -> Sample:
+    """x and a source of k slices at k distinct positions (a repeated position keeps one source slice, which one
+    torch leaves undefined); a 0-d input takes a 0-d or one-element source."""
+    shape = data.draw(any_shape(), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    size = shape[dim] if shape else 1
+    count = data.draw(st.integers(0, size), label="count")
+    index = rng.permutation(size)[:count]
+    if not shape:
+        source: Shape = data.draw(st.sampled_from([(), (1,)]), label="source shape") if count else (0,)
+    else:
+        source = _slice_source(shape, dim % len(shape), count)
+    assume(shape or count)  # (torch refuses an empty index for a 0-d source)
+    return Sample((real(rng, shape), real(rng, source)), {"dim": dim, "index": index})
+
+
+def draw_index_fill(data: Any) -> Sample:
+    """x and positions along dim, repeated and negative ones included (torch's backward for a tensor value takes
+    no negative ones: the index_fill_value case wraps them)."""
+    shape = data.draw(any_shape(), label="shape")
+    dim = dim_of(data, len(shape))
+    rng = rng_from(data)
+    size = shape[dim] if shape else 1
+    # (no position of a 0-d input: torch's backward for a tensor value raises, see test_torch_functions.py)
+    index = rng.integers(-size, size, data.draw(st.integers(0 if shape else 1, 4), label="count"))
+    return Sample((real(rng, shape), real(rng, ())), {"dim": dim, "index": index})
+
+
+def draw_take(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    size = int(np.prod(shape))
+    rng = rng_from(data)
+    index_shape = data.draw(any_shape(max_dims=2), label="index shape")
+    return Sample((real(rng, shape),), {"index": rng.integers(-size, size, index_shape)})
+
+
+def draw_take_along_dim(data: Any) -> Sample:
+    """x and indices broadcast against each other in every dim but dim (each may be 1 where the other is not),
+    or dim None (positions in the flattened x)."""
+    rng = rng_from(data)
+    if data.draw(st.booleans(), label="flattened"):
+        shape = data.draw(any_shape(), label="shape")
+        index_shape = data.draw(any_shape(max_dims=2), label="index shape")
+        return Sample((real(rng, shape),), {"index": rng.integers(0, int(np.prod(shape)), index_shape), "dim": None})
+    ndim = data.draw(st.integers(1, 3), label="ndim")
+    dim = dim_of(data, ndim)
+    shape, index_shape = [], []
+    for d in range(ndim):
+        if d == dim % ndim:
+            shape.append(data.draw(st.integers(1, 3)))
+            index_shape.append(data.draw(st.integers(1, 3)))
+        else:
+            side = data.draw(st.integers(1, 3))
+            pair = data.draw(st.sampled_from([(side, side), (1, side), (side, 1)]))
+            shape.append(pair[0])
+            index_shape.append(pair[1])
+    index = rng.integers(0, shape[dim % ndim], tuple(index_shape))
+    return Sample((real(rng, tuple(shape)),), {"index": index, "dim": dim})
+
+
+def draw_scatter_reduce(zeros: bool = False) -> Callable[[Any], Sample]:
+    """x, an index no larger than x apart from dim (positions may repeat: they are reduced together) and src of
+    the index's shape (torch's backward refuses a larger one). Values: distinct for amax/amin (no ties), away from
+    0 for prod, unless `zeros` puts a zero into src and x each (prod's rule for a zero)."""
+
+    def draw(data: Any) -> Sample:
+        shape = data.draw(any_shape(), label="shape")
+        dim = dim_of(data, len(shape))
+        axis = dim % max(len(shape), 1)
+        rng = rng_from(data)
+        if shape:
+            index_shape = tuple(data.draw(st.integers(1, 4)) if d == axis else data.draw(st.integers(1, s))
+                                for d, s in enumerate(shape))
+        else:
+            index_shape = data.draw(st.sampled_from([(), (1,), (2,)]), label="index shape")
+        index = rng.integers(0, shape[axis] if shape else 1, index_shape)
+        reductions = ["prod"] if zeros else ["sum", "prod", "mean", "amax", "amin"]
+        reduce = data.draw(st.sampled_from(reductions), label="reduce")
+        size, count = int(np.prod(shape)), int(np.prod(index_shape))
+        if reduce in ("amax", "amin"):
+            values = distinct(rng, (size + count,))
+        elif reduce == "prod":
+            values = nonzero(rng, (size + count,), 0.5)
+        else:
+            values = real(rng, (size + count,))
+        if zeros:
+            values[rng.integers(0, size)] = 0.0
+            values[size + rng.integers(0, count)] = 0.0
+        params = {"dim": dim, "index": index, "reduce": reduce,
+                  "include_self": data.draw(st.booleans(), label="include_self")}
+        return Sample((values[:size].reshape(shape), values[size:].reshape(index_shape)), params)
+
+    return draw
+
+
+def _index_fill_value_ours(a: Any, v: Any, dim: int, index: np.ndarray) -> Any:
+    return a.index_fill(dim, tg.tensor(index % max(a.shape[dim] if a.ndim else 1, 1)), v)
+
+
+def _index_fill_value_theirs(t: Any, a: Any, v: Any, dim: int, index: np.ndarray) -> Any:
+    return a.index_fill(dim, t.from_numpy(index % max(a.shape[dim] if a.ndim else 1, 1)), v)
+
+
+INDEXED_CASES: list[OpCase] = [
+    _case("index_add", draw_index_add, lambda a, s, dim, index, alpha: a.index_add(dim, tg.tensor(index), s,
+                                                                                   alpha=alpha),
+          lambda t, a, s, dim, index, alpha: a.index_add(dim, t.from_numpy(index), s, alpha=alpha)),
+    _case("index_copy", draw_index_copy, lambda a, s, dim, index: tg.index_copy(a, dim, tg.tensor(index), s),
+          lambda t, a, s, dim, index: t.index_copy(a, dim, t.from_numpy(index), s)),
+    # (the drawn value is unused with a number: torch's autograd.grad refuses an unused input)
+    _case("index_fill", draw_index_fill, lambda a, v, dim, index: a.index_fill(dim, tg.tensor(index), -1.5) + v * 0,
+          lambda t, a, v, dim, index: a.index_fill(dim, t.from_numpy(index), -1.5) + v * 0),
+    _case("index_fill_value", draw_index_fill, _index_fill_value_ours, _index_fill_value_theirs),
+    _case("take", draw_take, lambda a, index: a.take(tg.tensor(index)),
+          lambda t, a, index: t.take(a, t.from_numpy(index))),
+    _case("take_along_dim", draw_take_along_dim, lambda a, index, dim: tg.take_along_dim(a, tg.tensor(index), dim),
+          lambda t, a, index, dim: t.take_along_dim(a, t.from_numpy(index), dim)),
+    _case("scatter_reduce", draw_scatter_reduce(),
+          lambda a, s, dim, index, **kw: a.scatter_reduce(dim, tg.tensor(index), s, **kw),
+          lambda t, a, s, dim, index, **kw: a.scatter_reduce(dim, t.from_numpy(index), s, **kw)),
+    _case("scatter_reduce_prod_zeros", draw_scatter_reduce(zeros=True),
+          lambda a, s, dim, index, **kw: tg.scatter_reduce(a, dim, tg.tensor(index), s, **kw),
+          lambda t, a, s, dim, index, **kw: t.scatter_reduce(a, dim, t.from_numpy(index), s, **kw)),
+]
+OP_CASES += INDEXED_CASES
+CASES_BY_NAME.update({case.name: case for case in INDEXED_CASES})

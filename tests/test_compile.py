@@ -1171,6 +1171,41 @@ def test_a_replay_meeting_a_matrix_numpy_cannot_factor_raises_torchs_error(name:
     assert np.array_equal(compiled(good).numpy(), (factor(good) * 2).numpy())
     assert compiled.n_traces == 1 and compiled.n_fallbacks == 0 and compiled.n_replays == 2
 
+INDEXED_STEPS = {
+    "index_add": lambda x, i: x.index_add(0, i, torch.ones(2, 3, dtype=torch.float64)),
+    "index_copy": lambda x, i: x.index_copy(0, i, torch.ones(2, 3, dtype=torch.float64)),
+    "index_fill": lambda x, i: x.index_fill(0, i, 2.0),
+    "take": lambda x, i: x.take(i * 5),
+    "take_along_dim": lambda x, i: torch.take_along_dim(x, i * 5),
+    "scatter_reduce": lambda x, i: x.scatter_reduce(0, i.reshape(2, 1).expand(2, 3), x[:2] * 2, "amax"),
+}
+
+
+@pytest.mark.parametrize("name", list(INDEXED_STEPS))
+def test_a_replay_of_an_indexed_op_given_a_position_out_of_range_raises_eagers_error(name: str) -> None:
+    """The bounds check runs before NumPy indexes, so a replay stops there and the call raises torch's words
+    eagerly (NumPy's own error would be what a replay met otherwise)."""
+    def step(x: Any, i: Any) -> Any:
+        y = INDEXED_STEPS[name](x, i)
+        (y * y).sum().backward()
+        return y.detach()
+
+    def call(fn: Any, rows: list[int]) -> str:
+        try:
+            fn(torch.tensor(np.arange(12.0).reshape(4, 3), requires_grad=True), torch.tensor(rows))
+        except (IndexError, RuntimeError) as error:
+            return f"{type(error).__name__}: {error}"
+        return "no error"
+
+    compiled = torch.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(4):
+            assert call(compiled, [0, 2]) == "no error"
+        assert compiled.n_replays == 1
+        assert call(compiled, [0, 4]) == call(step, [0, 4]) != "no error"
+
+
 def _buffers(model: Any) -> list[np.ndarray]:
     return [b.numpy().copy() for b in model.buffers()]
 

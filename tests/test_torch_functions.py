@@ -272,6 +272,44 @@ t.masked_fill(a, bo, -1.0)
 a.masked_fill(bo[1], 5)
 t.masked_fill(i, bo, 2.7)
 t.masked_fill(a, bo, t.tensor(3.5, dtype=t.float64))
+# slices at listed positions, take, scatter_reduce; counting and binning
+t.index_add(a, 1, idx[0, :2], p[:, :2])
+a.index_add(0, idx[1], t.ones(3, 3, dtype=t.float64), alpha=-2)
+t.index_add(i, 1, idx[0], i * 2, alpha=3)
+a.index_copy(1, idx[0], p)
+t.index_copy(i, 0, idx[1, 2:], i[:1])
+a.index_fill(1, idx[1], -1.0)
+t.index_fill(i, 1, idx[0, :1] - 1, 2.7)
+a.index_fill(0, idx[1, :1], t.tensor(4.5, dtype=t.float64))
+t.take(a, idx)
+a.take(idx - 3)
+v.take(idx[0])
+t.take_along_dim(a, idx, 1)
+a.take_along_dim(idx[:, :1] % 2, 0)
+t.take_along_dim(a, idx)
+t.take_along_dim(x3, idx[:, :1].reshape(2, 1, 1), 2)
+t.scatter_reduce(a, 1, idx, p, "sum")
+a.scatter_reduce(1, idx, p, "prod", include_self=False)
+a.scatter_reduce(0, idx % 2, p, "mean")
+t.scatter_reduce(i, 1, idx, i * 3, "mean", include_self=False)
+a.scatter_reduce(1, idx, p, "amax")
+t.scatter_reduce(a, 1, idx[:, :2], p, reduce="amin", include_self=False)
+t.bincount(u)
+u.bincount(minlength=8)
+t.bincount(u, weights=p.reshape(-1))
+u.bincount(f.reshape(-1))
+u.bincount(u)
+t.histc(a, bins=4)
+f.histc(5, min=-1, max=1)
+t.histc(p, bins=3, min=0.5, max=3.5)
+t.bucketize(a, p[0])
+t.bucketize(i, p[0], right=True, out_int32=True)
+t.bucketize(1.5, p[0])
+t.searchsorted(p[0], a)
+t.searchsorted(p[0], v, right=True)
+t.searchsorted(p[0], v, side="right", out_int32=True)
+t.searchsorted(p.sort().values, a)
+t.searchsorted(v, 0.4, sorter=v.argsort())
 # tests of elements, logic, equality
 t.nonzero(i)
 v.nonzero()
@@ -616,6 +654,11 @@ p.cumprod_(0)
 a.masked_fill_(bo, 7.0)
 a.scatter_(1, idx[:, :2], p)
 a.scatter_add_(1, idx, p)
+a.index_add_(1, idx[0], p, alpha=0.5)
+a.index_copy_(0, idx[0, 2:], p[:1])
+a.index_fill_(1, idx[1], 0.25)
+a.scatter_reduce_(1, idx, p, "amax", include_self=False)
+i.scatter_reduce_(1, idx, i * 2, "sum")
 m.tril_()
 m.triu_(1)
 s.addmm_(m, m, beta=0.5)
@@ -701,17 +744,63 @@ t.unbind(a, 2)
 t.gather(a, 1, idx.float())
 t.gather(a, 1, idx[0])
 t.gather(a, 1, idx + 3)
+t.gather(a, 1, idx - 1)
+a.scatter_add(1, idx - 1, p)
 t.scatter(a, 1, idx, v)
 t.scatter(a, 1, idx + 3, p)
 t.scatter_add(a, 1, idx.float(), p)
 t.index_select(a, 1, idx)
 t.index_select(a, 1, idx[0].float())
 t.index_select(a, 1, idx[0] + 5)
+t.index_select(a, 0, idx[0] + 5)
+t.index_select(v, 0, idx[0] - 1)
 t.masked_select(a, i)
 t.masked_select(a, bo[:, :2])
 t.masked_fill(a, i, 1.0)
 t.masked_fill(a, bo, p)
 t.masked_fill(a, bo[:, :2], 1.0)
+a.index_add(1, idx[0], p.float())
+a.index_add(1, idx[0].float(), p)
+a.index_add(1, idx, p)
+a.index_add(1, idx[0] + 1, p)
+a.index_add(1, idx[0] + 1, p, alpha=2)
+x3.index_add(1, idx[0, :2] + 1, x3)
+a.index_add(1, idx[0], p[:, :2])
+a.index_add(0, idx[0], 5.0)
+a.index_copy(1, idx[0].int(), p)
+a.index_copy(1, idx[0] + 1, p)
+a.index_copy(1, idx[0], p[0])
+a.index_copy(1, idx[0], p[:, :2])
+a.index_copy(0, idx[0], x3)
+a.index_fill(1, idx[0].int(), 1.0)
+a.index_fill(1, idx, 1.0)
+a.index_fill(1, idx[0] - 4, 1.0)
+a.index_fill(1, idx[0], v)
+a.take(idx + 4)
+a.take(idx.int())
+t.take_along_dim(a, idx[0], 1)
+t.take_along_dim(a, idx.int(), 1)
+t.take_along_dim(a, idx[:, :2], 0)
+t.take_along_dim(a, idx + 5)
+a.scatter_reduce(1, idx, p, "maximum")
+a.scatter_reduce(1, idx, p.float(), "sum")
+a.scatter_reduce(1, idx - 1, p, "sum")
+a.scatter_reduce(1, idx, p[:, :2], "sum")
+a.scatter_reduce(1, idx[0], p, "sum")
+t.bincount(a)
+t.bincount(i)
+t.bincount(u, minlength=-1)
+t.bincount(u, v)
+t.histc(i)
+t.histc(a, bins=0)
+t.histc(a, min=2, max=1)
+t.histc(n[1:])
+t.bucketize(a, p)
+t.searchsorted(p, v)
+t.searchsorted(p[0], v, side="up")
+t.searchsorted(p[0], v, side="left", right=True)
+t.searchsorted(p[0], v, sorter=idx[0, :2])
+t.searchsorted(p[0], v, sorter=idx[0] + 1)
 t.count_nonzero(a, 2)
 t.any(a, 2)
 t.all(a, dim=3)
@@ -900,6 +989,15 @@ kron inner cross
 logdet slogdet matrix_power cov corrcoef
 """.split()
 
+# and the names of the ops-index branch (slices at listed positions, scatter_reduce, counting and binning)
+ADDED_FUNCTIONS += """
+bincount bucketize histc index_add index_copy index_fill scatter_reduce searchsorted take take_along_dim
+""".split()
+ADDED_METHODS += """
+bincount histc index_add index_add_ index_copy index_copy_ index_fill index_fill_ scatter_reduce scatter_reduce_
+take take_along_dim
+""".split()
+
 # how a script reaches a name that is not called by it: operators and the copy module
 _SPELLED = {"__contains__": " in ", "__xor__": " ^ ", "__deepcopy__": None, "LinAlgError": None}
 
@@ -1065,6 +1163,72 @@ def test_cross_without_dim_warns_with_torchs_words_and_takes_the_first_dim_of_si
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             assert_same_result(ours, eval(call, _namespace(torch)), call)
+
+
+def _backward_of(library: Any, build: Any, create_graph: bool = False) -> None:
+    x = library.tensor([1.0, 0.0, 3.0], dtype=library.float64, requires_grad=True)
+    s = library.tensor([0.0, 0.0, 2.0, 5.0], dtype=library.float64, requires_grad=True)
+    out = build(library, x, s)
+    grads = library.autograd.grad(out.sum(), [x, s], create_graph=create_graph)
+    if create_graph:
+        sum(g.sum() for g in grads).backward()
+
+
+# The gradients torch refuses (its rules would index out of range, or have no derivative): the same errors here
+BACKWARD_ERRORS = {
+    "index_fill at a negative position, a tensor value": lambda t, x, s: x.index_fill(0, t.tensor([0, -1]), s[0]),
+    "index_fill at a negative position along dim 1": lambda t, x, s: x.reshape(1, 3).index_fill(1, t.tensor([-2]),
+                                                                                              s[0]),
+    "index_fill of a 0-d input at no position": lambda t, x, s: x[0].index_fill(0, t.tensor([], dtype=t.int64), s[0]),
+    "scatter_reduce with 'max'": lambda t, x, s: x.scatter_reduce(0, t.tensor([0, 1]), s[:2], "max"),
+    "scatter_reduce of a src larger than the index": lambda t, x, s: x.scatter_reduce(0, t.tensor([0, 1]), s, "sum"),
+}
+
+
+@pytest.mark.parametrize("name", list(BACKWARD_ERRORS))
+def test_backward_torch_refuses_raises_torchs_error(name: str, torch: Any) -> None:
+    with pytest.raises(Exception) as theirs:
+        _backward_of(torch, BACKWARD_ERRORS[name])
+    with pytest.raises(Exception) as ours:
+        _backward_of(tg, BACKWARD_ERRORS[name])
+    assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def test_scatter_reduce_prod_second_derivative_where_two_zeros_meet_raises_torchs_error(torch: Any) -> None:
+    """Two zeros of src at one position: the first derivative is torch's, the second raises torch's error."""
+    def build(t: Any, x: Any, s: Any) -> Any:
+        return x.scatter_reduce(0, t.tensor([1, 1, 0, 2]), s, "prod")
+
+    with pytest.raises(RuntimeError) as theirs:
+        _backward_of(torch, build, create_graph=True)
+    with pytest.raises(RuntimeError) as ours:
+        _backward_of(tg, build, create_graph=True)
+    assert str(ours.value) == str(theirs.value)
+    _backward_of(tg, lambda t, x, s: x.scatter_reduce(0, t.tensor([1, 0, 0, 2]), s, "prod"), create_graph=True)
+
+
+@pytest.mark.parametrize("call", [
+    "x.index_add_(0, t.tensor([0, 2]), s[:2], alpha=2)",
+    "x.index_copy_(0, t.tensor([2, 0]), s[:2])",
+    "x.index_fill_(0, t.tensor([1]), s[3])",
+    "x.scatter_reduce_(0, t.tensor([0, 0, 1, 1]), s, 'prod')",
+    "x.scatter_add_(0, t.tensor([0, 0, 1, 1]), s)",
+    "x.scatter_(0, t.tensor([2, 0, 1]), s[:3])",
+    "x.masked_fill_(t.tensor([True, False, True]), s[1])",
+])
+def test_an_in_place_variant_given_a_source_that_requires_grad_records_it_as_torch(call: str, torch: Any) -> None:
+    """Only the source requires grad: the changed Value requires it too, and its gradient reaches the source."""
+    results = []
+    for library in (tg, torch):
+        x = library.tensor([1.0, 2.0, 3.0], dtype=library.float64)
+        s = library.tensor([0.5, 2.0, -1.0, 4.0], dtype=library.float64, requires_grad=True)
+        out = eval(call, {"t": library, "x": x, "s": s})
+        assert out is x and x.requires_grad and x.grad_fn is not None
+        (x * library.tensor([1.0, 2.0, 3.0], dtype=library.float64)).sum().backward()
+        results.append((x.detach().numpy().copy(), s.grad.numpy().copy(), x.grad_fn.name()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+    assert results[0][2] == results[1][2]
 
 
 def test_linalg_errors_are_runtime_errors_catchable_as_linalg_error() -> None:

@@ -14,6 +14,8 @@ from tinygrad_lr.ops.compare import equal as equal
 from tinygrad_lr.ops.compare import isclose as isclose
 from tinygrad_lr.ops.contraction import cdist as cdist
 from tinygrad_lr.ops.contraction import einsum as einsum
+from tinygrad_lr.ops.counting import bucketize as bucketize
+from tinygrad_lr.ops.counting import searchsorted as searchsorted
 from tinygrad_lr.ops.elementwise import where as where
 from tinygrad_lr.ops.linalg import dot as dot
 from tinygrad_lr.ops.linalg import matmul as matmul
@@ -64,12 +66,14 @@ __all__ = [
     'atleast_1d',
     'atleast_2d',
     'atleast_3d',
+    'bincount',
     'bitwise_xor',
     'block_diag',
     'bmm',
     'broadcast_shapes',
     'broadcast_tensors',
     'broadcast_to',
+    'bucketize',
     'cartesian_prod',
     'cat',
     'cdist',
@@ -118,8 +122,12 @@ __all__ = [
     'gather',
     'ge',
     'gt',
+    'histc',
     'hsplit',
     'hstack',
+    'index_add',
+    'index_copy',
+    'index_fill',
     'index_select',
     'inner',
     'inverse',
@@ -183,6 +191,8 @@ __all__ = [
     'rsub',
     'scatter',
     'scatter_add',
+    'scatter_reduce',
+    'searchsorted',
     'sigmoid',
     'sign',
     'sin',
@@ -203,6 +213,8 @@ __all__ = [
     'swapaxes',
     'swapdims',
     't',
+    'take',
+    'take_along_dim',
     'tan',
     'tanh',
     'tensor_split',
@@ -245,6 +257,7 @@ argsort = _Methods.argsort
 asin = _Methods.asin
 atan = _Methods.atan
 atan2 = _Methods.atan2
+bincount = _Methods.bincount
 bitwise_xor = _Methods.__xor__
 bmm = _Methods.bmm
 broadcast_to = _Methods.broadcast_to
@@ -286,7 +299,11 @@ frac = _Methods.frac
 gather = _Methods.gather
 ge = _Methods.__ge__
 gt = _Methods.__gt__
+histc = _Methods.histc
 hsplit = _Methods.hsplit
+index_add = _Methods.index_add
+index_copy = _Methods.index_copy
+index_fill = _Methods.index_fill
 index_select = _Methods.index_select
 inverse = _Methods.inverse
 isfinite = _Methods.isfinite
@@ -340,6 +357,7 @@ rsqrt = _Methods.rsqrt
 rsub = _Methods.__rsub__
 scatter = _Methods.scatter
 scatter_add = _Methods.scatter_add
+scatter_reduce = _Methods.scatter_reduce
 sigmoid = _Methods.sigmoid
 sign = _Methods.sign
 sin = _Methods.sin
@@ -357,6 +375,8 @@ sum = _Methods.sum
 swapaxes = _Methods.transpose
 swapdims = _Methods.transpose
 t = _Methods.t
+take = _Methods.take
+take_along_dim = _Methods.take_along_dim
 tan = _Methods.tan
 tanh = _Methods.tanh
 tensor_split = _Methods.tensor_split

@@ -33,10 +33,18 @@ def _check_index(a_shape: tuple[int, ...], index: np.ndarray, axis: int, name: s
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(src._data.ndim, 1)}, "
                          f"{max(src._data.ndim, 1) - 1}], but got {axis})")  # torch's words (it indexes src by dim)
     size = a_shape[axis] if a_shape else 1
-    outside = (index < -size) | (index >= size)
+    outside = (index < 0) | (index >= size)  # (torch takes no negative positions here)
     if outside.any():  # torch names the first one in memory order
         raise RuntimeError(f"index {index.reshape(-1)[np.argmax(outside)]} is out of bounds for dimension {axis} "
                            f"with size {size}")
+
+
+def index_select_bounds_error(ndim: int, axis: int, bad: Any, size: int) -> Exception:
+    """torch's error for a position of index_select outside [0, size): its CPU kernel for dim 1 (of two or more)
+    words it its own way; the others say 'index out of range in self'."""
+    if ndim > 1 and axis == 1:
+        return RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+    return IndexError("index out of range in self")
 
 
 def _scatter_add_into(out: np.ndarray, index: np.ndarray, src: np.ndarray, axis: int) -> np.ndarray:
@@ -240,8 +248,7 @@ class GatherMethods:
         size = self._data.shape[axis] if self._data.ndim else 1
         outside = (positions < 0) | (positions >= size)
         if outside.any():
-            raise RuntimeError(f"INDICES element is out of DATA bounds, id={positions.reshape(-1)[np.argmax(outside)]} "
-                               f"axis_dim={size}")
+            raise index_select_bounds_error(self._data.ndim, axis, positions.reshape(-1)[np.argmax(outside)], size)
         return IndexSelect.apply(self, axis, positions.reshape(-1).astype(np.int64))
 
     @entry(MaskedFill, inplace="masked_fill_")

@@ -80,16 +80,16 @@ def record(target: Value, compute: Callable[[Value], Value], operand: Any) -> Va
     return target
 
 
-def apply_in_place(target: Value, compute: Callable[[Value], Value]) -> Value:
+def apply_in_place(target: Value, compute: Callable[[Value], Value], operand: Any = None) -> Value:
     """`compute(target)` written into target's memory: the in-place variant of any op (`relu_`, `exp_`,
-    `F.relu(x, inplace=True)`). A view inside a graph gets a new node instead (the same values and gradients
-    as torch's in-place op)."""
-    if records(target):
-        if target._grad_fn is None:
+    `F.relu(x, inplace=True)`); recorded when target or `operand` (a Value argument) requires grad. A view
+    inside a graph gets a new node instead (the same values and gradients as torch's in-place op)."""
+    if records(target, operand):
+        if target._requires_grad and target._grad_fn is None:
             raise RuntimeError(LEAF_INPLACE_MESSAGE)
-        if is_view(target._data):
+        if target._requires_grad and is_view(target._data):
             return compute(target)
-        return record(target, compute, None)
+        return record(target, compute, operand)
     result = compute(target)
     if not np.can_cast(result._data.dtype, target._data.dtype, casting="same_kind"):
         raise arguments.inplace_cast_error(result._data.dtype, target._data.dtype)  # exp_ of an int tensor
@@ -102,7 +102,9 @@ def variant(method: Callable[..., Value], name: str) -> Callable[..., Value]:
     """The in-place variant `name` of a table row's method (`exp_` of `exp`)."""
 
     def in_place(self: Value, *args: Any, **kwargs: Any) -> Value:
-        return apply_in_place(self, lambda x: method(x, *args, **kwargs))
+        # a Value argument that requires grad makes the result require it too (x.index_add_(0, i, source))
+        operand = next((a for a in (*args, *kwargs.values()) if isinstance(a, Value) and a._requires_grad), None)
+        return apply_in_place(self, lambda x: method(x, *args, **kwargs), operand)
 
     in_place.__name__, in_place.__qualname__ = name, f"Value.{name}"
     in_place.__doc__ = f"`{method.__name__}` in place: the result is written into this Value's memory."

@@ -6,9 +6,11 @@ from tinygrad_lr.ops.activation import ActivationMethods
 from tinygrad_lr.ops.arithmetic import ArithmeticMethods
 from tinygrad_lr.ops.arrange import ArrangeMethods
 from tinygrad_lr.ops.compare import CompareMethods
+from tinygrad_lr.ops.counting import CountingMethods
 from tinygrad_lr.ops.decompositions import DecompositionMethods
 from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.gather import GatherMethods
+from tinygrad_lr.ops.indexed import IndexedMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
 from tinygrad_lr.ops.matrix_functions import MatrixFunctionMethods
 from tinygrad_lr.ops.nn_activation import NnActivationMethods
@@ -18,6 +20,7 @@ from tinygrad_lr.ops.rearrange import RearrangeMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
 from tinygrad_lr.ops.rounding import RoundingMethods
 from tinygrad_lr.ops.scan import ScanMethods
+from tinygrad_lr.ops.scatter_reduce import ScatterReduceMethods
 from tinygrad_lr.ops.shape import ShapeMethods
 from tinygrad_lr.ops.sorting import SortingMethods
 from tinygrad_lr.ops.tensor_methods import TensorMethods
@@ -30,5 +33,6 @@ class ValueMethods(
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
     ArrangeMethods, ProductMethods, MatrixFunctionMethods,
+    IndexedMethods, ScatterReduceMethods, CountingMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
