@@ -1061,11 +1061,14 @@ def draw_solve(data: Any) -> Sample:
 
 
 def full_rank(rng: np.random.Generator, m: int, n: int) -> np.ndarray:
-    """An m x n matrix of full rank with singular values in [1, 2]: pinv and lstsq are smooth there."""
+    """An m x n matrix of full rank with singular values in [1, 2.4], at least 0.3 apart: pinv and lstsq are smooth
+    there, and the spectral norm's gradient (the top singular vectors) is well conditioned in float32 (two
+    singular values 1e-4 apart made it 1e-3 off torch's)."""
     u, _ = np.linalg.qr(rng.standard_normal((m, m)))
     v, _ = np.linalg.qr(rng.standard_normal((n, n)))
     s = np.zeros((m, n))
-    np.fill_diagonal(s, rng.uniform(1.0, 2.0, min(m, n)))
+    k = min(m, n)
+    np.fill_diagonal(s, 1.0 + 0.4 * rng.permutation(k) + rng.uniform(0.0, 0.1, k))
     return u @ s @ v.T
 
 
