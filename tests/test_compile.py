@@ -160,7 +160,7 @@ def test_w4_mlp_adam_replay_is_bit_identical_including_the_short_last_batch() ->
 
 @pytest.mark.parametrize("norm", [torch.nn.LayerNorm, torch.nn.BatchNorm1d])
 def test_gelu_and_normalization_layers_replay(norm: Any) -> None:
-    def build() -> tuple[Any, Any, Any]:  # GELU's erf is a ufunc on Python floats: recorded as one call
+    def build() -> tuple[Any, Any, Any]:  # GELU's erf: gathers from a table and arithmetic, all recorded
         model = torch.nn.Sequential(torch.nn.Linear(10, 16), norm(16), torch.nn.GELU(), torch.nn.Linear(16, 1))
         return model, torch.optim.AdamW(model.parameters(), lr=1e-2), torch.nn.MSELoss()
 
