@@ -114,6 +114,12 @@ class CompareMethods:
     def isfinite(self: Any) -> Value:
         return Value._make_const(np.isfinite(self._data))
 
+    @entry()
+    def signbit(self: Any) -> Value:
+        """Whether the sign bit is set (True for -0.0 and a negative NaN; never for unsigned or bool): bool."""
+        data = self._data
+        return Value._make_const(np.signbit(data) if data.dtype.kind in "fi" else np.zeros(data.shape, bool))
+
     @entry(inplace="logical_not_")
     def logical_not(self: Any) -> Value:
         return Value._make_const(np.logical_not(self._data))

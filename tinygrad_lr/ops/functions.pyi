@@ -14,6 +14,14 @@ from tinygrad_lr.ops.linalg import matmul as matmul
 from tinygrad_lr.ops.linalg import mm as mm
 from tinygrad_lr.ops.linalg import outer as outer
 from tinygrad_lr.ops.methods import ValueMethods as _Methods
+from tinygrad_lr.ops.pointwise import addcdiv as addcdiv
+from tinygrad_lr.ops.pointwise import addcmul as addcmul
+from tinygrad_lr.ops.pointwise import copysign as copysign
+from tinygrad_lr.ops.pointwise import float_power as float_power
+from tinygrad_lr.ops.pointwise import hypot as hypot
+from tinygrad_lr.ops.pointwise import logaddexp as logaddexp
+from tinygrad_lr.ops.pointwise import logaddexp2 as logaddexp2
+from tinygrad_lr.ops.pointwise import xlogy as xlogy
 from tinygrad_lr.ops.rearrange import broadcast_shapes as broadcast_shapes
 from tinygrad_lr.ops.rearrange import broadcast_tensors as broadcast_tensors
 from tinygrad_lr.ops.rearrange import column_stack as column_stack
@@ -33,6 +41,8 @@ __all__ = [
     'abs',
     'acos',
     'add',
+    'addcdiv',
+    'addcmul',
     'addmm',
     'all',
     'allclose',
@@ -59,14 +69,18 @@ __all__ = [
     'ceil',
     'chunk',
     'clamp',
+    'clamp_max',
+    'clamp_min',
     'clip',
     'clone',
     'column_stack',
+    'copysign',
     'cos',
     'cosh',
     'count_nonzero',
     'cumprod',
     'cumsum',
+    'deg2rad',
     'det',
     'detach',
     'diag',
@@ -86,6 +100,7 @@ __all__ = [
     'flip',
     'fliplr',
     'flipud',
+    'float_power',
     'floor',
     'floor_divide',
     'fmod',
@@ -94,6 +109,7 @@ __all__ = [
     'ge',
     'gt',
     'hstack',
+    'hypot',
     'index_select',
     'inverse',
     'isclose',
@@ -108,6 +124,8 @@ __all__ = [
     'log1p',
     'log2',
     'log_softmax',
+    'logaddexp',
+    'logaddexp2',
     'logical_and',
     'logical_not',
     'logical_or',
@@ -137,6 +155,7 @@ __all__ = [
     'pinverse',
     'pow',
     'prod',
+    'rad2deg',
     'reciprocal',
     'relu',
     'remainder',
@@ -148,9 +167,12 @@ __all__ = [
     'rsub',
     'scatter',
     'scatter_add',
+    'sgn',
     'sigmoid',
     'sign',
+    'signbit',
     'sin',
+    'sinc',
     'sinh',
     'softmax',
     'softplus',
@@ -182,6 +204,7 @@ __all__ = [
     'var_mean',
     'vstack',
     'where',
+    'xlogy',
 ]
 
 abs = _Methods.__abs__
@@ -207,6 +230,8 @@ broadcast_to = _Methods.broadcast_to
 ceil = _Methods.ceil
 chunk = _Methods.chunk
 clamp = _Methods.clamp
+clamp_max = _Methods.clamp_max
+clamp_min = _Methods.clamp_min
 clip = _Methods.clamp
 clone = _Methods.clone
 cos = _Methods.cos
@@ -214,6 +239,7 @@ cosh = _Methods.cosh
 count_nonzero = _Methods.count_nonzero
 cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
+deg2rad = _Methods.deg2rad
 det = _Methods.det
 diag = _Methods.diag
 div = _Methods.div
@@ -271,6 +297,7 @@ norm = _Methods.norm
 permute = _Methods.permute
 pinverse = _Methods.pinverse
 prod = _Methods.prod
+rad2deg = _Methods.rad2deg
 reciprocal = _Methods.reciprocal
 relu = _Methods.relu
 remainder = _Methods.remainder
@@ -282,9 +309,12 @@ rsqrt = _Methods.rsqrt
 rsub = _Methods.__rsub__
 scatter = _Methods.scatter
 scatter_add = _Methods.scatter_add
+sgn = _Methods.sgn
 sigmoid = _Methods.sigmoid
 sign = _Methods.sign
+signbit = _Methods.signbit
 sin = _Methods.sin
+sinc = _Methods.sinc
 sinh = _Methods.sinh
 softmax = _Methods.softmax
 softplus = _Methods.softplus

@@ -10,6 +10,7 @@ from tinygrad_lr.ops.elementwise import ElementwiseMethods
 from tinygrad_lr.ops.gather import GatherMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
 from tinygrad_lr.ops.nn_activation import NnActivationMethods
+from tinygrad_lr.ops.pointwise import PointwiseMethods
 from tinygrad_lr.ops.random import RandomMethods
 from tinygrad_lr.ops.rearrange import RearrangeMethods
 from tinygrad_lr.ops.reduce import ReduceMethods
@@ -26,5 +27,6 @@ class ValueMethods(
     ArithmeticMethods, ElementwiseMethods, ActivationMethods, ReduceMethods, ShapeMethods, LinalgMethods,
     CompareMethods, TranscendentalMethods, RoundingMethods, ScanMethods, SortingMethods, RearrangeMethods,
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
+    PointwiseMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""
