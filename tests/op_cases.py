@@ -1265,6 +1265,20 @@ def draw_one_sided_clamp(data: Any) -> Sample:
     return Sample((away_from(grid(rng_from(data), shape, 0.5), [bound]),), {"bound": bound})
 
 
+def draw_kthvalue(data: Any) -> Sample:
+    """Distinct values, a dim and keepdim (as for median), and a k in 1 .. the dim's size."""
+    sample = draw_one_dim(distinct, keepdim=True)(data)
+    shape = sample.arrays[0].shape
+    size = shape[sample.params["dim"]] if shape else 1
+    return Sample(sample.arrays, {**sample.params, "k": data.draw(st.integers(1, size), label="k")})
+
+
+def draw_aminmax(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    dim = data.draw(st.one_of(st.none(), st.integers(-max(len(shape), 1), max(len(shape), 1) - 1)), label="dim")
+    return Sample((distinct(rng_from(data), shape),), {"dim": dim, "keepdim": data.draw(st.booleans())})
+
+
 MATH_CASES: list[OpCase] = [
     _case("hypot", binary(nonzero, nonzero), lambda a, b: a.hypot(b), lambda t, a, b: t.hypot(a, b)),
     _case("logaddexp", binary(lambda r, s: real(r, s, 3.0), real), lambda a, b: tg.logaddexp(a, b),
@@ -1299,6 +1313,16 @@ MATH_CASES: list[OpCase] = [
           lambda t, a, b: a.expand(t.broadcast_shapes(a.shape, b.shape)).clamp_min(b)),
     _case("clamp_max_tensor", binary(lambda r, s: grid(r, s, 0.5), grid), lambda a, b: tg.clamp_max(a, b),
           lambda t, a, b: t.clamp_max(a.expand(t.broadcast_shapes(a.shape, b.shape)), b)),
+    _case("cummax", draw_one_dim(distinct), lambda a, dim: a.cummax(dim), lambda t, a, dim: a.cummax(dim)),
+    _case("cummin", draw_one_dim(distinct), lambda a, dim: tg.cummin(a, dim), lambda t, a, dim: t.cummin(a, dim)),
+    _case("logcumsumexp", draw_one_dim(lambda r, s: real(r, s, 3.0)), lambda a, dim: a.logcumsumexp(dim),
+          lambda t, a, dim: a.logcumsumexp(dim)),
+    _case("kthvalue", draw_kthvalue, lambda a, **kw: a.kthvalue(**kw), lambda t, a, **kw: a.kthvalue(**kw)),
+    _case("aminmax", draw_aminmax, lambda a, **kw: tg.aminmax(a, **kw), lambda t, a, **kw: t.aminmax(a, **kw)),
+    _case("msort", unary(distinct), lambda a: a.msort(), lambda t, a: a.msort()),
+    _case("nanmedian", unary(distinct), lambda a: a.nanmedian(), lambda t, a: a.nanmedian()),
+    _case("nanmedian_dim", draw_one_dim(distinct, keepdim=True), lambda a, **kw: tg.nanmedian(a, **kw),
+          lambda t, a, **kw: t.nanmedian(a, **kw)),
 ]
 OP_CASES += MATH_CASES
 CASES_BY_NAME.update({case.name: case for case in MATH_CASES})

@@ -613,6 +613,7 @@ a.clone().scatter_add_(0, idx, p)
 
 # ----- more elementwise maths, scans and order statistics (branch ops-math) ---------------------------------------
 INPUTS.update({
+    "nz": np.array([[np.nan, 1.0, 2.0, np.nan], [3.0, np.nan, -1.0, 0.5]]),  # NaNs among numbers: nanmedian
     "sz": np.array([-0.0, 0.0, -1.5, 2.0]),  # signed zeros: signbit, copysign
 })
 
@@ -679,6 +680,41 @@ t.clamp_min(i, 0.5)
 t.clamp_max(a, 0.2)
 t.clamp_max(bo, 0)
 i.clamp_max(f)
+# scans and order statistics
+t.cummax(a, 1)
+a.cummax(0)
+a.cummin(0)
+t.cummax(i, 1)
+t.cummin(bo, dim=0)
+t.cummax(nz, 1)
+t.cummin(nz, -1)
+t.cummax(h, 0)
+t.cummin(t.tensor(2.5), 0)
+t.logcumsumexp(a, 1)
+f.logcumsumexp(0)
+t.logcumsumexp(n, 0)
+t.kthvalue(v, 2)
+a.kthvalue(1, 0)
+t.kthvalue(a, 2, dim=1, keepdim=True)
+t.kthvalue(i, 3)
+t.kthvalue(nz, 2)
+t.aminmax(a)
+a.aminmax(dim=1)
+t.aminmax(a, dim=0, keepdim=True)
+t.aminmax(i)
+t.aminmax(bo)
+t.aminmax(nz, dim=1)
+t.msort(a)
+i.msort()
+t.argwhere(i)
+bo.argwhere()
+t.argwhere(n)
+t.nanmedian(nz)
+nz.nanmedian(1)
+t.nanmedian(nz, 0, keepdim=True)
+t.nanmedian(v)
+t.nanmedian(i, 1)
+t.nanmedian(a, dim=0)
 """)
 
 IN_PLACE += _lines(r"""
@@ -723,6 +759,21 @@ t.clamp_min(a, None)
 t.clamp_max(bo, True)
 i.clamp_min_(0.5)
 i.clamp_max_(f)
+t.cummax(a, 2)
+t.cummin(t.tensor(1.0), 1)
+t.logcumsumexp(i, 1)
+t.logcumsumexp(a, 3)
+t.kthvalue(v, 0)
+t.kthvalue(v, 6)
+t.kthvalue(a, 4, 1)
+t.kthvalue(bo, 1)
+t.kthvalue(t.zeros(2, 0), 1)
+t.aminmax(t.zeros(0))
+t.aminmax(t.zeros(2, 0), dim=1)
+t.aminmax(a, dim=2)
+t.nanmedian(bo)
+t.nanmedian(t.zeros(2, 0), 1)
+t.nanmedian(a, 2)
 """)
 
 # gradients where torch defines them by a rule of its own (not the limit of the formula), and grad_fn names
@@ -747,6 +798,18 @@ EDGE_GRADIENTS = {
     "sgn": ("t.sgn(x)", [1.0, 0.0, -2.0], [0.0]),
     "deg2rad": ("t.deg2rad(x)", [1.0, -2.0], [0.0]),
     "rad2deg": ("x.rad2deg()", [1.0, -2.0], [0.0]),
+    "cummax ties (the last position)": ("t.cummax(x, 0).values", [1.0, 3.0, 3.0, 2.0, 5.0, 5.0], [0.0]),
+    "cummin ties": ("x.cummin(0).values", [3.0, 1.0, 1.0, 2.0, 0.0, 0.0], [0.0]),
+    "cummax after a NaN": ("t.cummax(x, 0).values", [1.0, np.nan, 3.0, np.nan], [0.0]),
+    "logcumsumexp with infinities": ("t.logcumsumexp(x, 0)", [1.0, -np.inf, 3.0, 1000.0], [0.0]),
+    "logcumsumexp of -inf, inf": ("t.logcumsumexp(x, 0)", [-np.inf, -np.inf, np.inf, 1.0], [0.0]),
+    "aminmax ties (shared evenly)": ("t.aminmax(x).min + 2 * t.aminmax(x).max", [3.0, 1.0, 1.0, 3.0], [0.0]),
+    "aminmax along a dim": ("t.aminmax(x.reshape(2, 2), dim=1).max", [3.0, 1.0, 1.0, 3.0], [0.0]),
+    "nanmedian ties (shared evenly)": ("t.nanmedian(x)", [3.0, np.nan, 1.0, 1.0, 2.0], [0.0]),
+    "nanmedian of NaNs only": ("t.nanmedian(x)", [np.nan, np.nan], [0.0]),
+    "nanmedian along a dim": ("t.nanmedian(x, 0).values", [3.0, np.nan, 1.0, 2.0], [0.0]),
+    "kthvalue": ("t.kthvalue(x, 3).values", [3.0, np.nan, 1.0, 2.0], [0.0]),
+    "msort": ("t.msort(x.reshape(2, 2))", [3.0, 1.0, 1.0, 3.0], [0.0]),
 }
 
 
@@ -801,13 +864,14 @@ topk trace transpose_ tril tril_ triu triu_ true_divide true_divide_ trunc trunc
 """.split()
 
 ADDED_FUNCTIONS += """
-addcdiv addcmul clamp_max clamp_min copysign deg2rad float_power hypot logaddexp logaddexp2 rad2deg sgn signbit sinc
-xlogy
+addcdiv addcmul aminmax argwhere clamp_max clamp_min copysign cummax cummin deg2rad float_power hypot kthvalue
+logaddexp logaddexp2 logcumsumexp msort nanmedian rad2deg sgn signbit sinc xlogy
 """.split()
 
 ADDED_METHODS += """
-addcdiv addcdiv_ addcmul addcmul_ clamp_max clamp_max_ clamp_min clamp_min_ copysign copysign_ deg2rad deg2rad_
-float_power float_power_ hypot hypot_ logaddexp logaddexp2 rad2deg rad2deg_ sgn sgn_ signbit sinc sinc_ xlogy xlogy_
+addcdiv addcdiv_ addcmul addcmul_ aminmax argwhere clamp_max clamp_max_ clamp_min clamp_min_ copysign copysign_
+cummax cummin deg2rad deg2rad_ float_power float_power_ hypot hypot_ kthvalue logaddexp logaddexp2 logcumsumexp
+msort nanmedian rad2deg rad2deg_ sgn sgn_ signbit sinc sinc_ xlogy xlogy_
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -865,8 +929,9 @@ def describe(result: Any) -> Any:
     if isinstance(result, (tuple, list)):
         fields = getattr(result, "_fields", None)
         if fields is None and hasattr(result, "n_fields"):  # torch.return_types: a structseq
-            fields = tuple(f for f in ("values", "indices", "eigenvalues", "eigenvectors", "U", "S", "Vh", "Q",
-                                       "R", "solution", "residuals", "rank", "singular_values") if hasattr(result, f))
+            fields = tuple(f for f in ("values", "indices", "min", "max", "eigenvalues", "eigenvectors", "U", "S",
+                                       "Vh", "Q", "R", "solution", "residuals", "rank", "singular_values")
+                           if hasattr(result, f))
         return (fields or type(result).__name__, [describe(item) for item in result])
     if type(result).__name__ == "dtype":
         return ("dtype", str(result))

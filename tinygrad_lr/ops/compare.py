@@ -164,6 +164,11 @@ class CompareMethods:
             return tuple(Value._make_const(i.astype(np.int64)) for i in np.nonzero(data))
         return Value._make_const(np.argwhere(data).astype(np.int64))
 
+    @entry()
+    def argwhere(self: Any) -> Value:
+        """The indices of the non-zero elements, an (n, ndim) int64 Value: nonzero() as torch.argwhere names it."""
+        return self.nonzero()
+
     def __contains__(self: Any, element: Any) -> builtins.bool:
         """`element in x`: whether some element of x equals it (a number or a Value)."""
         if not isinstance(element, (Value, numbers.Number)):

@@ -48,6 +48,7 @@ __all__ = [
     'allclose',
     'amax',
     'amin',
+    'aminmax',
     'any',
     'arccos',
     'arcsin',
@@ -56,6 +57,7 @@ __all__ = [
     'argmax',
     'argmin',
     'argsort',
+    'argwhere',
     'asin',
     'atan',
     'atan2',
@@ -78,6 +80,8 @@ __all__ = [
     'cos',
     'cosh',
     'count_nonzero',
+    'cummax',
+    'cummin',
     'cumprod',
     'cumsum',
     'deg2rad',
@@ -116,6 +120,7 @@ __all__ = [
     'isfinite',
     'isinf',
     'isnan',
+    'kthvalue',
     'le',
     'leaky_relu',
     'lerp',
@@ -126,6 +131,7 @@ __all__ = [
     'log_softmax',
     'logaddexp',
     'logaddexp2',
+    'logcumsumexp',
     'logical_and',
     'logical_not',
     'logical_or',
@@ -143,8 +149,10 @@ __all__ = [
     'min',
     'minimum',
     'mm',
+    'msort',
     'mul',
     'nan_to_num',
+    'nanmedian',
     'narrow',
     'ne',
     'neg',
@@ -213,6 +221,7 @@ addmm = _Methods.addmm
 all = _Methods.all
 amax = _Methods.amax
 amin = _Methods.amin
+aminmax = _Methods.aminmax
 any = _Methods.any
 arccos = _Methods.acos
 arcsin = _Methods.asin
@@ -221,6 +230,7 @@ arctan2 = _Methods.atan2
 argmax = _Methods.argmax
 argmin = _Methods.argmin
 argsort = _Methods.argsort
+argwhere = _Methods.argwhere
 asin = _Methods.asin
 atan = _Methods.atan
 atan2 = _Methods.atan2
@@ -237,6 +247,8 @@ clone = _Methods.clone
 cos = _Methods.cos
 cosh = _Methods.cosh
 count_nonzero = _Methods.count_nonzero
+cummax = _Methods.cummax
+cummin = _Methods.cummin
 cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
 deg2rad = _Methods.deg2rad
@@ -266,6 +278,7 @@ inverse = _Methods.inverse
 isfinite = _Methods.isfinite
 isinf = _Methods.isinf
 isnan = _Methods.isnan
+kthvalue = _Methods.kthvalue
 le = _Methods.__le__
 leaky_relu = _Methods.leaky_relu
 log = _Methods.log
@@ -273,6 +286,7 @@ log10 = _Methods.log10
 log1p = _Methods.log1p
 log2 = _Methods.log2
 log_softmax = _Methods.log_softmax
+logcumsumexp = _Methods.logcumsumexp
 logical_and = _Methods.logical_and
 logical_not = _Methods.logical_not
 logical_or = _Methods.logical_or
@@ -287,8 +301,10 @@ mean = _Methods.mean
 median = _Methods.median
 min = _Methods.min
 minimum = _Methods.minimum
+msort = _Methods.msort
 mul = _Methods.__mul__
 nan_to_num = _Methods.nan_to_num
+nanmedian = _Methods.nanmedian
 narrow = _Methods.narrow
 ne = _Methods.__ne__
 neg = _Methods.__neg__
