@@ -774,6 +774,8 @@ t.aminmax(a, dim=2)
 t.nanmedian(bo)
 t.nanmedian(t.zeros(2, 0), 1)
 t.nanmedian(a, 2)
+t.median(bo)
+t.median(t.zeros(2, 0), 1)
 """)
 
 # gradients where torch defines them by a rule of its own (not the limit of the formula), and grad_fn names
@@ -805,6 +807,8 @@ EDGE_GRADIENTS = {
     "logcumsumexp of -inf, inf": ("t.logcumsumexp(x, 0)", [-np.inf, -np.inf, np.inf, 1.0], [0.0]),
     "aminmax ties (shared evenly)": ("t.aminmax(x).min + 2 * t.aminmax(x).max", [3.0, 1.0, 1.0, 3.0], [0.0]),
     "aminmax along a dim": ("t.aminmax(x.reshape(2, 2), dim=1).max", [3.0, 1.0, 1.0, 3.0], [0.0]),
+    "median ties (shared evenly)": ("t.median(x)", [3.0, 1.0, 1.0, 2.0], [0.0]),
+    "median with NaNs (shared by them)": ("x.median()", [3.0, np.nan, 1.0, np.nan], [0.0]),
     "nanmedian ties (shared evenly)": ("t.nanmedian(x)", [3.0, np.nan, 1.0, 1.0, 2.0], [0.0]),
     "nanmedian of NaNs only": ("t.nanmedian(x)", [np.nan, np.nan], [0.0]),
     "nanmedian along a dim": ("t.nanmedian(x, 0).values", [3.0, np.nan, 1.0, 2.0], [0.0]),

@@ -157,21 +157,25 @@ class SortingMethods:
         values = Pick.apply(self, positions, axis, "TopkBackward0", False)
         return SortResult(values, Value._make_const(positions.astype(np.int64)))
 
-    @entry(Pick)
+    @entry(EvenShare, Pick)
     def median(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        """The lower of the two middle values (of all elements, or along `dim` with its position, as torch)."""
+        """The lower of the two middle values, NaN if there is one (of all elements, its gradient shared by the
+        elements equal to it as torch shares it; or along `dim` with its position, as torch)."""
         data = self._data
+        _refuse_bool(data, "median_cpu")
         if dim is None:
             if data.size == 0:
                 return Value._make_const(np.asarray(np.nan, dtype=data.dtype))
-            flat = data.reshape(-1)
-            order = sort_order(flat, 0, False)
-            position = order[(flat.size - 1) // 2] if not np.isnan(flat).any() else int(np.argmax(np.isnan(flat)))
-            return Pick.apply(self, np.asarray(position), None, "MedianBackward0", False)
+            flat = np.sort(data.reshape(-1))  # NaN sorts last: one anywhere is the median
+            middle = flat[(flat.size - 1) // 2]
+            if flat.dtype.kind == "f":
+                middle = np.where(np.isnan(flat[-1]), flat[-1], middle)
+            return EvenShare.apply(self, middle, "MedianBackward0")
         axis = arguments.single_dim(dim, data.ndim)
         if data.ndim == 0:
             return MinMax(Pick.apply(self, np.zeros((), np.int64), 0, "MedianBackward1", False),
                           Value._make_const(np.zeros((), np.int64)))
+        _check_not_empty_along("median", data.shape, axis)
         order = sort_order(data, axis, False)
         middle = np.take(order, [(data.shape[axis] - 1) // 2], axis=axis)
         if data.dtype.kind == "f":  # a NaN in the slice is its median (the first NaN)
