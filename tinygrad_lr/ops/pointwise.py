@@ -105,7 +105,7 @@ class Xlogy(Function):
         grad_a = grad_b = None
         if need_a:
             nonzero = ((a._data if dual.is_value(a) else a) != 0).astype(g.dtype)
-            grad_a = g * (Xlogy.apply(nonzero, b, 2) if dual.is_value(b) else xlogy_array(nonzero, b))
+            grad_a = g * (Xlogy.apply(nonzero, b, 0) if dual.is_value(b) else xlogy_array(nonzero, b))
         if need_b:
             with np.errstate(divide="ignore", invalid="ignore"):
                 grad_b = g * a / b
