@@ -1305,6 +1305,18 @@ def draw_several(min_dims: int = 0, max_dims: int = 3) -> Callable[[Any], Sample
         rng = rng_from(data)
         return Sample(tuple(real(rng, data.draw(any_shape(min_dims, max_dims), label="shape")) for _ in range(count)))
 
+# ----- more elementwise maths, scans and order statistics (branch ops-math) ----------------------------------
+def draw_fused(divisor: bool) -> Callable[[Any], Sample]:
+    """addcmul / addcdiv: input, tensor1 and tensor2 of shapes that broadcast, and a value (tensor2 away from 0
+    for addcdiv)."""
+
+    def draw(data: Any) -> Sample:
+        shapes = data.draw(broadcast_shapes(3), label="shapes")
+        rng = rng_from(data)
+        last = nonzero(rng, shapes[2], low=0.5) if divisor else real(rng, shapes[2])
+        value = data.draw(st.sampled_from([1, 0.5, -2.0]), label="value")
+        return Sample((real(rng, shapes[0]), real(rng, shapes[1]), last), {"value": value})
+
     return draw
 
 
@@ -1649,3 +1661,71 @@ INDEXED_CASES: list[OpCase] = [
 ]
 OP_CASES += INDEXED_CASES
 CASES_BY_NAME.update({case.name: case for case in INDEXED_CASES})
+
+def draw_one_sided_clamp(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    bound = data.draw(st.sampled_from([-0.4, 0.0, 0.7]), label="bound")
+    return Sample((away_from(grid(rng_from(data), shape, 0.5), [bound]),), {"bound": bound})
+
+
+def draw_kthvalue(data: Any) -> Sample:
+    """Distinct values, a dim and keepdim (as for median), and a k in 1 .. the dim's size."""
+    sample = draw_one_dim(distinct, keepdim=True)(data)
+    shape = sample.arrays[0].shape
+    size = shape[sample.params["dim"]] if shape else 1
+    return Sample(sample.arrays, {**sample.params, "k": data.draw(st.integers(1, size), label="k")})
+
+
+def draw_aminmax(data: Any) -> Sample:
+    shape = data.draw(any_shape(), label="shape")
+    dim = data.draw(st.one_of(st.none(), st.integers(-max(len(shape), 1), max(len(shape), 1) - 1)), label="dim")
+    return Sample((distinct(rng_from(data), shape),), {"dim": dim, "keepdim": data.draw(st.booleans())})
+
+
+MATH_CASES: list[OpCase] = [
+    _case("hypot", binary(nonzero, nonzero), lambda a, b: a.hypot(b), lambda t, a, b: t.hypot(a, b)),
+    _case("logaddexp", binary(lambda r, s: real(r, s, 3.0), real), lambda a, b: tg.logaddexp(a, b),
+          lambda t, a, b: t.logaddexp(a, b)),
+    _case("logaddexp2", binary(real, lambda r, s: real(r, s, 3.0)), lambda a, b: a.logaddexp2(b),
+          lambda t, a, b: a.logaddexp2(b)),
+    # (xlogy's gradient in x at x == 0 is 0 by torch's rule, not log y: x is drawn away from 0)
+    _case("xlogy", binary(nonzero, positive), lambda a, b: tg.xlogy(a, b), lambda t, a, b: t.xlogy(a, b)),
+    _case("xlogy_number_self", unary(positive), lambda b: tg.xlogy(2.5, b), lambda t, b: t.xlogy(2.5, b)),
+    _case("xlogy_number_other", unary(nonzero), lambda a: a.xlogy(1.5), lambda t, a: a.xlogy(1.5)),
+    _case("copysign", binary(nonzero, nonzero), lambda a, b: tg.copysign(a, b), lambda t, a, b: t.copysign(a, b)),
+    _case("copysign_number", unary(nonzero), lambda a: a.copysign(-1.0), lambda t, a: a.copysign(-1.0)),
+    _case("float_power", binary(positive, real), lambda a, b: tg.float_power(a, b),
+          lambda t, a, b: t.float_power(a, b)),
+    _case("float_power_number_exponent", unary(positive), lambda a: a.float_power(2.5),
+          lambda t, a: a.float_power(2.5)),
+    _case("float_power_number_base", unary(), lambda b: tg.float_power(1.5, b), lambda t, b: t.float_power(1.5, b)),
+    _case("addcmul", draw_fused(False), lambda x, a, b, value: tg.addcmul(x, a, b, value=value),
+          lambda t, x, a, b, value: t.addcmul(x, a, b, value=value)),
+    _case("addcdiv", draw_fused(True), lambda x, a, b, value: x.addcdiv(a, b, value=value),
+          lambda t, x, a, b, value: x.addcdiv(a, b, value=value)),
+    _case("sinc", unary(lambda r, s: nonzero(r, s, 0.05)), lambda a: a.sinc(), lambda t, a: a.sinc()),
+    _case("deg2rad", unary(lambda r, s: real(r, s, 90.0)), lambda a: tg.deg2rad(a), lambda t, a: t.deg2rad(a)),
+    _case("rad2deg", unary(), lambda a: a.rad2deg(), lambda t, a: a.rad2deg()),
+    _case("sgn", unary(nonzero), lambda a: a.sgn(), lambda t, a: a.sgn()),
+    _case("clamp_min", draw_one_sided_clamp, lambda a, bound: a.clamp_min(bound),
+          lambda t, a, bound: a.clamp_min(bound)),
+    _case("clamp_max", draw_one_sided_clamp, lambda a, bound: tg.clamp_max(a, bound),
+          lambda t, a, bound: t.clamp_max(a, bound)),
+    # x and the bound on two grids that never meet; torch refuses some broadcasts of x (as for clamp): expanded
+    _case("clamp_min_tensor", binary(lambda r, s: grid(r, s, 0.5), grid), lambda a, b: a.clamp_min(b),
+          lambda t, a, b: a.expand(t.broadcast_shapes(a.shape, b.shape)).clamp_min(b)),
+    _case("clamp_max_tensor", binary(lambda r, s: grid(r, s, 0.5), grid), lambda a, b: tg.clamp_max(a, b),
+          lambda t, a, b: t.clamp_max(a.expand(t.broadcast_shapes(a.shape, b.shape)), b)),
+    _case("cummax", draw_one_dim(distinct), lambda a, dim: a.cummax(dim), lambda t, a, dim: a.cummax(dim)),
+    _case("cummin", draw_one_dim(distinct), lambda a, dim: tg.cummin(a, dim), lambda t, a, dim: t.cummin(a, dim)),
+    _case("logcumsumexp", draw_one_dim(lambda r, s: real(r, s, 3.0)), lambda a, dim: a.logcumsumexp(dim),
+          lambda t, a, dim: a.logcumsumexp(dim)),
+    _case("kthvalue", draw_kthvalue, lambda a, **kw: a.kthvalue(**kw), lambda t, a, **kw: a.kthvalue(**kw)),
+    _case("aminmax", draw_aminmax, lambda a, **kw: tg.aminmax(a, **kw), lambda t, a, **kw: t.aminmax(a, **kw)),
+    _case("msort", unary(distinct), lambda a: a.msort(), lambda t, a: a.msort()),
+    _case("nanmedian", unary(distinct), lambda a: a.nanmedian(), lambda t, a: a.nanmedian()),
+    _case("nanmedian_dim", draw_one_dim(distinct, keepdim=True), lambda a, **kw: tg.nanmedian(a, **kw),
+          lambda t, a, **kw: t.nanmedian(a, **kw)),
+]
+OP_CASES += MATH_CASES
+CASES_BY_NAME.update({case.name: case for case in MATH_CASES})

@@ -949,6 +949,233 @@ t.trapezoid(t.tensor(1.0))
 t.trapz(a, v)
 """)
 
+# ----- more elementwise maths, scans and order statistics (branch ops-math) ---------------------------------------
+INPUTS.update({
+    "nz": np.array([[np.nan, 1.0, 2.0, np.nan], [3.0, np.nan, -1.0, 0.5]]),  # NaNs among numbers: nanmedian
+    "sz": np.array([-0.0, 0.0, -1.5, 2.0]),  # signed zeros: signbit, copysign
+})
+
+CALLS += _lines(r"""
+# binary and fused elementwise maths (integers and bools become the default float dtype where torch's do)
+t.hypot(a, p)
+a.hypot(p)
+t.hypot(f, a)
+t.hypot(i, f)
+t.logaddexp(a, p)
+a.logaddexp(f)
+t.logaddexp(n, n)
+t.logaddexp2(a, p)
+p.logaddexp2(i.double())
+t.xlogy(a, p)
+t.xlogy(i, i)
+t.xlogy(bo, i)
+t.xlogy(2, p)
+a.xlogy(3)
+i.xlogy(2.5)
+t.xlogy(a * 0, p * 0)
+t.xlogy(a, n[:3])
+t.copysign(a, -p)
+t.copysign(i, -1)
+a.copysign(sz[:3])
+t.copysign(bo, bo)
+t.float_power(a, 2)
+t.float_power(i, i.abs())
+t.float_power(2, p)
+t.float_power(f, f)
+p.float_power(-0.5)
+t.addcmul(a, p, f)
+t.addcmul(i, i, i, value=2)
+t.addcmul(i, i, i, value=0.5)
+a.addcmul(p, p, value=-1.5)
+t.addcmul(i, f, i)
+t.addcdiv(a, p, p, value=0.5)
+t.addcdiv(i, f, p)
+a.addcdiv(i, p)
+t.hypot(a, p, out=t.zeros(2, 3, dtype=t.float64))
+t.xlogy(a, p, out=t.zeros(2, 3, dtype=t.float64))
+# unary elementwise maths and sign tests
+t.sinc(a)
+t.sinc(i)
+t.sinc(a * 0)
+a.sinc()
+t.deg2rad(a)
+t.deg2rad(i)
+a.deg2rad()
+t.rad2deg(bo)
+f.rad2deg()
+t.signbit(sz)
+t.signbit(i)
+t.signbit(bo)
+n.signbit()
+t.sgn(v)
+t.sgn(i)
+t.sgn(bo)
+n.sgn()
+t.clamp_min(a, 0.2)
+a.clamp_min(p)
+t.clamp_min(i, 0)
+t.clamp_min(i, 0.5)
+t.clamp_max(a, 0.2)
+t.clamp_max(bo, 0)
+i.clamp_max(f)
+# scans and order statistics
+t.cummax(a, 1)
+a.cummax(0)
+a.cummin(0)
+t.cummax(i, 1)
+t.cummin(bo, dim=0)
+t.cummax(nz, 1)
+t.cummin(nz, -1)
+t.cummax(h, 0)
+t.cummin(t.tensor(2.5), 0)
+t.logcumsumexp(a, 1)
+f.logcumsumexp(0)
+t.logcumsumexp(n, 0)
+t.kthvalue(v, 2)
+a.kthvalue(1, 0)
+t.kthvalue(a, 2, dim=1, keepdim=True)
+t.kthvalue(i, 3)
+t.kthvalue(nz, 2)
+t.aminmax(a)
+a.aminmax(dim=1)
+t.aminmax(a, dim=0, keepdim=True)
+t.aminmax(i)
+t.aminmax(bo)
+t.aminmax(nz, dim=1)
+t.msort(a)
+i.msort()
+t.argwhere(i)
+bo.argwhere()
+t.argwhere(n)
+t.nanmedian(nz)
+nz.nanmedian(1)
+t.nanmedian(nz, 0, keepdim=True)
+t.nanmedian(v)
+t.nanmedian(i, 1)
+t.nanmedian(a, dim=0)
+""")
+
+IN_PLACE += _lines(r"""
+a.hypot_(p)
+a.xlogy_(p)
+a.copysign_(-1)
+a.float_power_(2)
+a.addcmul_(p, p, value=0.5)
+a.addcdiv_(p, p)
+a.sinc_()
+a.deg2rad_()
+a.rad2deg_()
+v.sgn_()
+i.sgn_()
+a.clamp_min_(0.1)
+a.clamp_max_(p)
+i.clamp_min_(0)
+""")
+
+ERRORS += _lines(r"""
+t.hypot(i, i)
+t.hypot(a, 2)
+t.hypot(2, a)
+a.hypot(1.5)
+t.logaddexp(bo, bo)
+t.logaddexp2(a, 1)
+t.xlogy(2, 3)
+t.copysign(2, a)
+t.float_power(2, 3)
+f.float_power_(2)
+i.float_power_(2)
+i.hypot_(a)
+i.sinc_()
+i.xlogy_(i)
+t.addcmul(bo, bo, bo)
+t.addcmul(a, a, 2)
+t.addcmul(a, v, a)
+t.addcdiv(a, i, i)
+t.addcdiv(i, i, bo)
+i.addcdiv_(a, p)
+t.clamp_min(a, None)
+t.clamp_max(bo, True)
+i.clamp_min_(0.5)
+i.clamp_max_(f)
+t.cummax(a, 2)
+t.cummin(t.tensor(1.0), 1)
+t.logcumsumexp(i, 1)
+t.logcumsumexp(a, 3)
+t.kthvalue(v, 0)
+t.kthvalue(v, 6)
+t.kthvalue(a, 4, 1)
+t.kthvalue(bo, 1)
+t.kthvalue(t.zeros(2, 0), 1)
+t.aminmax(t.zeros(0))
+t.aminmax(t.zeros(2, 0), dim=1)
+t.aminmax(a, dim=2)
+t.nanmedian(bo)
+t.nanmedian(t.zeros(2, 0), 1)
+t.nanmedian(a, 2)
+t.median(bo)
+t.median(t.zeros(2, 0), 1)
+""")
+
+# gradients where torch defines them by a rule of its own (not the limit of the formula), and grad_fn names
+EDGE_GRADIENTS = {
+    "xlogy at x = 0": ("t.xlogy(x, y)", [0.0, 0.0, 0.0, 1.0, 2.0], [0.0, 1.0, -1.0, 0.0, -1.0]),
+    "xlogy of a number": ("t.xlogy(2.0, y)", [0.0], [0.0, 1.0]),
+    "sinc at 0": ("t.sinc(x)", [0.0, 1.0, 0.5, -0.25, 1e-200], [0.0]),
+    "hypot at (0, 0)": ("t.hypot(x, y)", [0.0, 3.0, 0.0], [0.0, 4.0, -2.0]),
+    "logaddexp at infinities": ("t.logaddexp(x, y)", [0.0, np.inf, -np.inf, 1000.0, np.inf], [0.0, np.inf, -np.inf,
+                                                                                             -1000.0, 1.0]),
+    "logaddexp2 at infinities": ("t.logaddexp2(x, y)", [np.inf, -np.inf, 1.0], [np.inf, -np.inf, 3.0]),
+    "copysign at 0": ("t.copysign(x, y)", [0.0, 1.0, -2.0, 3.0, -0.0], [1.0, -1.0, -1.0, 0.0, -0.0]),
+    "copysign by a number": ("t.copysign(x, -1.0)", [0.0, 1.0, -2.0], [0.0]),
+    "float_power at 0": ("t.float_power(x, y)", [0.0, 2.0, 1.5, 0.0], [2.0, 0.5, 0.0, -1.0]),
+    "float_power of a number": ("t.float_power(x, 2)", [0.0, 2.0], [0.0]),
+    "addcdiv by 0": ("t.addcdiv(x, x, y, value=2)", [1.0, 2.0], [5.0, 0.0]),
+    "addcmul": ("t.addcmul(x, y, y, value=-0.5)", [1.0, 2.0], [3.0, 4.0]),
+    "clamp_min at its bound": ("t.clamp_min(x, y)", [1.0, 2.0, 0.0], [1.0, 1.0, 1.0]),
+    "clamp_max at its bound": ("t.clamp_max(x, y)", [1.0, 2.0, 0.0], [1.0, 1.0, 1.0]),
+    "clamp_min by a number": ("t.clamp_min(x, 1.0)", [1.0, 2.0, 0.0], [0.0]),
+    "clamp_max by a number": ("x.clamp_max(1.0)", [1.0, 2.0, 0.0], [0.0]),
+    "sgn": ("t.sgn(x)", [1.0, 0.0, -2.0], [0.0]),
+    "deg2rad": ("t.deg2rad(x)", [1.0, -2.0], [0.0]),
+    "rad2deg": ("x.rad2deg()", [1.0, -2.0], [0.0]),
+    "cummax ties (the last position)": ("t.cummax(x, 0).values", [1.0, 3.0, 3.0, 2.0, 5.0, 5.0], [0.0]),
+    "cummin ties": ("x.cummin(0).values", [3.0, 1.0, 1.0, 2.0, 0.0, 0.0], [0.0]),
+    "cummax after a NaN": ("t.cummax(x, 0).values", [1.0, np.nan, 3.0, np.nan], [0.0]),
+    "logcumsumexp with infinities": ("t.logcumsumexp(x, 0)", [1.0, -np.inf, 3.0, 1000.0], [0.0]),
+    "logcumsumexp of -inf, inf": ("t.logcumsumexp(x, 0)", [-np.inf, -np.inf, np.inf, 1.0], [0.0]),
+    "aminmax ties (shared evenly)": ("t.aminmax(x).min + 2 * t.aminmax(x).max", [3.0, 1.0, 1.0, 3.0], [0.0]),
+    "aminmax along a dim": ("t.aminmax(x.reshape(2, 2), dim=1).max", [3.0, 1.0, 1.0, 3.0], [0.0]),
+    "median ties (shared evenly)": ("t.median(x)", [3.0, 1.0, 1.0, 2.0], [0.0]),
+    "median with NaNs (shared by them)": ("x.median()", [3.0, np.nan, 1.0, np.nan], [0.0]),
+    "nanmedian ties (shared evenly)": ("t.nanmedian(x)", [3.0, np.nan, 1.0, 1.0, 2.0], [0.0]),
+    "nanmedian of NaNs only": ("t.nanmedian(x)", [np.nan, np.nan], [0.0]),
+    "nanmedian along a dim": ("t.nanmedian(x, 0).values", [3.0, np.nan, 1.0, 2.0], [0.0]),
+    "kthvalue": ("t.kthvalue(x, 3).values", [3.0, np.nan, 1.0, 2.0], [0.0]),
+    "msort": ("t.msort(x.reshape(2, 2))", [3.0, 1.0, 1.0, 3.0], [0.0]),
+}
+
+
+@pytest.mark.parametrize("label", list(EDGE_GRADIENTS))
+def test_gradients_at_the_edges_match_torch(label: str, torch: Any) -> None:
+    call, x, y = EDGE_GRADIENTS[label]
+    results = []
+    for library in (torch, tg):
+        xs = library.tensor(x, dtype=library.float64, requires_grad=True)
+        ys = library.tensor(y, dtype=library.float64, requires_grad=True)
+        out = eval(call, {"t": library, "x": xs, "y": ys})
+        out.sum().backward()
+        grads = [None if g is None else g.numpy(**({"force": True} if library is torch else {}))  # (a ZeroTensor)
+                 for g in (xs.grad, ys.grad)]
+        results.append((out.grad_fn.name(), np.asarray(out.tolist()), grads))
+    (their_name, their_out, their_grads), (our_name, our_out, our_grads) = results
+    assert our_name == their_name
+    np.testing.assert_allclose(our_out, their_out, rtol=1e-12, equal_nan=True)
+    for ours, theirs in zip(our_grads, their_grads):
+        assert (ours is None) == (theirs is None), label
+        if ours is not None:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-300, equal_nan=True, err_msg=label)
+
+
 # ----- the names the branch added, and where each is called -----------------------------------------------------
 ADDED_FUNCTIONS = """
 acos addmm all any arccos arcsin arctan arctan2 argsort asin atan atan2 bitwise_xor bmm broadcast_shapes
@@ -996,6 +1223,17 @@ bincount bucketize histc index_add index_copy index_fill scatter_reduce searchso
 ADDED_METHODS += """
 bincount histc index_add index_add_ index_copy index_copy_ index_fill index_fill_ scatter_reduce scatter_reduce_
 take take_along_dim
+""".split()
+
+ADDED_FUNCTIONS += """
+addcdiv addcmul aminmax argwhere clamp_max clamp_min copysign cummax cummin deg2rad float_power hypot kthvalue
+logaddexp logaddexp2 logcumsumexp msort nanmedian rad2deg sgn signbit sinc xlogy
+""".split()
+
+ADDED_METHODS += """
+addcdiv addcdiv_ addcmul addcmul_ aminmax argwhere clamp_max clamp_max_ clamp_min clamp_min_ copysign copysign_
+cummax cummin deg2rad deg2rad_ float_power float_power_ hypot hypot_ kthvalue logaddexp logaddexp2 logcumsumexp
+msort nanmedian rad2deg rad2deg_ sgn sgn_ signbit sinc sinc_ xlogy xlogy_
 """.split()
 
 # how a script reaches a name that is not called by it: operators and the copy module
@@ -1053,9 +1291,10 @@ def describe(result: Any) -> Any:
     if isinstance(result, (tuple, list)):
         fields = getattr(result, "_fields", None)
         if fields is None and hasattr(result, "n_fields"):  # torch.return_types: a structseq
-            fields = tuple(f for f in ("values", "indices", "eigenvalues", "eigenvectors", "U", "S", "Vh", "Q",
-                                       "R", "solution", "residuals", "rank", "singular_values", "sign", "logabsdet")
-                       if hasattr(result, f))
+            fields = tuple(f for f in ("values", "indices", "min", "max", "eigenvalues", "eigenvectors", "U", "S",
+                                       "Vh", "Q", "R", "solution", "residuals", "rank", "singular_values", "sign",
+                                       "logabsdet")
+                           if hasattr(result, f))
         return (fields or type(result).__name__, [describe(item) for item in result])
     if type(result).__name__ == "dtype":
         return ("dtype", str(result))

@@ -43,6 +43,15 @@ def fill_value_error(value: Any, ndim: int | None, target: np.dtype) -> Exceptio
                      f"but expected one of:\n * (Tensor value)\n{mismatch} * (Number value)\n{mismatch}")
 
 
+def invalid_combination_error(function: str, given: tuple[Any, ...], signatures: tuple[str, ...]) -> TypeError:
+    """torch's TypeError for arguments that match none of a function's signatures (`xlogy(2, 3)`): the types
+    given (a tensor is `Tensor`) and each signature, e.g. "Tensor input, Number other, *, Tensor out = None"."""
+    got = ", ".join("Tensor" if hasattr(v, "_data") else _argument_type_name(v, False) for v in given)
+    expected = "".join(f" * ({signature})\n" for signature in signatures)
+    return TypeError(f"{function}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     f"{expected}")
+
+
 # the C++ names torch's checked scalar conversion uses where they differ from c_type_name's
 _CHECKED_CAST_NAMES = {"int64": "int64_t", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
 

@@ -114,6 +114,12 @@ class CompareMethods:
     def isfinite(self: Any) -> Value:
         return Value._make_const(np.isfinite(self._data))
 
+    @entry()
+    def signbit(self: Any) -> Value:
+        """Whether the sign bit is set (True for -0.0 and a negative NaN; never for unsigned or bool): bool."""
+        data = self._data
+        return Value._make_const(np.signbit(data) if data.dtype.kind in "fi" else np.zeros(data.shape, bool))
+
     @entry(inplace="logical_not_")
     def logical_not(self: Any) -> Value:
         return Value._make_const(np.logical_not(self._data))
@@ -157,6 +163,11 @@ class CompareMethods:
                 return (Value._make_const(np.nonzero(data.reshape(1))[0].astype(np.int64)),)
             return tuple(Value._make_const(i.astype(np.int64)) for i in np.nonzero(data))
         return Value._make_const(np.argwhere(data).astype(np.int64))
+
+    @entry()
+    def argwhere(self: Any) -> Value:
+        """The indices of the non-zero elements, an (n, ndim) int64 Value: nonzero() as torch.argwhere names it."""
+        return self.nonzero()
 
     def __contains__(self: Any, element: Any) -> builtins.bool:
         """`element in x`: whether some element of x equals it (a number or a Value)."""

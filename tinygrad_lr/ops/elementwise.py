@@ -138,18 +138,24 @@ class Clamp(Function):
     """min(max(a, lo), hi), with constant or tensor bounds (torch's gradients, also when lo > hi):
 
     da = g where lo <= a <= hi;  dlo = g where a < lo < hi;  dhi = g where a > hi or hi < lo.
+
+    `side` names torch's one-sided forms (clamp_min: "Min", clamp_max: "Max"): the same rule, their own names.
     """
 
     @staticmethod
     def torch_name(ctx: Any) -> str:
+        if ctx.side:  # torch: ClampMinBackward1 with a tensor bound, ClampMinBackward0 with a number
+            return f"Clamp{ctx.side}Backward{int(ctx.tensor_bounds)}"
         return "ClampBackward0" if ctx.tensor_bounds else "ClampBackward1"  # torch: bounds as tensors or numbers
 
     @staticmethod
     def torch_inputs(ctx: Any) -> slice:
-        return slice(None) if ctx.tensor_bounds else slice(1)  # number bounds are no inputs of torch's node
+        if not ctx.tensor_bounds:
+            return slice(1)  # number bounds are no inputs of torch's node
+        return {None: slice(3), "Min": slice(2), "Max": slice(0, 3, 2)}[ctx.side]
 
     @staticmethod
-    def forward(ctx: Any, a: Any, lo: Any, hi: Any) -> Any:
+    def forward(ctx: Any, a: Any, lo: Any, hi: Any, side: str | None = None) -> Any:
         out = a
         inside = np.ones(a.shape, dtype=bool)
         if lo is not None:
@@ -159,7 +165,7 @@ class Clamp(Function):
             out = np.minimum(out, hi)
             inside = inside & (a <= hi)
         ctx.save_for_backward(inside)
-        ctx.tensor_bounds = isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray)
+        ctx.tensor_bounds, ctx.side = isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray), side
         needs = ctx.needs_input_grad
         if needs and needs[1]:
             ctx.below = (a < lo) & (lo < hi) if hi is not None else a < lo
@@ -170,11 +176,12 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (inside,) = ctx.saved_tensors
-        _, need_lo, need_hi = ctx.needs_input_grad
+        _, need_lo, need_hi = ctx.needs_input_grad[:3]
         return (
             dual.where(inside, g, 0.0),
             dual.where(ctx.below, g, 0.0) if need_lo else None,
             dual.where(ctx.above, g, 0.0) if need_hi else None,
+            None,
         )
 
 
@@ -304,17 +311,26 @@ class ElementwiseMethods:
         """Limit to [min, max]; the gradient passes where min <= x <= max (torch's convention)."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        # the result dtype is torch's result_type of all three (an int tensor clamped at 2.5 becomes float)
-        bounds = [b for b in (min, max) if b is not None]
-        target = dtypes.promote_tensors(
-            [(v._data.dtype, v._data.ndim) for v in (self, *bounds) if isinstance(v, Value)]
-        )
-        for b in bounds:
-            if not isinstance(b, Value):
-                target = dtypes.scalar_dtype(b, target)
-        lo, hi = (b.to(target) if isinstance(b, Value) else b for b in (min, max))
-        return Clamp.apply(self.to(target), lo, hi)
+        return _clamped(self, min, max)
     clip = clamp
+
+    @entry(Clamp)
+    def clamp_min(self: Any, min: Any) -> Value:  # noqa: A002 - torch's name
+        """max(x, min): clamp's lower bound alone (a number or a Value)."""
+        return _clamped(self, _one_bound(self, min, "min"), None, "Min")
+
+    @entry(Clamp)
+    def clamp_max(self: Any, max: Any) -> Value:  # noqa: A002 - torch's name
+        """min(x, max): clamp's upper bound alone (a number or a Value)."""
+        return _clamped(self, None, _one_bound(self, max, "max"), "Max")
+
+    def clamp_min_(self: Any, min: Any) -> Value:  # noqa: A002 - torch's name
+        """clamp_min in place (a float bound of an integer Value is refused, as torch)."""
+        return inplace.apply_in_place(self, lambda x: x.clamp_min(_bound_in_place(x, min)))
+
+    def clamp_max_(self: Any, max: Any) -> Value:  # noqa: A002 - torch's name
+        """clamp_max in place (a float bound of an integer Value is refused, as torch)."""
+        return inplace.apply_in_place(self, lambda x: x.clamp_max(_bound_in_place(x, max)))
 
     @entry(Where, function=False)  # tinygrad_lr.where(condition, input, other): below
     def where(self: Any, condition: Any, other: Any) -> Value:
@@ -385,6 +401,41 @@ class ElementwiseMethods:
         except ValueError:
             raise arguments.inplace_shape_error(self._data.shape, np.shape(source)) from None
         return overwrite(self, src)
+
+
+def _one_bound(x: Value, bound: Any, name: str) -> Any:
+    """clamp_min's or clamp_max's bound: a Value or a number (torch's errors for None, and for a bool Value
+    bounded by a number, which it has no kernel for)."""
+    function = f"clamp_{name}"
+    if bound is None:
+        raise arguments.invalid_combination_error(function, (x, bound), (
+            f"Tensor input, Tensor {name}, *, Tensor out = None", f"Tensor input, Number {name}, *, Tensor out = None"))
+    if x._data.dtype.kind == "b" and isinstance(bound, (bool, np.bool_)):
+        raise arguments.float_kernel_error(f"{function}_scalar_cpu", x._data.dtype)
+    return bound
+
+
+def _bound_in_place(x: Value, bound: Any) -> Any:
+    """A number bound of an in-place clamp_min_/clamp_max_ whose type x cannot hold: torch's error (which names
+    the C++ type, `long int`), before anything is computed."""
+    if not isinstance(bound, Value) and bound is not None:
+        result = dtypes.scalar_dtype(bound, x._data.dtype)
+        if not np.can_cast(result, x._data.dtype, casting="same_kind"):
+            raise RuntimeError(f"result type {arguments.torch_dtype_name(result)} can't be cast to the desired "
+                               f"output type {arguments.c_type_name(x._data.dtype)}")
+    return bound
+
+
+def _clamped(x: Value, lo: Any, hi: Any, side: str | None = None) -> Value:
+    """Clamp (or its `side`, "Min" or "Max") applied in torch's result dtype: the result_type of x and the bounds
+    (an int tensor clamped at 2.5 becomes float)."""
+    bounds = [b for b in (lo, hi) if b is not None]
+    target = dtypes.promote_tensors([(v._data.dtype, v._data.ndim) for v in (x, *bounds) if isinstance(v, Value)])
+    for b in bounds:
+        if not isinstance(b, Value):
+            target = dtypes.scalar_dtype(b, target)
+    low, high = (b.to(target) if isinstance(b, Value) else b for b in (lo, hi))
+    return Clamp.apply(x.to(target), low, high, side)
 
 
 @function_only

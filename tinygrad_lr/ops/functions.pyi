@@ -24,6 +24,14 @@ from tinygrad_lr.ops.linalg import outer as outer
 from tinygrad_lr.ops.matrix_functions import trapezoid as trapezoid
 from tinygrad_lr.ops.matrix_functions import trapz as trapz
 from tinygrad_lr.ops.methods import ValueMethods as _Methods
+from tinygrad_lr.ops.pointwise import addcdiv as addcdiv
+from tinygrad_lr.ops.pointwise import addcmul as addcmul
+from tinygrad_lr.ops.pointwise import copysign as copysign
+from tinygrad_lr.ops.pointwise import float_power as float_power
+from tinygrad_lr.ops.pointwise import hypot as hypot
+from tinygrad_lr.ops.pointwise import logaddexp as logaddexp
+from tinygrad_lr.ops.pointwise import logaddexp2 as logaddexp2
+from tinygrad_lr.ops.pointwise import xlogy as xlogy
 from tinygrad_lr.ops.products import cartesian_prod as cartesian_prod
 from tinygrad_lr.ops.products import inner as inner
 from tinygrad_lr.ops.products import kron as kron
@@ -47,11 +55,14 @@ __all__ = [
     'abs',
     'acos',
     'add',
+    'addcdiv',
+    'addcmul',
     'addmm',
     'all',
     'allclose',
     'amax',
     'amin',
+    'aminmax',
     'any',
     'arccos',
     'arcsin',
@@ -60,6 +71,7 @@ __all__ = [
     'argmax',
     'argmin',
     'argsort',
+    'argwhere',
     'asin',
     'atan',
     'atan2',
@@ -80,17 +92,23 @@ __all__ = [
     'ceil',
     'chunk',
     'clamp',
+    'clamp_max',
+    'clamp_min',
     'clip',
     'clone',
     'column_stack',
+    'copysign',
     'corrcoef',
     'cos',
     'cosh',
     'count_nonzero',
     'cov',
     'cross',
+    'cummax',
+    'cummin',
     'cumprod',
     'cumsum',
+    'deg2rad',
     'det',
     'detach',
     'diag',
@@ -115,6 +133,7 @@ __all__ = [
     'flip',
     'fliplr',
     'flipud',
+    'float_power',
     'floor',
     'floor_divide',
     'fmod',
@@ -125,6 +144,7 @@ __all__ = [
     'histc',
     'hsplit',
     'hstack',
+    'hypot',
     'index_add',
     'index_copy',
     'index_fill',
@@ -136,6 +156,7 @@ __all__ = [
     'isinf',
     'isnan',
     'kron',
+    'kthvalue',
     'le',
     'leaky_relu',
     'lerp',
@@ -144,6 +165,9 @@ __all__ = [
     'log1p',
     'log2',
     'log_softmax',
+    'logaddexp',
+    'logaddexp2',
+    'logcumsumexp',
     'logdet',
     'logical_and',
     'logical_not',
@@ -165,8 +189,10 @@ __all__ = [
     'mm',
     'moveaxis',
     'movedim',
+    'msort',
     'mul',
     'nan_to_num',
+    'nanmedian',
     'narrow',
     'ne',
     'neg',
@@ -177,6 +203,7 @@ __all__ = [
     'pinverse',
     'pow',
     'prod',
+    'rad2deg',
     'ravel',
     'reciprocal',
     'relu',
@@ -193,9 +220,12 @@ __all__ = [
     'scatter_add',
     'scatter_reduce',
     'searchsorted',
+    'sgn',
     'sigmoid',
     'sign',
+    'signbit',
     'sin',
+    'sinc',
     'sinh',
     'slogdet',
     'softmax',
@@ -238,6 +268,7 @@ __all__ = [
     'vsplit',
     'vstack',
     'where',
+    'xlogy',
 ]
 
 abs = _Methods.__abs__
@@ -246,6 +277,7 @@ addmm = _Methods.addmm
 all = _Methods.all
 amax = _Methods.amax
 amin = _Methods.amin
+aminmax = _Methods.aminmax
 any = _Methods.any
 arccos = _Methods.acos
 arcsin = _Methods.asin
@@ -254,6 +286,7 @@ arctan2 = _Methods.atan2
 argmax = _Methods.argmax
 argmin = _Methods.argmin
 argsort = _Methods.argsort
+argwhere = _Methods.argwhere
 asin = _Methods.asin
 atan = _Methods.atan
 atan2 = _Methods.atan2
@@ -264,6 +297,8 @@ broadcast_to = _Methods.broadcast_to
 ceil = _Methods.ceil
 chunk = _Methods.chunk
 clamp = _Methods.clamp
+clamp_max = _Methods.clamp_max
+clamp_min = _Methods.clamp_min
 clip = _Methods.clamp
 clone = _Methods.clone
 corrcoef = _Methods.corrcoef
@@ -272,8 +307,11 @@ cosh = _Methods.cosh
 count_nonzero = _Methods.count_nonzero
 cov = _Methods.cov
 cross = _Methods.cross
+cummax = _Methods.cummax
+cummin = _Methods.cummin
 cumprod = _Methods.cumprod
 cumsum = _Methods.cumsum
+deg2rad = _Methods.deg2rad
 det = _Methods.det
 diag = _Methods.diag
 diag_embed = _Methods.diag_embed
@@ -309,6 +347,7 @@ inverse = _Methods.inverse
 isfinite = _Methods.isfinite
 isinf = _Methods.isinf
 isnan = _Methods.isnan
+kthvalue = _Methods.kthvalue
 le = _Methods.__le__
 leaky_relu = _Methods.leaky_relu
 log = _Methods.log
@@ -316,6 +355,7 @@ log10 = _Methods.log10
 log1p = _Methods.log1p
 log2 = _Methods.log2
 log_softmax = _Methods.log_softmax
+logcumsumexp = _Methods.logcumsumexp
 logdet = _Methods.logdet
 logical_and = _Methods.logical_and
 logical_not = _Methods.logical_not
@@ -334,8 +374,10 @@ min = _Methods.min
 minimum = _Methods.minimum
 moveaxis = _Methods.movedim
 movedim = _Methods.movedim
+msort = _Methods.msort
 mul = _Methods.__mul__
 nan_to_num = _Methods.nan_to_num
+nanmedian = _Methods.nanmedian
 narrow = _Methods.narrow
 ne = _Methods.__ne__
 neg = _Methods.__neg__
@@ -344,6 +386,7 @@ norm = _Methods.norm
 permute = _Methods.permute
 pinverse = _Methods.pinverse
 prod = _Methods.prod
+rad2deg = _Methods.rad2deg
 ravel = _Methods.ravel
 reciprocal = _Methods.reciprocal
 relu = _Methods.relu
@@ -358,9 +401,12 @@ rsub = _Methods.__rsub__
 scatter = _Methods.scatter
 scatter_add = _Methods.scatter_add
 scatter_reduce = _Methods.scatter_reduce
+sgn = _Methods.sgn
 sigmoid = _Methods.sigmoid
 sign = _Methods.sign
+signbit = _Methods.signbit
 sin = _Methods.sin
+sinc = _Methods.sinc
 sinh = _Methods.sinh
 slogdet = _Methods.slogdet
 softmax = _Methods.softmax

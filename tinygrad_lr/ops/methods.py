@@ -14,6 +14,7 @@ from tinygrad_lr.ops.indexed import IndexedMethods
 from tinygrad_lr.ops.linalg import LinalgMethods
 from tinygrad_lr.ops.matrix_functions import MatrixFunctionMethods
 from tinygrad_lr.ops.nn_activation import NnActivationMethods
+from tinygrad_lr.ops.pointwise import PointwiseMethods
 from tinygrad_lr.ops.products import ProductMethods
 from tinygrad_lr.ops.random import RandomMethods
 from tinygrad_lr.ops.rearrange import RearrangeMethods
@@ -34,5 +35,6 @@ class ValueMethods(
     GatherMethods, DecompositionMethods, TensorMethods, NnActivationMethods, InplaceVariants, RandomMethods,
     ArrangeMethods, ProductMethods, MatrixFunctionMethods,
     IndexedMethods, ScatterReduceMethods, CountingMethods,
+    PointwiseMethods,
 ):
     """Every Value method that records (or computes) an op: one class per module of tinygrad_lr/ops."""

@@ -1,11 +1,11 @@
-"""Reductions: sum, mean, variance, max. Each gradient spreads g back over the reduced axes."""
+"""Reductions: sum, mean, variance, max, min, aminmax. Each gradient spreads g back over the reduced axes."""
 
 from __future__ import annotations
 
 import builtins
 import math
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -199,6 +199,26 @@ class Amin(Function):
         return _save_winners_along(ctx, a, a.min(axis=axes, keepdims=True), axes, keepdim)
 
     backward = staticmethod(Amax.backward)
+
+
+class AminmaxMin(Amin):
+    """aminmax's min: amin's rule (ties share the gradient evenly), torch's name for the pair."""
+
+    torch_name = "AminmaxBackward0"
+    torch_inputs = slice(1)
+
+
+class AminmaxMax(Amax):
+    """aminmax's max: amax's rule (ties share the gradient evenly), torch's name for the pair."""
+
+    torch_name = "AminmaxBackward0"
+
+
+class AminmaxResult(NamedTuple):
+    """(min, max), as torch.aminmax returns them."""
+
+    min: Value
+    max: Value
 
 
 def _save_winners_along(
@@ -406,6 +426,19 @@ class ReduceMethods:
         if self._data.size == 0:
             check_reduction_size("amin", self._data.shape, arguments.dims(dim, self._data.ndim))
         return Amin.apply(self, arguments.dims(dim, self._data.ndim), keepdim)
+
+    @entry(AminmaxMin, AminmaxMax)
+    def aminmax(self: Any, *, dim: Any = None, keepdim: builtins.bool = False) -> AminmaxResult:
+        """The smallest and the largest element (along one `dim`), each with amin's and amax's gradient."""
+        data = self._data
+        axes = None if dim is None else (arguments.single_dim(dim, data.ndim),) if data.ndim else ()
+        if axes is None and data.size == 0:
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
+            )
+        if axes and data.shape[axes[0]] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {axes[0]} to have non-zero size.")
+        return AminmaxResult(AminmaxMin.apply(self, axes, keepdim), AminmaxMax.apply(self, axes, keepdim))
 
     @entry()
     def argmax(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:

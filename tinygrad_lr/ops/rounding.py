@@ -1,5 +1,5 @@
-"""Rounding and remainders (round, floor, ceil, trunc, frac, sign, fmod, remainder), linear interpolation (lerp)
-and nan_to_num: each forward on NumPy arrays with its derivative right below it, and their rows at the end.
+"""Rounding and remainders (round, floor, ceil, trunc, frac, sign and sgn, fmod, remainder), linear interpolation
+(lerp) and nan_to_num: each forward on NumPy arrays with its derivative right below it, and their rows at the end.
 
 round, floor, ceil, trunc and sign are piecewise constant: torch records them and their gradient is 0
 everywhere (also at the jumps), and so do these.
@@ -126,6 +126,12 @@ class Sign(Function):
         return np.nan_to_num(out, nan=0.0) if a.dtype.kind == "f" else out
 
     backward = staticmethod(_zero_gradient)
+
+
+class Sgn(Sign):
+    """sign(a) for real a (torch's sgn: a / |a| for complex numbers, which these are not);  da = 0."""
+
+    torch_name = "SgnBackward0"
 
 
 def _remainder_forward(ctx: Any, a: Any, b: Any, tensor_divisor: bool, rounding: Any, remainder: Any) -> Any:
@@ -266,6 +272,7 @@ class RoundingMethods:
     fix = trunc
     frac = unary(Frac, inplace="frac_")
     sign = unary(Sign, inplace="sign_")
+    sgn = unary(Sgn, inplace="sgn_")
 
     @entry(Fmod, inplace="fmod_")
     def fmod(self: Any, other: Any) -> Value:

@@ -1,5 +1,5 @@
-"""Products, running sums and products, log-sum-exp and the trace: each forward on NumPy arrays with its
-derivative right below it, and their rows of the op table at the end."""
+"""Products, running sums, products, maxima and minima, log-sum-exp (running too) and the trace: each forward on
+NumPy arrays with its derivative right below it, and their rows of the op table at the end."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import numpy as np
 from tinygrad_lr import arguments, dtypes
 from tinygrad_lr.autograd.function import Function
 from tinygrad_lr.ops import dual
+from tinygrad_lr.ops import gather as gathering
 from tinygrad_lr.ops.arithmetic import Sub
 from tinygrad_lr.ops.reduce import Mean, Std, Var
 from tinygrad_lr.ops.table import entry, function_only
 from tinygrad_lr.promotion import as_value
-from tinygrad_lr.value import Value
+from tinygrad_lr.value import MinMax, Value
 
 
 def _exclusive_products(a: np.ndarray, axis: int) -> np.ndarray:
@@ -136,6 +137,63 @@ class Logsumexp(Function):
         return g.reshape(shape) * dual.exp(a - out.reshape(shape)), None, None
 
 
+class Cummax(gathering.Gather):
+    """Running maxima along `axis`: a gathered at the positions of the running maximum (the last one on ties, a
+    NaN once one is met, as torch);  da = g added back at those positions."""
+
+    torch_name = "CummaxBackward0"
+
+
+class Cummin(gathering.Gather):
+    """Running minima along `axis` (see Cummax);  da = g added back at their positions."""
+
+    torch_name = "CumminBackward0"
+
+
+def running_extreme_positions(a: np.ndarray, axis: int, accumulate: Any) -> np.ndarray:
+    """For each element, the position along `axis` of the running max (`np.maximum.accumulate`) or min up to it:
+    the last position holding it (torch's choice on ties), and once a NaN is met the last NaN so far."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    running = accumulate(a, axis=axis)
+    holds = a == running
+    if a.dtype.kind == "f":
+        holds |= np.isnan(a)
+    shape = [1] * a.ndim
+    shape[axis] = a.shape[axis]
+    positions = np.where(holds, np.arange(a.shape[axis]).reshape(shape), 0)
+    return np.maximum.accumulate(positions, axis=axis) if positions.size else positions
+
+
+class Logcumsumexp(Function):
+    """Running log-sum-exp along `axis`;  da_i = sum_{j >= i} g_j e^(a_i - out_j)."""
+
+    torch_name = "LogcumsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, axis: int) -> Any:
+        ctx.axis = axis
+        out = np.logaddexp.accumulate(a, axis=axis) if a.ndim else a.copy()
+        ctx.save_for_backward(a, out)  # the output itself: a second derivative sees it depend on a
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        shape = (a._data if dual.is_value(a) else a).shape
+        if not shape:
+            return g, None
+        axis, n = ctx.axis, shape[ctx.axis]
+        # weights[..., i, j, ...] = e^(a_i - out_j) for j >= i, 0 below: -inf before the exp (no inf * 0 anywhere)
+        later = np.triu(np.ones((n, n), dtype=bool)).reshape((n, n) + (1,) * (len(shape) - axis - 1))
+        exponent = dual.where(later, _unsqueeze(a, axis + 1) - _unsqueeze(out, axis), -np.inf)
+        return dual.sum(dual.exp(exponent) * _unsqueeze(g, axis), (axis + 1,), False), None
+
+
+def _unsqueeze(x: Any, axis: int) -> Any:
+    return x.unsqueeze(axis) if dual.is_value(x) else np.expand_dims(x, axis)
+
+
 class Trace(Function):
     """The sum of the diagonal of a matrix;  da = g on the diagonal, 0 elsewhere."""
 
@@ -193,6 +251,23 @@ class ScanMethods:
             source = source.to(dtypes.int64)
         return Cumprod.apply(source, arguments.single_dim(dim, self._data.ndim))
 
+    @entry(Cummax)
+    def cummax(self: Any, dim: builtins.int) -> MinMax:
+        """Running maxima along `dim` and where each was found (the last position on ties, as torch)."""
+        return _running_extreme(Cummax, self, dim, np.maximum.accumulate)
+
+    @entry(Cummin)
+    def cummin(self: Any, dim: builtins.int) -> MinMax:
+        """Running minima along `dim` and where each was found (the last position on ties, as torch)."""
+        return _running_extreme(Cummin, self, dim, np.minimum.accumulate)
+
+    @entry(Logcumsumexp)
+    def logcumsumexp(self: Any, dim: builtins.int) -> Value:
+        """Running log(sum(exp(x))) along `dim`, without overflow (floats only, as torch)."""
+        if self._data.dtype.kind != "f":
+            raise arguments.float_kernel_error("logcumsumexp_out_cpu", self._data.dtype)
+        return Logcumsumexp.apply(self, arguments.single_dim(dim, self._data.ndim))
+
     @entry(Logsumexp)
     def logsumexp(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Value:
         """log(sum(exp(x))) over `dim`, computed without overflow; integers become the default float."""
@@ -230,6 +305,15 @@ class ScanMethods:
             else:
                 out = out[lead + (slice(1, None),)] - out[lead + (slice(None, -1),)]
         return out
+
+
+def _running_extreme(op: type[Function], x: Value, dim: Any, accumulate: Any) -> MinMax:
+    name = op.__name__.lower()
+    if x._data.ndim == 0 and dim not in (0, -1):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+    axis = arguments.single_dim(dim, x._data.ndim)
+    positions = running_extreme_positions(x._data, axis, accumulate)
+    return MinMax(op.apply(x, axis, positions), Value._make_const(positions))
 
 
 @function_only

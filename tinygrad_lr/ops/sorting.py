@@ -1,5 +1,5 @@
-"""Ordering: sort, argsort, topk, median, unique. Values move with their gradient: each picked element's
-gradient goes back to the position it came from."""
+"""Ordering: sort, msort, argsort, topk, kthvalue, median, nanmedian, unique. Values move with their gradient:
+each picked element's gradient goes back to the position it came from."""
 
 from __future__ import annotations
 
@@ -87,6 +87,37 @@ class PutBack(Function):
         return picked, None, None, None
 
 
+class EvenShare(Function):
+    """One value of a (median, nanmedian of all elements);  da = g shared evenly by the elements equal to it (by
+    the NaNs when it is NaN): torch's rule for these."""
+
+    @staticmethod
+    def torch_name(ctx: Any) -> str:
+        return ctx.label
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, value: Any, label: str) -> Any:
+        ctx.label = label
+        if ctx.needs_input_grad:
+            equal = np.where(np.isnan(value), np.isnan(a), a == value).astype(a.dtype)
+            ctx.share = equal / equal.sum()
+        return np.asarray(value, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g * ctx.share, None, None
+
+
+def _refuse_bool(data: np.ndarray, kernel: str) -> None:
+    if data.dtype.kind == "b":
+        raise arguments.float_kernel_error(kernel, data.dtype)
+
+
+def _check_not_empty_along(name: str, shape: tuple[int, ...], axis: int) -> None:
+    if shape and shape[axis] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
+
+
 class SortResult(NamedTuple):
     """(values, indices), as torch.sort and topk return them."""
 
@@ -126,21 +157,25 @@ class SortingMethods:
         values = Pick.apply(self, positions, axis, "TopkBackward0", False)
         return SortResult(values, Value._make_const(positions.astype(np.int64)))
 
-    @entry(Pick)
+    @entry(EvenShare, Pick)
     def median(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        """The lower of the two middle values (of all elements, or along `dim` with its position, as torch)."""
+        """The lower of the two middle values, NaN if there is one (of all elements, its gradient shared by the
+        elements equal to it as torch shares it; or along `dim` with its position, as torch)."""
         data = self._data
+        _refuse_bool(data, "median_cpu")
         if dim is None:
             if data.size == 0:
                 return Value._make_const(np.asarray(np.nan, dtype=data.dtype))
-            flat = data.reshape(-1)
-            order = sort_order(flat, 0, False)
-            position = order[(flat.size - 1) // 2] if not np.isnan(flat).any() else int(np.argmax(np.isnan(flat)))
-            return Pick.apply(self, np.asarray(position), None, "MedianBackward0", False)
+            flat = np.sort(data.reshape(-1))  # NaN sorts last: one anywhere is the median
+            middle = flat[(flat.size - 1) // 2]
+            if flat.dtype.kind == "f":
+                middle = np.where(np.isnan(flat[-1]), flat[-1], middle)
+            return EvenShare.apply(self, middle, "MedianBackward0")
         axis = arguments.single_dim(dim, data.ndim)
         if data.ndim == 0:
             return MinMax(Pick.apply(self, np.zeros((), np.int64), 0, "MedianBackward1", False),
                           Value._make_const(np.zeros((), np.int64)))
+        _check_not_empty_along("median", data.shape, axis)
         order = sort_order(data, axis, False)
         middle = np.take(order, [(data.shape[axis] - 1) // 2], axis=axis)
         if data.dtype.kind == "f":  # a NaN in the slice is its median (the first NaN)
@@ -148,6 +183,52 @@ class SortingMethods:
             first_nan = np.expand_dims(np.argmax(nans, axis=axis), axis)
             middle = np.where(np.expand_dims(nans.any(axis=axis), axis), first_nan, middle)
         values = Pick.apply(self, middle, axis, "MedianBackward1", not keepdim)
+        return MinMax(values, Value._make_const((middle if keepdim else middle.squeeze(axis)).astype(np.int64)))
+
+    @entry(Pick)
+    def msort(self: Any) -> Value:
+        """The values sorted along the first dim (sort(dim=0).values)."""
+        return self.sort(0).values
+
+    @entry(Pick)
+    def kthvalue(self: Any, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False) -> MinMax:
+        """The k-th smallest value along `dim` (k from 1; NaN counts as the largest) and its position (of equal
+        values, the first in a stable sort: torch's own choice among ties depends on its selection algorithm)."""
+        data = self._data
+        _refuse_bool(data, "kthvalue_cpu")
+        axis = arguments.single_dim(dim, data.ndim)
+        _check_not_empty_along("kthvalue", data.shape, axis)
+        if not 1 <= k <= (data.shape[axis] if data.ndim else 1):
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+        if data.ndim == 0:
+            return MinMax(Pick.apply(self, np.zeros((), np.int64), 0, "KthvalueBackward0", False),
+                          Value._make_const(np.zeros((), np.int64)))
+        position = np.take(sort_order(data, axis, False), [k - 1], axis=axis)
+        values = Pick.apply(self, position, axis, "KthvalueBackward0", not keepdim)
+        return MinMax(values, Value._make_const((position if keepdim else position.squeeze(axis)).astype(np.int64)))
+
+    @entry(EvenShare, Pick)
+    def nanmedian(self: Any, dim: Any = None, keepdim: builtins.bool = False) -> Any:
+        """median ignoring NaNs: the lower middle of the non-NaN values (NaN where there are none); of all
+        elements, or along `dim` with its position."""
+        data = self._data
+        _refuse_bool(data, "median_cpu")
+        nans = np.isnan(data) if data.dtype.kind == "f" else np.zeros(data.shape, bool)
+        if dim is None:
+            if data.size == 0:
+                return Value._make_const(np.asarray(np.nan, dtype=data.dtype))
+            count = data.size - nans.sum()
+            middle = np.sort(data.reshape(-1))[np.maximum(count - 1, 0) // 2]  # NaN sorts last
+            return EvenShare.apply(self, middle, "NanmedianBackward0")
+        axis = arguments.single_dim(dim, data.ndim)
+        if data.ndim == 0:
+            return MinMax(Pick.apply(self, np.zeros((), np.int64), 0, "NanmedianBackward1", False),
+                          Value._make_const(np.zeros((), np.int64)))
+        _check_not_empty_along("median", data.shape, axis)
+        counts = data.shape[axis] - np.count_nonzero(nans, axis=axis, keepdims=True)
+        # an all-NaN slice: its first NaN (torch's position there depends on its selection algorithm)
+        middle = np.take_along_axis(sort_order(data, axis, False), np.maximum(counts - 1, 0) // 2, axis=axis)
+        values = Pick.apply(self, middle, axis, "NanmedianBackward1", not keepdim)
         return MinMax(values, Value._make_const((middle if keepdim else middle.squeeze(axis)).astype(np.int64)))
 
     @entry()

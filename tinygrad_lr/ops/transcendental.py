@@ -1,4 +1,5 @@
-"""More functions of real numbers (exp2, expm1, log2, log10, tan, sinh, cosh, asin, acos, atan, erf, atan2), each
+"""More functions of real numbers (exp2, expm1, log2, log10, tan, sinh, cosh, asin, acos, atan, erf, atan2, sinc,
+deg2rad, rad2deg), each
 forward on NumPy arrays with its derivative right below it, and their rows of the op table at the end.
 
 Integer and bool input becomes the default float dtype first (the rows' `floating=True`), as in torch.
@@ -20,6 +21,7 @@ from tinygrad_lr.value import Value
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_RADIANS_PER_DEGREE, _DEGREES_PER_RADIAN = math.pi / 180.0, 180.0 / math.pi
 
 
 class Exp2(Function):
@@ -295,6 +297,51 @@ class Rsqrt(Function):
         return g * out * out * out * -0.5
 
 
+class Sinc(Function):
+    """sin(pi a) / (pi a), 1 at a == 0;  da = g (pi a cos(pi a) - sin(pi a)) / (pi a^2), 0 where pi a^2 == 0."""
+
+    torch_name = "SincBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        angle = a * np.pi
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(a == 0, 1, np.sin(angle) / angle).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        angle = a * math.pi
+        scale = a * a * math.pi
+        flat = (scale._data if dual.is_value(scale) else scale) == 0
+        safe = dual.where(flat, 1.0, scale)  # (no 0 / 0 where torch answers 0, even unselected: its gradient)
+        return dual.where(flat, 0.0, g * (angle * dual.cos(angle) - dual.sin(angle)) / safe)
+
+
+class AngleUnits(Function):
+    """a in other units of angle, a times `factor` (deg2rad: pi / 180, rad2deg: 180 / pi);  da = g factor."""
+
+    torch_inputs = slice(1)
+
+    @staticmethod
+    def torch_name(ctx: Any) -> str:
+        return "Deg2RadBackward0" if ctx.factor == _RADIANS_PER_DEGREE else "Rad2DegBackward0"
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, factor: float) -> Any:
+        ctx.factor = factor
+        return a * factor
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g * ctx.factor, None
+
+
+def _floating(x: Value) -> Value:
+    return x if x._data.dtype.kind == "f" else x.to(dtypes.get_default_dtype())
+
+
 class TranscendentalMethods:
     """The op table's rows for these functions (see ops/table.py)."""
 
@@ -313,6 +360,17 @@ class TranscendentalMethods:
     arctan = atan
     erf = unary(Erf, inplace="erf_", floating=True)
     rsqrt = unary(Rsqrt, inplace="rsqrt_", floating=True)
+    sinc = unary(Sinc, inplace="sinc_", floating=True)
+
+    @entry(AngleUnits, inplace="deg2rad_")
+    def deg2rad(self: Any) -> Value:
+        """Degrees to radians (integers become the default float dtype)."""
+        return AngleUnits.apply(_floating(self), _RADIANS_PER_DEGREE)
+
+    @entry(AngleUnits, inplace="rad2deg_")
+    def rad2deg(self: Any) -> Value:
+        """Radians to degrees (integers become the default float dtype)."""
+        return AngleUnits.apply(_floating(self), _DEGREES_PER_RADIAN)
 
     @entry(Atan2, function=("atan2", "arctan2"), inplace=("atan2_", "arctan2_"))
     def atan2(self: Any, other: Any) -> Value:
