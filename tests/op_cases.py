@@ -1305,18 +1305,6 @@ def draw_several(min_dims: int = 0, max_dims: int = 3) -> Callable[[Any], Sample
         rng = rng_from(data)
         return Sample(tuple(real(rng, data.draw(any_shape(min_dims, max_dims), label="shape")) for _ in range(count)))
 
-# ----- more elementwise maths, scans and order statistics (branch ops-math) ----------------------------------
-def draw_fused(divisor: bool) -> Callable[[Any], Sample]:
-    """addcmul / addcdiv: input, tensor1 and tensor2 of shapes that broadcast, and a value (tensor2 away from 0
-    for addcdiv)."""
-
-    def draw(data: Any) -> Sample:
-        shapes = data.draw(broadcast_shapes(3), label="shapes")
-        rng = rng_from(data)
-        last = nonzero(rng, shapes[2], low=0.5) if divisor else real(rng, shapes[2])
-        value = data.draw(st.sampled_from([1, 0.5, -2.0]), label="value")
-        return Sample((real(rng, shapes[0]), real(rng, shapes[1]), last), {"value": value})
-
     return draw
 
 
@@ -1661,6 +1649,22 @@ INDEXED_CASES: list[OpCase] = [
 ]
 OP_CASES += INDEXED_CASES
 CASES_BY_NAME.update({case.name: case for case in INDEXED_CASES})
+
+
+# ----- more elementwise maths, scans and order statistics (branch ops-math) ----------------------------------
+def draw_fused(divisor: bool) -> Callable[[Any], Sample]:
+    """addcmul / addcdiv: input, tensor1 and tensor2 of shapes that broadcast, and a value (tensor2 away from 0
+    for addcdiv)."""
+
+    def draw(data: Any) -> Sample:
+        shapes = data.draw(broadcast_shapes(3), label="shapes")
+        rng = rng_from(data)
+        last = nonzero(rng, shapes[2], low=0.5) if divisor else real(rng, shapes[2])
+        value = data.draw(st.sampled_from([1, 0.5, -2.0]), label="value")
+        return Sample((real(rng, shapes[0]), real(rng, shapes[1]), last), {"value": value})
+
+    return draw
+
 
 def draw_one_sided_clamp(data: Any) -> Sample:
     shape = data.draw(any_shape(), label="shape")
