@@ -106,7 +106,8 @@ class Gelu(Function):
         if approximate == "tanh":
             inner = (a + a * a * a * GELU_KAPPA) * GELU_BETA
             return (a * 0.5 * (1 + np.tanh(inner))).astype(a.dtype, copy=False)
-        return (a * 0.5 * (1 + erf_array(a * SQRT1_2))).astype(a.dtype, copy=False)
+        erf = ctx.erf = erf_array(a * SQRT1_2)  # kept for backward: erf is the costly part of both
+        return (a * 0.5 * (1 + erf)).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -117,7 +118,8 @@ class Gelu(Function):
             left_derivative = (tanh_inner + 1) * 0.5
             right_derivative = a * 0.5 * (1 - tanh_inner * tanh_inner) * ((a_sq * (3 * GELU_KAPPA) + 1) * GELU_BETA)
             return g * (left_derivative + right_derivative), None
-        cdf = (_erf(a * SQRT1_2) + 1) * 0.5
+        # (differentiated again under create_graph: erf of the saved Value, recorded)
+        cdf = ((_erf(a * SQRT1_2) if dual.is_value(a) else ctx.erf) + 1) * 0.5
         pdf = dual.exp(a * a * -0.5) * INV_SQRT_2PI
         return g * (cdf + a * pdf), None
 
