@@ -1731,6 +1731,24 @@ def test_what_the_methods_of_the_users_modules_read_reaches_the_replay() -> None
         HELPER_SCALE, HELPER_OFFSET, _Inner.FACTOR = 0.5, 1.0, 2.0
     assert compiled_step.n_replays >= 3
 
+
+def test_a_new_default_dtype_traces_again() -> None:
+    """`set_default_dtype(float64)` between calls: what the call creates from Python numbers is float64 in eager
+    execution; a replay kept the traced float32 (a silent wrong dtype). The default dtype is now guarded."""
+    def made(x: Any) -> Any:
+        return torch.zeros(3) + torch.tensor(1.5) + x
+
+    compiled, x = torch.compile(made), torch.ones(3)
+    try:
+        for call in range(8):
+            if call == 4:
+                torch.set_default_dtype(torch.float64)
+            ours, eager = compiled(x), made(x)
+            assert ours.dtype == eager.dtype and ours.tolist() == eager.tolist(), call
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert compiled.n_traces == 2 and compiled.n_replays == 4
+
 HELPER_SCALE = 0.5
 
 CONFIG: dict[str, Any] = {"lr": 0.1}

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_lr import dtypes
 from tinygrad_lr.autograd import grad_mode
 from tinygrad_lr.compiler import program, reach, tracer
 from tinygrad_lr.compiler import state as state_walk
@@ -256,6 +257,9 @@ class CompiledFunction:
             self._fallback([str(error)])
             return self.fn(*args, **kwargs)
         grad_on = grad_mode.is_grad_enabled()
+        # the default dtype (set_default_dtype) makes the dtype of what the call creates from Python numbers
+        recorder.namespace["_DEFAULT_DTYPE"] = dtypes._default
+        before.guards.insert(0, f"_DEFAULT_DTYPE[0] is {recorder.const(dtypes._default[0], 'd')}")
         try:
             with recording(recorder):
                 result = self._traced_call(recorder, call_args, call_kwargs)
