@@ -135,7 +135,7 @@ class Walker:
             if self.guarding:
                 guards.append(f"type({src}) is float and {src} == {self.rec.render(obj)}")
             return
-        if isinstance(obj, VALUES):  # other plain values (np.float32(0.5), Fraction, Enum, range): guarded
+        if _plain_value(kind):  # other plain values (np.float32(0.5), Fraction, Enum, range): guarded
             out.facts[path] = ("eq", obj)
             if self.guarding:
                 same = self.rec.const(obj, "v")
@@ -372,6 +372,18 @@ WHOLE: dict[type, Callable[[Any], Any]] = {set: frozenset, frozenset: frozenset,
                                            array.array: copy.copy}
 
 
+def _plain_value(kind: type) -> bool:
+    """Whether values of this type are compared whole (answered once per type: numbers.Number is an ABC, slow to
+    test on every object)."""
+    known = _PLAIN_KINDS.get(kind)
+    if known is None:
+        known = _PLAIN_KINDS[kind] = issubclass(kind, VALUES)
+    return known
+
+
+_PLAIN_KINDS: dict[type, bool] = {}
+
+
 def slotted(obj: Any) -> bool:
     """An instance of a class of the user's that keeps its attributes in `__slots__` (no `__dict__`)."""
     return not hasattr(obj, "__dict__") and hasattr(type(obj), "__slots__") and user_class(type(obj))
@@ -411,17 +423,18 @@ def user_class(obj: Any) -> bool:
     return _users(obj.__module__, getattr(module, "__file__", None) or "")
 
 
+@functools.lru_cache(maxsize=1024)
 def _users(module: str | None, filename: str) -> bool:
     """Whether code of this module and file is the user's: not tinygrad_lr's, nor the standard library's, nor
     an installed package's (their module-level state is theirs: a library's caches and counters would change the
     guards at every call)."""
     top = (module or "").partition(".")[0]
-    if top in LIBRARIES or top in sys.stdlib_module_names:
+    if top in _LIBRARIES or top in sys.stdlib_module_names:
         return False
     return not filename.startswith(_INSTALLED)
 
 
-LIBRARIES = frozenset({"tinygrad_lr", "numpy", "builtins"})
+_LIBRARIES = frozenset({"tinygrad_lr", "numpy", "builtins"})
 _INSTALLED = tuple({path for key, path in sysconfig.get_paths().items() if key in ("purelib", "platlib", "stdlib",
                                                                                     "platstdlib")})
 
