@@ -279,6 +279,10 @@ class CompiledFunction:
         for path, generator, state in before.generators:
             if state_walk.generator_state(generator) != state:
                 recorder.fail(f"draws from {path}, a generator of NumPy or Python: a replay would not draw again")
+        for path, file, position in before.files:
+            if state_walk.file_position(file) != position:
+                recorder.fail(f"reads or writes the file object {path}: a replay would not (it would use what "
+                              "the traced call read)")
         if before.outside_graph and recorder.ran_backward:  # the gradient would flow on into that graph
             recorder.fail(f"runs backward with a tensor made by a graph outside the compiled function "
                           f"({before.outside_graph[0]}): pass it .detach(), or compute it inside")

@@ -12,10 +12,11 @@ import collections
 import dataclasses
 import dis
 import functools
+import io
 import os
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,9 @@ def roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
             value = globals_.get(name)
             if name in globals_ and walked(value):
                 found.append((f"global {name}", f"GLOBALS[{name!r}]", value, True, globals_, name, False))
+        for name, attr, entries in module_entries(code, globals_):  # `config.LR` of a module of the user's
+            found.append((f"global {name}.{attr}", f"GLOBALS[{name!r}].__dict__[{attr!r}]", entries[attr], True,
+                          entries, attr, False))
         # default arguments the call may use (a Value `w=w`, a list `history=[]` it appends to)
         for i, value in enumerate(places["DEFAULTS"] or ()):
             if walked(value):
@@ -65,7 +69,22 @@ def roots(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]
 def walked(value: Any) -> bool:
     """Whether a global or a default argument is state the walk reads (see `is_state`, `is_setting`)."""
     return (is_state(value) or is_setting(value) or isinstance(value, state_walk.GENERATORS)
-            or state_walk.user_function(value) or type(value) in (types.MethodType, functools.partial))
+            or state_walk.user_function(value) or type(value) in (types.MethodType, functools.partial)
+            or hasattr(type(value), "__next__") or isinstance(value, io.IOBase))  # an iterator, a file
+
+
+def module_entries(code: types.CodeType, globals_: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The entries of the user's modules that the code may read as attributes (`config.LR`, `data.X` after
+    `import config, data`): for each global the code loads that is such a module, the names among the code's
+    attribute names (`co_names`, a superset of what it reads from that module) that the module holds and the walk
+    reads, as (global, attribute, the module's dict)."""
+    for name in global_names(code):
+        module = globals_.get(name)
+        if state_walk.user_module(module):
+            entries = vars(module)
+            for attr in dict.fromkeys(code.co_names):
+                if attr in entries and walked(entries[attr]):
+                    yield name, attr, entries
 
 
 @functools.lru_cache(maxsize=256)

@@ -27,6 +27,7 @@ import collections
 import copy
 import enum
 import functools
+import io
 import numbers
 import random
 import sys
@@ -69,6 +70,7 @@ class Walk:
     outside_graph: list[str] = field(default_factory=list)  # paths of Values with a grad_fn (a graph made outside)
     values: dict[int, str] = field(default_factory=dict)  # id of each Value reached -> the source of its place
     generators: list[tuple[str, Any, Any]] = field(default_factory=list)  # (path, a NumPy or Python generator, state)
+    files: list[tuple[str, Any, Any]] = field(default_factory=list)  # (path, a file object, its position)
 
 
 class Walker:
@@ -153,6 +155,18 @@ class Walker:
         if isinstance(obj, GENERATORS):  # what it draws during the call would be baked into the program
             if self.substitute:
                 out.generators.append((path, obj, generator_state(obj)))
+            return
+        if isinstance(obj, io.IOBase):  # what the call reads from a file (or writes) moves its position
+            if self.substitute:
+                out.files.append((path, obj, file_position(obj)))
+            return
+        if hasattr(kind, "__next__") and not (hasattr(obj, "__dict__") or slotted(obj)):
+            # a generator or one of Python's iterators: what next() gives it cannot be read ahead, so a replay
+            # would use the item the traced call took (an iterator written in Python keeps its position in its
+            # attributes, which the walk compares)
+            if self.substitute:
+                self.rec.fail(f"holds an iterator ({path}: {kind.__name__}), whose next item a replay would not "
+                              "take: pass what it yields as an argument")
             return
         if obj is _BUILTINS:  # Python's own names (a module's `__builtins__`, as exec leaves it): not state
             return
@@ -257,6 +271,9 @@ class Walker:
             if name in globals_ and reach.walked(globals_[name]):
                 self._visit(f"{path}: global {name}", f"{namespace}[{name!r}]", globals_[name], True, globals_,
                             name, False, in_dict=True)
+        for name, attr, entries in reach.module_entries(code, globals_):
+            self._visit(f"{path}: global {name}.{attr}", f"{namespace}[{name!r}].__dict__[{attr!r}]", entries[attr],
+                        True, entries, attr, False, in_dict=True)
         for i, (name, cell) in enumerate(zip(code.co_freevars, function.__closure__ or ())):
             try:
                 value = cell.cell_contents
@@ -408,10 +425,26 @@ def generator_state(generator: Any) -> Any:
     return repr(state)
 
 
+def file_position(file: io.IOBase) -> Any:
+    """Where a file object stands, to compare after the call: its position if it can tell one; None for a stream
+    that cannot (a terminal, a pipe); for a file read with next(), which disables tell(), a new object each time
+    (it never compares equal: a replay would not read the next line)."""
+    try:
+        return file.tell() if not file.closed and file.seekable() else None
+    except (OSError, ValueError):
+        return object()
+
+
 def user_function(obj: Any) -> bool:
     """A Python function of the user's (not of an installed package or the standard library): what it reads
     when called is state as much as what the compiled function reads itself."""
     return type(obj) is types.FunctionType and _users(obj.__module__, obj.__code__.co_filename)
+
+
+def user_module(obj: Any) -> bool:
+    """A module of the user's (`import config` of a config.py beside the script): its entries that a function
+    reads as `config.LR` are settings, as its own globals are."""
+    return type(obj) is types.ModuleType and _users(obj.__name__, getattr(obj, "__file__", None) or "")
 
 
 def user_class(obj: Any) -> bool:
