@@ -156,13 +156,19 @@ CONFIG: Any = None  # a module of the user's, imported by the test below
 
 
 def _helper(x: Any) -> Any:
-    return x * CONFIG.SCALE
+    return x * CONFIG.SCALE + CONFIG.OFFSET
 
 
-@pytest.mark.parametrize("through", ["the step", "a helper it calls"])
+class _Holder:
+    def __init__(self, config: Any) -> None:
+        self.config = config
+
+
+@pytest.mark.parametrize("through", ["the step", "a helper it calls", "an argument", "an attribute"])
 def test_settings_in_a_module_of_the_users_reach_the_replay(tmp_path: Path, through: str) -> None:
-    """`import config` and `config.SCALE` in the step (or in a function it calls): a float there is read at
-    replay, as a global's is; another value changed between calls traces again."""
+    """`import config` and `config.SCALE` in the step (or in a function it calls, or the module passed as an
+    argument or held by an object): a float there is read at replay, as a global's is; another value changed
+    between calls traces again (an array passed inside an argument is read from its place)."""
     global CONFIG
     (tmp_path / "tinygrad_lr_test_config.py").write_text("SCALE = 2.0\nOFFSET = None\n")
     sys.path.insert(0, str(tmp_path))
@@ -170,18 +176,23 @@ def test_settings_in_a_module_of_the_users_reach_the_replay(tmp_path: Path, thro
         CONFIG = importlib.import_module("tinygrad_lr_test_config")
         CONFIG.OFFSET = torch.ones(3)
 
-        def step(x: Any) -> Any:
-            scaled = x * CONFIG.SCALE if through == "the step" else _helper(x)
-            return scaled + CONFIG.OFFSET
-
+        holder = _Holder(CONFIG)
+        step = {  # each names the module only the way it reads it
+            "the step": lambda x: x * CONFIG.SCALE + CONFIG.OFFSET,
+            "a helper it calls": _helper,
+            "an argument": lambda x, config: x * config.SCALE + config.OFFSET,
+            "an attribute": lambda x: x * holder.config.SCALE + holder.config.OFFSET,
+        }[through]
         compiled, x = torch.compile(step), torch.ones(3)
+        passed = (CONFIG,) if through == "an argument" else ()
         for call in range(9):
             if call == 5:
                 CONFIG.SCALE = 3.0
             if call == 7:
                 CONFIG.OFFSET = torch.full((3,), 5.0)
-            assert compiled(x).tolist() == step(x).tolist(), call
-        assert compiled.n_traces == 2 and compiled.n_replays == 5
+            assert compiled(x, *passed).tolist() == step(x, *passed).tolist(), call
+        traces = 1 if through == "an argument" else 2
+        assert compiled.n_traces == traces and compiled.n_replays == 7 - traces
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("tinygrad_lr_test_config", None)

@@ -228,6 +228,8 @@ class Walker:
         elif user_function(obj):  # what it reads: its globals, closure, defaults (and attributes: `step.calls`)
             self._function(path, src, obj)
             self._attributes(path, src, obj, stable)
+        elif user_module(obj):  # passed, or held by an object (`self.config.LR`): the settings it holds
+            self._module(path, src, obj, stable)
         elif isinstance(obj, _OPAQUE) and not user_class(obj) or callable(obj) and not hasattr(obj, "__dict__"):
             return
         elif hasattr(obj, "__dict__") or slotted(obj):  # an object's attributes
@@ -286,6 +288,18 @@ class Walker:
         for name, value in (function.__kwdefaults__ or {}).items():
             self._visit(f"{path}: default {name}", f"{src}.__kwdefaults__[{name!r}]", value, True, None, None,
                         False, False)
+
+    def _module(self, path: str, src: str, module: Any, stable: bool) -> None:
+        """A module of the user's reached as a value (not as a global the code loads, whose entries the code's
+        attribute names pick: reach.module_entries): every entry the walk reads, as a dict's (its floats are
+        read at replay)."""
+        from tinygrad_lr.compiler import reach
+
+        entries = vars(module)
+        for name, value in list(entries.items()):
+            if not name.startswith("__") and reach.walked(value):
+                self._visit(f"{path}.{name}", f"{src}.__dict__[{name!r}]", value, stable, entries, name, False,
+                            in_dict=True)
 
     seen_path: dict[int, str]
 
