@@ -12,7 +12,6 @@ import collections
 import dataclasses
 import dis
 import functools
-import io
 import os
 import sys
 import types
@@ -70,7 +69,7 @@ def walked(value: Any) -> bool:
     """Whether a global or a default argument is state the walk reads (see `is_state`, `is_setting`)."""
     return (is_state(value) or is_setting(value) or isinstance(value, state_walk.GENERATORS)
             or state_walk.user_function(value) or type(value) in (types.MethodType, functools.partial)
-            or hasattr(type(value), "__next__") or isinstance(value, io.IOBase))  # an iterator, a file
+            or state_walk.streams(type(value)) is not None)  # an iterator, a file
 
 
 def module_entries(code: types.CodeType, globals_: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

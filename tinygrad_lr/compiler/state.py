@@ -156,18 +156,6 @@ class Walker:
             if self.substitute:
                 out.generators.append((path, obj, generator_state(obj)))
             return
-        if isinstance(obj, io.IOBase):  # what the call reads from a file (or writes) moves its position
-            if self.substitute:
-                out.files.append((path, obj, file_position(obj)))
-            return
-        if hasattr(kind, "__next__") and not (hasattr(obj, "__dict__") or slotted(obj)):
-            # a generator or one of Python's iterators: what next() gives it cannot be read ahead, so a replay
-            # would use the item the traced call took (an iterator written in Python keeps its position in its
-            # attributes, which the walk compares)
-            if self.substitute:
-                self.rec.fail(f"holds an iterator ({path}: {kind.__name__}), whose next item a replay would not "
-                              "take: pass what it yields as an argument")
-            return
         if obj is _BUILTINS:  # Python's own names (a module's `__builtins__`, as exec leaves it): not state
             return
         if (kind is dict or kind is list) and not obj and id(obj) not in self.seen:  # empty: only emptiness matters
@@ -230,6 +218,17 @@ class Walker:
             self._attributes(path, src, obj, stable)
         elif user_module(obj):  # passed, or held by an object (`self.config.LR`): the settings it holds
             self._module(path, src, obj, stable)
+        elif (stream := streams(kind)) and (stream == "file" or not (hasattr(obj, "__dict__") or slotted(obj))):
+            if not self.substitute:
+                return
+            if stream == "file":  # what the call reads from a file (or writes) moves its position
+                out.files.append((path, obj, file_position(obj)))
+                return
+            # a generator or one of Python's iterators: what next() gives it cannot be read ahead, so a replay
+            # would use the item the traced call took (an iterator written in Python keeps its position in its
+            # attributes, which the walk compares)
+            self.rec.fail(f"holds an iterator ({path}: {kind.__name__}), whose next item a replay would not take: "
+                          "pass what it yields as an argument")
         elif isinstance(obj, _OPAQUE) and not user_class(obj) or callable(obj) and not hasattr(obj, "__dict__"):
             return
         elif hasattr(obj, "__dict__") or slotted(obj):  # an object's attributes
@@ -413,6 +412,17 @@ def _plain_value(kind: type) -> bool:
 
 
 _PLAIN_KINDS: dict[type, bool] = {}
+
+
+def streams(kind: type) -> str | None:
+    """"file" for a file object's type, "next" for an iterator's (a generator, `iter(list)`, `zip`), else None:
+    what the call takes from them moves them on (answered once per type: io.IOBase is an ABC)."""
+    if kind not in _STREAM_KINDS:
+        _STREAM_KINDS[kind] = "file" if issubclass(kind, io.IOBase) else "next" if hasattr(kind, "__next__") else None
+    return _STREAM_KINDS[kind]
+
+
+_STREAM_KINDS: dict[type, str | None] = {}
 
 
 def slotted(obj: Any) -> bool:
